@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -71,6 +72,8 @@ class ManagedProcess:
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
         die_with_parent: bool = True,
+        user: str | None = None,
+        stop_signal: signal.Signals = signal.SIGTERM,
     ) -> None:
         self.name = name
         self.argv = list(argv)
@@ -78,6 +81,8 @@ class ManagedProcess:
         self.env = dict(env) if env is not None else None
         self.cwd = cwd
         self.die_with_parent = die_with_parent
+        self.user = user
+        self.stop_signal = stop_signal
         self._popen: subprocess.Popen[bytes] | None = None
 
     @property
@@ -99,6 +104,9 @@ class ManagedProcess:
                 env=env,
                 cwd=self.cwd,
                 start_new_session=True,
+                user=self.user,
+                group=_primary_group(self.user),
+                extra_groups=[] if self.user else None,
                 preexec_fn=_die_with_parent if self.die_with_parent else None,
             )
         ProcessRegistry.instance().add(self)
@@ -133,13 +141,13 @@ class ManagedProcess:
         return f"--- last {lines} lines of {self.log_path} ---\n{tail}"
 
     def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM the process group, then SIGKILL whatever is left after `timeout`."""
+        """Send `stop_signal` to the process group, then SIGKILL what is left after `timeout`."""
         popen = self._popen
         if popen is None:
             return
         try:
             if popen.poll() is None:
-                _signal_group(popen.pid, signal.SIGTERM)
+                _signal_group(popen.pid, self.stop_signal)
                 try:
                     popen.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
@@ -151,6 +159,10 @@ class ManagedProcess:
             ProcessRegistry.instance().discard(self)
 
 
+def _primary_group(user: str | None) -> int | None:
+    return pwd.getpwnam(user).pw_gid if user else None
+
+
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pgid, sig)
@@ -158,13 +170,20 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         pass
 
 
-def run_checked(argv: Sequence[str], *, what: str, env: Mapping[str, str] | None = None,
-                cwd: Path | None = None, timeout: float = 600) -> str:
+def run_checked(
+    argv: Sequence[str],
+    *,
+    what: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 600,
+    user: str | None = None,
+) -> str:
     """Run a short command to completion; raise InfraError with its output if it fails."""
     full_env = {**os.environ, **env} if env is not None else None
     result = subprocess.run(
         list(argv), capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout,
-        check=False,
+        check=False, user=user, group=_primary_group(user), extra_groups=[] if user else None,
     )
     if result.returncode != 0:
         raise InfraError(
