@@ -1,15 +1,44 @@
-"""Shared test configuration: markers follow the folder a test lives in."""
+"""Shared test configuration: tiers follow the folder a test lives in; kind tests need kind."""
 
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-_TIER_BY_FOLDER = {"unit": "unit", "integration": "integration", "e2e": "e2e"}
+_TIER_BY_FOLDER = {"unit": "unit", "integration": "integration", "e2e": "e2e", "kind": "kind"}
+
+
+@cache
+def kind_unavailable_reason() -> str | None:
+    """Why a kind cluster cannot be used here, or None when one is reachable."""
+    for tool in ("docker", "kind", "kubectl"):
+        if shutil.which(tool) is None:
+            return f"kind tests need `{tool}` on PATH"
+    docker = subprocess.run(["docker", "info"], capture_output=True, check=False, timeout=20)
+    if docker.returncode != 0:
+        return "kind tests need a running Docker engine (`docker info` failed)"
+    context = subprocess.run(
+        ["kubectl", "config", "current-context"], capture_output=True, text=True, check=False,
+        env=os.environ,
+    )
+    if not context.stdout.strip().startswith("kind-"):
+        return "kind tests need KUBECONFIG pointing at a kind cluster (context kind-*)"
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
     for item in items:
-        folder = Path(str(item.path)).relative_to(Path(__file__).parent).parts[0]
+        folder = Path(str(item.path)).relative_to(root).parts[0]
         tier = _TIER_BY_FOLDER.get(folder)
         if tier and not any(item.iter_markers(tier)):
             item.add_marker(tier)
+        if any(item.iter_markers("kind")):
+            reason = kind_unavailable_reason()
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
