@@ -1,0 +1,216 @@
+"""A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, kube-controller-manager.
+
+No scheduler and no kubelet: objects are stored, validated, defaulted and garbage-collected,
+Deployments get ReplicaSets and Pods, but Pods stay Pending.
+"""
+
+from __future__ import annotations
+
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+
+from localinfra.errors import InfraError
+from localinfra.kube_api import KubeHttp
+from localinfra.kube_crds import crd_documents, upstream_crd_dirs
+from localinfra.kube_pki import ControlPlanePki, generate_pki, write_kubeconfig
+from localinfra.kube_provision import etcd_binary, kube_binary, provision
+from localinfra.process import ManagedProcess, free_port, http_ok
+
+__all__ = ["FIELD_MANAGER", "ControlPlane", "provision"]
+
+FIELD_MANAGER = "shopkeeper-localinfra"
+SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
+CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+_PORT_RETRIES = 3
+
+
+class ControlPlane:
+    """etcd + kube-apiserver + kube-controller-manager in `workdir`; a context manager."""
+
+    def __init__(self) -> None:
+        self.workdir: Path | None = None
+        self.processes: list[ManagedProcess] = []
+        self._server: str | None = None
+        self._kubeconfig: Path | None = None
+        self._http: KubeHttp | None = None
+
+    @property
+    def server(self) -> str:
+        """The API server URL, e.g. https://127.0.0.1:40123."""
+        if self._server is None:
+            raise InfraError("control plane not started")
+        return self._server
+
+    @property
+    def kubeconfig(self) -> Path:
+        """An admin (system:masters) kubeconfig with embedded credentials."""
+        if self._kubeconfig is None:
+            raise InfraError("control plane not started")
+        return self._kubeconfig
+
+    @property
+    def http(self) -> KubeHttp:
+        """A minimal admin HTTPS client of the API server."""
+        if self._http is None:
+            raise InfraError("control plane not started")
+        return self._http
+
+    def env(self) -> dict[str, str]:
+        """Environment for clients (kubectl, helm, kopf) of this control plane."""
+        return {"KUBECONFIG": str(self.kubeconfig)}
+
+    def start(self, workdir: Path) -> ControlPlane:
+        """Start all three components and wait until each is ready; logs go to `workdir`."""
+        binaries = {name: kube_binary(name)
+                    for name in ("kube-apiserver", "kube-controller-manager")}
+        etcd = etcd_binary()  # raise MissingDependencyError before anything starts
+        self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
+        pki = generate_pki(workdir / "pki")
+        try:
+            etcd_url = self._retry_ports(lambda: self._start_etcd(etcd, workdir))
+            self._retry_ports(lambda: self._start_apiserver(
+                binaries["kube-apiserver"], etcd_url, pki, workdir))
+            self._retry_ports(lambda: self._start_controller_manager(
+                binaries["kube-controller-manager"], pki, workdir))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _retry_ports(self, launch: Callable[[], str]) -> str:
+        # A free port may be taken between probing and binding; try fresh ports a few times.
+        for attempt in range(_PORT_RETRIES):
+            try:
+                return launch()
+            except InfraError as err:
+                if "address already in use" not in str(err) or attempt == _PORT_RETRIES - 1:
+                    raise
+                self.processes.pop().stop()
+        raise AssertionError("unreachable")
+
+    def _launch(self, name: str, argv: list[str], workdir: Path) -> ManagedProcess:
+        process = ManagedProcess(name, argv, workdir / f"{name}.log", cwd=workdir).start()
+        self.processes.append(process)
+        return process
+
+    def _start_etcd(self, binary: Path, workdir: Path) -> str:
+        client, peer = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
+        process = self._launch("etcd", [
+            str(binary), "--name=local", f"--data-dir={workdir / 'etcd-data'}",
+            f"--listen-client-urls={client}", f"--advertise-client-urls={client}",
+            f"--listen-peer-urls={peer}", f"--initial-advertise-peer-urls={peer}",
+            f"--initial-cluster=local={peer}", "--unsafe-no-fsync",
+        ], workdir)
+        process.wait_ready(lambda: http_ok(f"{client}/health"), timeout=60, what="healthy")
+        return client
+
+    def _start_apiserver(self, binary: Path, etcd_url: str, pki: ControlPlanePki,
+                         workdir: Path) -> str:
+        port = free_port()
+        process = self._launch("kube-apiserver", [
+            str(binary), f"--etcd-servers={etcd_url}",
+            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", f"--secure-port={port}",
+            # The `kubernetes` Service's Endpoints may not point at loopback: keep none.
+            "--endpoint-reconciler-type=none",
+            f"--cert-dir={workdir / 'apiserver-certs'}",
+            f"--tls-cert-file={pki.serving.cert}", f"--tls-private-key-file={pki.serving.key}",
+            f"--client-ca-file={pki.ca.cert}",
+            "--authorization-mode=RBAC", "--allow-privileged=true",
+            f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
+            # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).
+            "--disable-admission-plugins=ServiceAccount",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            f"--service-account-key-file={pki.service_account_pub}",
+            f"--service-account-signing-key-file={pki.service_account_key}",
+            "--profiling=false",
+        ], workdir)
+        server = f"https://127.0.0.1:{port}"
+        http = KubeHttp(server, str(pki.ca.cert), pki.admin)
+        process.wait_ready(lambda: http.ok("/readyz"), timeout=120, what="ready (/readyz)")
+        # /readyz can pass before the bootstrap controller has created the `default` namespace.
+        process.wait_ready(lambda: http.ok("/api/v1/namespaces/default"), timeout=60,
+                           what="serving the default namespace")
+        self._server, self._http = server, http
+        self._kubeconfig = write_kubeconfig(
+            workdir / "kubeconfig", server=server, ca=pki.ca.cert, client=pki.admin,
+            user="shopkeeper-admin")
+        return server
+
+    def _start_controller_manager(self, binary: Path, pki: ControlPlanePki,
+                                  workdir: Path) -> str:
+        kubeconfig = write_kubeconfig(
+            workdir / "controller-manager.kubeconfig", server=self.server, ca=pki.ca.cert,
+            client=pki.controller_manager, user="system:kube-controller-manager")
+        port = free_port()
+        process = self._launch("kube-controller-manager", [
+            str(binary), f"--kubeconfig={kubeconfig}",
+            f"--authentication-kubeconfig={kubeconfig}",
+            f"--authorization-kubeconfig={kubeconfig}",
+            "--leader-elect=false", "--controllers=*", "--use-service-account-credentials=true",
+            "--bind-address=127.0.0.1", f"--secure-port={port}",
+            f"--cert-dir={workdir / 'controller-manager-certs'}",
+            f"--service-account-private-key-file={pki.service_account_key}",
+            f"--root-ca-file={pki.ca.cert}",
+            f"--cluster-signing-cert-file={pki.ca.cert}",
+            f"--cluster-signing-key-file={pki.ca.key}",
+            f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
+        ], workdir)
+        url = f"https://127.0.0.1:{port}/healthz"
+        process.wait_ready(lambda: _https_ok_unverified(url), timeout=60, what="healthy")
+        return url
+
+    def running(self) -> bool:
+        """Whether every component is still running."""
+        return bool(self.processes) and all(p.running() for p in self.processes)
+
+    def stop(self) -> None:
+        """Stop the components, dependents first. The workdir (and its logs) stays."""
+        while self.processes:
+            self.processes.pop().stop()
+
+    def __enter__(self) -> ControlPlane:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.stop()
+
+    def version(self) -> dict[str, str]:
+        """The API server's /version."""
+        info: dict[str, str] = self.http.request("GET", "/version")
+        return info
+
+    def install_crds(self, paths: Iterable[Path], *, timeout: float = 60) -> list[str]:
+        """Server-side apply the CRDs in `paths` (files or folders of YAML), wait Established.
+
+        Returns the names of the CRDs.
+        """
+        crds = [doc for path in paths for doc in crd_documents(path)]
+        names = [crd["metadata"]["name"] for crd in crds]
+        for crd, name in zip(crds, names, strict=True):
+            self.http.apply(f"{CRD_PATH}/{name}", crd, field_manager=FIELD_MANAGER)
+        for name in names:
+            self.http.wait_for_condition(f"{CRD_PATH}/{name}", "Established", timeout=timeout)
+        return names
+
+    def install_upstream_crds(self, *names: str, timeout: float = 60) -> list[str]:
+        """Install shared upstream CRD sets (`strimzi` or `strimzi-1.2.0`; none named: all)."""
+        return self.install_crds(upstream_crd_dirs(*names), timeout=timeout)
+
+
+def _https_ok_unverified(url: str) -> bool:
+    # The controller-manager serves /healthz with a self-signed certificate of its own.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+            status: int = response.status
+            return 200 <= status < 300
+    except (urllib.error.URLError, OSError):
+        return False

@@ -1,0 +1,147 @@
+"""Certificates, keys and kubeconfigs of a throwaway local control plane."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# The first address of --service-cluster-ip-range, which the `kubernetes` Service gets.
+SERVICE_IP = "10.0.0.1"
+_VALIDITY = datetime.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A certificate (PEM file) and its private key (PEM file)."""
+
+    cert: Path
+    key: Path
+
+
+@dataclass(frozen=True)
+class ControlPlanePki:
+    """Everything the apiserver, the controller-manager and their clients authenticate with."""
+
+    ca: KeyPair
+    serving: KeyPair
+    admin: KeyPair
+    controller_manager: KeyPair
+    service_account_key: Path
+    service_account_pub: Path
+
+
+def _new_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _write_key(key: ec.EllipticCurvePrivateKey, path: Path) -> None:
+    path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    path.chmod(0o600)
+
+
+def _name(common_name: str, organization: str | None = None) -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if organization:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    return x509.Name(attributes)
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
+             ) -> x509.CertificateBuilder:
+    now = datetime.datetime.now(datetime.UTC)
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+            .public_key(public_key).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + _VALIDITY))
+
+
+def _issue(directory: Path, stem: str, ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey],
+           subject: x509.Name, *, server: bool) -> KeyPair:
+    ca_cert, ca_key = ca
+    key = _new_key()
+    usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+    builder = (_builder(subject, ca_cert.subject, key.public_key())
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(
+                   digital_signature=True, key_encipherment=False, content_commitment=False,
+                   data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                   crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+    if server:
+        names: list[x509.GeneralName] = [
+            x509.DNSName(name) for name in (
+                "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local")]
+        names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ("127.0.0.1", SERVICE_IP)]
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    pair = KeyPair(directory / f"{stem}.crt", directory / f"{stem}.key")
+    pair.cert.write_bytes(
+        builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+    _write_key(key, pair.key)
+    return pair
+
+
+def generate_pki(directory: Path) -> ControlPlanePki:
+    """Create a CA and everything it signs in `directory` (ECDSA P-256; fast to generate)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_key = _new_key()
+    ca_name = _name("shopkeeper-local-ca")
+    ca_cert = (_builder(ca_name, ca_name, ca_key.public_key())
+               .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(
+                   digital_signature=True, key_encipherment=False, content_commitment=False,
+                   data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                   crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+               .sign(ca_key, hashes.SHA256()))
+    ca = KeyPair(directory / "ca.crt", directory / "ca.key")
+    ca.cert.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    _write_key(ca_key, ca.key)
+    signer = (ca_cert, ca_key)
+    sa_key = _new_key()
+    sa_pub = directory / "service-account.pub"
+    sa_pub.write_bytes(sa_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    _write_key(sa_key, directory / "service-account.key")
+    return ControlPlanePki(
+        ca=ca,
+        serving=_issue(directory, "apiserver", signer, _name("kube-apiserver"), server=True),
+        admin=_issue(directory, "admin", signer,
+                     _name("shopkeeper-admin", "system:masters"), server=False),
+        # The identity kubeadm gives it: bootstrap RBAC grants this user what it needs.
+        controller_manager=_issue(directory, "controller-manager", signer,
+                                  _name("system:kube-controller-manager"), server=False),
+        service_account_key=directory / "service-account.key",
+        service_account_pub=sa_pub,
+    )
+
+
+def write_kubeconfig(path: Path, *, server: str, ca: Path, client: KeyPair, user: str,
+                     cluster: str = "shopkeeper-local") -> Path:
+    """A self-contained kubeconfig (credentials embedded) for one client certificate."""
+    def b64(file: Path) -> str:
+        return base64.b64encode(file.read_bytes()).decode()
+
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": cluster, "cluster": {
+            "server": server, "certificate-authority-data": b64(ca)}}],
+        "users": [{"name": user, "user": {
+            "client-certificate-data": b64(client.cert), "client-key-data": b64(client.key)}}],
+        "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": user}}],
+        "current-context": cluster,
+    }
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    path.chmod(0o600)
+    return path

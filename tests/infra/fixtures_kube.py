@@ -1,0 +1,47 @@
+"""Session fixtures: a real Kubernetes control plane (etcd, apiserver, controller-manager)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra.plugin import exit_on_missing_dependency
+from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.kube import ControlPlane
+
+
+def _workdir(request: pytest.FixtureRequest) -> Path:
+    # The infra plugin's session directory when it is loaded, else a pytest temporary one.
+    try:
+        root: Path = request.getfixturevalue("infra_workdir")
+    except pytest.FixtureLookupError:
+        return request.getfixturevalue("tmp_path_factory").mktemp("kube")  # type: ignore[no-any-return]
+    workdir = root / "kube"
+    workdir.mkdir()
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]:
+    """A started control plane on free loopback ports; `.kubeconfig` is an admin kubeconfig."""
+    plane = ControlPlane()
+    try:
+        plane.start(_workdir(request))
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+    except InfraError as err:
+        pytest.fail(f"the Kubernetes control plane did not start: {err}", pytrace=False)
+    try:
+        yield plane
+    finally:
+        plane.stop()
+
+
+@pytest.fixture(scope="session")
+def kube_upstream_crds(kube_control_plane: ControlPlane) -> ControlPlane:
+    """The control plane with every shared upstream CRD set (Strimzi, CNPG, ...) Established."""
+    try:
+        kube_control_plane.install_upstream_crds()
+    except InfraError as err:
+        pytest.fail(f"installing the upstream CRDs failed: {err}", pytrace=False)
+    return kube_control_plane

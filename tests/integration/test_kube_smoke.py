@@ -1,0 +1,113 @@
+"""The Kubernetes control plane is real: upstream schemas validate, the garbage collector runs."""
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from lightkube import ApiError, Client, KubeConfig
+from lightkube.generic_resource import GenericNamespacedResource, create_namespaced_resource
+from lightkube.models.meta_v1 import ObjectMeta, OwnerReference
+from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
+from lightkube.resources.core_v1 import ConfigMap, Namespace
+
+from localinfra.kube import ControlPlane
+from localinfra.versions import versions
+
+pytestmark = pytest.mark.integration
+
+KafkaTopic = create_namespaced_resource("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics")
+
+
+@pytest.fixture(scope="module")
+def client(kube_control_plane: ControlPlane) -> Iterator[Client]:
+    """A real client library talking through the generated kubeconfig file."""
+    config = KubeConfig.from_file(kube_control_plane.kubeconfig)
+    with Client(config=config, field_manager="shopkeeper-tests") as kube:
+        yield kube
+
+
+@pytest.fixture
+def namespace(client: Client) -> Iterator[str]:
+    name = f"smoke-{uuid.uuid4().hex[:8]}"
+    client.create(Namespace(metadata=ObjectMeta(name=name)))
+    yield name
+    client.delete(Namespace, name)
+
+
+def eventually(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not {what} within {timeout:.0f}s")
+        time.sleep(0.1)
+
+
+def kafka_topic(name: str, namespace: str, partitions: object) -> GenericNamespacedResource:
+    return KafkaTopic(
+        apiVersion="kafka.strimzi.io/v1", kind="KafkaTopic",
+        metadata=ObjectMeta(name=name, namespace=namespace,
+                            labels={"strimzi.io/cluster": "shop"}),
+        spec={"partitions": partitions, "replicas": 1, "config": {"retention.ms": 604800000}},
+    )
+
+
+def test_version_reports_the_pinned_release(kube_control_plane: ControlPlane) -> None:
+    version = kube_control_plane.version()
+    assert version["gitVersion"] == f"v{versions().kubernetes}"
+    assert (version["major"], version["minor"]) == tuple(versions().kubernetes.split(".")[:2])
+
+
+def test_every_shared_upstream_crd_is_established(
+    kube_upstream_crds: ControlPlane, client: Client
+) -> None:
+    for name in ("kafkatopics.kafka.strimzi.io", "clusters.postgresql.cnpg.io",
+                 "servicemonitors.monitoring.coreos.com", "scaledobjects.keda.sh"):
+        crd = client.get(CustomResourceDefinition, name)
+        conditions = {c.type: c.status for c in (crd.status.conditions if crd.status else None)
+                      or []}
+        assert conditions.get("Established") == "True", name
+
+
+def test_strimzi_schema_accepts_a_valid_topic_and_rejects_an_invalid_one(
+    kube_control_plane: ControlPlane, client: Client, namespace: str
+) -> None:
+    installed = kube_control_plane.install_upstream_crds("strimzi")
+    assert "kafkatopics.kafka.strimzi.io" in installed
+
+    client.create(kafka_topic("orders", namespace, 3))
+    stored = client.get(KafkaTopic, "orders", namespace=namespace)
+    assert stored["spec"]["partitions"] == 3
+
+    with pytest.raises(ApiError) as rejected:
+        client.create(kafka_topic("broken", namespace, "many"))
+    assert rejected.value.status.code == 422
+    message = rejected.value.status.message or ""
+    assert "spec.partitions" in message
+    assert "must be of type integer" in message
+
+
+def test_the_garbage_collector_deletes_a_child_after_its_owner(
+    client: Client, namespace: str
+) -> None:
+    owner = client.create(ConfigMap(metadata=ObjectMeta(name="owner", namespace=namespace)))
+    assert owner.metadata is not None
+    assert owner.metadata.uid is not None
+    client.create(ConfigMap(metadata=ObjectMeta(
+        name="child", namespace=namespace,
+        ownerReferences=[OwnerReference(apiVersion="v1", kind="ConfigMap", name="owner",
+                                        uid=owner.metadata.uid)],
+    )))
+
+    client.delete(ConfigMap, "owner", namespace=namespace)
+
+    def child_gone() -> bool:
+        try:
+            client.get(ConfigMap, "child", namespace=namespace)
+        except ApiError as err:
+            if err.status.code == 404:
+                return True
+            raise
+        return False
+
+    eventually(child_gone, timeout=60, what="garbage-collected")
