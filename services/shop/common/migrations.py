@@ -1,0 +1,130 @@
+"""Alembic per bounded context: each context migrates its own schema with its own version table.
+
+A context keeps `shop/<context>/migrations/` (copied from `migration_template/` by `scaffold`):
+an `env.py` calling `run_env()`, a `script.py.mako` and `versions/`, the first of which creates
+the outbox and inbox with `create_messaging_tables()`. `shop migrate <context>` runs `upgrade`.
+Migrations run synchronously through psycopg, so they work inside or outside an event loop.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context, op
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, pool, text
+from sqlalchemy.engine import Connection, make_url
+
+from shop.common.outbox import create_messaging_sql, drop_messaging_sql, require_schema_name
+
+TEMPLATE_DIR = Path(__file__).parent / "migration_template"
+_SCHEMA_OPTION = "shop_schema"
+VERSION_TABLE = "alembic_version"
+
+
+def sync_url(database_url: str) -> str:
+    """The database URL with the psycopg driver (migrations run synchronously)."""
+    url = make_url(database_url)
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def alembic_config(
+    schema: str, database_url: str, *, script_location: str | Path | None = None
+) -> Config:
+    """Alembic configuration of one context; scripts default to `shop.<schema>:migrations`."""
+    require_schema_name(schema)
+    config = Config()
+    config.set_main_option("script_location", str(script_location or f"shop.{schema}:migrations"))
+    # '%' is ConfigParser interpolation syntax; passwords may contain it.
+    config.set_main_option("sqlalchemy.url", sync_url(database_url).replace("%", "%%"))
+    config.set_main_option(_SCHEMA_OPTION, schema)
+    return config
+
+
+def upgrade(
+    schema: str, database_url: str, revision: str = "head",
+    *, script_location: str | Path | None = None,
+) -> None:
+    """Migrate a context's schema up to `revision` (creating the schema if needed)."""
+    command.upgrade(alembic_config(schema, database_url, script_location=script_location), revision)
+
+
+def downgrade(
+    schema: str, database_url: str, revision: str,
+    *, script_location: str | Path | None = None,
+) -> None:
+    """Migrate a context's schema down to `revision` (`base` removes every table)."""
+    config = alembic_config(schema, database_url, script_location=script_location)
+    command.downgrade(config, revision)
+
+
+def run_env(target_metadata: MetaData | None = None) -> None:
+    """The body of a context's `env.py`: online or offline (`--sql`) migration of its schema.
+
+    The version table lives in the context's schema, so contexts sharing one database never
+    see each other's revisions.
+    """
+    config = context.config
+    schema = config.get_main_option(_SCHEMA_OPTION)
+    if not schema:
+        raise RuntimeError(f"alembic config lacks {_SCHEMA_OPTION}; use shop.common.migrations")
+    options: dict[str, Any] = {
+        "target_metadata": target_metadata,
+        "version_table_schema": schema,
+        "version_table": VERSION_TABLE,
+        "include_schemas": True,
+        "include_name": _only_schema(schema),
+    }
+    if context.is_offline_mode():
+        context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True,
+                          **options)
+        with context.begin_transaction():
+            context.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            context.run_migrations()
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic config lacks sqlalchemy.url")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            _run_online(connection, schema, options)
+    finally:
+        engine.dispose()
+
+
+def _run_online(connection: Connection, schema: str, options: dict[str, Any]) -> None:
+    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    connection.commit()
+    context.configure(connection=connection, **options)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _only_schema(schema: str) -> Any:
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        return type_ != "schema" or name == schema
+
+    return include_name
+
+
+def create_messaging_tables(schema: str) -> None:
+    """In a revision's `upgrade()`: create `<schema>.outbox` (+ NOTIFY trigger) and the inbox."""
+    for statement in create_messaging_sql(schema):
+        op.execute(statement)
+
+
+def drop_messaging_tables(schema: str) -> None:
+    """In a revision's `downgrade()`: drop what `create_messaging_tables` created."""
+    for statement in drop_messaging_sql(schema):
+        op.execute(statement)
+
+
+def scaffold(target_dir: Path) -> None:
+    """Create a context's migrations folder from the template (refuses to overwrite)."""
+    if target_dir.exists() and any(target_dir.iterdir()):
+        raise FileExistsError(f"{target_dir} already exists and is not empty")
+    shutil.copytree(TEMPLATE_DIR, target_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))

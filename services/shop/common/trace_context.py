@@ -1,0 +1,47 @@
+"""W3C trace context through the outbox row (`tracingspancontext`) and Kafka headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from opentelemetry import propagate
+from opentelemetry.context import Context
+
+from shop.common import java_properties
+
+KafkaHeaders = Sequence[tuple[str, bytes]]
+
+
+def current_context_properties(context: Context | None = None) -> str | None:
+    """The active (or given) trace context as `java.util.Properties` text; None if no trace."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=context)
+    return java_properties.dumps(carrier) if carrier else None
+
+
+def context_from_properties(text: str | None) -> Context:
+    """The trace context stored in an outbox row (an empty context if none or unreadable)."""
+    if not text:
+        return Context()
+    try:
+        carrier = java_properties.loads(text)
+    except ValueError:
+        return Context()
+    return propagate.extract(carrier, context=Context())
+
+
+def context_from_headers(headers: Iterable[tuple[str, bytes | None]]) -> Context:
+    """The trace context a message carries in its `traceparent`/`tracestate` headers."""
+    carrier = {
+        key.lower(): value.decode("utf-8", "replace")
+        for key, value in headers
+        if value is not None
+    }
+    return propagate.extract(carrier, context=Context())
+
+
+def trace_headers(context: Context | None = None) -> list[tuple[str, bytes]]:
+    """Headers (`traceparent`, `tracestate`, ...) that continue the active or given context."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=context)
+    return [(key, value.encode()) for key, value in carrier.items()]
