@@ -63,8 +63,11 @@ class KafkaConnect:
         config.write_text(self._worker_properties())
         self._process = ManagedProcess(
             "kafka-connect",
-            [*java_command(self.heap), "org.apache.kafka.connect.cli.ConnectDistributed",
-             str(config)],
+            [
+                *java_command(self.heap),
+                "org.apache.kafka.connect.cli.ConnectDistributed",
+                str(config),
+            ],
             self.workdir / "connect.log",
             cwd=self.workdir,
         ).start()
@@ -114,9 +117,7 @@ class KafkaConnect:
         plugins = self._request("GET", "/connector-plugins")
         return [plugin["class"] for plugin in plugins]
 
-    def create_connector(
-        self, name: str, config: Mapping[str, str], timeout: float = 60
-    ) -> Json:
+    def create_connector(self, name: str, config: Mapping[str, str], timeout: float = 60) -> Json:
         """Create (or reconfigure) a connector; retried while the worker group rebalances."""
         deadline = time.monotonic() + timeout
         while True:

@@ -74,8 +74,12 @@ def provision(force: bool = False) -> None:
             MAVEN_DIR / "kafka" / "pom.xml",
             libs,
             {"kafka.version": v.kafka, "slf4j.version": v.slf4j},
-            expected=[f"kafka_2.13-{v.kafka}.jar", f"connect-runtime-{v.kafka}.jar",
-                      f"kafka-tools-{v.kafka}.jar", f"slf4j-api-{v.slf4j}.jar"],
+            expected=[
+                f"kafka_2.13-{v.kafka}.jar",
+                f"connect-runtime-{v.kafka}.jar",
+                f"kafka-tools-{v.kafka}.jar",
+                f"slf4j-api-{v.slf4j}.jar",
+            ],
             stamp=_kafka_stamp(),
         )
     print(f"kafka: Apache Kafka {v.kafka} ready in {libs}", flush=True)
@@ -86,8 +90,10 @@ def provision(force: bool = False) -> None:
             MAVEN_DIR / "debezium" / "pom.xml",
             plugin,
             {"debezium.version": v.debezium},
-            expected=[f"debezium-connector-postgres-{v.debezium}.jar",
-                      f"debezium-connect-plugins-{v.debezium}.jar"],
+            expected=[
+                f"debezium-connector-postgres-{v.debezium}.jar",
+                f"debezium-connect-plugins-{v.debezium}.jar",
+            ],
             stamp=_debezium_stamp(),
         )
     print(f"kafka: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
@@ -104,8 +110,16 @@ def _copy_dependencies(
         )
     staging = target.with_name(f"{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    argv = [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-            "-DincludeScope=runtime", f"-DoutputDirectory={staging}"]
+    argv = [
+        mvn,
+        "-q",
+        "-B",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={staging}",
+    ]
     argv += [f"-D{key}={value}" for key, value in properties.items()]
     run_checked(argv, what=f"mvn copy-dependencies ({pom.parent.name})", timeout=1200)
     missing = [name for name in expected if not (staging / name).is_file()]
@@ -126,11 +140,16 @@ def java_command(heap: str, log4j_config: Path = LOG4J_CONFIG) -> list[str]:
     if java is None:
         raise MissingDependencyError("Java 17", "apt-get install openjdk-17-jdk-headless")
     return [
-        java, "-Xms64m", f"-Xmx{heap}",
+        java,
+        "-Xms64m",
+        f"-Xmx{heap}",
         # Few cores and several JVMs at once: a serial collector, no shared perf-data files.
-        "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true",
+        "-XX:+UseSerialGC",
+        "-XX:-UsePerfData",
+        "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={log4j_config}",
-        "-cp", f"{libs}/*",
+        "-cp",
+        f"{libs}/*",
     ]
 
 
@@ -179,12 +198,24 @@ class KafkaBroker:
         config = self.workdir / "server.properties"
         config.write_text(self._server_properties(self.workdir))
         run_checked(
-            [*java, "kafka.tools.StorageTool", "format", "--cluster-id", _cluster_id(),
-             "--config", str(config), "--standalone", "--ignore-formatted"],
-            what="kafka storage format", timeout=120,
+            [
+                *java,
+                "kafka.tools.StorageTool",
+                "format",
+                "--cluster-id",
+                _cluster_id(),
+                "--config",
+                str(config),
+                "--standalone",
+                "--ignore-formatted",
+            ],
+            what="kafka storage format",
+            timeout=120,
         )
         self._process = ManagedProcess(
-            "kafka", [*java, "kafka.Kafka", str(config)], self.workdir / "kafka.log",
+            "kafka",
+            [*java, "kafka.Kafka", str(config)],
+            self.workdir / "kafka.log",
             cwd=self.workdir,
         ).start()
         self._process.wait_ready(self._ready, timeout=timeout, what="serving metadata")

@@ -4,11 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from infra.plugin import exit_on_missing_dependency
 from localinfra.connect import KafkaConnect
 from localinfra.errors import MissingDependencyError
 from localinfra.kafka import KafkaBroker
-
-from infra.plugin import exit_on_missing_dependency
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
+
 from localinfra.kafka import KafkaBroker, metadata_broker_count
 
 pytestmark = pytest.mark.integration
