@@ -43,8 +43,14 @@ ENV PATH=/app/.venv/bin:$PATH \
     HOME=/tmp \
     TMPDIR=/tmp
 
+# Owner of the sources: root (read-only) by default; Tilt builds with SOURCE_OWNER=65532:65532 so
+# that live_update can sync edited files into a running container.
+ARG SOURCE_OWNER=0:0
+
 WORKDIR /app
-COPY --from=builder /app /app
+COPY --from=builder /app/.venv /app/.venv
+COPY --from=builder --chown=${SOURCE_OWNER} /app/services /app/services
+COPY --from=builder --chown=${SOURCE_OWNER} /app/operator /app/operator
 
 # A numeric user, so `runAsNonRoot: true` can be verified by the kubelet.
 USER 65532:65532
