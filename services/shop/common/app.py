@@ -1,0 +1,137 @@
+"""The FastAPI app factory every shop API (and every worker's probe server) is built with.
+
+    app = create_app(
+        title="Catalog",
+        settings=CatalogSettings(),
+        routers=[products.router],
+        lifespan_hooks=[wire_catalog],
+        error_statuses={OutOfStockError: 409},
+    )
+
+It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
+answers every error with problem+json, measures HTTP RED metrics by route template and tags
+each request with an `X-Request-ID`. Nothing is connected until the lifespan starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, MutableMapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CollectorRegistry
+
+from shop.common.errors import DomainError
+from shop.common.health import run_readiness_checks
+from shop.common.metrics_http import (
+    HttpMetrics,
+    HttpMetricsMiddleware,
+    metrics_response,
+    new_registry,
+)
+from shop.common.openapi import problem_aware_openapi
+from shop.common.problems import install_problem_handlers
+from shop.common.process import LifespanHook, ProcessContext
+from shop.common.request_id import RequestIdMiddleware
+from shop.common.settings import ServiceSettings
+from shop.common.unhandled_errors import UnhandledErrorMiddleware
+
+PROBE_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+
+
+def get_process(request: Request) -> ProcessContext:
+    """The running process's context (engine, state, checks) for a route."""
+    process: ProcessContext = request.app.state.process
+    return process
+
+
+ProcessDep = Annotated[ProcessContext, Depends(get_process)]
+
+
+def probes_router(process: ProcessContext) -> APIRouter:
+    """`/livez`, `/readyz` and `/metrics`, kept out of the OpenAPI schema."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/livez")
+    async def livez() -> JSONResponse:
+        failures = process.liveness_failures()
+        if failures:
+            return JSONResponse({"status": "fail", "failures": failures}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        if process.phase != "running":
+            return JSONResponse({"status": process.phase, "checks": {}}, status_code=503)
+        outcomes = await run_readiness_checks(
+            process.readiness_checks, process.settings.readiness_timeout_seconds
+        )
+        ready = all(outcome.ok for outcome in outcomes.values())
+        body = {
+            "status": "ok" if ready else "fail",
+            "checks": {name: outcome.as_json() for name, outcome in outcomes.items()},
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    @router.get("/metrics")
+    async def metrics(request: Request) -> Response:
+        return metrics_response(request, process.registry)
+
+    return router
+
+
+def _is_probe(scope: MutableMapping[str, Any]) -> bool:
+    return scope.get("path") in PROBE_PATHS
+
+
+def create_app(
+    *,
+    title: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter] = (),
+    lifespan_hooks: Sequence[LifespanHook] = (),
+    error_statuses: Mapping[type[DomainError], int] | None = None,
+    registry: CollectorRegistry | None = None,
+    version: str = "0.1.0",
+    description: str = "",
+    openapi_tags: list[dict[str, Any]] | None = None,
+    docs: bool = True,
+) -> FastAPI:
+    """Build an app whose lifespan opens (and closes) the process's resources.
+
+    `registry` is the process's Prometheus registry (a fresh one with process metrics if not
+    given); pass the same one to every component that defines metrics.
+    """
+    process = ProcessContext(settings, registry or new_registry())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await process.start(lifespan_hooks)
+        try:
+            yield
+        finally:
+            await process.stop()
+
+    app = FastAPI(
+        title=title,
+        version=version,
+        description=description,
+        openapi_tags=openapi_tags,
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        # Native OpenTelemetry: active once a tracer provider is set; probes are not traced.
+        telemetry={"exclude": _is_probe, "operation_spans": False, "auto_configure": False},
+    )
+    app.state.process = process
+    install_problem_handlers(app, error_statuses)
+    app.include_router(probes_router(process))
+    for router in routers:
+        app.include_router(router)
+    # Added innermost first: request id, then metrics, wrap the error handler.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(process.registry))
+    app.add_middleware(RequestIdMiddleware)
+    app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]
+    return app
