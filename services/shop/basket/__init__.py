@@ -1,0 +1,1 @@
+"""Basket: customers' carts, priced from the catalog's product events, and checkout."""

@@ -1,0 +1,1 @@
+"""The basket's model: plain dataclasses, no I/O."""

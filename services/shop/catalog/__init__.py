@@ -1,0 +1,1 @@
+"""Catalog: products, categories, stock and per-order stock reservations."""

@@ -1,0 +1,1 @@
+"""The catalog's model: plain dataclasses, no I/O."""

@@ -1,0 +1,68 @@
+"""Message templates with `{{ name }}` and `{{ name | default text }}` placeholders.
+
+Rendering is strict: a placeholder with no value and no default is an error, so a customer
+never receives a raw `{{ email }}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*([^{}]*?)\s*)?\}\}")
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EVENT_TYPE = re.compile(r"^[a-z]+\.[a-z-]+$")
+
+
+class TemplateError(ValueError):
+    """A template is malformed, or cannot be rendered with the values at hand."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """What to send when an event of `event_type` arrives."""
+
+    name: str
+    event_type: str
+    subject: str
+    body: str
+
+    def __post_init__(self) -> None:
+        if not _TEMPLATE_NAME.match(self.name) or len(self.name) > 64:
+            raise TemplateError(f"template name {self.name!r} must be lowercase words and dashes")
+        if not _EVENT_TYPE.match(self.event_type):
+            raise TemplateError(f"event type {self.event_type!r} is not like `order.confirmed`")
+        if not self.subject.strip() or not self.body.strip():
+            raise TemplateError("a template needs a subject and a body")
+        for text in (self.subject, self.body):
+            leftover = _PLACEHOLDER.sub("", text)
+            if "{{" in leftover or "}}" in leftover:
+                raise TemplateError(f"template {self.name!r} has a malformed placeholder")
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        found = _PLACEHOLDER.findall(self.subject) + _PLACEHOLDER.findall(self.body)
+        return frozenset(name for name, _ in found)
+
+    def render(self, values: Mapping[str, str]) -> Rendered:
+        """Fill the placeholders; raises `TemplateError` naming every missing value."""
+        missing = sorted(
+            name
+            for text in (self.subject, self.body)
+            for name, default in _PLACEHOLDER.findall(text)
+            if name not in values and not default
+        )
+        if missing:
+            raise TemplateError(f"template {self.name!r} needs values for: {', '.join(missing)}")
+        return Rendered(_fill(self.subject, values), _fill(self.body, values))
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[2] or ""), text)

@@ -1,0 +1,1 @@
+"""The ordering model and the order saga's pure state machine; no I/O."""

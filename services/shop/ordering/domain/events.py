@@ -1,0 +1,109 @@
+"""What ordering publishes: order events, and the saga's commands to catalog and payment.
+
+All are keyed by the order id, so everything about one order stays in order on its topic.
+"""
+
+from __future__ import annotations
+
+from abc import ABC
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar
+from uuid import UUID
+
+from shop.ordering.domain.order_terms import OrderLine
+
+
+@dataclass(frozen=True)
+class Outbound(ABC):
+    """Base of everything ordering writes to its outbox."""
+
+    type: ClassVar[str]
+    aggregate_type: ClassVar[str] = "order"
+
+    order_id: UUID
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderEvent(Outbound):
+    """An order event carries the order's terms, so consumers need no lookup."""
+
+    customer_id: str
+    email: str | None
+    lines: tuple[OrderLine, ...]
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPlaced(OrderEvent):
+    type: ClassVar[str] = "order.placed"
+
+    placed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderConfirmed(OrderEvent):
+    type: ClassVar[str] = "order.confirmed"
+
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelled(OrderEvent):
+    type: ClassVar[str] = "order.cancelled"
+
+    reason: str
+    cancelled_at: datetime
+
+
+@dataclass(frozen=True)
+class StockLine:
+    product_id: UUID
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveStock(Outbound):
+    type: ClassVar[str] = "saga.reserve-stock"
+
+    lines: tuple[StockLine, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseStock(Outbound):
+    type: ClassVar[str] = "saga.release-stock"
+
+    lines: tuple[StockLine, ...]
+
+
+@dataclass(frozen=True)
+class CommitStock(Outbound):
+    """The order is paid: its reserved stock is sold."""
+
+    type: ClassVar[str] = "saga.commit-stock"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestPayment(Outbound):
+    type: ClassVar[str] = "saga.request-payment"
+
+    customer_id: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundPayment(Outbound):
+    """Refund whatever was charged for the order (nothing, if nothing was)."""
+
+    type: ClassVar[str] = "saga.refund-payment"
+
+    customer_id: str
+    amount: Decimal
+    currency: str

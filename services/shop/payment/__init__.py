@@ -1,0 +1,1 @@
+"""Payment: one payment per order through a (mock) gateway, and refunds."""

@@ -1,0 +1,46 @@
+"""What payment publishes; keyed by the order, like the saga commands it answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar
+from uuid import UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentEvent:
+    type: ClassVar[str]
+    aggregate_type: ClassVar[str] = "payment"
+
+    order_id: UUID
+    customer_id: str
+    amount: Decimal
+    currency: str
+    at: datetime
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentSucceeded(PaymentEvent):
+    type: ClassVar[str] = "payment.succeeded"
+
+    reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentFailed(PaymentEvent):
+    type: ClassVar[str] = "payment.failed"
+
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRefunded(PaymentEvent):
+    """`amount` is what was given back: zero when nothing had been charged."""
+
+    type: ClassVar[str] = "payment.refunded"

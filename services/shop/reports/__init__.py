@@ -1,0 +1,1 @@
+"""Reports: sales projections built from order events."""

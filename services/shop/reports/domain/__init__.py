@@ -1,0 +1,1 @@
+"""The sales projection as pure reducers over order events; no I/O."""
