@@ -59,7 +59,10 @@ ORDER = Topic(
     "shop.ordering.order", "ordering", ("order.placed", "order.confirmed", "order.cancelled")
 )
 CATALOG_COMMANDS = Topic(
-    "shop.catalog.commands", "ordering", ("saga.reserve-stock", "saga.release-stock")
+    "shop.catalog.commands",
+    "ordering",
+    # commit-stock: a confirmed order's reserved units are sold (on hand and reserved drop).
+    ("saga.reserve-stock", "saga.release-stock", "saga.commit-stock"),
 )
 PAYMENT_COMMANDS = Topic(
     "shop.payment.commands", "ordering", ("saga.request-payment", "saga.refund-payment")
