@@ -4,8 +4,8 @@ from shop.common import java_properties
 
 
 def test_traceparent_is_written_as_one_key_value_line() -> None:
-    text = java_properties.dumps({"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"})
-    assert text == "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\n"
+    traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    assert java_properties.dumps({"traceparent": traceparent}) == f"traceparent={traceparent}\n"
 
 
 def test_special_characters_survive_a_round_trip() -> None:

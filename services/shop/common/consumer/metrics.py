@@ -1,0 +1,34 @@
+"""Prometheus metrics of the consumer runtime."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class ConsumerMetrics:
+    """Lag, handling time and message outcomes per consumer group and topic."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.lag = Gauge(
+            "shop_consumer_lag_messages", "Messages between the group's position and the end",
+            ("group", "topic", "partition"), registry=registry,
+        )
+        self.handling = Histogram(
+            "shop_consumer_handling_seconds", "Time to handle one message, retries included",
+            ("group", "topic"), buckets=HANDLING_BUCKETS, registry=registry,
+        )
+        self.messages = Counter(
+            "shop_consumer_messages",
+            "Messages by outcome: handled, duplicate, ignored, dead_lettered",
+            ("group", "topic", "outcome"), registry=registry,
+        )
+        self.failures = Counter(
+            "shop_consumer_failed_attempts", "Handling attempts that raised",
+            ("group", "topic", "error"), registry=registry,
+        )
+        self.dead_lettered = Counter(
+            "shop_consumer_dlq_messages", "Messages published to a dead-letter topic",
+            ("group", "topic"), registry=registry,
+        )

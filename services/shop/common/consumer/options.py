@@ -1,0 +1,30 @@
+"""Tuning of a consumer: retries, backoff, batch size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConsumerOptions:
+    """Bounded retries with exponential backoff, then the dead-letter topic."""
+
+    max_attempts: int = 5
+    backoff_initial_seconds: float = 0.2
+    backoff_max_seconds: float = 10.0
+    max_records: int = 100
+    poll_timeout_ms: int = 500
+    lag_interval_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.backoff_initial_seconds < 0 or self.backoff_max_seconds < 0:
+            raise ValueError("backoff must not be negative")
+        if self.max_records < 1:
+            raise ValueError("max_records must be at least 1")
+
+    def backoff(self, failed_attempts: int) -> float:
+        """Seconds to wait after the n-th failed attempt: initial * 2^(n-1), capped."""
+        delay = self.backoff_initial_seconds * 2 ** (failed_attempts - 1)
+        return float(min(self.backoff_max_seconds, delay))

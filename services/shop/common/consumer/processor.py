@@ -1,0 +1,147 @@
+"""Handling one Kafka message: decode, inbox, handler, commit; retry, or dead-letter.
+
+The handler runs inside a unit of work that first records `(group, event id)` in the inbox:
+the inbox row, the handler's state changes and its outbox rows commit together, so a message
+delivered twice changes state once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Callable
+from typing import Generic
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from shop.common.consumer.dlq import dead_letter_headers
+from shop.common.consumer.metrics import ConsumerMetrics
+from shop.common.consumer.options import ConsumerOptions
+from shop.common.consumer.routing import (
+    EventHandlers,
+    PermanentError,
+    PoisonMessageError,
+    U,
+    route_for,
+)
+from shop.common.events import Envelope, EnvelopeError
+from shop.common.trace_context import context_from_headers
+from shop.topology import dlq_topic_name
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(enum.Enum):
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+class ShutdownError(Exception):
+    """Stop was requested while waiting to retry: the message stays uncommitted."""
+
+
+class MessageProcessor(Generic[U]):
+    """Applies one consumer group's handlers to single messages."""
+
+    def __init__(
+        self, *, group: str, handlers: EventHandlers[U], uow_factory: Callable[[], U],
+        dlq_producer: AIOKafkaProducer, metrics: ConsumerMetrics, options: ConsumerOptions,
+        stop: asyncio.Event,
+    ) -> None:
+        self.group = group
+        self._handlers = handlers
+        self._uow_factory = uow_factory
+        self._dlq = dlq_producer
+        self._metrics = metrics
+        self._options = options
+        self._stop = stop
+        self._tracer = trace.get_tracer("shop.consumer")
+
+    async def process(self, record: ConsumerRecord) -> Outcome:
+        """Handle a message to the end (never raises for a bad message; see ShutdownError)."""
+        started = time.perf_counter()
+        parent = context_from_headers(record.headers)
+        # Child of the publish span (one trace per business flow), see docs/adr/0003.
+        with self._tracer.start_as_current_span(
+            f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": record.topic,
+                "messaging.consumer.group.name": self.group,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.kafka.offset": record.offset,
+            },
+            record_exception=False, set_status_on_exception=False,
+        ) as span:
+            outcome = await self._process(record, span)
+            span.set_attribute("shop.consumer.outcome", outcome.value)
+        self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
+        self._metrics.handling.labels(self.group, record.topic).observe(
+            time.perf_counter() - started
+        )
+        return outcome
+
+    async def _process(self, record: ConsumerRecord, span: trace.Span) -> Outcome:
+        try:
+            envelope = Envelope.from_json(record.value)
+            span.set_attribute("messaging.message.id", str(envelope.id))
+            route = route_for(self._handlers, envelope)
+        except (EnvelopeError, PoisonMessageError) as err:
+            return await self._dead_letter(record, PoisonMessageError(str(err)), 1, span)
+        if route is None:
+            return Outcome.IGNORED
+        span.set_attribute("shop.event.type", envelope.type)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self._uow_factory() as uow:
+                    if not await uow.record_inbox(self.group, envelope, topic=record.topic,
+                                                  partition=record.partition,
+                                                  offset=record.offset):
+                        return Outcome.DUPLICATE
+                    await route.handler(envelope, uow)
+                    await uow.commit()
+                return Outcome.HANDLED
+            except PermanentError as err:
+                return await self._dead_letter(record, err, attempt, span)
+            except Exception as err:  # transient until proven otherwise: retry, bounded
+                self._metrics.failures.labels(self.group, record.topic, type(err).__name__).inc()
+                span.add_event("attempt failed", {"attempt": attempt, "error": repr(err)})
+                if attempt >= self._options.max_attempts:
+                    return await self._dead_letter(record, err, attempt, span)
+                delay = self._options.backoff(attempt)
+                logger.warning("%s at %s/%d@%d failed (attempt %d), retrying in %.2fs: %r",
+                               envelope.type, record.topic, record.partition, record.offset,
+                               attempt, delay, err)
+                await self._backoff(delay)
+
+    async def _backoff(self, delay: float) -> None:
+        try:
+            await asyncio.wait_for(self._stop.wait(), timeout=delay)
+        except TimeoutError:
+            return
+        raise ShutdownError("stopping during a retry backoff")
+
+    async def _dead_letter(
+        self, record: ConsumerRecord, error: BaseException, attempts: int, span: trace.Span
+    ) -> Outcome:
+        topic = dlq_topic_name(record.topic, self.group)
+        logger.error("dead-lettering %s/%d@%d to %s after %d attempt(s): %s: %s",
+                     record.topic, record.partition, record.offset, topic, attempts,
+                     type(error).__name__, error)
+        span.record_exception(error)
+        span.set_status(Status(StatusCode.ERROR, f"dead-lettered: {type(error).__name__}"))
+        await self._dlq.send_and_wait(
+            topic, value=record.value, key=record.key,
+            headers=dead_letter_headers(record, group=self.group, error=error, attempts=attempts),
+        )
+        self._metrics.dead_lettered.labels(self.group, record.topic).inc()
+        return Outcome.DEAD_LETTERED

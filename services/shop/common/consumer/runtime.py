@@ -1,0 +1,136 @@
+"""The consumer loop: subscribe, process message by message, commit offsets after the fact.
+
+Offsets are committed manually, only for messages whose transaction has committed (or that
+were dead-lettered): after each polled batch, before partitions are revoked, and at shutdown.
+A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Generic
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from shop.common.consumer.metrics import ConsumerMetrics
+from shop.common.consumer.options import ConsumerOptions
+from shop.common.consumer.processor import MessageProcessor, ShutdownError
+from shop.common.consumer.routing import EventHandlers, U
+from shop.common.relay.publisher import idempotent_producer
+
+logger = logging.getLogger(__name__)
+
+
+class EventConsumer(Generic[U]):
+    """One consumer group reading `topics` and applying `handlers`, until `stop` is set."""
+
+    def __init__(
+        self, *, group: str, topics: Sequence[str], handlers: EventHandlers[U],
+        uow_factory: Callable[[], U], bootstrap_servers: str, metrics: ConsumerMetrics,
+        options: ConsumerOptions | None = None, client_id: str | None = None,
+    ) -> None:
+        if not topics:
+            raise ValueError("a consumer needs at least one topic")
+        self.group = group
+        self.topics = list(topics)
+        self._handlers = handlers
+        self._uow_factory = uow_factory
+        self._bootstrap = bootstrap_servers
+        self._metrics = metrics
+        self._options = options or ConsumerOptions()
+        self._client_id = client_id or group
+        self._lock = asyncio.Lock()  # one message at a time; a rebalance waits for it
+        self._done: dict[TopicPartition, int] = {}  # next offset to commit, per partition
+        self._generation = 0  # bumped on every revocation: stale polled records are dropped
+        self.running = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap, group_id=self.group, client_id=self._client_id,
+            enable_auto_commit=False, auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        dlq = idempotent_producer(self._bootstrap, f"{self._client_id}-dlq", linger_ms=0)
+        await dlq.start()
+        processor = MessageProcessor(
+            group=self.group, handlers=self._handlers, uow_factory=self._uow_factory,
+            dlq_producer=dlq, metrics=self._metrics, options=self._options, stop=stop,
+        )
+        consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
+        try:
+            await consumer.start()
+            self.running = True
+            while not stop.is_set():
+                batches = await consumer.getmany(
+                    timeout_ms=self._options.poll_timeout_ms, max_records=self._options.max_records
+                )
+                await self._handle(consumer, processor, batches, stop)
+                await self._commit(consumer)
+                await self._observe_lag(consumer)
+        except ShutdownError:
+            logger.info("consumer %s stopping during a retry; message left uncommitted", self.group)
+        finally:
+            self.running = False
+            with contextlib.suppress(KafkaError):
+                await self._commit(consumer)
+            await consumer.stop()  # leaves the group: partitions move on at once
+            await dlq.stop()
+
+    async def _handle(
+        self, consumer: AIOKafkaConsumer, processor: MessageProcessor[U],
+        batches: dict[TopicPartition, list[ConsumerRecord]], stop: asyncio.Event,
+    ) -> None:
+        generation = self._generation
+        for tp, records in batches.items():
+            for record in records:
+                async with self._lock:
+                    if stop.is_set() or generation != self._generation:
+                        return
+                    await processor.process(record)
+                    self._done[tp] = record.offset + 1
+
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None
+    ) -> None:
+        offsets = {tp: offset for tp, offset in self._done.items() if only is None or tp in only}
+        if offsets:
+            await consumer.commit(offsets)
+            for tp in offsets:
+                self._done.pop(tp, None)
+
+    async def on_revoked(self, consumer: AIOKafkaConsumer, revoked: set[TopicPartition]) -> None:
+        async with self._lock:  # the message in hand finishes first
+            self._generation += 1
+            try:
+                await self._commit(consumer, revoked)
+            except KafkaError as err:
+                # Not fatal: the new owner redelivers and the inbox absorbs the duplicates.
+                logger.warning("commit before revocation failed: %s", err)
+            for tp in revoked:
+                self._done.pop(tp, None)
+
+    async def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue
+            position = await consumer.position(tp)
+            self._metrics.lag.labels(self.group, tp.topic, str(tp.partition)).set(
+                max(0, highwater - position)
+            )
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, owner: EventConsumer[U], consumer: AIOKafkaConsumer) -> None:
+        self._owner = owner
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._owner.on_revoked(self._consumer, revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        logger.info("consumer %s assigned %s", self._owner.group, sorted(map(str, assigned)))

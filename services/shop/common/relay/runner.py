@@ -1,0 +1,138 @@
+"""The built-in outbox relay: leader-elected, woken by LISTEN/NOTIFY, batched and ordered.
+
+Loop of the active instance: fetch the oldest rows in `(created_at, id)` order, publish them
+(idempotent producer, acks=all), wait for every acknowledgement, delete exactly the acknowledged
+rows, repeat at once while batches are full, else sleep until a NOTIFY or the poll interval.
+A crash between publish and delete republishes the batch: at-least-once, deduplicated by the
+consumers' inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg  # type: ignore[import-untyped]
+from aiokafka.errors import KafkaError
+
+from shop.common.outbox import notify_channel
+from shop.common.relay.leadership import Leadership, LostLeadershipError
+from shop.common.relay.metrics import RelayMetrics
+from shop.common.relay.options import RelayOptions
+from shop.common.relay.publisher import OutboxPublisher, PublishError, idempotent_producer
+from shop.common.relay.store import OutboxStore
+
+logger = logging.getLogger(__name__)
+_RECOVERABLE = (LostLeadershipError, PublishError, KafkaError, asyncpg.PostgresError,
+                asyncpg.InterfaceError, OSError, TimeoutError)
+
+
+class OutboxRelay:
+    """Relays `<schema>.outbox` to Kafka until `stop` is set; one instance per schema works."""
+
+    def __init__(
+        self, *, schema: str, dsn: str, bootstrap_servers: str, metrics: RelayMetrics,
+        options: RelayOptions | None = None, client_id: str | None = None,
+    ) -> None:
+        self.schema = schema
+        self._dsn = dsn
+        self._bootstrap_servers = bootstrap_servers
+        self._metrics = metrics
+        self._options = options or RelayOptions()
+        self._client_id = client_id or f"shop-{schema}-relay"
+        self._leadership = Leadership(
+            dsn, schema, retry_seconds=self._options.standby_retry_seconds,
+            check_seconds=self._options.leader_check_seconds,
+        )
+        self.active = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=2)
+        store = OutboxStore(pool, self.schema)
+        watcher = asyncio.create_task(self._watch_backlog(store, stop))
+        try:
+            while not stop.is_set():
+                if not await self._leadership.acquire(stop):
+                    break
+                self.active = True
+                self._metrics.leader.set(1)
+                try:
+                    await self._lead(store, stop)
+                except _RECOVERABLE as err:
+                    logger.warning("relay of schema %s interrupted: %s", self.schema, err)
+                    await _wait_for(stop, self._options.standby_retry_seconds)
+                finally:
+                    self.active = False
+                    self._metrics.leader.set(0)
+                    await self._leadership.release()
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            await pool.close()
+
+    async def _lead(self, store: OutboxStore, stop: asyncio.Event) -> None:
+        producer = idempotent_producer(
+            self._bootstrap_servers, self._client_id, self._options.linger_ms
+        )
+        await producer.start()
+        publisher = OutboxPublisher(producer, self._metrics)
+        wake = asyncio.Event()
+        connection = self._leadership.connection
+        channel = notify_channel(self.schema)
+
+        def on_notify(*_: object) -> None:
+            wake.set()
+
+        await connection.add_listener(channel, on_notify)
+        try:
+            while not stop.is_set():
+                await self._leadership.ensure_held()
+                wake.clear()  # before the read: a NOTIFY during this round triggers the next
+                rows = await store.next_batch(self._options.batch_size)
+                if rows:
+                    try:
+                        acked = await publisher.publish(rows)
+                    except PublishError as err:
+                        await store.delete(err.acked)
+                        raise
+                    await self._fault_pause()
+                    await store.delete(acked)
+                    if len(rows) == self._options.batch_size:
+                        continue
+                await _wait_any(wake, stop, self._options.poll_interval_seconds)
+        finally:
+            if not connection.is_closed():
+                with contextlib.suppress(*_RECOVERABLE):
+                    await connection.remove_listener(channel, on_notify)
+            await producer.stop()
+
+    async def _fault_pause(self) -> None:
+        pause = self._options.pause_after_publish_seconds
+        if pause > 0:
+            logger.warning("fault injection: published, pausing %.1fs before deleting", pause)
+            await asyncio.sleep(pause)
+
+    async def _watch_backlog(self, store: OutboxStore, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                backlog = await store.backlog()
+                self._metrics.observe_backlog(backlog.rows, backlog.oldest)
+            except _RECOVERABLE as err:
+                logger.warning("outbox backlog of %s not measured: %s", self.schema, err)
+            await _wait_for(stop, self._options.backlog_interval_seconds)
+
+
+async def _wait_for(event: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout=seconds)
+
+
+async def _wait_any(first: asyncio.Event, second: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

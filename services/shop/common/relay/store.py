@@ -1,0 +1,59 @@
+"""Reading and deleting relayed rows of `<schema>.outbox` (asyncpg, no ORM on the hot path)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg  # type: ignore[import-untyped]
+
+from shop.common.outbox import require_schema_name
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One event waiting to be published; `payload` is the envelope's JSON text."""
+
+    id: uuid.UUID
+    aggregateid: str
+    type: str
+    topic: str
+    payload: str
+    tracingspancontext: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Backlog:
+    rows: int
+    oldest: datetime | None
+
+
+class OutboxStore:
+    """Batches in relay order (`created_at, id`: per-aggregate order) and their deletion."""
+
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool = pool
+        table = f"{require_schema_name(schema)}.outbox"
+        self._select = (
+            "SELECT id, aggregateid, type, topic, payload::text AS payload, tracingspancontext,"
+            f" created_at FROM {table} ORDER BY created_at, id LIMIT $1"
+        )
+        self._delete = f"DELETE FROM {table} WHERE id = ANY($1::uuid[])"
+        self._backlog = f"SELECT count(*) AS rows, min(created_at) AS oldest FROM {table}"
+
+    async def next_batch(self, size: int) -> list[OutboxRow]:
+        records = await self._pool.fetch(self._select, size)
+        return [OutboxRow(**dict(record)) for record in records]
+
+    async def delete(self, ids: list[uuid.UUID]) -> None:
+        """Remove rows the broker acknowledged (never before: that would lose events)."""
+        if ids:
+            await self._pool.execute(self._delete, ids)
+
+    async def backlog(self) -> Backlog:
+        record = await self._pool.fetchrow(self._backlog)
+        if record is None:
+            return Backlog(0, None)
+        return Backlog(int(record["rows"]), record["oldest"])
