@@ -71,9 +71,13 @@ class KafkaConnect:
             self.workdir / "connect.log",
             cwd=self.workdir,
         ).start()
-        self._process.wait_ready(
-            self._ready, timeout=timeout, what=f"healthy with {POSTGRES_CONNECTOR}"
-        )
+        try:
+            self._process.wait_ready(
+                self._ready, timeout=timeout, what=f"healthy with {POSTGRES_CONNECTOR}"
+            )
+        except InfraError:
+            self.stop()
+            raise
         return self
 
     def _worker_properties(self) -> str:
