@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 from uuid import UUID
 
 from shop.basket.domain.errors import (
@@ -19,6 +20,7 @@ from shop.basket.domain.errors import (
 )
 from shop.basket.domain.events import BasketCheckedOut, OrderLine
 from shop.basket.domain.products import ProductSnapshot
+from shop.common.aggregate import Aggregate
 
 MAX_LINE_QUANTITY = 99
 _CUSTOMER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$")
@@ -77,15 +79,20 @@ class Checkout:
 
 
 @dataclass(eq=False)
-class Cart:
+class Cart(Aggregate):
     """Quantities per product for one customer."""
+
+    aggregate_type: ClassVar[str] = "cart"
 
     customer_id: str
     lines: dict[UUID, int] = field(default_factory=dict)
-    events: list[BasketCheckedOut] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         check_customer_id(self.customer_id)
+
+    @property
+    def aggregate_id(self) -> str:
+        return self.customer_id
 
     def add(self, product: ProductSnapshot | None, product_id: UUID, quantity: int) -> None:
         """Add units of a product on sale; adding a product already in the cart adds up."""
@@ -138,7 +145,7 @@ class Cart:
             OrderLine(line.product_id, line.name, line.quantity, line.unit_price)
             for line in view.lines
         )
-        self.events.append(
+        self.record(
             BasketCheckedOut(order_id, self.customer_id, email, lines, total, currency, now)
         )
         self.lines.clear()

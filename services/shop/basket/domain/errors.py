@@ -1,44 +1,60 @@
-"""Why a basket operation was refused."""
+"""Why a basket operation was refused (domain errors; the API maps them to problems)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from uuid import UUID
 
-
-class BasketError(Exception):
-    """A basket rule was broken; the message says which."""
+from shop.common.errors import ConflictError, NotFoundError, RuleViolationError
 
 
-class InvalidCartError(BasketError, ValueError):
-    """A customer id, quantity, key or address does not meet the basket's rules."""
+class InvalidCartError(RuleViolationError):
+    code = "invalid-cart-request"
+    title = "The cart request is invalid"
 
 
-class UnknownProductError(BasketError, LookupError):
+class UnknownProductError(RuleViolationError):
+    code = "unknown-product"
+    title = "The product is not in the catalog"
+
     def __init__(self, product_id: UUID) -> None:
-        super().__init__(f"product {product_id} is not in the catalog")
-        self.product_id = product_id
+        super().__init__(f"product {product_id} is not in the catalog", productId=str(product_id))
 
 
-class LineNotFoundError(BasketError, LookupError):
+class LineNotFoundError(NotFoundError):
+    code = "line-not-found"
+    title = "The cart has no such line"
+
     def __init__(self, product_id: UUID) -> None:
-        super().__init__(f"the cart has no line for product {product_id}")
-        self.product_id = product_id
+        super().__init__(
+            f"the cart has no line for product {product_id}", productId=str(product_id)
+        )
 
 
-class ProductUnavailableError(BasketError):
+class ProductUnavailableError(ConflictError):
+    code = "product-unavailable"
+    title = "A product is no longer on sale"
+
     def __init__(self, product_ids: Iterable[UUID]) -> None:
         self.product_ids = tuple(sorted(product_ids))
-        listed = ", ".join(str(product_id) for product_id in self.product_ids)
-        super().__init__(f"no longer on sale: {listed}")
+        listed = [str(product_id) for product_id in self.product_ids]
+        super().__init__(f"no longer on sale: {', '.join(listed)}", productIds=listed)
 
 
-class EmptyCartError(BasketError):
+class EmptyCartError(RuleViolationError):
+    code = "empty-cart"
+    title = "The cart is empty"
+
     def __init__(self) -> None:
         super().__init__("cannot check out an empty cart")
 
 
-class MixedCurrenciesError(BasketError):
+class MixedCurrenciesError(RuleViolationError):
+    code = "mixed-currencies"
+    title = "The cart mixes currencies"
+
     def __init__(self, currencies: Iterable[str]) -> None:
-        self.currencies = tuple(sorted(set(currencies)))
-        super().__init__(f"a cart is checked out in one currency, not {', '.join(self.currencies)}")
+        listed = sorted(set(currencies))
+        super().__init__(
+            f"a cart is checked out in one currency, not {', '.join(listed)}", currencies=listed
+        )

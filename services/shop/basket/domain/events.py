@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
+from shop.common.events import DomainEvent
+
 
 @dataclass(frozen=True)
 class OrderLine:
@@ -20,12 +22,10 @@ class OrderLine:
 
 
 @dataclass(frozen=True)
-class BasketCheckedOut:
+class BasketCheckedOut(DomainEvent):
     """A cart became an order (`order_id`); ordering starts the order saga from it."""
 
     type: ClassVar[str] = "basket.checked-out"
-    aggregate_type: ClassVar[str] = "cart"
-
     order_id: UUID
     customer_id: str
     email: str | None
@@ -33,10 +33,3 @@ class BasketCheckedOut:
     total: Decimal
     currency: str
     checked_out_at: datetime
-
-    @property
-    def aggregate_id(self) -> str:
-        return self.customer_id
-
-
-Event = BasketCheckedOut

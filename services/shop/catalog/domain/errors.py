@@ -1,49 +1,65 @@
-"""Why a catalog operation was refused."""
+"""Why a catalog operation was refused (domain errors; the API maps them to problems)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-
-class CatalogError(Exception):
-    """A catalog rule was broken; the message says which."""
+from shop.common.errors import ConflictError, NotFoundError, RuleViolationError
 
 
-class InvalidProductError(CatalogError, ValueError):
-    """A product field does not meet the catalog's rules."""
+class InvalidProductError(RuleViolationError):
+    code = "invalid-product"
+    title = "The product is invalid"
 
 
-class InvalidStockError(CatalogError, ValueError):
-    """A stock quantity or threshold does not meet the catalog's rules."""
+class InvalidStockError(RuleViolationError):
+    code = "invalid-stock"
+    title = "The stock change is invalid"
 
 
-class ProductNotFoundError(CatalogError, LookupError):
+class UnknownCategoryError(RuleViolationError):
+    code = "unknown-category"
+    title = "The category does not exist"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"category {slug!r} does not exist", category=slug)
+
+
+class ProductNotFoundError(NotFoundError):
+    code = "product-not-found"
+    title = "Product not found"
+
     def __init__(self, product_id: UUID) -> None:
-        super().__init__(f"product {product_id} does not exist")
+        super().__init__(f"product {product_id} does not exist", productId=str(product_id))
         self.product_id = product_id
 
 
-class CategoryNotFoundError(CatalogError, LookupError):
+class CategoryExistsError(ConflictError):
+    code = "category-exists"
+    title = "The category exists already"
+
     def __init__(self, slug: str) -> None:
-        super().__init__(f"category {slug!r} does not exist")
-        self.slug = slug
+        super().__init__(f"category {slug!r} already exists", category=slug)
 
 
-class CategoryExistsError(CatalogError):
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"category {slug!r} already exists")
-        self.slug = slug
+class ProductInactiveError(ConflictError):
+    code = "product-inactive"
+    title = "The product is deactivated"
 
-
-class ProductInactiveError(CatalogError):
     def __init__(self, product_id: UUID) -> None:
-        super().__init__(f"product {product_id} is deactivated and cannot change")
-        self.product_id = product_id
+        super().__init__(
+            f"product {product_id} is deactivated and cannot change", productId=str(product_id)
+        )
 
 
-class InsufficientStockError(CatalogError):
+class InsufficientStockError(ConflictError):
+    code = "insufficient-stock"
+    title = "Not enough stock"
+
     def __init__(self, product_id: UUID, requested: int, available: int) -> None:
-        super().__init__(f"product {product_id}: {requested} requested, only {available} available")
-        self.product_id = product_id
-        self.requested = requested
-        self.available = available
+        super().__init__(
+            f"product {product_id}: {requested} requested, only {available} available",
+            productId=str(product_id),
+            requested=requested,
+            available=available,
+        )

@@ -1,42 +1,26 @@
 """Facts the catalog publishes; the unit of work writes them to the catalog's outbox.
 
-`type` is the envelope's event type (see `shop.topology`); `aggregate_id` is the Kafka key, so
-events about one product, or about one order's reservation, stay in order.
+`type` is the envelope's event type (see `shop.topology`). The aggregate that records an event
+gives its Kafka key: product events by product, stock.low by product, reservation replies by
+order, so each stays in order.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
-
-class Event(ABC):
-    """Base of the catalog's published events."""
-
-    type: ClassVar[str]
-    aggregate_type: ClassVar[str]
-
-    @property
-    @abstractmethod
-    def aggregate_id(self) -> str:
-        """Id of the aggregate the event is about (the Kafka message key)."""
+from shop.common.events import DomainEvent
 
 
 @dataclass(frozen=True)
-class ProductEvent(Event):
-    """An event about one product; carries the product's state after the change."""
-
-    aggregate_type: ClassVar[str] = "product"
+class ProductEvent(DomainEvent):
+    """An event about one product; `product_version` counts its changes."""
 
     product_id: UUID
-    version: int
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.product_id)
+    product_version: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,19 +63,14 @@ class ProductDeactivated(ProductEvent):
 
 
 @dataclass(frozen=True)
-class StockLow(Event):
+class StockLow(DomainEvent):
     """Available stock fell to or below the product's low-stock threshold."""
 
     type: ClassVar[str] = "stock.low"
-    aggregate_type: ClassVar[str] = "stock"
 
     product_id: UUID
     available: int
     threshold: int
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.product_id)
 
 
 @dataclass(frozen=True)
@@ -111,16 +90,10 @@ class Shortage:
 
 
 @dataclass(frozen=True)
-class ReservationEvent(Event):
+class ReservationEvent(DomainEvent):
     """A reply to the order saga about one order's reservation (keyed by the order)."""
 
-    aggregate_type: ClassVar[str] = "reservation"
-
     order_id: UUID
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.order_id)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 from shop.catalog.domain.errors import InvalidProductError, ProductInactiveError
 from shop.catalog.domain.events import (
-    Event,
     ProductCreated,
     ProductDeactivated,
     ProductPriceChanged,
     ProductUpdated,
 )
 from shop.catalog.domain.money import Price
+from shop.common.aggregate import Aggregate
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NAME_LENGTH = 200
@@ -58,8 +59,10 @@ class Category:
 
 
 @dataclass(eq=False)
-class Product:
+class Product(Aggregate):
     """A sellable product. Every change bumps `version` and records an event."""
+
+    aggregate_type: ClassVar[str] = "product"
 
     id: UUID
     name: str
@@ -68,7 +71,6 @@ class Product:
     price: Price
     active: bool = True
     version: int = 1
-    events: list[Event] = field(default_factory=list, repr=False)
 
     @classmethod
     def create(
@@ -81,7 +83,7 @@ class Product:
             check_slug(category),
             price,
         )
-        product.events.append(product._snapshot(ProductCreated))
+        product.record(product._snapshot(ProductCreated))
         return product
 
     def update(self, *, name: str, description: str, category: str) -> None:
@@ -92,7 +94,7 @@ class Product:
             return
         self.name, self.description, self.category = new
         self.version += 1
-        self.events.append(self._snapshot(ProductUpdated))
+        self.record(self._snapshot(ProductUpdated))
 
     def change_price(self, price: Price) -> None:
         """Set a new price; records `product.price-changed` only if it differs."""
@@ -101,7 +103,7 @@ class Product:
             return
         previous, self.price = self.price, price
         self.version += 1
-        self.events.append(
+        self.record(
             ProductPriceChanged(
                 self.id,
                 self.version,
@@ -118,7 +120,7 @@ class Product:
             return
         self.active = False
         self.version += 1
-        self.events.append(ProductDeactivated(self.id, self.version))
+        self.record(ProductDeactivated(self.id, self.version))
 
     def _require_active(self) -> None:
         if not self.active:

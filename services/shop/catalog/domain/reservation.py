@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
+from typing import ClassVar
 from uuid import UUID
 
 from shop.catalog.domain.errors import InvalidStockError, ProductNotFoundError
 from shop.catalog.domain.events import (
-    Event,
     Shortage,
     StockLine,
     StockReleased,
@@ -21,6 +21,7 @@ from shop.catalog.domain.events import (
     StockReserved,
 )
 from shop.catalog.domain.stock import Reservation, ReservationStatus, StockItem
+from shop.common.aggregate import Aggregate
 
 OUT_OF_STOCK = "out-of-stock"
 UNAVAILABLE = "unavailable"
@@ -40,12 +41,17 @@ def merge_lines(lines: Iterable[StockLine]) -> dict[UUID, int]:
 
 
 @dataclass(eq=False)
-class OrderReservation:
+class OrderReservation(Aggregate):
     """The reservations of one order, one per product."""
+
+    aggregate_type: ClassVar[str] = "reservation"
 
     order_id: UUID
     lines: dict[UUID, Reservation] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list, repr=False)
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
 
     def reserve(
         self, requested: Iterable[StockLine], stock: Mapping[UUID, StockItem], sellable: Set[UUID]
@@ -69,7 +75,7 @@ class OrderReservation:
         for product_id, quantity in wanted.items():
             stock[product_id].reserve(quantity)
             self.lines[product_id] = Reservation(self.order_id, product_id, quantity)
-        self.events.append(StockReserved(self.order_id, lines=_as_lines(wanted)))
+        self.record(StockReserved(self.order_id, lines=_as_lines(wanted)))
 
     def release(self, products: Iterable[UUID], stock: Mapping[UUID, StockItem]) -> None:
         """Give reserved units back; products never reserved are marked released too."""
@@ -88,7 +94,7 @@ class OrderReservation:
                 released[product_id] = reservation.quantity
                 changed = True
         if changed:
-            self.events.append(StockReleased(self.order_id, lines=_as_lines(released)))
+            self.record(StockReleased(self.order_id, lines=_as_lines(released)))
 
     def commit(self, stock: Mapping[UUID, StockItem]) -> None:
         """The order was paid: its reserved units are sold."""
@@ -98,9 +104,7 @@ class OrderReservation:
                 reservation.status = ReservationStatus.COMMITTED
 
     def _fail(self, reason: str, shortages: tuple[Shortage, ...]) -> None:
-        self.events.append(
-            StockReservationFailed(self.order_id, reason=reason, shortages=shortages)
-        )
+        self.record(StockReservationFailed(self.order_id, reason=reason, shortages=shortages))
 
 
 def _shortage(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 from shop.catalog.domain.errors import InsufficientStockError, InvalidStockError
-from shop.catalog.domain.events import Event, StockLow
+from shop.catalog.domain.events import StockLow
+from shop.common.aggregate import Aggregate
 
 
 def _check_quantity(quantity: int, what: str) -> None:
@@ -16,24 +18,29 @@ def _check_quantity(quantity: int, what: str) -> None:
 
 
 @dataclass(eq=False)
-class StockItem:
+class StockItem(Aggregate):
     """On-hand and reserved units of one product; `available` never goes below zero.
 
     `reserved` counts units promised to orders that are not yet committed (sold) or released.
     Records `stock.low` when available stock crosses down to the low-stock threshold.
     """
 
+    aggregate_type: ClassVar[str] = "stock"
+
     product_id: UUID
     on_hand: int = 0
     reserved: int = 0
     low_stock_threshold: int = 0
-    events: list[Event] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.on_hand < 0 or self.reserved < 0 or self.low_stock_threshold < 0:
             raise InvalidStockError("stock counts and threshold must not be negative")
         if self.reserved > self.on_hand:
             raise InvalidStockError("reserved units cannot exceed units on hand")
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.product_id)
 
     @property
     def available(self) -> int:
@@ -93,7 +100,7 @@ class StockItem:
 
     def _note_low_stock(self, available_before: int) -> None:
         if available_before > self.low_stock_threshold >= self.available:
-            self.events.append(StockLow(self.product_id, self.available, self.low_stock_threshold))
+            self.record(StockLow(self.product_id, self.available, self.low_stock_threshold))
 
 
 class ReservationStatus(enum.StrEnum):

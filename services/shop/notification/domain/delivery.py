@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
-from shop.notification.domain.events import DeliveryEvent, NotificationFailed, NotificationSent
+from shop.common.aggregate import Aggregate
+from shop.notification.domain.events import NotificationFailed, NotificationSent
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -25,7 +27,11 @@ class OutgoingMessage:
 
 
 @dataclass(eq=False)
-class Delivery:
+class Delivery(Aggregate):
+    """A log entry: which message went (or failed to go) where, because of which event."""
+
+    aggregate_type: ClassVar[str] = "notification"
+
     id: UUID
     cause_event_id: UUID
     template: str
@@ -37,10 +43,9 @@ class Delivery:
     attempts: int
     error: str | None
     created_at: datetime
-    events: list[DeliveryEvent] = field(default_factory=list, repr=False)
 
     @classmethod
-    def record(
+    def log(
         cls,
         *,
         delivery_id: UUID,
@@ -70,7 +75,7 @@ class Delivery:
             now,
         )
         if error is None:
-            delivery.events.append(
+            delivery.record(
                 NotificationSent(
                     delivery_id=delivery_id,
                     cause_event_id=cause_event_id,
@@ -82,7 +87,7 @@ class Delivery:
                 )
             )
         else:
-            delivery.events.append(
+            delivery.record(
                 NotificationFailed(
                     delivery_id=delivery_id,
                     cause_event_id=cause_event_id,

@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
+from shop.common.events import DomainEvent
+
 
 @dataclass(frozen=True, kw_only=True)
-class DeliveryEvent:
-    type: ClassVar[str]
-    aggregate_type: ClassVar[str] = "notification"
-
+class DeliveryEvent(DomainEvent):
     delivery_id: UUID
     cause_event_id: UUID
     template: str
@@ -20,10 +19,6 @@ class DeliveryEvent:
     recipient: str | None
     attempts: int
     at: datetime
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.delivery_id)
 
 
 @dataclass(frozen=True, kw_only=True)

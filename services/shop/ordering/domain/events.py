@@ -1,32 +1,26 @@
 """What ordering publishes: order events, and the saga's commands to catalog and payment.
 
-All are keyed by the order id, so everything about one order stays in order on its topic.
+All are recorded by the Order aggregate, so keyed by the order id: everything about one order
+stays in order on its topic.
 """
 
 from __future__ import annotations
 
-from abc import ABC
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
+from shop.common.events import DomainEvent
 from shop.ordering.domain.order_terms import OrderLine
 
 
 @dataclass(frozen=True)
-class Outbound(ABC):
-    """Base of everything ordering writes to its outbox."""
-
-    type: ClassVar[str]
-    aggregate_type: ClassVar[str] = "order"
+class Outbound(DomainEvent):
+    """Base of everything ordering writes to its outbox (recorded by the Order aggregate)."""
 
     order_id: UUID
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.order_id)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
-from shop.ordering.domain.events import Outbound
+from shop.common.aggregate import Aggregate
 from shop.ordering.domain.messages import CheckoutReceived, SagaMessage
 from shop.ordering.domain.order_terms import CancelReason, OrderStatus, OrderTerms
 from shop.ordering.domain.saga import transition
@@ -26,13 +27,14 @@ class HistoryEntry:
 
 
 @dataclass(eq=False)
-class Order:
+class Order(Aggregate):
     """An order placed from a checkout; the saga decides every change of its status."""
+
+    aggregate_type: ClassVar[str] = "order"
 
     saga: SagaState
     placed_at: datetime
     history: list[HistoryEntry] = field(default_factory=list)
-    events: list[Outbound] = field(default_factory=list, repr=False)
 
     @classmethod
     def place(cls, message: CheckoutReceived, now: datetime, timeouts: SagaTimeouts) -> Order:
@@ -70,7 +72,8 @@ class Order:
         return True
 
     def _record(self, result: Transition, cause_event_id: UUID, now: datetime) -> None:
-        self.events.extend(result.emit)
+        for event in result.emit:
+            self.record(event)
         for note in result.notes:
             self.history.append(self._entry(note, cause_event_id, now))
 

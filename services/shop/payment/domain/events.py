@@ -1,4 +1,4 @@
-"""What payment publishes; keyed by the order, like the saga commands it answers."""
+"""What payment publishes; the Payment records them, keyed by order like the commands it answers."""
 
 from __future__ import annotations
 
@@ -8,21 +8,16 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
+from shop.common.events import DomainEvent
+
 
 @dataclass(frozen=True, kw_only=True)
-class PaymentEvent:
-    type: ClassVar[str]
-    aggregate_type: ClassVar[str] = "payment"
-
+class PaymentEvent(DomainEvent):
     order_id: UUID
     customer_id: str
     amount: Decimal
     currency: str
     at: datetime
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.order_id)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TypedDict
+from typing import ClassVar, TypedDict
 from uuid import UUID
 
+from shop.common.aggregate import Aggregate
+from shop.common.errors import RuleViolationError
 from shop.payment.domain.events import (
-    PaymentEvent,
     PaymentFailed,
     PaymentRefunded,
     PaymentSucceeded,
@@ -18,8 +19,9 @@ from shop.payment.domain.events import (
 from shop.payment.domain.gateway import ChargeResult
 
 
-class InvalidPaymentError(ValueError):
-    """A payment request does not meet payment's rules."""
+class InvalidPaymentError(RuleViolationError):
+    code = "invalid-payment"
+    title = "The payment request is invalid"
 
 
 class PaymentStatus(enum.StrEnum):
@@ -31,7 +33,11 @@ class PaymentStatus(enum.StrEnum):
 
 
 @dataclass(eq=False)
-class Payment:
+class Payment(Aggregate):
+    """The payment of one order (its identity): charged once, refunded at most once."""
+
+    aggregate_type: ClassVar[str] = "payment"
+
     order_id: UUID
     customer_id: str
     amount: Decimal
@@ -40,13 +46,16 @@ class Payment:
     reference: str | None = None
     failure_reason: str | None = None
     refunded_amount: Decimal = Decimal(0)
-    events: list[PaymentEvent] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self.amount.is_finite() or self.amount < 0:
             raise InvalidPaymentError(f"amount {self.amount} must be a decimal >= 0")
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
             raise InvalidPaymentError(f"currency {self.currency!r} is not an ISO 4217 code")
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
 
     @classmethod
     def charged(
@@ -64,11 +73,9 @@ class Payment:
             order_id, customer_id, amount, currency, status, result.reference, result.reason
         )
         if result.approved and result.reference is not None:
-            payment.events.append(
-                PaymentSucceeded(reference=result.reference, **payment._facts(now))
-            )
+            payment.record(PaymentSucceeded(reference=result.reference, **payment._facts(now)))
         else:
-            payment.events.append(PaymentFailed(reason=result.reason or "", **payment._facts(now)))
+            payment.record(PaymentFailed(reason=result.reason or "", **payment._facts(now)))
         return payment
 
     @classmethod
@@ -77,7 +84,7 @@ class Payment:
     ) -> Payment:
         """A refund for an order never charged: answer it, and refuse any later charge."""
         payment = cls(order_id, customer_id, amount, currency, PaymentStatus.VOIDED)
-        payment.events.append(PaymentRefunded(**payment._facts(now, amount=Decimal(0))))
+        payment.record(PaymentRefunded(**payment._facts(now, amount=Decimal(0))))
         return payment
 
     @property
@@ -93,7 +100,7 @@ class Payment:
             self.status = PaymentStatus.VOIDED
         else:
             return
-        self.events.append(PaymentRefunded(**self._facts(now, amount=self.refunded_amount)))
+        self.record(PaymentRefunded(**self._facts(now, amount=self.refunded_amount)))
 
     def _facts(self, now: datetime, amount: Decimal | None = None) -> _Facts:
         return {
