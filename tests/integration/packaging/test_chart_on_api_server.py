@@ -1,0 +1,92 @@
+"""The chart lints, and every ci/ scenario renders to manifests the real API server accepts."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from localinfra.paths import REPO_ROOT
+
+CHART = REPO_ROOT / "charts" / "shopkeeper"
+SCENARIOS = sorted(CHART.glob("ci/*-values.yaml"))
+DEFAULT = CHART / "ci" / "default-values.yaml"
+
+Manifest = dict[str, Any]
+RenderChart = Callable[..., list[Manifest]]
+DryRun = Callable[[Iterable[Manifest]], list[str]]
+
+
+def scenario_id(path: Path) -> str:
+    return path.name.removesuffix("-values.yaml")
+
+
+def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
+    return [m for m in manifests if m["kind"] == kind]
+
+
+@pytest.mark.parametrize("values", SCENARIOS, ids=scenario_id)
+def test_helm_lint_is_clean(helm: Path, kube_version: str, values: Path) -> None:
+    result = subprocess.run(
+        [str(helm), "lint", str(CHART), "--strict", "--values", str(values),
+         "--kube-version", kube_version],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[WARNING]" not in result.stdout
+    assert "[ERROR]" not in result.stdout
+
+
+@pytest.mark.parametrize("values", SCENARIOS, ids=scenario_id)
+def test_every_rendered_manifest_passes_a_server_side_dry_run(
+    render_chart: RenderChart, dry_run: DryRun, values: Path
+) -> None:
+    manifests = render_chart(values, f"pkg-{scenario_id(values)}")
+    assert manifests
+    assert dry_run(manifests) == []
+
+
+def test_the_crd_ships_in_templates_and_is_kept_on_uninstall(render_chart: RenderChart) -> None:
+    crds = of_kind(render_chart(DEFAULT, "pkg"), "CustomResourceDefinition")
+    assert [crd["metadata"]["name"] for crd in crds] == ["ecommerceplatforms.shopkeeper.dev"]
+    assert crds[0]["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    assert not (CHART / "crds").exists(), "helm never upgrades crds/: ship the CRD in templates/"
+
+
+def test_dashboards_are_config_maps_labelled_for_grafanas_sidecar(
+    render_chart: RenderChart,
+) -> None:
+    manifests = render_chart(CHART / "ci" / "monitoring-values.yaml", "pkg")
+    dashboards = [m for m in of_kind(manifests, "ConfigMap")
+                  if m["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    shipped = sorted(path.name for path in (CHART / "dashboards").glob("*.json"))
+    assert shipped
+    assert sorted(key for m in dashboards for key in m["data"]) == shipped
+
+
+def test_monitoring_off_renders_no_monitoring_objects(render_chart: RenderChart) -> None:
+    manifests = render_chart(CHART / "ci" / "monitoring-off-values.yaml", "pkg")
+    assert not {m["kind"] for m in manifests} & {"ServiceMonitor", "PrometheusRule"}
+    assert not [m for m in of_kind(manifests, "ConfigMap")
+                if "grafana_dashboard" in m["metadata"]["labels"]]
+
+
+def test_a_config_change_rolls_the_operator_pod(render_chart: RenderChart) -> None:
+    def checksum(*extra: str) -> Any:
+        deployment = of_kind(render_chart(DEFAULT, "pkg", *extra), "Deployment")[0]
+        return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+
+    assert checksum() != checksum("--set", "operator.config.SHOPKEEPER_LOG_LEVEL=DEBUG")
+
+
+def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> None:
+    result = subprocess.run(
+        [str(helm), "template", "shopkeeper", str(CHART), "--kube-version", kube_version,
+         "--set", "operator.replicaz=2"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "replicaz" in result.stderr
