@@ -1,0 +1,117 @@
+"""The EcommercePlatform spec: everything one shop needs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from shopkeeper.api.base import DNS_SUBDOMAIN_PATTERN, ApiModel, DnsSubdomain, Labels, cel
+from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
+from shopkeeper.api.storage import DatabaseSpec
+from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec, ServicesSpec
+
+DeletionPolicy = Literal["Retain", "Delete"]
+
+
+class ServiceMonitorSpec(ApiModel):
+    """A Prometheus Operator ServiceMonitor scraping every shop process."""
+
+    enabled: bool = False
+    """Create it (needs the Prometheus Operator CRDs)."""
+    interval: str = Field("30s", pattern=r"^[0-9]+(ms|s|m|h)$")
+    """Scrape interval."""
+    labels: Labels = Field(default_factory=dict)
+    """Extra labels, e.g. the ones your Prometheus' serviceMonitorSelector matches."""
+
+
+class PrometheusRuleSpec(ApiModel):
+    """Alerting rules for the shop."""
+
+    enabled: bool = False
+    """Create a PrometheusRule (needs the Prometheus Operator CRDs)."""
+    labels: Labels = Field(default_factory=dict)
+    """Extra labels, e.g. the ones your Prometheus' ruleSelector matches."""
+
+
+class ObservabilitySpec(ApiModel):
+    """Traces and metrics."""
+
+    otlp_endpoint: str | None = Field(None, pattern=r"^https?://.+$", max_length=512)
+    """OTLP/HTTP endpoint of an OpenTelemetry collector, e.g. `http://otel-collector:4318`."""
+    service_monitors: ServiceMonitorSpec = ServiceMonitorSpec()
+    """ServiceMonitor."""
+    prometheus_rules: PrometheusRuleSpec = PrometheusRuleSpec()
+    """PrometheusRule."""
+
+
+class IngressSpec(ApiModel):
+    """Ingress settings."""
+
+    class_name: str | None = Field(None, pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)
+    """IngressClass."""
+    tls_secret: DnsSubdomain | None = None
+    """TLS Secret for the host."""
+
+
+class GatewayRef(ApiModel):
+    """The Gateway an HTTPRoute attaches to."""
+
+    name: DnsSubdomain
+    """Gateway name."""
+    namespace: DnsSubdomain | None = None
+    """Gateway namespace (the platform's if unset)."""
+    section_name: str | None = Field(None, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    """Listener of the Gateway."""
+
+
+class ExposureSpec(ApiModel):
+    """How the APIs are reachable from outside: `/<context>` paths on one host."""
+
+    model_config = ConfigDict(
+        json_schema_extra=cel(
+            (
+                "self.mode == 'none' || has(self.host)",
+                "exposure.host is required when exposure.mode is ingress or gateway",
+            ),
+            (
+                "self.mode != 'gateway' || has(self.gateway)",
+                "exposure.mode gateway needs exposure.gateway.name (the Gateway to attach to)",
+            ),
+        )
+    )
+
+    mode: Literal["none", "ingress", "gateway"] = "none"
+    """`ingress` (networking.k8s.io Ingress), `gateway` (Gateway API HTTPRoute) or `none`."""
+    host: DnsSubdomain | None = None
+    """Public host name."""
+    ingress: IngressSpec = IngressSpec()
+    """Ingress settings (mode `ingress`)."""
+    gateway: GatewayRef | None = None
+    """Gateway settings (mode `gateway`)."""
+
+
+class PlatformSpec(ApiModel):
+    """Desired state of one shop."""
+
+    model_config = ConfigDict(title="EcommercePlatformSpec")
+
+    image: ImageSpec
+    """The shop image."""
+    services: ServicesSpec = ServicesSpec()
+    """Per bounded context: replicas, resources, autoscaling of API and worker."""
+    payment_gateway: PaymentGatewaySpec = PaymentGatewaySpec()
+    """Fault injection of the mock payment gateway."""
+    kafka: KafkaSpec
+    """Kafka cluster and topic settings."""
+    outbox: OutboxSpec = OutboxSpec()
+    """How the outbox is relayed to Kafka."""
+    database: DatabaseSpec = DatabaseSpec()
+    """PostgreSQL."""
+    observability: ObservabilitySpec = ObservabilitySpec()
+    """Tracing and monitoring."""
+    exposure: ExposureSpec = ExposureSpec()
+    """External access to the APIs."""
+    deletion_policy: DeletionPolicy = "Retain"
+    """What deleting the platform does to its KafkaTopics and database: `Retain` keeps them
+    (they carry no ownerReference), `Delete` lets them be garbage-collected."""

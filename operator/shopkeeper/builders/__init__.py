@@ -1,0 +1,1 @@
+"""Pure builders: a platform spec in, the manifests of its children out. No I/O."""

@@ -1,0 +1,90 @@
+"""CloudNativePG Cluster and Database, and how processes reach the database either way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopkeeper import kinds, naming
+from shopkeeper.builders.inputs import BuildInput, Manifest
+from shopkeeper.builders.meta import metadata
+from shopkeeper.topics import CONTEXTS
+
+POSTGRES_PORT = 5432
+
+
+@dataclass(frozen=True)
+class DatabaseConnection:
+    """Where the database is; credentials stay in a Secret (keys `username`, `password`)."""
+
+    host: str
+    port: int
+    name: str
+    secret: str
+
+
+def database_connection(inp: BuildInput) -> DatabaseConnection:
+    """The connection of the platform's processes and connectors."""
+    db = inp.spec.database
+    if db.mode == "external":
+        if db.external is None:
+            raise ValueError("database.mode external needs database.external")
+        ext = db.external
+        return DatabaseConnection(ext.host, ext.port, db.name, ext.credentials_secret)
+    cluster = naming.pg_cluster(inp.name)
+    return DatabaseConnection(f"{cluster}-rw", POSTGRES_PORT, db.name, f"{cluster}-app")
+
+
+def build_database(inp: BuildInput) -> list[Manifest]:
+    """A CNPG Cluster and Database in mode `cnpg`; nothing for an external database."""
+    db = inp.spec.database
+    if db.mode != "cnpg":
+        return []
+    cluster_name = naming.pg_cluster(inp.name)
+    cnpg = db.cnpg
+    storage: dict[str, object] = {"size": cnpg.storage_size}
+    if cnpg.storage_class:
+        storage["storageClass"] = cnpg.storage_class
+    cluster_spec: dict[str, object] = {
+        "instances": cnpg.instances,
+        "storage": storage,
+        "bootstrap": {"initdb": {"database": db.name, "owner": db.owner}},
+    }
+    if cnpg.image_name:
+        cluster_spec["imageName"] = cnpg.image_name
+    if inp.spec.outbox.mode == "debezium":
+        # Debezium streams the outbox through a logical replication slot.
+        cluster_spec["managed"] = {
+            "roles": [
+                {
+                    "name": db.owner,
+                    "ensure": "present",
+                    "login": True,
+                    "replication": True,
+                }
+            ]
+        }
+    reclaim = "delete" if inp.spec.deletion_policy == "Delete" else "retain"
+    cluster: Manifest = {
+        "apiVersion": kinds.PG_CLUSTER.api_version,
+        "kind": kinds.PG_CLUSTER.kind,
+        "metadata": metadata(inp, kinds.PG_CLUSTER, cluster_name, component="database"),
+        "spec": cluster_spec,
+    }
+    database: Manifest = {
+        "apiVersion": kinds.PG_DATABASE.api_version,
+        "kind": kinds.PG_DATABASE.kind,
+        "metadata": metadata(
+            inp, kinds.PG_DATABASE, naming.pg_database(inp.name), component="database"
+        ),
+        "spec": {
+            "name": db.name,
+            "owner": db.owner,
+            "cluster": {"name": cluster_name},
+            "ensure": "present",
+            "databaseReclaimPolicy": reclaim,
+            "schemas": [
+                {"name": context, "owner": db.owner, "ensure": "present"} for context in CONTEXTS
+            ],
+        },
+    }
+    return [cluster, database]

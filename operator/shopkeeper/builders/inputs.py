@@ -1,0 +1,40 @@
+"""What every builder receives: the owning platform, its spec and the rollout decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopkeeper.api import PlatformSpec
+
+Manifest = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The platform object that owns the children."""
+
+    name: str
+    namespace: str
+    uid: str
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """Inputs of a build."""
+
+    owner: Owner
+    spec: PlatformSpec
+    running_image: str
+    """Image the Deployments run: the last migrated one (the target while none is)."""
+    held: bool = False
+    """No migration has completed yet: the Deployments exist with zero replicas."""
+
+    @property
+    def name(self) -> str:
+        """Platform name."""
+        return self.owner.name
+
+    @property
+    def namespace(self) -> str:
+        """Platform namespace."""
+        return self.owner.namespace

@@ -1,0 +1,127 @@
+"""Deployments (API, worker, relay per context), their Services and PodDisruptionBudgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopkeeper import constants as c
+from shopkeeper import kinds, naming
+from shopkeeper.api.base import Resources
+from shopkeeper.builders.inputs import BuildInput, Manifest
+from shopkeeper.builders.meta import metadata, selector_labels
+from shopkeeper.builders.pods import process_template
+from shopkeeper.topics import CONTEXTS, publishing_contexts
+
+SERVICE_PORT = 80
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One Deployment: a context's api, worker or relay."""
+
+    context: str
+    role: str
+    replicas: int | None
+    """None when an autoscaler owns the replica count."""
+    resources: Resources
+
+    @property
+    def component(self) -> str:
+        """`<context>-<role>`."""
+        return f"{self.context}-{self.role}"
+
+
+def workloads(inp: BuildInput) -> list[Workload]:
+    """Every process of the platform, in a stable order."""
+    out: list[Workload] = []
+    for context in CONTEXTS:
+        service = inp.spec.services.of(context)
+        api_replicas = None if service.api.autoscaling.enabled else service.api.replicas
+        worker_replicas = None if service.worker.autoscaling.enabled else service.worker.replicas
+        out.append(Workload(context, "api", api_replicas, service.api.resources))
+        out.append(Workload(context, "worker", worker_replicas, service.worker.resources))
+    if inp.spec.outbox.mode == "relay":
+        relay = inp.spec.outbox.relay
+        # One active relay per schema keeps per-aggregate order (the relay also locks).
+        out += [Workload(ctx, "relay", 1, relay.resources) for ctx in publishing_contexts()]
+    return out
+
+
+def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
+    """The Deployment of one process; zero replicas while the first migration runs."""
+    name = naming.workload(inp.name, workload.context, workload.role)
+    spec: dict[str, object] = {
+        "revisionHistoryLimit": 5,
+        "selector": {"matchLabels": selector_labels(inp.name, workload.component)},
+        "template": process_template(
+            inp, context=workload.context, role=workload.role, resources=workload.resources
+        ),
+    }
+    if workload.role == "relay":
+        spec["strategy"] = {"type": "Recreate"}  # never two relays of one schema at once
+    else:
+        spec["strategy"] = {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+        }
+    if inp.held:
+        spec["replicas"] = 0
+    elif workload.replicas is not None:
+        spec["replicas"] = workload.replicas
+    labels = {c.CONTEXT_LABEL: workload.context, c.ROLE_LABEL: workload.role}
+    return {
+        "apiVersion": kinds.DEPLOYMENT.api_version,
+        "kind": kinds.DEPLOYMENT.kind,
+        "metadata": metadata(
+            inp, kinds.DEPLOYMENT, name, component=workload.component, labels=labels
+        ),
+        "spec": spec,
+    }
+
+
+def build_service(inp: BuildInput, workload: Workload) -> Manifest:
+    """ClusterIP Service of one process (API traffic and /metrics scraping)."""
+    name = naming.workload(inp.name, workload.context, workload.role)
+    labels = {c.CONTEXT_LABEL: workload.context, c.ROLE_LABEL: workload.role}
+    return {
+        "apiVersion": kinds.SERVICE.api_version,
+        "kind": kinds.SERVICE.kind,
+        "metadata": metadata(inp, kinds.SERVICE, name, component=workload.component, labels=labels),
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector_labels(inp.name, workload.component),
+            "ports": [
+                {
+                    "name": c.HTTP_PORT_NAME,
+                    "port": SERVICE_PORT,
+                    "targetPort": c.HTTP_PORT_NAME,
+                    "protocol": "TCP",
+                }
+            ],
+        },
+    }
+
+
+def build_pdb(inp: BuildInput, workload: Workload) -> Manifest:
+    """At most one pod of a process down at a time during voluntary disruptions."""
+    name = naming.workload(inp.name, workload.context, workload.role)
+    return {
+        "apiVersion": kinds.PDB.api_version,
+        "kind": kinds.PDB.kind,
+        "metadata": metadata(inp, kinds.PDB, name, component=workload.component),
+        "spec": {
+            "maxUnavailable": 1,
+            "selector": {"matchLabels": selector_labels(inp.name, workload.component)},
+        },
+    }
+
+
+def build_workloads(inp: BuildInput) -> list[Manifest]:
+    """Deployment and Service of every process; a PDB for APIs and workers."""
+    out: list[Manifest] = []
+    for workload in workloads(inp):
+        out.append(build_deployment(inp, workload))
+        out.append(build_service(inp, workload))
+        if workload.role != "relay":
+            out.append(build_pdb(inp, workload))
+    return out
