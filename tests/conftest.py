@@ -23,7 +23,10 @@ def kind_unavailable_reason() -> str | None:
     if docker.returncode != 0:
         return "kind tests need a running Docker engine (`docker info` failed)"
     context = subprocess.run(
-        ["kubectl", "config", "current-context"], capture_output=True, text=True, check=False,
+        ["kubectl", "config", "current-context"],
+        capture_output=True,
+        text=True,
+        check=False,
         env=os.environ,
     )
     if not context.stdout.strip().startswith("kind-"):

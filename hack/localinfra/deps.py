@@ -29,6 +29,8 @@ def provision(components: Sequence[str] = (), *, force: bool = False) -> None:
         step = time.monotonic()
         print(f"deps: [{index}/{len(names)}] {name}", flush=True)
         PROVISIONERS[name](force)
-        print(f"deps: [{index}/{len(names)}] {name} done in {time.monotonic() - step:.1f}s",
-              flush=True)
+        print(
+            f"deps: [{index}/{len(names)}] {name} done in {time.monotonic() - step:.1f}s",
+            flush=True,
+        )
     print(f"deps: all done in {time.monotonic() - started:.1f}s", flush=True)

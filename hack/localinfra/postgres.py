@@ -79,9 +79,7 @@ class PostgresServer:
 
     def dsn(self, database: str = "postgres", driver: str = "postgresql") -> str:
         """A connection URL; `driver` may be e.g. `postgresql+asyncpg`."""
-        return (
-            f"{driver}://{self.superuser}:{self.password}@{self.host}:{self.port}/{database}"
-        )
+        return f"{driver}://{self.superuser}:{self.password}@{self.host}:{self.port}/{database}"
 
     def start(self) -> PostgresServer:
         """initdb, start the server and wait until it accepts queries."""
@@ -95,9 +93,23 @@ class PostgresServer:
         if run_as:
             shutil.chown(pwfile, user=run_as)
         run_checked(
-            [str(bins / "initdb"), "-D", str(data), "-U", self.superuser, "--pwfile",
-             str(pwfile), "-A", "scram-sha-256", "-E", "UTF8", "--no-sync"],
-            what="initdb", cwd=self.workdir, user=run_as,
+            [
+                str(bins / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                self.superuser,
+                "--pwfile",
+                str(pwfile),
+                "-A",
+                "scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            what="initdb",
+            cwd=self.workdir,
+            user=run_as,
         )
         (data / "postgresql.auto.conf").write_text(self._settings())
         with (data / "pg_hba.conf").open("a") as hba:
@@ -138,8 +150,19 @@ class PostgresServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run SQL through psql over TCP and return its unaligned output."""
-        argv = [str(bindir() / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                "-d", self.dsn(database), "-c", sql]
+        argv = [
+            str(bindir() / "psql"),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            self.dsn(database),
+            "-c",
+            sql,
+        ]
         try:
             return run_checked(argv, what="psql", timeout=60).strip()
         except subprocess.TimeoutExpired as err:

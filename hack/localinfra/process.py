@@ -8,6 +8,7 @@ stops what is still running at interpreter exit and on SIGTERM/SIGHUP.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import os
 import pwd
@@ -115,9 +116,7 @@ class ManagedProcess:
     def running(self) -> bool:
         return self._popen is not None and self._popen.poll() is None
 
-    def wait_ready(
-        self, probe: Callable[[], bool], *, timeout: float, what: str = "ready"
-    ) -> None:
+    def wait_ready(self, probe: Callable[[], bool], *, timeout: float, what: str = "ready") -> None:
         """Poll `probe` until it holds; fail early if the process exits, or at `timeout`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -164,10 +163,8 @@ def _primary_group(user: str | None) -> int | None:
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def run_checked(
@@ -182,8 +179,16 @@ def run_checked(
     """Run a short command to completion; raise InfraError with its output if it fails."""
     full_env = {**os.environ, **env} if env is not None else None
     result = subprocess.run(
-        list(argv), capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout,
-        check=False, user=user, group=_primary_group(user), extra_groups=[] if user else None,
+        list(argv),
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+        user=user,
+        group=_primary_group(user),
+        extra_groups=[] if user else None,
     )
     if result.returncode != 0:
         raise InfraError(

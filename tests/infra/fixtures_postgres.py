@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from localinfra.errors import MissingDependencyError
-from localinfra.postgres import PostgresServer
 
 from infra.plugin import exit_on_missing_dependency
+from localinfra.errors import MissingDependencyError
+from localinfra.postgres import PostgresServer
 
 
 @pytest.fixture(scope="session")

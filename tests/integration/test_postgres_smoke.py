@@ -1,6 +1,7 @@
 """PostgreSQL is real: logical decoding works end to end."""
 
 import pytest
+
 from localinfra.postgres import PostgresServer
 
 pytestmark = pytest.mark.integration

@@ -1,0 +1,68 @@
+"""The local stack in the foreground: PostgreSQL and Kafka (plus Connect and Kubernetes on request).
+
+`make up` runs it until Ctrl-C; everything it started stops with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from localinfra.connect import KafkaConnect
+from localinfra.kafka import KafkaBroker
+from localinfra.kube import ControlPlane
+from localinfra.postgres import PostgresServer
+from localinfra.workdir import make_workdir
+
+
+@dataclass
+class LocalStack:
+    """Started components and the environment variables that reach them."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    postgres: PostgresServer | None = None
+    kafka: KafkaBroker | None = None
+    connect: KafkaConnect | None = None
+    kube: ControlPlane | None = None
+
+
+@contextlib.contextmanager
+def local_stack(*, with_connect: bool, with_kube: bool) -> Iterator[LocalStack]:
+    """Start the components in dependency order; stop them in reverse on exit."""
+    local = LocalStack(workdir=make_workdir("stack"))
+    local.workdir.chmod(0o755)
+    with contextlib.ExitStack() as started:
+        postgres_dir = local.workdir / "postgres"
+        postgres_dir.mkdir()
+        local.postgres = started.enter_context(PostgresServer(postgres_dir))
+        local.env["SHOP_DATABASE_URL"] = local.postgres.dsn(driver="postgresql+asyncpg")
+        local.kafka = started.enter_context(KafkaBroker(local.workdir / "kafka", num_partitions=3))
+        local.env["SHOP_KAFKA_BOOTSTRAP_SERVERS"] = local.kafka.bootstrap_servers
+        if with_connect:
+            connect = KafkaConnect(local.kafka.bootstrap_servers, local.workdir / "connect")
+            local.connect = started.enter_context(connect)
+            local.env["SHOP_KAFKA_CONNECT_URL"] = local.connect.rest_url
+        if with_kube:
+            local.kube = ControlPlane().start(local.workdir / "kube")
+            started.callback(local.kube.stop)
+            local.env.update(local.kube.env())
+        yield local
+
+
+def run_foreground(*, with_connect: bool, with_kube: bool) -> None:
+    """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with local_stack(with_connect=with_connect, with_kube=with_kube) as local:
+        print("local stack is up; in another shell:")
+        for key, value in sorted(local.env.items()):
+            print(f"  export {key}={value}")
+        print(f"logs and data: {local.workdir}\nCtrl-C stops everything.", flush=True)
+        stop.wait()
+        print("stopping...", flush=True)
