@@ -78,9 +78,12 @@ def problem_response(
     detail: str | None = None,
     type_uri: str = "about:blank",
     headers: Mapping[str, str] | None = None,
-    **extensions: Any,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """A problem+json response; the title defaults to the status's reason phrase."""
+    """A problem+json response; the title defaults to the status's reason phrase.
+
+    `extensions` add members but never replace the standard ones (`status`, `type`...).
+    """
     body: dict[str, Any] = {
         "type": type_uri,
         "title": title or HTTPStatus(status).phrase,
@@ -90,7 +93,8 @@ def problem_response(
         body["detail"] = detail
     if instance:
         body["instance"] = instance
-    body.update({key: value for key, value in extensions.items() if key not in body})
+    for key, value in (extensions or {}).items():
+        body.setdefault(key, value)
     if request_id := current_request_id():
         body["requestId"] = request_id
     context = trace.get_current_span().get_span_context()
@@ -117,7 +121,10 @@ def install_problem_handlers(
         errors = [_field_error(error) for error in exc.errors()]
         noun = "field is" if len(errors) == 1 else "fields are"
         return problem_response(
-            422, instance=request.url.path, detail=f"{len(errors)} {noun} invalid", errors=errors
+            422,
+            instance=request.url.path,
+            detail=f"{len(errors)} {noun} invalid",
+            extensions={"errors": errors},
         )
 
     async def on_http_exception(request: Request, exc: Exception) -> Response:
@@ -140,7 +147,7 @@ def install_problem_handlers(
             title=exc.title,
             detail=exc.detail,
             type_uri=DOMAIN_PROBLEM_TYPE.format(code=exc.code),
-            **exc.extensions,
+            extensions=exc.extensions,
         )
 
     app.add_exception_handler(RequestValidationError, on_validation_error)

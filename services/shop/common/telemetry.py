@@ -56,7 +56,7 @@ def configure_telemetry(
     if isinstance(current, TracerProvider):
         provider = current
     else:
-        provider = _new_provider(service_name, service_version)
+        provider = build_tracer_provider(service_name, service_version)
         trace.set_tracer_provider(provider)
     instrumentors: list[BaseInstrumentor] = [SQLAlchemyInstrumentor(), HTTPXClientInstrumentor()]
     if instrument_kafka:
@@ -67,7 +67,8 @@ def configure_telemetry(
     return provider
 
 
-def _new_provider(service_name: str, service_version: str | None) -> TracerProvider:
+def build_tracer_provider(service_name: str, service_version: str | None = None) -> TracerProvider:
+    """A provider for this service exporting by OTLP/HTTP when an endpoint is configured."""
     attributes: dict[str, str] = {}
     if not os.environ.get("OTEL_SERVICE_NAME"):  # the standard variable wins over the code
         attributes[SERVICE_NAME] = service_name
