@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from localinfra import helm, kafka, kube, postgres
+from localinfra import helm, kafka, kube_provision, kustomize, postgres
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
 
 PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "postgres": postgres.provision,
     "kafka": kafka.provision,
-    "kube": kube.provision,
+    "kube": kube_provision.provision,
     "helm": helm.provision,
+    "kustomize": kustomize.provision,
 }
 
 
