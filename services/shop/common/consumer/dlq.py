@@ -7,6 +7,7 @@ original topic; consumers that had already handled it skip it through their inbo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from shop.common import headers as h
 
 Headers = Sequence[tuple[str, bytes]]
 MAX_ERROR_MESSAGE = 2000
+TOPIC_WAIT_SECONDS = 10.0
 
 
 def dead_letter_headers(
@@ -79,19 +81,12 @@ class DeadLetter:
 async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[DeadLetter]:
     """Every message currently in a dead-letter topic (read without a consumer group)."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None
+        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None,
+        auto_offset_reset="earliest",
     )
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(dlq_topic)
-        if partitions is None:
-            await consumer.force_metadata_update()
-            partitions = consumer.partitions_for_topic(dlq_topic)
-        if not partitions:
-            raise LookupError(f"topic {dlq_topic!r} does not exist")
-        assigned = [TopicPartition(dlq_topic, p) for p in sorted(partitions)]
-        consumer.assign(assigned)
-        await consumer.seek_to_beginning(*assigned)
+        assigned = await assign_all_partitions(consumer, dlq_topic)
         ends = await consumer.end_offsets(assigned)
         letters: list[DeadLetter] = []
         while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
@@ -105,6 +100,19 @@ async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[Dead
         return sorted(letters, key=lambda letter: (letter.partition, letter.offset))
     finally:
         await consumer.stop()
+
+
+async def assign_all_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """Subscribe without a group (every partition, from the beginning) and wait for it."""
+    consumer.subscribe([topic])
+    deadline = time.monotonic() + TOPIC_WAIT_SECONDS
+    while not consumer.assignment():
+        if time.monotonic() > deadline:
+            raise LookupError(f"topic {topic!r} does not exist")
+        await consumer.getmany(timeout_ms=100, max_records=1)
+    assigned = sorted(consumer.assignment())
+    await consumer.seek_to_beginning(*assigned)
+    return assigned
 
 
 async def replay_dead_letters(

@@ -1,0 +1,144 @@
+"""The `shop` command: run a process, migrate a schema, inspect and replay dead letters.
+
+    shop run <context>-relay        the built-in outbox relay of <context>'s schema
+    shop run <context>-api          shop.<context>.entrypoints.api:main
+    shop run <context>-worker       shop.<context>.entrypoints.worker:main
+    shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
+    shop dlq list <dlq-topic>       dead letters as JSON lines
+    shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
+
+Database and Kafka addresses come from the settings' environment (`SHOP_DATABASE_URL`,
+`SHOP_KAFKA_BOOTSTRAP_SERVERS`, or the per-process prefixes) or the options below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_letters
+from shop.common.outbox import require_schema_name
+
+_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker)$")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.command(args)
+    except (ValueError, LookupError, ModuleNotFoundError) as err:
+        parser.exit(2, f"shop: error: {err}\n")
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shop", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a process: <context>-relay|-api|-worker")
+    run.add_argument("process")
+    run.set_defaults(command=_run)
+
+    migrate = commands.add_parser("migrate", help="migrate a context's schema")
+    migrate.add_argument("context")
+    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
+    migrate.add_argument("--script-location", default=None,
+                         help="default: the package resource shop.<context>:migrations")
+    migrate.set_defaults(command=_migrate)
+
+    dlq = commands.add_parser("dlq", help="list or replay dead letters")
+    dlq_commands = dlq.add_subparsers(required=True, metavar="ACTION")
+    for name, handler in (("list", _dlq_list), ("replay", _dlq_replay)):
+        action = dlq_commands.add_parser(name)
+        action.add_argument("topic", help="a dead-letter topic, <topic>.<group>.dlq")
+        action.add_argument("--bootstrap-servers", default=None,
+                            help="default: $SHOP_KAFKA_BOOTSTRAP_SERVERS")
+        action.set_defaults(command=handler)
+        if name == "replay":
+            chosen = action.add_mutually_exclusive_group(required=True)
+            chosen.add_argument("--all", action="store_true", help="replay every dead letter")
+            chosen.add_argument("--event-id", action="append", default=[])
+            chosen.add_argument("--offset", action="append", default=[],
+                                help="PARTITION:OFFSET of a dead letter")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    match = _PROCESS.match(args.process)
+    if match is None:
+        raise ValueError(f"{args.process!r} is not <context>-relay, <context>-api or -worker")
+    context, kind = match["context"], match["kind"]
+    if kind == "relay":
+        from shop.common.relay.process import run_relay_process
+
+        return run_relay_process(require_schema_name(context))
+    module = importlib.import_module(f"shop.{context}.entrypoints.{kind}")
+    entry = getattr(module, "main", None)
+    if entry is None:
+        raise LookupError(f"shop.{context}.entrypoints.{kind} has no main()")
+    code: int = entry()
+    return code
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from shop.common.migrations import upgrade
+
+    url = args.database_url or _env("DATABASE_URL", args.context)
+    upgrade(require_schema_name(args.context), url, args.revision,
+            script_location=args.script_location)
+    return 0
+
+
+def _dlq_list(args: argparse.Namespace) -> int:
+    letters = asyncio.run(read_dead_letters(_bootstrap(args), args.topic))
+    for letter in letters:
+        sys.stdout.write(json.dumps(letter.summary()) + "\n")
+    return 0
+
+
+def _dlq_replay(args: argparse.Namespace) -> int:
+    offsets = {_parse_offset(text) for text in args.offset}
+    event_ids = set(args.event_id)
+
+    def chosen(letter: DeadLetter) -> bool:
+        return bool(args.all or (letter.partition, letter.offset) in offsets
+                    or letter.summary()["event_id"] in event_ids)
+
+    replayed = asyncio.run(replay_dead_letters(_bootstrap(args), args.topic, chosen))
+    for letter in replayed:
+        sys.stdout.write(json.dumps({"replayed": letter.summary()}) + "\n")
+    if not replayed:
+        sys.stderr.write("shop: no dead letter matched\n")
+        return 1
+    return 0
+
+
+def _parse_offset(text: str) -> tuple[int, int]:
+    partition, _, offset = text.partition(":")
+    if not (partition.isdigit() and offset.isdigit()):
+        raise ValueError(f"--offset {text!r} must be PARTITION:OFFSET")
+    return int(partition), int(offset)
+
+
+def _bootstrap(args: argparse.Namespace) -> str:
+    return str(args.bootstrap_servers or _env("KAFKA_BOOTSTRAP_SERVERS"))
+
+
+def _env(name: str, context: str | None = None) -> str:
+    candidates = ([f"SHOP_{context.upper()}_{name}"] if context else []) + [f"SHOP_{name}"]
+    for variable in candidates:
+        if os.environ.get(variable):
+            return os.environ[variable]
+    raise LookupError(f"set {' or '.join(candidates)} (or pass the option)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

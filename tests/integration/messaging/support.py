@@ -1,0 +1,156 @@
+"""Shared pieces of the messaging integration tests: a tiny domain, a projection, Kafka reads."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from prometheus_client import CollectorRegistry
+from sqlalchemy import text
+
+from shop.common.aggregate import Aggregate
+from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, PermanentError
+from shop.common.consumer.dlq import assign_all_partitions
+from shop.common.events import DomainEvent, Envelope
+from shop.common.relay import OutboxRelay, RelayMetrics, RelayOptions
+from shop.common.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AccountCredited(DomainEvent):
+    type = "account.credited"
+    account_id: str
+    amount: int
+    seq: int
+
+
+class Account(Aggregate):
+    """Not mapped: tests write its row with SQL and hand it to the unit of work."""
+
+    aggregate_type = "account"
+
+    def __init__(self, account_id: str) -> None:
+        self.id = account_id
+        self.seq = 0
+
+    def credit(self, amount: int) -> None:
+        self.seq += 1
+        self.record(AccountCredited(self.id, amount, self.seq))
+
+
+async def credit(uow: UnitOfWork, account: Account, amount: int, times: int = 1) -> None:
+    """One transaction: the state change (a ledger row per credit) and its events."""
+    async with uow:
+        for _ in range(times):
+            account.credit(amount)
+            await uow.session.execute(
+                text(f"INSERT INTO {uow.tables.schema}.ledger (account_id, seq, amount)"
+                     " VALUES (:a, :s, :m)"),
+                {"a": account.id, "s": account.seq, "m": amount},
+            )
+        uow.track(account)
+        await uow.commit()
+
+
+STATE_SQL = [
+    "CREATE TABLE {s}.ledger (account_id text, seq int, amount int, PRIMARY KEY (account_id, seq))",
+    # What consumers apply: one row per applied event, in applied order.
+    "CREATE TABLE {s}.applied (n bigserial PRIMARY KEY, event_id uuid, account_id text, seq int)",
+    "CREATE TABLE {s}.switches (name text PRIMARY KEY, value boolean)",
+]
+
+
+async def apply_credit(envelope: Envelope, uow: UnitOfWork) -> None:
+    """The consumer's effect: record the event as applied (twice would be a bug)."""
+    await uow.session.execute(
+        text(f"INSERT INTO {uow.tables.schema}.applied (event_id, account_id, seq)"
+             " VALUES (:e, :a, :s)"),
+        {"e": envelope.id, "a": envelope.data["account_id"], "s": envelope.data["seq"]},
+    )
+
+
+async def apply_unless_broken(envelope: Envelope, uow: UnitOfWork) -> None:
+    """Fails permanently while the `broken` switch is on (a bug awaiting its fix)."""
+    broken = await uow.session.scalar(
+        text(f"SELECT value FROM {uow.tables.schema}.switches WHERE name = 'broken'")
+    )
+    if broken:
+        raise PermanentError(f"cannot apply {envelope.id}: handler is broken")
+    await apply_credit(envelope, uow)
+
+
+async def wait_until(
+    condition: Callable[[], Awaitable[bool]], within: float, what: str, interval: float = 0.1
+) -> None:
+    """Poll `condition` until it holds; fail after `within` seconds."""
+    deadline = time.monotonic() + within
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(interval)
+
+
+async def read_topic(
+    bootstrap: str, topic: str, count: int, within: float
+) -> list[ConsumerRecord]:
+    """The first `count` messages of a topic (all partitions, from the beginning)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    records: list[ConsumerRecord] = []
+    try:
+        deadline = time.monotonic() + within
+        await assign_all_partitions(consumer, topic)
+        while len(records) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"read {len(records)} of {count} messages from {topic}")
+            for batch in (await consumer.getmany(timeout_ms=200)).values():
+                records += batch
+        return records
+    finally:
+        await consumer.stop()
+
+
+@contextlib.asynccontextmanager
+async def running(
+    run: Callable[[asyncio.Event], Awaitable[None]],
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Run a relay's or consumer's `run(stop)` for the duration of the block."""
+    stop = asyncio.Event()
+    task = asyncio.ensure_future(run(stop))
+    try:
+        yield task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+
+
+def relay_for(schema: str, dsn: str, bootstrap: str, **options: Any) -> OutboxRelay:
+    return OutboxRelay(
+        schema=schema, dsn=dsn, bootstrap_servers=bootstrap,
+        metrics=RelayMetrics(CollectorRegistry(), schema),
+        options=RelayOptions(poll_interval_seconds=0.5, backlog_interval_seconds=0.5, **options),
+    )
+
+
+def consumer_for(
+    group: str, topic: str, uow_factory: Callable[[], UnitOfWork], bootstrap: str,
+    handler: Callable[[Envelope, UnitOfWork], Awaitable[None]] = apply_credit,
+    **options: Any,
+) -> EventConsumer[UnitOfWork]:
+    return EventConsumer(
+        group=group, topics=[topic], handlers={"account.credited": handler},
+        uow_factory=uow_factory, bootstrap_servers=bootstrap,
+        metrics=ConsumerMetrics(CollectorRegistry()),
+        options=ConsumerOptions(**{"backoff_initial_seconds": 0.05, **options}),
+    )
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
