@@ -1,0 +1,81 @@
+"""Templates: placeholders with defaults, strict rendering, and the values they render with."""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.notification.domain.template import Rendered, Template, TemplateError
+from shop.notification.domain.values import recipient, template_values
+
+CONFIRMED = Template(
+    "order-confirmed",
+    "order.confirmed",
+    "Order {{ order_id }} confirmed",
+    "Hello {{ name | customer }}, we received {{total}} {{ currency }} for {{ items }}.",
+)
+
+
+def test_rendering_fills_placeholders_and_uses_defaults_for_missing_values() -> None:
+    rendered = CONFIRMED.render(
+        {"order_id": "o-1", "total": "23.00", "currency": "EUR", "items": "2 x Mug"}
+    )
+
+    assert rendered == Rendered(
+        "Order o-1 confirmed", "Hello customer, we received 23.00 EUR for 2 x Mug."
+    )
+
+
+def test_rendering_names_every_missing_value_that_has_no_default() -> None:
+    with pytest.raises(TemplateError, match="currency, items, order_id, total"):
+        CONFIRMED.render({})
+
+
+def test_placeholders_are_listed() -> None:
+    assert CONFIRMED.placeholders == {"order_id", "name", "total", "currency", "items"}
+
+
+@pytest.mark.parametrize(
+    ("name", "event_type", "subject", "body", "message"),
+    [
+        ("Bad Name", "order.confirmed", "s", "b", "lowercase"),
+        ("ok", "confirmed", "s", "b", "event type"),
+        ("ok", "order.confirmed", "", "b", "subject"),
+        ("ok", "order.confirmed", "s", "Hi {{ name", "malformed"),
+        ("ok", "order.confirmed", "s", "Hi {{ 1x }}", "malformed"),
+    ],
+)
+def test_malformed_templates_are_refused(
+    name: str, event_type: str, subject: str, body: str, message: str
+) -> None:
+    with pytest.raises(TemplateError, match=message):
+        Template(name, event_type, subject, body)
+
+
+def test_event_data_wins_over_looked_up_data_which_only_fills_gaps() -> None:
+    event: dict[str, object] = {"order_id": "o-1", "total": "23.00", "email": None, "lines": []}
+    looked_up = {"total": "99.00", "email": "alice@example.com", "status": "CONFIRMED"}
+
+    values = template_values(event, looked_up)
+
+    assert values["total"] == "23.00"
+    assert values["email"] == "alice@example.com"
+    assert values["status"] == "CONFIRMED"
+
+
+def test_without_a_lookup_the_event_data_alone_is_used_and_lines_are_summarised() -> None:
+    event = {
+        "order_id": "o-1",
+        "customer_id": "alice",
+        "lines": [{"name": "Mug", "quantity": 2}, {"product_id": "p-2", "quantity": 1}],
+        "paid": True,
+    }
+
+    values = template_values(event, None)
+
+    assert values == {"order_id": "o-1", "customer_id": "alice", "items": "2 x Mug, 1 x p-2"}
+
+
+def test_the_recipient_is_the_email_address_else_the_customer_id() -> None:
+    assert recipient({"email": "a@example.com", "customer_id": "alice"}) == "a@example.com"
+    assert recipient({"customer_id": "alice"}) == "alice"
+    assert recipient({}) is None
