@@ -20,6 +20,7 @@ from lightkube.codecs import from_dict
 from lightkube.core.exceptions import ApiError, LoadResourceError
 from lightkube.generic_resource import load_in_cluster_generic_resources
 from lightkube.models.meta_v1 import ObjectMeta
+from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
 from lightkube.resources.core_v1 import Namespace
 
 from infra.plugin import exit_on_missing_dependency
@@ -103,18 +104,26 @@ def kustomize_build(kustomize: Path) -> KustomizeBuild:
     return build
 
 
-@pytest.fixture(scope="session")
-def packaging_cluster(kube_upstream_crds: ControlPlane) -> ControlPlane:
-    """The API server with the upstream CRDs and the EcommercePlatform CRD installed."""
-    kube_upstream_crds.install_crds([REPO_ROOT / "crds"])
-    return kube_upstream_crds
+def install_our_crds(client: Client) -> None:
+    """Apply the CRDs of crds/ for real and wait until the API server serves them."""
+    for path in sorted((REPO_ROOT / "crds").glob("*.yaml")):
+        for manifest in load_manifests(path.read_text()):
+            if manifest.get("kind") != "CustomResourceDefinition":
+                continue
+            client.apply(from_dict(manifest), force=True)
+            client.wait(CustomResourceDefinition, manifest["metadata"]["name"],
+                        for_conditions=["Established"])
 
 
 @pytest.fixture(scope="session")
-def kube_client(packaging_cluster: ControlPlane) -> Iterator[Client]:
-    """A lightkube client that knows every kind served by a CRD."""
-    client = Client(KubeConfig.from_file(packaging_cluster.kubeconfig),
+def kube_client(kube_upstream_crds: ControlPlane) -> Iterator[Client]:
+    """A lightkube client of the API server with the upstream CRDs and ours installed.
+
+    It knows every kind served by a CRD, so any manifest can be sent through it.
+    """
+    client = Client(KubeConfig.from_file(kube_upstream_crds.kubeconfig),
                     field_manager=FIELD_MANAGER)
+    install_our_crds(client)
     load_in_cluster_generic_resources(client)
     yield client
     client.close()
