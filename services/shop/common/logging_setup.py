@@ -19,10 +19,11 @@ from opentelemetry import trace
 from shop.common.request_id import current_request_id
 
 HANDLER_NAME = "shop"
-# Attributes every LogRecord has; anything else on a record came from `extra=` and is logged.
+# Attributes every LogRecord has (and uvicorn's ANSI `color_message`); anything else on a
+# record came from `extra=` and is logged.
 _STANDARD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
-    | {"message", "asctime", "taskName", "trace_id", "span_id", "request_id"}
+    | {"message", "asctime", "taskName", "trace_id", "span_id", "request_id", "color_message"}
 )
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [trace=%(trace_id)s] %(message)s"
 
