@@ -1,0 +1,1 @@
+"""Catalog use cases: handlers run inside a unit of work opened by their caller."""

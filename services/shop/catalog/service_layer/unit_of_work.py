@@ -1,0 +1,79 @@
+"""The catalog's ports: repositories and the unit of work that holds them.
+
+Handlers receive an open unit of work and never commit: the message bus (API) or the consumer
+runtime (Kafka, together with the inbox row) commits, writing recorded events to the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from shop.catalog.domain.product import Category, Product
+from shop.catalog.domain.reservation import OrderReservation
+from shop.catalog.domain.stock import StockItem
+
+
+class CategoryRepository(Protocol):
+    async def get(self, slug: str) -> Category | None: ...
+
+    async def add(self, category: Category) -> None: ...
+
+
+class ProductRepository(Protocol):
+    async def get(self, product_id: UUID) -> Product | None: ...
+
+    async def add(self, product: Product) -> None: ...
+
+    async def save(self, product: Product) -> None: ...
+
+    async def active_ids(self, product_ids: Iterable[UUID]) -> set[UUID]:
+        """Those of `product_ids` that exist and are on sale."""
+        ...
+
+
+class StockRepository(Protocol):
+    async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
+        """The stock items of existing products, locked in product id order (no deadlocks)."""
+        ...
+
+    async def add(self, item: StockItem) -> None: ...
+
+    async def save(self, items: Sequence[StockItem]) -> None: ...
+
+
+class ReservationRepository(Protocol):
+    async def lock(self, order_id: UUID) -> OrderReservation | None:
+        """The order's reservation, locked; None if the order never reached the catalog."""
+        ...
+
+    async def save(self, reservation: OrderReservation) -> None:
+        """Insert or update the reservation and its lines."""
+        ...
+
+
+class CatalogUnitOfWork(Protocol):
+    @property
+    def categories(self) -> CategoryRepository: ...
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> Any: ...
