@@ -38,3 +38,11 @@ class BuildInput:
     def namespace(self) -> str:
         """Platform namespace."""
         return self.owner.namespace
+
+
+def manifest_name(manifest: Manifest) -> str:
+    """`metadata.name` of a built manifest."""
+    meta = manifest["metadata"]
+    if not isinstance(meta, dict):
+        raise TypeError(f"manifest without metadata: {manifest!r}")
+    return str(meta["name"])

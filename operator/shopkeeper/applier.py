@@ -1,0 +1,106 @@
+"""Apply the desired children and prune the unwanted ones, writing only what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lightkube import ApiError, AsyncClient
+
+from shopkeeper import kube, naming
+from shopkeeper.builders.inputs import Manifest, manifest_name
+from shopkeeper.kinds import CHILD_KINDS, ChildKind, kind_of
+from shopkeeper.readiness import ChildState
+from shopkeeper.status import ChildKey
+from shopkeeper.verdicts import Problem
+
+_BY_KIND = {k.kind: k for k in CHILD_KINDS}
+_REJECTED = (400, 403, 409, 422)
+
+
+@dataclass(frozen=True)
+class _Applied:
+    content: str
+    resource_version: str
+
+
+@dataclass
+class ApplyOutcome:
+    """What one pass changed."""
+
+    writes: int = 0
+    drift_repairs: list[str] = field(default_factory=list)
+    """Kinds of children restored after someone else changed or deleted them."""
+    problems: list[Problem] = field(default_factory=list)
+    missing_dependency: bool = False
+
+
+class ChildApplier:
+    """Server-side applies children of one platform; remembers what it applied.
+
+    A child is re-applied only when its manifest changed or the watch saw another
+    resourceVersion than the one the last apply returned (someone else touched it).
+    """
+
+    def __init__(self, client: AsyncClient, namespace: str) -> None:
+        self._client = client
+        self._namespace = namespace
+        self._applied: dict[ChildKey, _Applied] = {}
+
+    async def apply_all(
+        self, desired: list[Manifest], live: Mapping[ChildKey, ChildState]
+    ) -> ApplyOutcome:
+        """Apply every manifest that may differ from the cluster."""
+        outcome = ApplyOutcome()
+        missing: set[str] = set()
+        for manifest in desired:
+            kind = kind_of(manifest)
+            key = (kind.kind, manifest_name(manifest))
+            content = naming.content_hash(manifest, length=16)
+            state, record = live.get(key), self._applied.get(key)
+            if kind.kind in missing or _unchanged(record, state, content):
+                continue
+            try:
+                version = await kube.apply(self._client, manifest, self._namespace)
+            except kube.MissingKindError as err:
+                missing.add(kind.kind)
+                outcome.missing_dependency = True
+                outcome.problems.append(Problem("DependencyMissing", str(err)))
+                continue
+            except ApiError as err:
+                if err.status.code not in _REJECTED:
+                    raise
+                outcome.problems.append(
+                    Problem("ApplyFailed", f"{kind.kind} {key[1]}: {err.status.message}")
+                )
+                continue
+            if state is None or state.resource_version != version:
+                outcome.writes += 1
+                if record is not None and record.content == content:
+                    outcome.drift_repairs.append(kind.kind)
+            self._applied[key] = _Applied(content, version)
+        return outcome
+
+    async def prune(
+        self, desired: list[Manifest], live: Mapping[ChildKey, ChildState], *, keep_data: bool
+    ) -> int:
+        """Delete children no longer wanted (data-holding kinds are kept if `keep_data`)."""
+        wanted = {(kind_of(m).kind, manifest_name(m)) for m in desired}
+        deleted = 0
+        for key in live:
+            kind: ChildKind = _BY_KIND[key[0]]
+            if key in wanted or (kind.retained and keep_data):
+                continue
+            await kube.delete(self._client, kind, key[1], self._namespace)
+            self._applied.pop(key, None)
+            deleted += 1
+        return deleted
+
+
+def _unchanged(record: _Applied | None, state: ChildState | None, content: str) -> bool:
+    return (
+        record is not None
+        and state is not None
+        and record.content == content
+        and record.resource_version == state.resource_version
+    )

@@ -1,0 +1,105 @@
+"""The operator's Kubernetes API calls, through lightkube's async client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+from lightkube import ApiError, AsyncClient
+from lightkube.core.resource import NamespacedResource
+from lightkube.core.resource_registry import resource_registry
+from lightkube.generic_resource import GenericNamespacedResource, create_namespaced_resource
+from lightkube.types import CascadeType, PatchType
+
+from shopkeeper import constants as c
+from shopkeeper.builders.inputs import Manifest, manifest_name
+from shopkeeper.kinds import ChildKind, kind_of
+
+NOT_FOUND = 404
+
+
+class MissingKindError(Exception):
+    """The API server does not serve a kind the spec needs (its CRDs are not installed)."""
+
+    def __init__(self, kind: ChildKind) -> None:
+        super().__init__(
+            f"{kind.kind} ({kind.api_version}) is not served by this cluster: "
+            f"install {kind.provided_by} or change the spec"
+        )
+        self.kind = kind
+
+
+def resource_class(kind: ChildKind) -> type[NamespacedResource]:
+    """lightkube's class for `kind`: its typed model if built in, a generic resource otherwise."""
+    if kind.provided_by == "Kubernetes":
+        return resource_registry.load(kind.api_version, kind.kind)  # type: ignore[return-value]
+    return create_namespaced_resource(kind.group, kind.version, kind.kind, kind.plural)
+
+
+def platform_class() -> type[GenericNamespacedResource]:
+    """lightkube's class for EcommercePlatform."""
+    return create_namespaced_resource(c.GROUP, c.VERSION, c.KIND, c.PLURAL)
+
+
+def new_client(timeout: float) -> AsyncClient:
+    """A client from the in-cluster config, $KUBECONFIG or ~/.kube/config."""
+    return AsyncClient(field_manager=c.FIELD_MANAGER, timeout=httpx2.Timeout(timeout))
+
+
+async def apply(client: AsyncClient, manifest: Manifest, namespace: str) -> str:
+    """Server-side apply `manifest` (taking over conflicting fields); the new resourceVersion."""
+    kind = kind_of(manifest)
+    try:
+        result: Any = await client.patch(
+            resource_class(kind),
+            manifest_name(manifest),
+            manifest,
+            namespace=namespace,
+            patch_type=PatchType.APPLY,
+            field_manager=c.FIELD_MANAGER,
+            force=True,
+        )
+    except ApiError as err:
+        if err.status.code == NOT_FOUND and kind.provided_by != "Kubernetes":
+            raise MissingKindError(kind) from err
+        raise
+    return str(result.metadata.resourceVersion)
+
+
+async def delete(client: AsyncClient, kind: ChildKind, name: str, namespace: str) -> None:
+    """Delete a child and, in the background, what it owns; already gone is fine."""
+    try:
+        await client.delete(
+            resource_class(kind), name, namespace=namespace, cascade=CascadeType.BACKGROUND
+        )
+    except ApiError as err:
+        if err.status.code != NOT_FOUND:
+            raise
+
+
+async def merge_patch(
+    client: AsyncClient, kind: ChildKind, name: str, namespace: str, patch: dict[str, Any]
+) -> None:
+    """A JSON merge patch (for fields the operator does not own, e.g. a restart annotation)."""
+    await client.patch(
+        resource_class(kind),
+        name,
+        patch,
+        namespace=namespace,
+        patch_type=PatchType.MERGE,
+        field_manager=c.FIELD_MANAGER,
+    )
+
+
+async def patch_platform_status(
+    client: AsyncClient, name: str, namespace: str, status: dict[str, Any]
+) -> None:
+    """Write the status subresource (nulls remove fields)."""
+    await client.patch(
+        platform_class().Status,
+        name,
+        {"status": status},
+        namespace=namespace,
+        patch_type=PatchType.MERGE,
+        field_manager=c.FIELD_MANAGER,
+    )

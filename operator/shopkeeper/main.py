@@ -1,0 +1,80 @@
+"""Kopf handler registrations, and nothing else: the logic lives in the modules they call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import kopf
+
+from shopkeeper import constants as c
+from shopkeeper import startup
+from shopkeeper.kinds import CHILD_KINDS
+from shopkeeper.loop import run_platform_loop
+from shopkeeper.runtime import Runtime
+from shopkeeper.watches import CHILD_LABELS, child_indexer, child_indices, live_children
+
+
+@kopf.on.startup()
+async def operator_started(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
+    await startup.start(settings, memo)
+
+
+@kopf.on.cleanup()
+async def operator_stopping(memo: kopf.Memo, **_: Any) -> None:
+    await startup.stop(memo)
+
+
+@kopf.daemon(c.GROUP, c.VERSION, c.PLURAL, cancellation_timeout=10.0)
+async def platform_loop(
+    body: kopf.Body,
+    namespace: str | None,
+    name: str,
+    stopped: kopf.DaemonStopped,
+    memo: Any,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+    **kwargs: Any,
+) -> None:
+    runtime: Runtime = memo[startup.RUNTIME_KEY]
+    indices = child_indices(kwargs)
+    namespace = namespace or ""
+    await run_platform_loop(
+        runtime,
+        body=body,
+        namespace=namespace,
+        name=name,
+        stopped=stopped,
+        logger=logger,
+        live=lambda: live_children(indices, namespace, name),
+    )
+
+
+@kopf.on.event(c.GROUP, c.VERSION, c.PLURAL)
+def platform_changed(
+    namespace: str | None, name: str, meta: kopf.Meta, status: kopf.Status, memo: Any, **_: Any
+) -> None:
+    # Our own status writes come back as events too; only a new generation needs work.
+    if meta.get("generation") != status.get("observedGeneration"):
+        memo[startup.RUNTIME_KEY].triggers.fire(namespace or "", name)
+
+
+def child_changed(namespace: str | None, labels: Mapping[str, str], memo: Any, **_: Any) -> None:
+    memo[startup.RUNTIME_KEY].triggers.fire(namespace or "", labels[c.PLATFORM_LABEL])
+
+
+for _kind in CHILD_KINDS:
+    kopf.index(
+        group=_kind.group,
+        version=_kind.version,
+        plural=_kind.plural,
+        labels=CHILD_LABELS,
+        id=_kind.index_id,
+    )(child_indexer(_kind))
+    kopf.on.event(
+        group=_kind.group,
+        version=_kind.version,
+        plural=_kind.plural,
+        labels=CHILD_LABELS,
+        id=f"watch_{_kind.index_id}",
+    )(child_changed)

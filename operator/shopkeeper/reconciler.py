@@ -1,0 +1,116 @@
+"""One reconcile of one platform: decide the rollout, apply, prune, restart, write status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import kopf
+from pydantic import ValidationError
+
+from shopkeeper import kinds, kube
+from shopkeeper.api import PlatformSpec, PlatformStatus
+from shopkeeper.applier import ChildApplier
+from shopkeeper.builders.inputs import BuildInput, Manifest, Owner, manifest_name
+from shopkeeper.builders.migrations import build_migration_job
+from shopkeeper.builders.platform import build_all
+from shopkeeper.conditions import Verdict, merge_conditions
+from shopkeeper.connectors import ConnectorRestarter
+from shopkeeper.readiness import ChildState
+from shopkeeper.rollout import Rollout, decide_rollout
+from shopkeeper.runtime import Runtime
+from shopkeeper.status import ChildKey, Observation, compute_status
+
+
+def utc_now() -> str:
+    """RFC 3339 timestamp, seconds precision, as Kubernetes writes them."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PlatformReconciler:
+    """Reconciles one platform; lives as long as the platform's loop."""
+
+    def __init__(self, runtime: Runtime, namespace: str, name: str) -> None:
+        self._runtime = runtime
+        self._namespace = namespace
+        self._name = name
+        self._applier = ChildApplier(runtime.client, namespace)
+        self._restarter = ConnectorRestarter(
+            runtime.client, namespace, runtime.settings.connector_restart_interval_seconds
+        )
+
+    async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> float | None:
+        """Converge the children on the spec; seconds until a retry is due, if one is."""
+        started = time.perf_counter()
+        labels = (self._namespace, self._name)
+        generation = int(body.metadata.get("generation") or 0)
+        previous = PlatformStatus.model_validate(dict(body.get("status") or {}))
+        spec = await self._parse(body, generation, previous)
+        owner = Owner(self._name, self._namespace, str(body.metadata.uid))
+        rollout = _rollout(owner, spec, previous, live)
+        build = BuildInput(owner, spec, rollout.running_image, held=rollout.held)
+        desired = build_all(build)
+        outcome = await self._applier.apply_all(desired, live)
+        await self._applier.prune(desired, live, keep_data=spec.deletion_policy == "Retain")
+        connectors = [manifest_name(m) for m in desired if m["kind"] == "KafkaConnector"]
+        restarted, restart_due = await self._restarter.restart_failed(connectors, live, body)
+        metrics = self._runtime.metrics
+        for kind in outcome.drift_repairs:
+            metrics.drift_repairs.labels(*labels, kind).inc()
+        if restarted:
+            metrics.connector_restarts.labels(*labels).inc(len(restarted))
+        observation = Observation(self._name, generation, rollout, desired, live, outcome.problems)
+        await self._write_status(body, compute_status(observation, previous, utc_now()))
+        metrics.reconcile_duration.labels(*labels).observe(time.perf_counter() - started)
+        delays = [restart_due]
+        if outcome.missing_dependency:
+            delays.append(self._runtime.settings.dependency_retry_seconds)
+        if outcome.problems:
+            metrics.reconcile_errors.labels(*labels, outcome.problems[0].reason).inc()
+        return min((d for d in delays if d is not None), default=None)
+
+    async def _parse(
+        self, body: kopf.Body, generation: int, previous: PlatformStatus
+    ) -> PlatformSpec:
+        try:
+            return PlatformSpec.model_validate(dict(body.spec))
+        except ValidationError as err:
+            message = f"spec rejected by the operator: {err}"
+            verdicts = [
+                Verdict("Ready", False, "InvalidSpec", message),
+                Verdict("Degraded", True, "InvalidSpec", message),
+            ]
+            status = previous.model_copy(
+                update={
+                    "observed_generation": generation,
+                    "phase": "Degraded",
+                    "conditions": merge_conditions(
+                        previous.conditions, verdicts, generation=generation, now=utc_now()
+                    ),
+                }
+            )
+            await self._write_status(body, status)
+            raise kopf.PermanentError(message) from err
+
+    async def _write_status(self, body: kopf.Body, status: PlatformStatus) -> None:
+        current = dict(body.get("status") or {})
+        wanted: dict[str, Any] = status.model_dump(by_alias=True, mode="json")
+        if {k: v for k, v in wanted.items() if v is not None} == current:
+            return
+        await kube.patch_platform_status(self._runtime.client, self._name, self._namespace, wanted)
+
+
+def _rollout(
+    owner: Owner, spec: PlatformSpec, previous: PlatformStatus, live: Mapping[ChildKey, ChildState]
+) -> Rollout:
+    target = spec.image.reference
+    job: Manifest = build_migration_job(BuildInput(owner, spec, target))
+    job_name = manifest_name(job)
+    return decide_rollout(
+        target_image=target,
+        previously_migrated=previous.image,
+        job_name=job_name,
+        job=live.get((kinds.JOB.kind, job_name)),
+    )

@@ -1,0 +1,52 @@
+"""What the operator process holds while it runs: settings, API client, metrics, wake-ups."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from lightkube import AsyncClient
+
+from shopkeeper.metrics import MetricsServer, OperatorMetrics
+from shopkeeper.settings import OperatorSettings
+
+PlatformKey = tuple[str, str]
+"""(namespace, name)."""
+
+
+class Triggers:
+    """One wake-up flag per platform loop; child and platform events set it."""
+
+    def __init__(self) -> None:
+        self._events: dict[PlatformKey, asyncio.Event] = {}
+
+    def register(self, namespace: str, name: str) -> asyncio.Event:
+        """The flag of a starting platform loop."""
+        return self._events.setdefault((namespace, name), asyncio.Event())
+
+    def unregister(self, namespace: str, name: str) -> None:
+        """Forget a stopped loop."""
+        self._events.pop((namespace, name), None)
+
+    def fire(self, namespace: str, name: str) -> None:
+        """Wake the loop of a platform (no-op if it has none yet: it reconciles on start)."""
+        event = self._events.get((namespace, name))
+        if event is not None:
+            event.set()
+
+
+@dataclass
+class Runtime:
+    """Operator-wide state, created at startup and kept in kopf's memo."""
+
+    settings: OperatorSettings
+    client: AsyncClient
+    metrics: OperatorMetrics
+    triggers: Triggers = field(default_factory=Triggers)
+    metrics_server: MetricsServer | None = None
+
+    async def close(self) -> None:
+        """Release the client and stop serving metrics."""
+        if self.metrics_server is not None:
+            self.metrics_server.stop()
+        await self.client.close()
