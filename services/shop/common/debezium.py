@@ -98,6 +98,8 @@ def outbox_connector_config(
         "value.converter": "org.apache.kafka.connect.json.JsonConverter",
         "value.converter.schemas.enable": "false",
         "header.converter": "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+        # No `__debezium.context.*` headers: consumers see exactly the built-in relay's headers.
+        "extended.headers.enabled": "false",
         "transforms": "outbox",
         f"{router}type": EVENT_ROUTER_CLASS,
         f"{router}table.field.event.id": "id",
@@ -107,7 +109,7 @@ def outbox_connector_config(
         f"{router}route.topic.replacement": "${routedByValue}",
         f"{router}table.expand.json.payload": "true",
         f"{router}table.fields.additional.placement": (
-            f"type:header:{EVENT_TYPE_HEADER},id:header:{EVENT_ID_HEADER}"
+            f"id:header:{EVENT_ID_HEADER},type:header:{EVENT_TYPE_HEADER}"  # the relay's order
         ),
         f"{router}tracing.span.context.field": "tracingspancontext",
         f"{router}tracing.with.context.field.only": "true",

@@ -100,21 +100,27 @@ async def read_topic(
     bootstrap: str, topic: str, count: int, within: float
 ) -> list[ConsumerRecord]:
     """The first `count` messages of a topic (all partitions, from the beginning)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                enable_auto_commit=False, auto_offset_reset="earliest")
-    await consumer.start()
-    records: list[ConsumerRecord] = []
-    try:
-        deadline = time.monotonic() + within
-        await assign_all_partitions(consumer, topic)
-        while len(records) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"read {len(records)} of {count} messages from {topic}")
-            for batch in (await consumer.getmany(timeout_ms=200)).values():
-                records += batch
-        return records
-    finally:
-        await consumer.stop()
+    deadline = time.monotonic() + within
+    while True:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                    enable_auto_commit=False, auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            try:
+                await assign_all_partitions(consumer, topic)
+            except LookupError:
+                if time.monotonic() > deadline:
+                    raise
+                continue  # a new client sees a topic created meanwhile
+            records: list[ConsumerRecord] = []
+            while len(records) < count:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"read {len(records)} of {count} messages from {topic}")
+                for batch in (await consumer.getmany(timeout_ms=200)).values():
+                    records += batch
+            return records
+        finally:
+            await consumer.stop()
 
 
 @contextlib.asynccontextmanager
