@@ -11,6 +11,7 @@
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
 answers every error with problem+json, measures HTTP RED metrics by route template and tags
 each request with an `X-Request-ID`. Nothing is connected until the lifespan starts.
+`sys.exit(run_api(app))` serves it until SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ from shop.common.openapi import problem_aware_openapi
 from shop.common.problems import install_problem_handlers
 from shop.common.process import LifespanHook, ProcessContext
 from shop.common.request_id import RequestIdMiddleware
+from shop.common.server import run_api
 from shop.common.settings import ServiceSettings
 from shop.common.unhandled_errors import UnhandledErrorMiddleware
+
+__all__ = ["ProcessDep", "create_app", "get_process", "run_api"]
 
 PROBE_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
 

@@ -7,6 +7,7 @@ can build many apps in one interpreter.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 
@@ -27,7 +28,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+access_log = logging.getLogger("shop.http.access")
 UNMATCHED_ROUTE = "<unmatched>"
+PROBE_ROUTES = frozenset({"/livez", "/readyz", "/metrics"})
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -98,7 +101,10 @@ class RouteTemplates:
 
 
 class HttpMetricsMiddleware:
-    """Measures every HTTP request; sits outside the error handlers so 500s are counted."""
+    """Measures and logs every HTTP request; sits outside the error handlers so 500s count.
+
+    The access log line is INFO, except for probes (DEBUG), with the route template.
+    """
 
     def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
         self.app = app
@@ -124,7 +130,16 @@ class HttpMetricsMiddleware:
         finally:
             self.metrics.in_flight.dec()
             elapsed = time.perf_counter() - started
-            self.metrics.observe(scope["method"], self.routes.template(scope), status, elapsed)
+            route = self.routes.template(scope)
+            self.metrics.observe(scope["method"], route, status, elapsed)
+            access_log.log(
+                logging.DEBUG if route in PROBE_ROUTES else logging.INFO,
+                "%s %s %d",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={"http_route": route, "http_status": status, "duration_ms": elapsed * 1000},
+            )
 
 
 def metrics_response(request: Request, registry: CollectorRegistry) -> Response:

@@ -1,6 +1,7 @@
 """The app factory: probes, RED metrics by route template, OpenAPI, worker task supervision."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -256,3 +257,17 @@ async def test_a_failing_hook_closes_what_was_opened_and_fails_start_up() -> Non
         await process.start([open_then_fail])
     assert closed == ["producer"]
     assert process.phase == "stopped"
+
+
+async def test_each_request_is_logged_with_its_route_and_probes_only_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = create_app(title="Catalog", settings=SETTINGS, routers=[router])
+    with caplog.at_level(logging.INFO, logger="shop.http.access"):
+        async with running(app) as client:
+            await client.get("/products/5")
+            await client.get("/livez")
+    [record] = [r for r in caplog.records if r.name == "shop.http.access"]
+    assert record.getMessage() == "GET /products/5 200"
+    assert record.http_route == "/products/{product_id}"  # type: ignore[attr-defined]
+    assert record.duration_ms > 0  # type: ignore[attr-defined]
