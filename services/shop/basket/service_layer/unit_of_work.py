@@ -1,0 +1,59 @@
+"""The basket's ports: repositories and the unit of work that holds them (handlers never commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from shop.basket.domain.cart import Cart, Checkout
+from shop.basket.domain.products import ProductSnapshot
+
+
+class CartRepository(Protocol):
+    async def get(self, customer_id: str) -> Cart | None: ...
+
+    async def lock(self, customer_id: str) -> Cart | None:
+        """The customer's cart, locked until commit (checkouts of one customer serialise)."""
+        ...
+
+    async def save(self, cart: Cart) -> None:
+        """Insert or update the cart and its lines."""
+        ...
+
+
+class ProductSnapshotRepository(Protocol):
+    async def get(self, product_id: UUID) -> ProductSnapshot | None: ...
+
+    async def get_many(self, product_ids: Iterable[UUID]) -> dict[UUID, ProductSnapshot]: ...
+
+    async def save(self, snapshot: ProductSnapshot) -> None: ...
+
+
+class CheckoutRepository(Protocol):
+    async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None: ...
+
+    async def add(self, checkout: Checkout) -> None: ...
+
+
+class BasketUnitOfWork(Protocol):
+    @property
+    def carts(self) -> CartRepository: ...
+
+    @property
+    def products(self) -> ProductSnapshotRepository: ...
+
+    @property
+    def checkouts(self) -> CheckoutRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> Any: ...
