@@ -1,0 +1,1 @@
+"""Ordering use cases: the saga's handlers and its deadline timer."""

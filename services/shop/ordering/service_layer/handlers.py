@@ -1,0 +1,102 @@
+"""The order saga's handlers: every message that moves an order, in one place.
+
+EVENT_HANDLERS: basket.checked-out starts the saga; catalog's and payment's replies advance it.
+COMMAND_HANDLERS: the timer's ExpireDeadline times a step out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from shop.common.uuid7 import uuid7
+from shop.ordering.domain import messages as m
+from shop.ordering.domain.commands import ExpireDeadline
+from shop.ordering.domain.order import Order
+from shop.ordering.domain.order_terms import OrderStatus
+from shop.ordering.domain.saga_state import SagaTimeouts
+from shop.ordering.service_layer.unit_of_work import OrderingUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class SagaObserver(Protocol):
+    """Told about every change of an order (metrics: outcomes, durations)."""
+
+    def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None: ...
+
+
+class _Unobserved:
+    def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None:
+        return None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class OrderingDependencies:
+    timeouts: SagaTimeouts
+    clock: Callable[[], datetime] = field(default=_utc_now)
+    new_id: Callable[[], UUID] = uuid7
+    observer: SagaObserver = field(default_factory=_Unobserved)
+
+
+async def place_order(
+    msg: m.CheckoutReceived, uow: OrderingUnitOfWork, deps: OrderingDependencies
+) -> None:
+    if await uow.orders.lock(msg.order_id) is not None:
+        log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
+        return
+    now = deps.clock()
+    order = Order.place(msg, now, deps.timeouts)
+    await uow.orders.add(order)
+    deps.observer.changed(order, None, now)
+
+
+async def advance_saga(
+    msg: m.SagaMessage, uow: OrderingUnitOfWork, deps: OrderingDependencies
+) -> None:
+    order = await uow.orders.lock(msg.order_id)
+    if order is None:
+        log.warning("%s for unknown order %s ignored", type(msg).__name__, msg.order_id)
+        return
+    previous, now = order.status, deps.clock()
+    if not order.handle(msg, now, deps.timeouts):
+        log.info(
+            "%s %s changes nothing for order %s (late or duplicate)",
+            type(msg).__name__,
+            msg.event_id,
+            msg.order_id,
+        )
+        return
+    await uow.orders.save(order)
+    deps.observer.changed(order, previous, now)
+
+
+async def expire_deadline(
+    cmd: ExpireDeadline, uow: OrderingUnitOfWork, deps: OrderingDependencies
+) -> None:
+    await advance_saga(m.DeadlineReached(deps.new_id(), cmd.order_id), uow, deps)
+
+
+Handler = Callable[[Any, OrderingUnitOfWork, OrderingDependencies], Awaitable[None]]
+
+EVENT_HANDLERS: dict[type[m.SagaMessage], list[Handler]] = {
+    m.CheckoutReceived: [place_order],
+    m.StockReserved: [advance_saga],
+    m.StockReservationFailed: [advance_saga],
+    m.StockReleased: [advance_saga],
+    m.PaymentSucceeded: [advance_saga],
+    m.PaymentFailed: [advance_saga],
+    m.PaymentRefunded: [advance_saga],
+}
+
+COMMAND_HANDLERS: dict[type, Handler] = {
+    ExpireDeadline: expire_deadline,
+}

@@ -1,0 +1,44 @@
+"""Ordering's ports: the order repository and the unit of work (handlers never commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from shop.ordering.domain.order import Order
+
+
+class OrderRepository(Protocol):
+    async def get(self, order_id: UUID) -> Order | None: ...
+
+    async def lock(self, order_id: UUID) -> Order | None:
+        """The order, locked until commit (its saga advances one message at a time)."""
+        ...
+
+    async def add(self, order: Order) -> None: ...
+
+    async def save(self, order: Order) -> None:
+        """Store the saga state and append the history entries not stored yet."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[UUID]:
+        """Orders waiting on a step whose deadline is at or before `now`, oldest first."""
+        ...
+
+
+class OrderingUnitOfWork(Protocol):
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> Any: ...
