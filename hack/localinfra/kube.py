@@ -16,7 +16,12 @@ from types import TracebackType
 from localinfra.errors import InfraError
 from localinfra.kube_api import KubeHttp
 from localinfra.kube_crds import crd_documents, upstream_crd_dirs
-from localinfra.kube_pki import ControlPlanePki, generate_pki, write_kubeconfig
+from localinfra.kube_pki import (
+    FRONT_PROXY_CLIENT,
+    ControlPlanePki,
+    generate_pki,
+    write_kubeconfig,
+)
 from localinfra.kube_provision import etcd_binary, kube_binary, provision
 from localinfra.process import ManagedProcess, free_port, http_ok
 
@@ -115,11 +120,19 @@ class ControlPlane:
         process = self._launch("kube-apiserver", [
             str(binary), f"--etcd-servers={etcd_url}",
             "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", f"--secure-port={port}",
-            # The `kubernetes` Service's Endpoints may not point at loopback: keep none.
+            # The `kubernetes` Service's Endpoints may not point at loopback, so keep none (the
+            # apiserver then logs one misleading "Found stale data ..." error at start).
             "--endpoint-reconciler-type=none",
             f"--cert-dir={workdir / 'apiserver-certs'}",
             f"--tls-cert-file={pki.serving.cert}", f"--tls-private-key-file={pki.serving.key}",
             f"--client-ca-file={pki.ca.cert}",
+            f"--requestheader-client-ca-file={pki.front_proxy_ca.cert}",
+            f"--requestheader-allowed-names={FRONT_PROXY_CLIENT}",
+            "--requestheader-username-headers=X-Remote-User",
+            "--requestheader-group-headers=X-Remote-Group",
+            "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+            f"--proxy-client-cert-file={pki.front_proxy_client.cert}",
+            f"--proxy-client-key-file={pki.front_proxy_client.key}",
             "--authorization-mode=RBAC", "--allow-privileged=true",
             f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
             # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).

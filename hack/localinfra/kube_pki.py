@@ -17,6 +17,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 # The first address of --service-cluster-ip-range, which the `kubernetes` Service gets.
 SERVICE_IP = "10.0.0.1"
 _VALIDITY = datetime.timedelta(days=365)
+FRONT_PROXY_CLIENT = "front-proxy-client"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class ControlPlanePki:
     serving: KeyPair
     admin: KeyPair
     controller_manager: KeyPair
+    # Request-header authentication: aggregated API servers and the delegated authentication
+    # of kube-controller-manager trust requests the apiserver proxies with this client cert.
+    front_proxy_ca: KeyPair
+    front_proxy_client: KeyPair
     service_account_key: Path
     service_account_pub: Path
 
@@ -92,22 +97,29 @@ def _issue(directory: Path, stem: str, ca: tuple[x509.Certificate, ec.EllipticCu
     return pair
 
 
+def _new_ca(directory: Path, stem: str, common_name: str
+            ) -> tuple[KeyPair, tuple[x509.Certificate, ec.EllipticCurvePrivateKey]]:
+    key = _new_key()
+    name = _name(common_name)
+    cert = (_builder(name, name, key.public_key())
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=True, key_encipherment=False, content_commitment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    pair = KeyPair(directory / f"{stem}.crt", directory / f"{stem}.key")
+    pair.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    _write_key(key, pair.key)
+    return pair, (cert, key)
+
+
 def generate_pki(directory: Path) -> ControlPlanePki:
-    """Create a CA and everything it signs in `directory` (ECDSA P-256; fast to generate)."""
+    """Create the CAs and everything they sign in `directory` (ECDSA P-256: fast to make)."""
     directory.mkdir(parents=True, exist_ok=True)
-    ca_key = _new_key()
-    ca_name = _name("shopkeeper-local-ca")
-    ca_cert = (_builder(ca_name, ca_name, ca_key.public_key())
-               .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(
-                   digital_signature=True, key_encipherment=False, content_commitment=False,
-                   data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                   crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-               .sign(ca_key, hashes.SHA256()))
-    ca = KeyPair(directory / "ca.crt", directory / "ca.key")
-    ca.cert.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    _write_key(ca_key, ca.key)
-    signer = (ca_cert, ca_key)
+    ca, signer = _new_ca(directory, "ca", "shopkeeper-local-ca")
+    front_proxy_ca, front_proxy_signer = _new_ca(
+        directory, "front-proxy-ca", "shopkeeper-local-front-proxy-ca")
     sa_key = _new_key()
     sa_pub = directory / "service-account.pub"
     sa_pub.write_bytes(sa_key.public_key().public_bytes(
@@ -121,6 +133,9 @@ def generate_pki(directory: Path) -> ControlPlanePki:
         # The identity kubeadm gives it: bootstrap RBAC grants this user what it needs.
         controller_manager=_issue(directory, "controller-manager", signer,
                                   _name("system:kube-controller-manager"), server=False),
+        front_proxy_ca=front_proxy_ca,
+        front_proxy_client=_issue(directory, "front-proxy-client", front_proxy_signer,
+                                  _name(FRONT_PROXY_CLIENT), server=False),
         service_account_key=directory / "service-account.key",
         service_account_pub=sa_pub,
     )
