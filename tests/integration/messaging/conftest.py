@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -39,7 +40,7 @@ class Schema:
         return UnitOfWork(async_sessionmaker(self.engine, expire_on_commit=False), self.tables,
                           source=source, topic_for=lambda _type: self.topic)
 
-    async def scalar(self, sql: str) -> object:
+    async def scalar(self, sql: str) -> Any:
         async with self.engine.connect() as connection:
             return (await connection.execute(text(sql.format(s=self.name)))).scalar()
 

@@ -13,7 +13,7 @@ from integration.messaging.support import Account, consumer_for, credit, running
 
 
 async def _count(schema: Schema, sql: str) -> int:
-    return int(await schema.scalar(sql))  # type: ignore[call-overload]
+    return int(await schema.scalar(sql))
 
 
 async def _credit_all(schema: Schema, accounts: list[Account], rounds: int) -> None:
