@@ -1,0 +1,1 @@
+"""Payment adapters: the mock gateway, database mapping and repositories."""

@@ -1,0 +1,1 @@
+"""Payment use cases: charge and refund, once per order."""
