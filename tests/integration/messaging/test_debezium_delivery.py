@@ -150,4 +150,4 @@ def _without_ids(value: bytes) -> dict[str, object]:
 
 
 async def _count_is(schema: Schema, sql: str, expected: int) -> bool:
-    return await schema.scalar(sql) == expected
+    return bool(await schema.scalar(sql) == expected)

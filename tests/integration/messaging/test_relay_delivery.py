@@ -68,11 +68,11 @@ async def test_committed_events_are_applied_once_even_when_redelivered(
 
 
 async def _applied(schema: Schema, count: int) -> bool:
-    return await schema.scalar("SELECT count(*) FROM {s}.applied") == count
+    return bool(await schema.scalar("SELECT count(*) FROM {s}.applied") == count)
 
 
 async def _is(schema: Schema, sql: str, expected: object) -> bool:
-    return await schema.scalar(sql) == expected
+    return bool(await schema.scalar(sql) == expected)
 
 
 async def _lag_is_zero(consumer: object) -> bool:
