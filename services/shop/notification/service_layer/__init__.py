@@ -1,0 +1,1 @@
+"""Notification use cases: templates, and deliveries with retries behind a circuit breaker."""

@@ -1,0 +1,130 @@
+"""Notification handlers (`COMMAND_HANDLERS`): templates, and notifying about events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from shop.common.errors import NotFoundError
+from shop.common.uuid7 import uuid7
+from shop.notification.domain import commands as c
+from shop.notification.domain.delivery import Delivery, OutgoingMessage
+from shop.notification.domain.retry import RetryPolicy
+from shop.notification.domain.template import Template, TemplateError
+from shop.notification.domain.values import recipient, template_values
+from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
+from shop.notification.service_layer.ports import Channel, LookupFailedError, OrderLookup
+from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class TemplateNotFoundError(NotFoundError):
+    code = "template-not-found"
+    title = "Template not found"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NotificationDependencies:
+    channel: Channel
+    breaker: BreakerBox
+    retry: RetryPolicy
+    lookup: OrderLookup | None = None
+    clock: Callable[[], datetime] = field(default=_utc_now)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    new_id: Callable[[], UUID] = uuid7
+
+
+async def put_template(
+    cmd: c.PutTemplate, uow: NotificationUnitOfWork, deps: NotificationDependencies
+) -> Template:
+    template = Template(cmd.name, cmd.event_type, cmd.subject, cmd.body)
+    await uow.templates.save(template)
+    return template
+
+
+async def delete_template(
+    cmd: c.DeleteTemplate, uow: NotificationUnitOfWork, deps: NotificationDependencies
+) -> None:
+    if not await uow.templates.delete(cmd.name):
+        raise TemplateNotFoundError(f"no template named {cmd.name!r}", name=cmd.name)
+
+
+async def notify(
+    cmd: c.Notify, uow: NotificationUnitOfWork, deps: NotificationDependencies
+) -> None:
+    """Render and send every template for the event once; log each outcome."""
+    templates = await uow.templates.for_event(cmd.event_type)
+    if not templates:
+        return
+    values = template_values(cmd.data, await _look_up(cmd.order_id, deps))
+    for template in templates:
+        if await uow.deliveries.exists(cmd.event_id, template.name):
+            continue
+        await uow.deliveries.add(await _deliver(template, values, cmd.event_id, deps))
+
+
+async def _look_up(
+    order_id: UUID | None, deps: NotificationDependencies
+) -> Mapping[str, object] | None:
+    if order_id is None or deps.lookup is None:
+        return None
+    try:
+        return await deps.lookup.find(order_id)
+    except LookupFailedError as err:
+        log.warning("order lookup for %s failed, using the event's data: %s", order_id, err)
+        return None
+
+
+async def _deliver(
+    template: Template, values: Mapping[str, str], cause: UUID, deps: NotificationDependencies
+) -> Delivery:
+    to = recipient(values)
+    subject = body = ""
+    attempts, error = 0, None
+    try:
+        rendered = template.render(values)
+        subject, body = rendered.subject, rendered.body
+    except TemplateError as err:
+        error = err.detail
+    if error is None and to is None:
+        error = "no recipient: the event names no e-mail address or customer"
+    if error is None and to is not None:
+        attempts, error = await send_with_retries(
+            OutgoingMessage(to, subject, body),
+            channel=deps.channel,
+            policy=deps.retry,
+            box=deps.breaker,
+            clock=deps.clock,
+            sleep=deps.sleep,
+        )
+    return Delivery.log(
+        delivery_id=deps.new_id(),
+        cause_event_id=cause,
+        template=template.name,
+        channel=deps.channel.name,
+        recipient=to,
+        subject=subject,
+        body=body,
+        attempts=attempts,
+        error=error,
+        now=deps.clock(),
+    )
+
+
+Handler = Callable[[Any, NotificationUnitOfWork, NotificationDependencies], Awaitable[Any]]
+
+COMMAND_HANDLERS: dict[type, Handler] = {
+    c.PutTemplate: put_template,
+    c.DeleteTemplate: delete_template,
+    c.Notify: notify,
+}

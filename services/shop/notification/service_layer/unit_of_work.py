@@ -1,0 +1,51 @@
+"""Notification's repositories and unit of work (handlers never commit)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from shop.notification.domain.delivery import Delivery
+from shop.notification.domain.template import Template
+
+
+class TemplateRepository(Protocol):
+    async def get(self, name: str) -> Template | None: ...
+
+    async def for_event(self, event_type: str) -> list[Template]: ...
+
+    async def list_all(self) -> list[Template]: ...
+
+    async def save(self, template: Template) -> None:
+        """Insert, or replace the template of the same name."""
+        ...
+
+    async def delete(self, name: str) -> bool:
+        """False if there was no such template."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    async def exists(self, cause_event_id: UUID, template: str) -> bool: ...
+
+    async def add(self, delivery: Delivery) -> None: ...
+
+
+class NotificationUnitOfWork(Protocol):
+    @property
+    def templates(self) -> TemplateRepository: ...
+
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> Any: ...

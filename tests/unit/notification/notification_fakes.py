@@ -1,0 +1,94 @@
+"""In-memory notification unit of work, a channel that fails on demand, a scripted lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from shop.common.events import DomainEvent
+from shop.notification.domain.delivery import Delivery, OutgoingMessage
+from shop.notification.domain.template import Template
+from shop.notification.service_layer.ports import DeliveryError, LookupFailedError
+
+
+class FakeTemplates:
+    def __init__(self) -> None:
+        self.rows: dict[str, Template] = {}
+
+    async def get(self, name: str) -> Template | None:
+        return self.rows.get(name)
+
+    async def for_event(self, event_type: str) -> list[Template]:
+        return [t for t in self.rows.values() if t.event_type == event_type]
+
+    async def list_all(self) -> list[Template]:
+        return list(self.rows.values())
+
+    async def save(self, template: Template) -> None:
+        self.rows[template.name] = template
+
+    async def delete(self, name: str) -> bool:
+        return self.rows.pop(name, None) is not None
+
+
+class FakeDeliveries:
+    def __init__(self) -> None:
+        self.rows: list[Delivery] = []
+
+    async def exists(self, cause_event_id: UUID, template: str) -> bool:
+        return any(d.cause_event_id == cause_event_id and d.template == template for d in self.rows)
+
+    async def add(self, delivery: Delivery) -> None:
+        self.rows.append(delivery)
+
+
+class FakeNotificationUnitOfWork:
+    def __init__(self) -> None:
+        self.templates = FakeTemplates()
+        self.deliveries = FakeDeliveries()
+        self.published: list[DomainEvent] = []
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        for delivery in self.deliveries.rows:
+            self.published += [recorded.event for recorded in delivery.drain_events()]
+
+
+class FlakyChannel:
+    """Fails the first `failures` sends, then delivers into `sent`."""
+
+    name = "flaky"
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.calls = 0
+        self.sent: list[OutgoingMessage] = []
+
+    async def send(self, message: OutgoingMessage) -> None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise DeliveryError(f"refused (call {self.calls})")
+        self.sent.append(message)
+
+
+class ScriptedLookup:
+    def __init__(self, answer: Mapping[str, object] | None, fail: bool = False) -> None:
+        self.answer = answer
+        self.fail = fail
+
+    async def find(self, order_id: UUID) -> Mapping[str, object] | None:
+        if self.fail:
+            raise LookupFailedError("ordering is unreachable")
+        return self.answer
