@@ -1,0 +1,126 @@
+"""Consumers killed mid-batch, stopped gracefully or rebalanced: every effect applied once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from integration.messaging.conftest import Schema
+from integration.messaging.support import Account, credit, relay_for, running, unique, wait_until
+from localinfra.paths import REPO_ROOT
+from localinfra.process import ManagedProcess, free_port
+
+
+def _consumer_process(
+    name: str, workdir: Path, schema: Schema, topic: str, group: str, bootstrap: str
+) -> ManagedProcess:
+    env = {
+        "SHOP_DATABASE_URL": schema.url, "SHOP_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOP_HTTP_HOST": "127.0.0.1", "SHOP_HTTP_PORT": str(free_port()),
+        "SHOP_LOG_JSON": "false", "OTEL_SDK_DISABLED": "true",
+        "TEST_SCHEMA": schema.name, "TEST_TOPIC": topic, "TEST_GROUP": group,
+        "TEST_HANDLER_DELAY_SECONDS": "0.03",
+        "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / p) for p in ("tests", "hack")),
+    }
+    return ManagedProcess(name, [sys.executable, "-m", "integration.messaging.consumer_app"],
+                          workdir / f"{name}.log", env=env, cwd=REPO_ROOT)
+
+
+async def _published(producer_side: Schema, bootstrap: str, topic: str, events: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
+    finally:
+        await admin.close()
+    accounts = [Account(f"acc-{i}") for i in range(4)]
+    for account in accounts:
+        await credit(producer_side.uow(), account, 1, times=events // len(accounts))
+    async with running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run):
+        await wait_until(lambda: _count_is(producer_side, "outbox", 0), within=60,
+                         what="all events published")
+
+
+async def test_consumer_killed_mid_batch_applies_every_event_once(
+    new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
+) -> None:
+    producer_side, consumer_side = await new_schema(), await new_schema()
+    group = unique("g")
+    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+
+    first = _consumer_process("consumer-1", tmp_path, consumer_side, producer_side.topic, group,
+                              bootstrap).start()
+    await wait_until(lambda: _count_at_least(consumer_side, "applied", 30), within=60,
+                     what="the first consumer applying")
+    os.kill(first.pid or 0, signal.SIGKILL)  # mid-batch: 50 records per poll, 30 ms each
+    first.stop()
+    applied_at_kill = await consumer_side.scalar("SELECT count(*) FROM {s}.applied")
+    assert 0 < applied_at_kill < 200
+
+    second = _consumer_process("consumer-2", tmp_path, consumer_side, producer_side.topic, group,
+                               bootstrap).start()
+    await wait_until(lambda: _count_is(consumer_side, "applied", 200), within=120,
+                     what="every event applied")
+    second.stop()
+    await _assert_applied_once_in_order(consumer_side, 200)
+
+
+async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
+    new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
+) -> None:
+    producer_side, consumer_side = await new_schema(), await new_schema()
+    group = unique("g")
+    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+
+    first = _consumer_process("consumer-a", tmp_path, consumer_side, producer_side.topic, group,
+                              bootstrap).start()
+    await wait_until(lambda: _count_at_least(consumer_side, "applied", 20), within=60,
+                     what="the first consumer applying")
+    second = _consumer_process("consumer-b", tmp_path, consumer_side, producer_side.topic, group,
+                               bootstrap).start()  # joins: the group rebalances
+    await wait_until(lambda: _count_at_least(consumer_side, "applied", 100), within=60,
+                     what="both consumers applying")
+    first.stop(timeout=30)  # SIGTERM: finish the message in hand, commit, leave the group
+    assert first._popen is not None and first._popen.returncode == 0, first.log_tail()
+    await wait_until(lambda: _count_is(consumer_side, "applied", 200), within=120,
+                     what="every event applied")
+    second.stop(timeout=30)
+    assert second._popen is not None and second._popen.returncode == 0, second.log_tail()
+
+    await _assert_applied_once_in_order(consumer_side, 200)
+    committed = await _committed_total(bootstrap, group, producer_side.topic)
+    assert committed == 200  # every applied message committed, nothing beyond
+
+
+async def _assert_applied_once_in_order(schema: Schema, total: int) -> None:
+    assert await schema.scalar("SELECT count(*) FROM {s}.applied") == total
+    assert await schema.scalar("SELECT count(DISTINCT event_id) FROM {s}.applied") == total
+    applied = await schema.rows("SELECT account_id, seq FROM {s}.applied ORDER BY n")
+    for account in {acc for acc, _ in applied}:
+        seqs = [seq for acc, seq in applied if acc == account]
+        assert seqs == sorted(seqs), f"{account} applied out of order"
+
+
+async def _committed_total(bootstrap: str, group: str, topic: str) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        offsets = [await consumer.committed(TopicPartition(topic, p)) for p in (0, 1)]
+        return sum(offset or 0 for offset in offsets)
+    finally:
+        await consumer.stop()
+
+
+async def _count_is(schema: Schema, table: str, count: int) -> bool:
+    return bool(await schema.scalar(f"SELECT count(*) FROM {{s}}.{table}") == count)
+
+
+async def _count_at_least(schema: Schema, table: str, count: int) -> bool:
+    return bool(await schema.scalar(f"SELECT count(*) FROM {{s}}.{table}") >= count)
