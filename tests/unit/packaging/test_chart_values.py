@@ -110,8 +110,11 @@ def test_every_declared_key_has_a_default_in_values_yaml() -> None:
 
 def test_ci_scenarios_exist_for_the_documented_cases() -> None:
     scenarios = {path.name for path in (CHART / "ci").glob("*-values.yaml")}
-    assert {"default-values.yaml", "with-platform-values.yaml",
-            "monitoring-off-values.yaml"} <= scenarios
+    assert {
+        "default-values.yaml",
+        "with-platform-values.yaml",
+        "monitoring-off-values.yaml",
+    } <= scenarios
 
 
 def test_ci_scenarios_use_only_declared_top_level_keys() -> None:

@@ -28,10 +28,24 @@ METRIC_TYPES = ("Counter", "Gauge", "Histogram", "Summary", "Info", "Enum")
 # Series Prometheus itself adds to every scrape target.
 PROMETHEUS_SERIES = frozenset({"up", "scrape_duration_seconds", "scrape_samples_scraped"})
 
-PROMQL_KEYWORDS = frozenset({
-    "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right",
-    "bool", "offset", "inf", "nan", "atan2",
-})
+PROMQL_KEYWORDS = frozenset(
+    {
+        "and",
+        "or",
+        "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "bool",
+        "offset",
+        "inf",
+        "nan",
+        "atan2",
+    }
+)
 LABEL_LIST = re.compile(
     r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", re.IGNORECASE
 )
@@ -102,7 +116,7 @@ def alert_expressions() -> Iterator[str]:
             yield rest
             continue
         lines = []
-        for line in text[match.end():].splitlines()[1:]:
+        for line in text[match.end() :].splitlines()[1:]:
             if line.strip() and len(line) - len(line.lstrip()) <= indent:
                 break
             lines.append(line)
@@ -117,7 +131,9 @@ def test_metric_names_are_found_in_promql() -> None:
         "(rate(shop_consumer_handling_seconds_bucket[5m]))) unless up == bool 0"
     )
     assert metric_names(expr) == {
-        "shop_http_requests_total", "shop_consumer_handling_seconds_bucket", "up",
+        "shop_http_requests_total",
+        "shop_consumer_handling_seconds_bucket",
+        "up",
     }
 
 
