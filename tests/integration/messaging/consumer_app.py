@@ -25,7 +25,7 @@ from shop.common.worker import run_worker
 
 
 def main() -> int:
-    schema, topic, group = (os.environ[name] for name in ("TEST_SCHEMA", "TEST_TOPIC", "TEST_GROUP"))
+    schema, topic, group = (os.environ[f"TEST_{name}"] for name in ("SCHEMA", "TOPIC", "GROUP"))
     delay = float(os.environ.get("TEST_HANDLER_DELAY_SECONDS", "0"))
     settings = ServiceSettings(service_name="test-consumer")
     registry = new_registry()
