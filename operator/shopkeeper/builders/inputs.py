@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from shopkeeper.api import PlatformSpec
 
-Manifest = dict[str, object]
+Manifest = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,226 @@
+from collections import Counter
+from typing import Any
+
+from shop.common.debezium import outbox_connector_config
+from shopkeeper import constants as c
+from shopkeeper.builders.platform import build_all
+from shopkeeper.topics import CONTEXTS, publishing_contexts
+from unit.operator.operator_support import OWNER, build_input, by_kind, sample_spec, spec_from
+
+
+def _containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    return deployment["spec"]["template"]["spec"]["containers"]  # type: ignore[no-any-return]
+
+
+def test_sample_platform_builds_every_kind_of_child() -> None:
+    kinds = Counter(m["kind"] for m in build_all(build_input(sample_spec())))
+    assert kinds["Deployment"] == 2 * len(CONTEXTS)  # debezium mode: no relays
+    assert kinds["Service"] == kinds["PodDisruptionBudget"] == 2 * len(CONTEXTS)
+    assert kinds["KafkaConnector"] == len(publishing_contexts())
+    expected_once = (
+        "ConfigMap",
+        "Job",
+        "KafkaConnect",
+        "Cluster",
+        "Database",
+        "ServiceMonitor",
+        "PrometheusRule",
+        "Ingress",
+        "HorizontalPodAutoscaler",
+        "ScaledObject",
+    )
+    assert all(kinds[k] == 1 for k in expected_once), kinds
+    assert kinds["KafkaTopic"] == 17
+
+
+def test_every_child_is_labelled_for_pruning_and_named_after_the_platform() -> None:
+    for manifest in build_all(build_input(sample_spec())):
+        meta = manifest["metadata"]
+        assert meta["labels"][c.PLATFORM_LABEL] == "shop", meta["name"]
+        assert meta["labels"][c.MANAGED_BY_LABEL] == "shopkeeper"
+        assert meta["namespace"] == OWNER.namespace
+        assert meta["name"].startswith("shop-")
+
+
+def test_retain_policy_leaves_topics_and_database_without_owner() -> None:
+    manifests = build_all(build_input(sample_spec()))
+    for manifest in manifests:
+        owned = "ownerReferences" in manifest["metadata"]
+        data = manifest["kind"] in ("KafkaTopic", "Cluster", "Database")
+        assert owned != data, manifest["metadata"]["name"]
+    database = by_kind(manifests, "Database")["shop-database"]
+    assert database["spec"]["databaseReclaimPolicy"] == "retain"
+
+
+def test_delete_policy_lets_the_garbage_collector_take_topics_and_database() -> None:
+    spec = sample_spec().model_copy(update={"deletion_policy": "Delete"})
+    for manifest in build_all(build_input(spec)):
+        [owner] = manifest["metadata"]["ownerReferences"]
+        assert owner["uid"] == OWNER.uid
+        assert owner["controller"] is True
+
+
+def test_processes_run_the_shop_cli_hardened() -> None:
+    deployments = by_kind(build_all(build_input(sample_spec())), "Deployment")
+    pod = deployments["shop-ordering-worker"]["spec"]["template"]["spec"]
+    [main] = _containers(deployments["shop-ordering-worker"])
+    assert main["command"] == ["shop", "run", "ordering-worker"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert main["securityContext"]["readOnlyRootFilesystem"] is True
+    assert main["securityContext"]["allowPrivilegeEscalation"] is False
+    assert main["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert main["livenessProbe"]["httpGet"]["path"] == c.LIVENESS_PATH
+    assert main["readinessProbe"]["httpGet"]["path"] == c.READINESS_PATH
+    assert {"name": "tmp", "mountPath": "/tmp"} in main["volumeMounts"]
+
+
+def test_held_platform_keeps_deployments_at_zero_and_no_autoscalers() -> None:
+    manifests = build_all(build_input(sample_spec(), held=True))
+    assert all(d["spec"]["replicas"] == 0 for d in by_kind(manifests, "Deployment").values())
+    assert not by_kind(manifests, "HorizontalPodAutoscaler")
+    assert not by_kind(manifests, "ScaledObject")
+
+
+def test_autoscaled_deployments_leave_replicas_to_the_autoscaler() -> None:
+    deployments = by_kind(build_all(build_input(sample_spec())), "Deployment")
+    assert "replicas" not in deployments["shop-catalog-api"]["spec"]
+    assert "replicas" not in deployments["shop-ordering-worker"]["spec"]
+    assert deployments["shop-basket-api"]["spec"]["replicas"] == 1
+
+
+def test_deployments_run_the_migrated_image_not_the_target() -> None:
+    spec = sample_spec()
+    manifests = build_all(build_input(spec, image="ghcr.io/shopkeeper/shopkeeper:0.0.9"))
+    [main] = _containers(by_kind(manifests, "Deployment")["shop-catalog-api"])
+    assert main["image"].endswith(":0.0.9")
+    [job] = by_kind(manifests, "Job").values()
+    assert {ct["image"] for ct in job["spec"]["template"]["spec"]["containers"]} == {
+        spec.image.reference
+    }
+
+
+def test_migration_job_migrates_every_context_and_is_renamed_per_image() -> None:
+    spec = sample_spec()
+    [job] = by_kind(build_all(build_input(spec)), "Job").values()
+    commands = [ct["command"] for ct in job["spec"]["template"]["spec"]["containers"]]
+    assert commands == [["shop", "migrate", ctx] for ctx in CONTEXTS]
+    newer = spec.model_copy(update={"image": spec.image.model_copy(update={"tag": "0.2.0"})})
+    [newer_job] = by_kind(build_all(build_input(newer)), "Job").values()
+    assert newer_job["metadata"]["name"] != job["metadata"]["name"]
+
+
+def test_connectors_use_the_messaging_core_configuration() -> None:
+    manifests = build_all(build_input(sample_spec()))
+    connector = by_kind(manifests, "KafkaConnector")["shop-ordering-outbox"]
+    expected = outbox_connector_config(
+        schema="ordering",
+        database_host="shop-db-rw",
+        database_port=5432,
+        database_name="shop",
+        database_user="${env:SHOPKEEPER_DATABASE_USER}",
+        database_password="${env:SHOPKEEPER_DATABASE_PASSWORD}",
+        connector_name="shop-ordering-outbox",
+        topic_prefix="shopkeeper.shop",
+    )
+    assert connector["spec"]["class"] == expected["connector.class"]
+    assert connector["spec"]["config"] == {
+        k: v for k, v in expected.items() if k not in ("name", "connector.class", "tasks.max")
+    }
+    assert connector["metadata"]["labels"][c.STRIMZI_CLUSTER_LABEL] == "shop-connect"
+
+
+def test_created_kafka_connect_builds_debezium_from_maven() -> None:
+    [connect] = by_kind(build_all(build_input(sample_spec())), "KafkaConnect").values()
+    annotations = connect["metadata"]["annotations"]
+    assert annotations[c.STRIMZI_CONNECTOR_RESOURCES_ANNOTATION] == "true"
+    [plugin] = connect["spec"]["build"]["plugins"]
+    assert {a["artifact"] for a in plugin["artifacts"]} >= {"debezium-connector-postgres"}
+    assert all(a["type"] == "maven" for a in plugin["artifacts"])
+    for key in ("bootstrapServers", "groupId", "configStorageTopic", "offsetStorageTopic"):
+        assert connect["spec"][key]
+
+
+def test_existing_connect_cluster_reads_credentials_through_strimzi_secrets() -> None:
+    spec = spec_from(outbox={"mode": "debezium", "debezium": {"connectCluster": "ops-connect"}})
+    manifests = build_all(build_input(spec))
+    assert not by_kind(manifests, "KafkaConnect")
+    connector = by_kind(manifests, "KafkaConnector")["shop-catalog-outbox"]
+    assert connector["spec"]["config"]["database.password"] == (
+        "${secrets:shop-ns/shop-db-app:password}"
+    )
+
+
+def test_relay_mode_runs_one_recreated_relay_per_publishing_context() -> None:
+    manifests = build_all(build_input(spec_from()))
+    relays = {n: d for n, d in by_kind(manifests, "Deployment").items() if n.endswith("-relay")}
+    assert sorted(relays) == sorted(f"shop-{ctx}-relay" for ctx in publishing_contexts())
+    assert all(d["spec"]["strategy"] == {"type": "Recreate"} for d in relays.values())
+    assert all(d["spec"]["replicas"] == 1 for d in relays.values())
+    assert not by_kind(manifests, "KafkaConnector")
+
+
+def test_external_database_creates_no_cnpg_objects_and_points_at_its_secret() -> None:
+    spec = spec_from(
+        database={
+            "mode": "external",
+            "name": "shopdb",
+            "external": {"host": "pg.example", "credentialsSecret": "pg-credentials"},
+        }
+    )
+    manifests = build_all(build_input(spec))
+    assert not by_kind(manifests, "Cluster")
+    assert not by_kind(manifests, "Database")
+    config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
+    assert (config["SHOP_DATABASE_HOST"], config["SHOP_DATABASE_NAME"]) == ("pg.example", "shopdb")
+    [main] = _containers(by_kind(manifests, "Deployment")["shop-catalog-api"])
+    password = next(e for e in main["env"] if e["name"] == "SHOP_DATABASE_PASSWORD")
+    assert password["valueFrom"]["secretKeyRef"] == {"name": "pg-credentials", "key": "password"}
+
+
+def test_plain_bootstrap_servers_manage_no_topics() -> None:
+    manifests = build_all(build_input(spec_from(kafka={"bootstrapServers": "k:9092"})))
+    assert not by_kind(manifests, "KafkaTopic")
+
+
+def test_config_change_rolls_the_pods() -> None:
+    before = by_kind(build_all(build_input(spec_from())), "Deployment")["shop-payment-api"]
+    after = by_kind(
+        build_all(build_input(spec_from(paymentGateway={"failureRate": 0.5}))), "Deployment"
+    )["shop-payment-api"]
+    key = c.CONFIG_CHECKSUM_ANNOTATION
+    assert (
+        before["spec"]["template"]["metadata"]["annotations"][key]
+        != after["spec"]["template"]["metadata"]["annotations"][key]
+    )
+
+
+def test_gateway_exposure_routes_each_context_to_its_api() -> None:
+    spec = spec_from(
+        exposure={
+            "mode": "gateway",
+            "host": "shop.test",
+            "gateway": {"name": "public", "namespace": "gw"},
+        }
+    )
+    [route] = by_kind(build_all(build_input(spec)), "HTTPRoute").values()
+    assert route["spec"]["parentRefs"] == [{"name": "public", "namespace": "gw"}]
+    prefixes = [r["matches"][0]["path"]["value"] for r in route["spec"]["rules"]]
+    assert prefixes == [f"/{ctx}" for ctx in CONTEXTS]
+
+
+def test_scaled_object_scales_the_worker_on_each_consumed_topic() -> None:
+    [scaled] = by_kind(build_all(build_input(sample_spec())), "ScaledObject").values()
+    triggers = scaled["spec"]["triggers"]
+    assert {t["metadata"]["consumerGroup"] for t in triggers} == {"shop.ordering"}
+    assert all(t["type"] == "kafka" and t["metadata"]["lagThreshold"] == "50" for t in triggers)
+    assert len(triggers) == 3
+
+
+def test_dlq_topics_follow_the_topic_group_convention() -> None:
+    topics = by_kind(build_all(build_input(sample_spec())), "KafkaTopic")
+    names = {t["spec"]["topicName"] for t in topics.values()}
+    assert "shop.ordering.order.shop.reports.dlq" in names
+    dlq = topics["shop-shop.ordering.order.shop.reports.dlq"]
+    assert dlq["spec"]["partitions"] == 1
+    assert dlq["metadata"]["labels"][c.STRIMZI_CLUSTER_LABEL] == "shop-kafka"
