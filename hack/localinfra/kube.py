@@ -6,15 +6,13 @@ Deployments get ReplicaSets and Pods, but Pods stay Pending.
 
 from __future__ import annotations
 
-import ssl
-import urllib.error
-import urllib.request
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
 from localinfra.errors import InfraError
-from localinfra.kube_api import KubeHttp
+from localinfra.kube_api import KubeHttp, https_ok_unverified
 from localinfra.kube_crds import crd_documents, upstream_crd_dirs
 from localinfra.kube_pki import (
     FRONT_PROXY_CLIENT,
@@ -70,6 +68,8 @@ class ControlPlane:
 
     def start(self, workdir: Path) -> ControlPlane:
         """Start all three components and wait until each is ready; logs go to `workdir`."""
+        if self.processes:
+            raise InfraError("control plane already started")
         binaries = {name: kube_binary(name)
                     for name in ("kube-apiserver", "kube-controller-manager")}
         etcd = etcd_binary()  # raise MissingDependencyError before anything starts
@@ -105,6 +105,8 @@ class ControlPlane:
 
     def _start_etcd(self, binary: Path, workdir: Path) -> str:
         client, peer = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
+        # A member's peer URL is recorded in its data: start each attempt from scratch.
+        shutil.rmtree(workdir / "etcd-data", ignore_errors=True)
         process = self._launch("etcd", [
             str(binary), "--name=local", f"--data-dir={workdir / 'etcd-data'}",
             f"--listen-client-urls={client}", f"--advertise-client-urls={client}",
@@ -174,7 +176,8 @@ class ControlPlane:
             f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
         ], workdir)
         url = f"https://127.0.0.1:{port}/healthz"
-        process.wait_ready(lambda: _https_ok_unverified(url), timeout=60, what="healthy")
+        # It serves /healthz with a self-signed certificate of its own.
+        process.wait_ready(lambda: https_ok_unverified(url), timeout=60, what="healthy")
         return url
 
     def running(self) -> bool:
@@ -215,15 +218,3 @@ class ControlPlane:
         """Install shared upstream CRD sets (`strimzi` or `strimzi-1.2.0`; none named: all)."""
         return self.install_crds(upstream_crd_dirs(*names), timeout=timeout)
 
-
-def _https_ok_unverified(url: str) -> bool:
-    # The controller-manager serves /healthz with a self-signed certificate of its own.
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    try:
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:
-            status: int = response.status
-            return 200 <= status < 300
-    except (urllib.error.URLError, OSError):
-        return False
