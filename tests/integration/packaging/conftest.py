@@ -47,11 +47,12 @@ def load_manifests(text: str) -> list[Manifest]:
 
 def run_tool(argv: list[str], *, cwd: Path = REPO_ROOT) -> str:
     """Run helm or kustomize; a failure shows the tool's own output."""
-    result = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, check=False,
-                            timeout=300)
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, check=False, timeout=300)
     if result.returncode != 0:
-        pytest.fail(f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}\n"
-                    f"{result.stderr}", pytrace=False)
+        pytest.fail(
+            f"{' '.join(argv)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
     return result.stdout
 
 
@@ -86,10 +87,23 @@ def render_chart(helm: Path, kube_version: str) -> RenderChart:
     """`render_chart(values_file, namespace, *extra_helm_args)`: `helm template` of the chart."""
 
     def render(values: Path, namespace: str, *extra: str) -> list[Manifest]:
-        return load_manifests(run_tool([
-            str(helm), "template", "shopkeeper", str(CHART), "--namespace", namespace,
-            "--kube-version", kube_version, "--values", str(values), *extra,
-        ]))
+        return load_manifests(
+            run_tool(
+                [
+                    str(helm),
+                    "template",
+                    "shopkeeper",
+                    str(CHART),
+                    "--namespace",
+                    namespace,
+                    "--kube-version",
+                    kube_version,
+                    "--values",
+                    str(values),
+                    *extra,
+                ]
+            )
+        )
 
     return render
 
@@ -111,8 +125,11 @@ def install_our_crds(client: Client) -> None:
             if manifest.get("kind") != "CustomResourceDefinition":
                 continue
             client.apply(from_dict(manifest), force=True)
-            client.wait(CustomResourceDefinition, manifest["metadata"]["name"],
-                        for_conditions=["Established"])
+            client.wait(
+                CustomResourceDefinition,
+                manifest["metadata"]["name"],
+                for_conditions=["Established"],
+            )
 
 
 @pytest.fixture(scope="session")
@@ -121,8 +138,9 @@ def kube_client(kube_upstream_crds: ControlPlane) -> Iterator[Client]:
 
     It knows every kind served by a CRD, so any manifest can be sent through it.
     """
-    client = Client(KubeConfig.from_file(kube_upstream_crds.kubeconfig),
-                    field_manager=FIELD_MANAGER)
+    client = Client(
+        KubeConfig.from_file(kube_upstream_crds.kubeconfig), field_manager=FIELD_MANAGER
+    )
     install_our_crds(client)
     load_in_cluster_generic_resources(client)
     yield client

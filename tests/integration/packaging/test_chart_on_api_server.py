@@ -31,9 +31,20 @@ def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
 @pytest.mark.parametrize("values", SCENARIOS, ids=scenario_id)
 def test_helm_lint_is_clean(helm: Path, kube_version: str, values: Path) -> None:
     result = subprocess.run(
-        [str(helm), "lint", str(CHART), "--strict", "--values", str(values),
-         "--kube-version", kube_version],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            str(helm),
+            "lint",
+            str(CHART),
+            "--strict",
+            "--values",
+            str(values),
+            "--kube-version",
+            kube_version,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[WARNING]" not in result.stdout
@@ -60,8 +71,11 @@ def test_dashboards_are_config_maps_labelled_for_grafanas_sidecar(
     render_chart: RenderChart,
 ) -> None:
     manifests = render_chart(CHART / "ci" / "monitoring-values.yaml", "pkg")
-    dashboards = [m for m in of_kind(manifests, "ConfigMap")
-                  if m["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    dashboards = [
+        m
+        for m in of_kind(manifests, "ConfigMap")
+        if m["metadata"]["labels"].get("grafana_dashboard") == "1"
+    ]
     shipped = sorted(path.name for path in (CHART / "dashboards").glob("*.json"))
     assert shipped
     assert sorted(key for m in dashboards for key in m["data"]) == shipped
@@ -70,8 +84,9 @@ def test_dashboards_are_config_maps_labelled_for_grafanas_sidecar(
 def test_monitoring_off_renders_no_monitoring_objects(render_chart: RenderChart) -> None:
     manifests = render_chart(CHART / "ci" / "monitoring-off-values.yaml", "pkg")
     assert not {m["kind"] for m in manifests} & {"ServiceMonitor", "PrometheusRule"}
-    assert not [m for m in of_kind(manifests, "ConfigMap")
-                if "grafana_dashboard" in m["metadata"]["labels"]]
+    assert not [
+        m for m in of_kind(manifests, "ConfigMap") if "grafana_dashboard" in m["metadata"]["labels"]
+    ]
 
 
 def test_a_config_change_rolls_the_operator_pod(render_chart: RenderChart) -> None:
@@ -84,9 +99,30 @@ def test_a_config_change_rolls_the_operator_pod(render_chart: RenderChart) -> No
 
 def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> None:
     result = subprocess.run(
-        [str(helm), "template", "shopkeeper", str(CHART), "--kube-version", kube_version,
-         "--set", "operator.replicaz=2"],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            str(helm),
+            "template",
+            "shopkeeper",
+            str(CHART),
+            "--kube-version",
+            kube_version,
+            "--set",
+            "operator.replicaz=2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "replicaz" in result.stderr
+
+
+def test_the_tilt_values_render_manifests_the_api_server_accepts(
+    render_chart: RenderChart, dry_run: DryRun
+) -> None:
+    manifests = render_chart(REPO_ROOT / "k8s" / "kind" / "tilt-values.yaml", "shopkeeper-system")
+    deployments = of_kind(manifests, "Deployment")
+    assert [d["metadata"]["name"] for d in deployments] == ["shopkeeper-operator"]
+    assert deployments[0]["spec"]["template"]["spec"]["containers"][0]["command"] == ["watchfiles"]
+    assert dry_run(manifests) == []
