@@ -15,7 +15,8 @@ def _workdir(request: pytest.FixtureRequest) -> Path:
     try:
         root: Path = request.getfixturevalue("infra_workdir")
     except pytest.FixtureLookupError:
-        return request.getfixturevalue("tmp_path_factory").mktemp("kube")  # type: ignore[no-any-return]
+        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+        return factory.mktemp("kube")
     workdir = root / "kube"
     workdir.mkdir()
     return workdir
