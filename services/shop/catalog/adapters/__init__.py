@@ -1,0 +1,1 @@
+"""Catalog adapters: tables, repositories, unit of work, read queries."""
