@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from opentelemetry import propagate
 from opentelemetry.context import Context
+from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 
 from shop.common import java_properties
 
@@ -31,13 +32,20 @@ def context_from_properties(text: str | None) -> Context:
 
 
 def context_from_headers(headers: Iterable[tuple[str, bytes | None]]) -> Context:
-    """The trace context a message carries in its `traceparent`/`tracestate` headers."""
-    carrier = {
-        key.lower(): value.decode("utf-8", "replace")
-        for key, value in headers
-        if value is not None
-    }
+    """The trace context a message carries in its `traceparent`/`tracestate` headers.
+
+    The first occurrence of a header wins, as with the aiokafka instrumentation's getter.
+    """
+    carrier: dict[str, str] = {}
+    for key, value in headers:
+        if value is not None:
+            carrier.setdefault(key.lower(), value.decode("utf-8", "replace"))
     return propagate.extract(carrier, context=Context())
+
+
+def kafka_instrumented() -> bool:
+    """Whether the aiokafka instrumentation is on: it then injects the trace headers itself."""
+    return bool(AIOKafkaInstrumentor().is_instrumented_by_opentelemetry)
 
 
 def trace_headers(context: Context | None = None) -> list[tuple[str, bytes]]:

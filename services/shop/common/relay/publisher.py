@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER, ID_HEADER
 from shop.common.relay.metrics import RelayMetrics
 from shop.common.relay.store import OutboxRow
-from shop.common.trace_context import context_from_properties, trace_headers
+from shop.common.trace_context import context_from_properties, kafka_instrumented, trace_headers
 
 
 def idempotent_producer(bootstrap_servers: str, client_id: str, linger_ms: int) -> AIOKafkaProducer:
@@ -54,6 +54,7 @@ class OutboxPublisher:
         self._producer = producer
         self._metrics = metrics
         self._tracer = trace.get_tracer("shop.outbox.relay")
+        self._instrumented = kafka_instrumented()
 
     async def publish(self, rows: Sequence[OutboxRow]) -> list[uuid.UUID]:
         """Publish rows; return their ids once all are acked, else raise `PublishError`."""
@@ -99,17 +100,16 @@ class OutboxPublisher:
             },
         )
         event_id = str(row.id).encode()
-        headers = [
-            (ID_HEADER, event_id),
-            (EVENT_ID_HEADER, event_id),
-            (EVENT_TYPE_HEADER, row.type.encode()),
-            *trace_headers(trace.set_span_in_context(span)),
-        ]
+        headers = [(ID_HEADER, event_id), (EVENT_ID_HEADER, event_id),
+                   (EVENT_TYPE_HEADER, row.type.encode())]
+        if not self._instrumented:  # else its send span, our child, writes them (once)
+            headers += trace_headers(trace.set_span_in_context(span))
         try:
-            delivery = await self._producer.send(
-                row.topic, value=row.payload.encode(), key=row.aggregateid.encode(),
-                headers=headers,
-            )
+            with trace.use_span(span, end_on_exit=False):
+                delivery = await self._producer.send(
+                    row.topic, value=row.payload.encode(), key=row.aggregateid.encode(),
+                    headers=headers,
+                )
         except BaseException as err:
             span.record_exception(err)
             span.set_status(Status(StatusCode.ERROR, str(err)))
