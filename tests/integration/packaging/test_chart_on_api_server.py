@@ -94,7 +94,7 @@ def test_a_config_change_rolls_the_operator_pod(render_chart: RenderChart) -> No
         deployment = of_kind(render_chart(DEFAULT, "pkg", *extra), "Deployment")[0]
         return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
 
-    assert checksum() != checksum("--set", "operator.config.SHOPKEEPER_LOG_LEVEL=DEBUG")
+    assert checksum() != checksum("--set", "operator.config.SHOPKEEPER_RESYNC_SECONDS=60")
 
 
 def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> None:
