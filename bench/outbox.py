@@ -1,0 +1,101 @@
+"""Outbox relays side by side: the built-in relay and Debezium, on one PostgreSQL and Kafka.
+
+Starts PostgreSQL, Kafka and Kafka Connect itself (hack/localinfra), gives both relays the same
+load at the same time, and measures from commit to consumption:
+- a burst of BURST_EVENTS events (BATCH per transaction): throughput, events/s;
+- a paced phase of PACED_EVENTS events at PACED_RATE/s, one per transaction: p50/p99 latency.
+Prints a table, draws bench/out/outbox.png, and prints the figures as a JSON object last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BURST_EVENTS, BATCH = 20_000, 500
+PACED_EVENTS, PACED_RATE = 600, 100.0
+TIME_LIMIT_SECONDS = 300
+RELAYS = {"relay": ("bench_relay", "bench.relay"), "debezium": ("bench_debezium", "bench.debezium")}
+
+
+async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str, list[float]]]:
+    import asyncpg  # type: ignore[import-untyped]
+    from bench.outbox_parts.infra import Infra, prepare, start_debezium
+    from bench.outbox_parts.load import Timings, read, write
+    from prometheus_client import CollectorRegistry
+
+    from shop.common.relay import OutboxRelay, RelayMetrics
+    from shop.common.relay.options import asyncpg_dsn
+
+    assert isinstance(infra, Infra)
+    deadline = time.perf_counter() + TIME_LIMIT_SECONDS
+    for schema, topic in RELAYS.values():
+        await prepare(infra, schema, topic, partitions=3)
+    await start_debezium(infra, RELAYS["debezium"][0])
+    schema = RELAYS["relay"][0]
+    relay = OutboxRelay(schema=schema, dsn=asyncpg_dsn(infra.database_url),
+                        bootstrap_servers=infra.kafka.bootstrap_servers,
+                        metrics=RelayMetrics(CollectorRegistry(), schema))
+    stop = asyncio.Event()
+    relay_task = asyncio.create_task(relay.run(stop))
+    timings = {topic: Timings() for _, topic in RELAYS.values()}
+    pool = await asyncpg.create_pool(asyncpg_dsn(infra.database_url), min_size=2, max_size=4)
+    total = 2 * (50 + BURST_EVENTS + PACED_EVENTS)
+    reader = asyncio.create_task(read(infra.kafka.bootstrap_servers, timings, total, deadline))
+    try:
+        async def phase(events: int, batch: int, rate: float | None) -> dict[str, set[str]]:
+            sets = await asyncio.gather(*(
+                write(pool, s, t, timings[t], events=events, per_transaction=batch, rate=rate)
+                for s, t in RELAYS.values()))
+            expected = sum(len(t.committed) for t in timings.values())
+            while sum(len(t.arrived) for t in timings.values()) < expected:
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the relays did not deliver within the time limit")
+                await asyncio.sleep(0.05)
+            return dict(zip((t for _, t in RELAYS.values()), sets, strict=True))
+
+        await phase(50, 10, None)  # warm-up: connections, metadata, JIT; not measured
+        burst = await phase(BURST_EVENTS, BATCH, None)
+        paced = await phase(PACED_EVENTS, 1, PACED_RATE)
+    finally:
+        stop.set()
+        await relay_task
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+        await pool.close()
+    summary = {name: timings[topic].summary(burst[topic], paced[topic])
+               for name, (_, topic) in RELAYS.items()}
+    latencies = {name: timings[topic].latencies_ms(paced[topic])
+                 for name, (_, topic) in RELAYS.items()}
+    return summary, latencies
+
+
+def main() -> int:
+    sys.path[:0] = [str(ROOT), str(ROOT / "hack")]
+    from bench.outbox_parts.infra import started
+    from bench.outbox_parts.plot import draw
+
+    from localinfra.workdir import make_workdir
+
+    workdir = make_workdir("bench-outbox", Path("/tmp"))
+    with started(workdir) as infra:
+        summary, latencies = asyncio.run(measure(infra))
+    figure = ROOT / "bench" / "out" / "outbox.png"
+    draw(summary, latencies, figure)
+    sys.stdout.write(f"{'relay':<10}{'events/s':>12}{'p50 ms':>10}{'p99 ms':>10}\n")
+    for name, figures in summary.items():
+        sys.stdout.write(f"{name:<10}{figures['events_per_s']:>12.1f}"
+                         f"{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}\n")
+    sys.stdout.write(f"figure: {figure}\n")
+    sys.stdout.write(json.dumps({**summary, "events": BURST_EVENTS + PACED_EVENTS}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Load for the outbox benchmark: writers that commit events, a reader that times their arrival."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import asyncpg  # type: ignore[import-untyped]
+from aiokafka import AIOKafkaConsumer
+
+from shop.common.events import Envelope
+from shop.common.headers import EVENT_ID_HEADER
+from shop.common.uuid7 import uuid7_sequence
+
+INSERT = ("INSERT INTO {s}.outbox (id, aggregatetype, aggregateid, type, topic, payload)"
+          " VALUES ($1, 'account', $2, 'account.credited', $3, $4::jsonb)")
+
+
+@dataclass
+class Timings:
+    """Commit and arrival times (perf_counter seconds) of every event of one relay."""
+
+    committed: dict[str, float] = field(default_factory=dict)
+    arrived: dict[str, float] = field(default_factory=dict)
+
+    def latencies_ms(self, ids: set[str] | None = None) -> list[float]:
+        keys = ids if ids is not None else set(self.committed)
+        return sorted((self.arrived[k] - self.committed[k]) * 1000
+                      for k in keys if k in self.arrived)
+
+    def summary(self, burst: set[str], paced: set[str]) -> dict[str, float]:
+        first = min(self.committed[k] for k in burst)
+        last = max(self.arrived[k] for k in burst)
+        latencies = self.latencies_ms(paced)
+        return {
+            "events_per_s": round(len(burst) / (last - first), 1),
+            "p50_ms": round(statistics.median(latencies), 1),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
+        }
+
+
+def _rows(schema: str, topic: str, count: int, aggregates: int) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for index, event_id in enumerate(uuid7_sequence(count)):
+        account = f"acc-{index % aggregates}"
+        envelope = Envelope(
+            id=event_id, type="account.credited", version=1, source="bench",
+            aggregate_type="account", aggregate_id=account,
+            occurred_at=datetime.now(UTC),
+            data={"account_id": account, "amount": 1, "seq": index},
+        )
+        rows.append((event_id, account, topic, envelope.to_json().decode()))
+    return rows
+
+
+async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *,
+                events: int, per_transaction: int, rate: float | None = None) -> set[str]:
+    """Commit `events` events, `per_transaction` per transaction, at most `rate` events/s."""
+    written: set[str] = set()
+    sql = INSERT.format(s=schema)
+    started = time.perf_counter()
+    for offset in range(0, events, per_transaction):
+        rows = _rows(schema, topic, min(per_transaction, events - offset), aggregates=50)
+        async with pool.acquire() as connection, connection.transaction():
+            await connection.executemany(sql, rows)
+        now = time.perf_counter()
+        for row in rows:
+            timings.committed[str(row[0])] = now
+            written.add(str(row[0]))
+        if rate:
+            await asyncio.sleep(max(0.0, started + (offset + per_transaction) / rate - now))
+    return written
+
+
+async def read(bootstrap: str, topics: dict[str, Timings], expected: int, deadline: float) -> None:
+    """Record when each event arrives, until `expected` arrived in total or the deadline."""
+    consumer = AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4()}",
+        auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_wait_ms=5,
+    )
+    await consumer.start()
+    try:
+        while sum(len(t.arrived) for t in topics.values()) < expected:
+            if time.perf_counter() > deadline:
+                return
+            batches = await consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for tp, records in batches.items():
+                for record in records:
+                    event_id = dict(record.headers)[EVENT_ID_HEADER].decode()
+                    topics[tp.topic].arrived.setdefault(event_id, now)
+    finally:
+        await consumer.stop()
