@@ -1,0 +1,87 @@
+"""Read-side queries of the catalog API (no aggregates, no locks)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.adapters.tables import categories, products, stock_items
+
+
+class ProductSort(enum.StrEnum):
+    NAME = "name"
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    NEWEST = "-created"
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    text: str | None = None
+    category: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    include_inactive: bool = False
+
+
+_SEARCH_VECTOR = func.to_tsvector("english", products.c.name + " " + products.c.description)
+_ORDER = {
+    ProductSort.NAME: (products.c.name, products.c.id),
+    ProductSort.PRICE: (products.c.price, products.c.id),
+    ProductSort.PRICE_DESC: (products.c.price.desc(), products.c.id),
+    ProductSort.NEWEST: (products.c.created_at.desc(), products.c.id),
+}
+
+
+def _product_view() -> Select[Any]:
+    return select(
+        products,
+        stock_items.c.on_hand,
+        stock_items.c.reserved,
+        stock_items.c.low_stock_threshold,
+    ).join(stock_items, stock_items.c.product_id == products.c.id)
+
+
+def _conditions(where: ProductFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.text:
+        conditions.append(
+            _SEARCH_VECTOR.bool_op("@@")(func.websearch_to_tsquery("english", where.text))
+        )
+    if where.category:
+        conditions.append(products.c.category == where.category)
+    if where.min_price is not None:
+        conditions.append(products.c.price >= where.min_price)
+    if where.max_price is not None:
+        conditions.append(products.c.price <= where.max_price)
+    if not where.include_inactive:
+        conditions.append(products.c.active.is_(True))
+    return conditions
+
+
+async def search_products(
+    session: AsyncSession, where: ProductFilter, sort: ProductSort, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of matching products (with their stock) and the number of all matches."""
+    conditions = _conditions(where)
+    total = await session.scalar(select(func.count()).select_from(products).where(*conditions))
+    page = _product_view().where(*conditions).order_by(*_ORDER[sort]).limit(limit).offset(offset)
+    rows = (await session.execute(page)).mappings().all()
+    return [dict(row) for row in rows], int(total or 0)
+
+
+async def get_product(session: AsyncSession, product_id: UUID) -> dict[str, Any] | None:
+    row = (await session.execute(_product_view().where(products.c.id == product_id))).mappings()
+    found = row.first()
+    return dict(found) if found else None
+
+
+async def list_categories(session: AsyncSession) -> list[dict[str, Any]]:
+    query = select(categories.c.slug, categories.c.name).order_by(categories.c.name)
+    return [dict(row) for row in (await session.execute(query)).mappings().all()]

@@ -1,0 +1,1 @@
+"""Catalog entrypoints: the HTTP API, and the worker consuming the saga's stock commands."""

@@ -1,0 +1,36 @@
+"""`shop run catalog-api`: products, categories and stock over HTTP."""
+
+from __future__ import annotations
+
+import sys
+
+from fastapi import FastAPI
+
+from shop.catalog.bootstrap import bootstrap
+from shop.catalog.entrypoints import routes_products, routes_stock
+from shop.catalog.settings import CatalogSettings
+from shop.common.app import create_app
+from shop.common.process import ProcessContext
+from shop.common.server import run_api
+
+
+async def wire_catalog(process: ProcessContext) -> None:
+    process.state["catalog"] = bootstrap(process.engine)
+
+
+def create_catalog_app(settings: CatalogSettings) -> FastAPI:
+    return create_app(
+        title="Shopkeeper catalog",
+        description="Products, categories and stock. Changes are published as events.",
+        settings=settings,
+        routers=[routes_products.router, routes_stock.router],
+        lifespan_hooks=[wire_catalog],
+    )
+
+
+def main() -> int:
+    return run_api(create_catalog_app(CatalogSettings(service_name="catalog-api")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""FastAPI dependencies of the catalog API: the wired catalog, its bus, a read session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.bootstrap import Catalog
+from shop.catalog.service_layer.messagebus import MessageBus
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.process.state["catalog"]
+    return catalog
+
+
+def get_bus(request: Request) -> MessageBus:
+    return get_catalog(request).bus
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_catalog(request).sessions() as session:
+        yield session
+
+
+BusDep = Annotated[MessageBus, Depends(get_bus)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,13 @@
+"""Settings of the catalog's processes (`SHOP_CATALOG_*`, falling back to `SHOP_*`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shop.common.settings import ServiceSettings
+
+
+class CatalogSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
+
+    service_name: str = "catalog"
