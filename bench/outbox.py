@@ -84,6 +84,7 @@ def main() -> int:
     from localinfra.workdir import make_workdir
 
     workdir = make_workdir("bench-outbox", Path("/tmp"))
+    workdir.chmod(0o755)  # PostgreSQL runs unprivileged when we are root
     with started(workdir) as infra:
         summary, latencies = asyncio.run(measure(infra))
     figure = ROOT / "bench" / "out" / "outbox.png"
