@@ -1,0 +1,80 @@
+"""Every dashboard query and alert expression parses with Prometheus' own PromQL parser."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.plugin import exit_on_missing_dependency
+from localinfra.errors import MissingDependencyError
+from localinfra.paths import REPO_ROOT
+from localinfra.promql import promql_check_binary
+
+CHART = REPO_ROOT / "charts" / "shopkeeper"
+GRAFANA_DURATIONS = re.compile(r"\$__(rate_interval|interval|range)\b")
+GRAFANA_VARIABLE = re.compile(r"\$\{?\w+\}?")
+
+RenderChart = Callable[..., list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def promql_check() -> Path:
+    try:
+        return promql_check_binary()
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+        raise
+
+
+def as_prometheus_sees_it(grafana_expr: str) -> str:
+    """Grafana's variables replaced the way Grafana does before sending the query."""
+    return GRAFANA_VARIABLE.sub(".*", GRAFANA_DURATIONS.sub("5m", grafana_expr))
+
+
+def parse_errors(promql_check: Path, expressions: list[str]) -> list[str]:
+    result = subprocess.run(
+        [str(promql_check)],
+        input="".join(json.dumps(e) + "\n" for e in expressions),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    parsed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(parsed) == len(expressions)
+    return [f"{item['expr']}: {item['error']}" for item in parsed if item["error"]]
+
+
+def test_the_checker_rejects_broken_promql(promql_check: Path) -> None:
+    errors = parse_errors(promql_check, ["sum(rate(x[5m]))", "sum(rate(x[5m])"])
+    assert len(errors) == 1
+    assert "unclosed left parenthesis" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((CHART / "dashboards").glob("*.json")), ids=lambda path: path.stem
+)
+def test_every_dashboard_query_parses(promql_check: Path, path: Path) -> None:
+    dashboard = json.loads(path.read_text())
+    queries = [
+        as_prometheus_sees_it(target["expr"])
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+    ]
+    assert queries
+    assert parse_errors(promql_check, queries) == []
+
+
+def test_every_alert_expression_parses(promql_check: Path, render_chart: RenderChart) -> None:
+    manifests = render_chart(CHART / "ci" / "monitoring-values.yaml", "pkg")
+    (rule,) = [m for m in manifests if m["kind"] == "PrometheusRule"]
+    expressions = [r["expr"] for group in rule["spec"]["groups"] for r in group["rules"]]
+    assert len(expressions) >= 5
+    assert parse_errors(promql_check, expressions) == []
