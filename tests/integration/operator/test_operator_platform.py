@@ -1,0 +1,173 @@
+"""The sample platform on a real API server: children, status, updates, no-op reconciles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightkube import Client
+
+from integration.operator.kube_support import (
+    all_children,
+    children,
+    complete_job_pods,
+    condition,
+    create_platform,
+    eventually,
+    get_platform,
+    patch_spec,
+    sample_body,
+    status_is_current,
+)
+from integration.operator.operator_runner import RunningOperator, start_operator
+from localinfra.kube import ControlPlane
+from shopkeeper import kinds
+from shopkeeper.api import PlatformSpec
+from shopkeeper.builders.inputs import BuildInput, Owner
+from shopkeeper.builders.platform import build_all
+
+TIMEOUT = 60.0
+
+
+def _expected(body: dict[str, Any], uid: str) -> set[tuple[str, str]]:
+    """(kind, name) of every child the builders want once migrations are done."""
+    spec = PlatformSpec.model_validate(body["spec"])
+    owner = Owner(body["metadata"]["name"], body["metadata"]["namespace"], uid)
+    return {
+        (m["kind"], m["metadata"]["name"])
+        for m in build_all(BuildInput(owner, spec, spec.image.reference))
+    }
+
+
+def _migration_job(kube: Client, name: str, namespace: str) -> str:
+    jobs = eventually(
+        lambda: children(kube, kinds.JOB, name, namespace), timeout=TIMEOUT, what="a migrations Job"
+    )
+    [job] = jobs
+    return str(job)
+
+
+def _migrate(kube: Client, name: str, namespace: str) -> None:
+    job = _migration_job(kube, name, namespace)
+    eventually(
+        lambda: complete_job_pods(kube, job, namespace),
+        timeout=TIMEOUT,
+        what=f"a pod of Job {job} to complete",
+    )
+
+
+def test_sample_platform_yields_every_child_and_a_clear_status(
+    kube: Client, namespace: str, operator: RunningOperator
+) -> None:
+    body = sample_body("shop", namespace)
+    created = create_platform(kube, body)
+    expected = _expected(body, created.metadata.uid)
+
+    def held() -> Any:
+        platform = get_platform(kube, "shop", namespace)
+        ready = condition(platform, "Ready")
+        return platform if ready and ready["reason"] == "MigrationsRunning" else None
+
+    platform = eventually(held, timeout=TIMEOUT, what="Ready=False/MigrationsRunning")
+    assert condition(platform, "MigrationsComplete")["status"] == "False"
+    deployments = children(kube, kinds.DEPLOYMENT, "shop", namespace)
+    assert deployments
+    assert {d["spec"]["replicas"] for d in deployments.values()} == {0}
+
+    _migrate(kube, "shop", namespace)
+    eventually(
+        lambda: expected <= set(all_children(kube, "shop", namespace)),
+        timeout=TIMEOUT,
+        what="every child created",
+    )
+
+    def migrated_but_podless() -> Any:
+        platform = get_platform(kube, "shop", namespace)
+        ready = condition(platform, "Ready")
+        ok = (
+            status_is_current(platform)
+            and ready
+            and ready["status"] == "False"
+            and ready["reason"] == "DeploymentsNotReady"
+        )
+        return platform if ok else None
+
+    platform = eventually(
+        migrated_but_podless,
+        timeout=TIMEOUT,
+        what="Ready=False/DeploymentsNotReady after migrations",
+    )
+    status = platform["status"]
+    assert condition(platform, "MigrationsComplete")["status"] == "True"
+    assert condition(platform, "Degraded")["status"] == "False"
+    assert condition(platform, "Progressing")["status"] == "True"
+    assert "waiting for ready pods" in condition(platform, "Ready")["message"]
+    assert status["version"] == "0.1.0"
+    assert status["phase"] == "Progressing"
+    assert status["topics"] == {"desired": 17, "ready": 0}
+    assert status["connectors"]["desired"] == 5
+    assert {c["name"] for c in status["components"]} >= {"catalog-api", "reports-worker"}
+
+
+def test_spec_changes_reach_the_children_and_a_second_reconcile_writes_nothing(
+    kube: Client, namespace: str, shop_cluster: ControlPlane
+) -> None:
+    body = sample_body("shop", namespace)
+    create_platform(kube, body)
+    first = start_operator(shop_cluster, namespace)
+    with first.runner:
+        _migrate(kube, "shop", namespace)
+        generation = patch_spec(
+            kube, "shop", namespace, {"services": {"basket": {"api": {"replicas": 3}}}}
+        )
+
+        def scaled() -> bool:
+            deployment = children(kube, kinds.DEPLOYMENT, "shop", namespace).get("shop-basket-api")
+            platform = get_platform(kube, "shop", namespace)
+            return (
+                deployment is not None
+                and deployment["spec"].get("replicas") == 3
+                and platform["status"]["observedGeneration"] == generation
+            )
+
+        eventually(scaled, timeout=TIMEOUT, what="basket-api scaled to 3")
+        before = _versions(kube, namespace)
+
+    second = start_operator(shop_cluster, namespace)
+    with second.runner:
+        eventually(
+            lambda: (
+                "shopkeeper_reconcile_duration_seconds_count" in second.metrics()
+                and _reconciled(second.metrics())
+            ),
+            timeout=TIMEOUT,
+            what="a reconcile by the restarted operator",
+        )
+        assert _versions(kube, namespace) == before
+        platform = get_platform(kube, "shop", namespace)
+        assert status_is_current(platform)
+
+
+def _reconciled(metrics: str) -> bool:
+    for line in metrics.splitlines():
+        if line.startswith("shopkeeper_reconcile_duration_seconds_count"):
+            return float(line.rsplit(" ", 1)[1]) >= 1
+    return False
+
+
+def _versions(kube: Client, namespace: str) -> dict[tuple[str, str], Any]:
+    """What a write by the operator would change: its managedFields entries (with their time),
+    the object's uid and generation. (resourceVersions also move when a controller updates
+    status, which is not the operator writing.)"""
+    found = all_children(kube, "shop", namespace)
+    platform = get_platform(kube, "shop", namespace).to_dict()
+    found[("EcommercePlatform", "shop")] = platform
+    return {key: _write_marks(obj["metadata"]) for key, obj in found.items()}
+
+
+def _write_marks(meta: dict[str, Any]) -> tuple[Any, ...]:
+    ours = sorted(
+        (entry["operation"], entry.get("subresource", ""), entry["time"])
+        for entry in meta.get("managedFields", [])
+        if entry["manager"] == "shopkeeper"
+    )
+    return meta["uid"], meta.get("generation"), tuple(ours)
