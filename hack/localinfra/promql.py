@@ -29,8 +29,10 @@ def provision(force: bool = False) -> None:
     """Build promql-check into the cache unless it is already there."""
     if build(WRAPPER, bin_dir(), ldflags=LDFLAGS, label="promql", force=force):
         return
-    print(f"promql: promql-check ({WRAPPER.required_version()}) already built in {bin_dir()}",
-          flush=True)
+    print(
+        f"promql: promql-check ({WRAPPER.required_version()}) already built in {bin_dir()}",
+        flush=True,
+    )
 
 
 def promql_check_binary() -> Path:
