@@ -1,0 +1,1 @@
+"""Ordering adapters: tables, the order repository, unit of work, queries, saga metrics."""

@@ -1,0 +1,154 @@
+"""The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.common.aggregate import Aggregate
+from shop.ordering.adapters.tables import order_history, orders
+from shop.ordering.domain.order import HistoryEntry, Order
+from shop.ordering.domain.order_terms import (
+    CancelReason,
+    Compensation,
+    OrderLine,
+    OrderStatus,
+    OrderTerms,
+)
+from shop.ordering.domain.saga import WAITING
+from shop.ordering.domain.saga_state import SagaState
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+        self._session = session
+        self._track = track
+
+    async def get(self, order_id: UUID) -> Order | None:
+        return await self._load(order_id, lock=False)
+
+    async def lock(self, order_id: UUID) -> Order | None:
+        return await self._load(order_id, lock=True)
+
+    async def add(self, order: Order) -> None:
+        self._track(order)
+        row = {"id": order.id, "placed_at": order.placed_at, **_saga_columns(order)}
+        await self._session.execute(orders.insert().values(row))
+        await self._append_history(order)
+
+    async def save(self, order: Order) -> None:
+        self._track(order)
+        await self._session.execute(
+            update(orders).where(orders.c.id == order.id).values(_saga_columns(order))
+        )
+        await self._append_history(order)
+
+    async def due(self, now: datetime, limit: int) -> list[UUID]:
+        query = (
+            select(orders.c.id)
+            .where(orders.c.status.in_([s.value for s in WAITING]), orders.c.deadline <= now)
+            .order_by(orders.c.deadline)
+            .limit(limit)
+        )
+        return list((await self._session.scalars(query)).all())
+
+    async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
+        query = select(orders).where(orders.c.id == order_id)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings()
+        found = row.first()
+        if found is None:
+            return None
+        history_query = (
+            select(order_history)
+            .where(order_history.c.order_id == order_id)
+            .order_by(order_history.c.sequence)
+        )
+        entries = [
+            _entry(entry) for entry in (await self._session.execute(history_query)).mappings().all()
+        ]
+        order = Order(_saga(found), found["placed_at"], entries)
+        self._track(order)
+        return order
+
+    async def _append_history(self, order: Order) -> None:
+        if not order.history:
+            return
+        rows = [
+            {
+                "order_id": order.id,
+                "sequence": entry.sequence,
+                "kind": entry.kind,
+                "status": entry.status.value,
+                "detail": entry.detail,
+                "cause_event_id": entry.cause_event_id,
+                "at": entry.at,
+            }
+            for entry in order.history
+        ]
+        # Append-only: entries stored before are left exactly as they are.
+        await self._session.execute(insert(order_history).values(rows).on_conflict_do_nothing())
+
+
+def lines_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "product_id": str(line.product_id),
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": str(line.unit_price),
+        }
+        for line in lines
+    ]
+
+
+def _saga_columns(order: Order) -> dict[str, Any]:
+    saga, terms = order.saga, order.terms
+    return {
+        "customer_id": terms.customer_id,
+        "email": terms.email,
+        "lines": lines_json(terms.lines),
+        "total": terms.total,
+        "currency": terms.currency,
+        "status": saga.status.value,
+        "deadline": saga.deadline,
+        "cancel_reason": saga.cancel_reason.value if saga.cancel_reason else None,
+        "awaiting": sorted(step.value for step in saga.awaiting),
+        "updated_at": order.history[-1].at if order.history else order.placed_at,
+    }
+
+
+def _saga(row: RowMapping) -> SagaState:
+    lines = tuple(
+        OrderLine(
+            UUID(line["product_id"]), line["name"], line["quantity"], Decimal(line["unit_price"])
+        )
+        for line in row["lines"]
+    )
+    terms = OrderTerms(row["customer_id"], row["email"], lines, row["total"], row["currency"])
+    return SagaState(
+        row["id"],
+        terms,
+        OrderStatus(row["status"]),
+        row["deadline"],
+        CancelReason(row["cancel_reason"]) if row["cancel_reason"] else None,
+        frozenset(Compensation(step) for step in row["awaiting"]),
+    )
+
+
+def _entry(row: RowMapping) -> HistoryEntry:
+    return HistoryEntry(
+        row["sequence"],
+        row["kind"],
+        OrderStatus(row["status"]),
+        row["detail"],
+        row["cause_event_id"],
+        row["at"],
+    )

@@ -1,0 +1,52 @@
+"""Ordering's tables: orders with their saga state, and the append-only order history."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from shop.common.outbox import messaging_tables
+
+SCHEMA = "ordering"
+metadata = MetaData(schema=SCHEMA)
+MESSAGING = messaging_tables(SCHEMA)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("customer_id", Text, nullable=False),
+    Column("email", Text),
+    Column("lines", JSONB, nullable=False),
+    Column("total", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("deadline", DateTime(timezone=True)),
+    Column("cancel_reason", String(32)),
+    Column("awaiting", ARRAY(Text), nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+order_history = Table(
+    "order_history",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("detail", Text),
+    Column("cause_event_id", Uuid, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,133 @@
+"""The order saga on real PostgreSQL: state, history and outbox commit together."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
+from shop.ordering.domain import messages as m
+from shop.ordering.domain.order_terms import OrderStatus
+from shop.ordering.service_layer.handlers import OrderingDependencies
+from shop.ordering.service_layer.messagebus import MessageBus
+from unit.ordering.ordering_builders import ORDER_ID, TIMEOUTS, checkout
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def bus_on(engine: AsyncEngine, clock: Clock) -> MessageBus:
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    return MessageBus(
+        lambda: SqlOrderingUnitOfWork(sessions), OrderingDependencies(TIMEOUTS, clock)
+    )
+
+
+async def rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
+    async with engine.connect() as connection:
+        return [tuple(row) for row in await connection.execute(text(sql))]
+
+
+async def status(bus: MessageBus) -> OrderStatus:
+    async with bus.uow_factory() as uow:
+        order = await uow.orders.get(ORDER_ID)
+    assert order is not None
+    return order.status
+
+
+async def test_placing_an_order_stores_it_and_writes_its_event_and_command(
+    ordering_engine: AsyncEngine,
+) -> None:
+    bus = bus_on(ordering_engine, Clock())
+
+    await bus.handle(checkout())
+
+    assert await status(bus) == OrderStatus.PENDING
+    outbox = await rows(
+        ordering_engine, "SELECT type, topic, aggregateid FROM ordering.outbox ORDER BY id"
+    )
+    assert outbox == [
+        ("order.placed", "shop.ordering.order", str(ORDER_ID)),
+        ("saga.reserve-stock", "shop.catalog.commands", str(ORDER_ID)),
+    ]
+
+
+async def test_the_history_keeps_every_step_with_its_cause(ordering_engine: AsyncEngine) -> None:
+    bus = bus_on(ordering_engine, Clock())
+    placed = checkout()
+    reserved, paid = m.StockReserved(uuid4(), ORDER_ID), m.PaymentSucceeded(uuid4(), ORDER_ID)
+
+    for message in (placed, reserved, paid, m.PaymentSucceeded(uuid4(), ORDER_ID)):
+        await bus.handle(message)
+
+    history = await rows(
+        ordering_engine,
+        "SELECT sequence, kind, status, cause_event_id"
+        " FROM ordering.order_history ORDER BY sequence",
+    )
+    assert history == [
+        (1, "placed", "PENDING", placed.event_id),
+        (2, "stock-reserved", "STOCK_RESERVED", reserved.event_id),
+        (3, "confirmed", "CONFIRMED", paid.event_id),
+    ]
+    types = [
+        row[0]
+        for row in await rows(ordering_engine, "SELECT type FROM ordering.outbox ORDER BY id")
+    ]
+    assert types[-2:] == ["saga.commit-stock", "order.confirmed"]
+
+
+async def test_the_timer_finds_and_cancels_orders_past_their_deadline(
+    ordering_engine: AsyncEngine,
+) -> None:
+    clock = Clock()
+    bus = bus_on(ordering_engine, clock)
+    await bus.handle(checkout())
+    await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+
+    clock.now += TIMEOUTS.payment - timedelta(seconds=1)
+    early = await bus.expire_due()
+    clock.now += timedelta(seconds=1)
+    expired = await bus.expire_due()
+    again = await bus.expire_due()
+
+    assert (early, expired, again) == (0, 1, 0)
+    assert await status(bus) == OrderStatus.CANCELLED
+    saga = await rows(
+        ordering_engine, "SELECT cancel_reason, awaiting, deadline FROM ordering.orders"
+    )
+    assert saga == [("payment-timed-out", ["refund-payment", "release-stock"], None)]
+    commands = await rows(
+        ordering_engine,
+        "SELECT type FROM ordering.outbox WHERE type LIKE 'saga.%' ORDER BY id",
+    )
+    assert [c[0] for c in commands] == [
+        "saga.reserve-stock",
+        "saga.request-payment",
+        "saga.release-stock",
+        "saga.refund-payment",
+    ]
+
+
+async def test_compensation_acknowledgements_are_recorded(ordering_engine: AsyncEngine) -> None:
+    bus = bus_on(ordering_engine, Clock())
+    await bus.handle(checkout())
+    await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+    await bus.handle(m.PaymentFailed(uuid4(), ORDER_ID, reason="card-declined"))
+
+    await bus.handle(m.StockReleased(uuid4(), ORDER_ID))
+
+    saga = await rows(
+        ordering_engine, "SELECT status, cancel_reason, awaiting FROM ordering.orders"
+    )
+    assert saga == [("CANCELLED", "payment-failed", [])]
+    kinds = await rows(ordering_engine, "SELECT kind FROM ordering.order_history ORDER BY sequence")
+    assert [k[0] for k in kinds][-2:] == ["cancelled", "stock-released"]
