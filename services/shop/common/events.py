@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from shop.common.jsonable import to_jsonable
+from shop.common.jsonable import drop_nulls, to_jsonable
 from shop.common.uuid7 import uuid7
 
 ENVELOPE_FIELDS = (
@@ -92,7 +92,7 @@ class Envelope:
             "aggregateType": self.aggregate_type,
             "aggregateId": self.aggregate_id,
             "occurredAt": rfc3339(self.occurred_at),
-            "data": to_jsonable(dict(self.data)),
+            "data": drop_nulls(to_jsonable(dict(self.data))),
         }
 
     def to_json(self) -> bytes:

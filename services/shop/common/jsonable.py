@@ -35,3 +35,16 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [to_jsonable(item) for item in value]
     raise TypeError(f"{type(value).__name__} is not allowed in event data")
+
+
+def drop_nulls(value: Any) -> Any:
+    """Remove null-valued keys from every object, at any depth.
+
+    Debezium's JSON expansion drops null fields, so the relays agree only on data without
+    nulls: in event data an absent field means null.
+    """
+    if isinstance(value, dict):
+        return {key: drop_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [drop_nulls(item) for item in value]
+    return value

@@ -96,3 +96,13 @@ def test_aggregate_collects_events_until_drained() -> None:
     assert len(drained) == 2
     assert order.pending_events == ()
     assert order.aggregate_id == str(order.id)
+
+
+def test_null_fields_are_left_out_of_event_data_like_debezium_does() -> None:
+    envelope = Envelope.wrap(
+        OrderPlaced(uuid.uuid4(), Decimal("1")), source="s", aggregate_type="order",
+        aggregate_id="1",
+    )
+    nested = Envelope(envelope.id, "t", 1, "s", "order", "1", envelope.occurred_at,
+                      {"a": None, "b": {"c": None, "d": 1}, "e": [{"f": None}]})
+    assert nested.to_dict()["data"] == {"b": {"d": 1}, "e": [{}]}

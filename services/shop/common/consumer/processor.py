@@ -17,6 +17,7 @@ from typing import Generic
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shop.common.consumer.dlq import dead_letter_headers
 from shop.common.consumer.metrics import ConsumerMetrics
@@ -33,6 +34,10 @@ from shop.common.trace_context import context_from_headers
 from shop.topology import dlq_topic_name
 
 logger = logging.getLogger(__name__)
+
+
+# Infrastructure errors: retried until they pass (or shutdown), so an outage never floods the DLQ.
+UNAVAILABLE = (OperationalError, InterfaceError, ConnectionRefusedError, ConnectionResetError)
 
 
 class Outcome(enum.Enum):
@@ -112,6 +117,12 @@ class MessageProcessor(Generic[U]):
                 return Outcome.HANDLED
             except PermanentError as err:
                 return await self._dead_letter(record, err, attempt, span)
+            except UNAVAILABLE as err:  # the database, not the message: wait, never dead-letter
+                attempt -= 1
+                delay = self._options.backoff_max_seconds
+                logger.warning("database unavailable while handling %s, retrying in %.1fs: %r",
+                               envelope.type, delay, err)
+                await self._backoff(delay)
             except Exception as err:  # transient until proven otherwise: retry, bounded
                 self._metrics.failures.labels(self.group, record.topic, type(err).__name__).inc()
                 span.add_event("attempt failed", {"attempt": attempt, "error": repr(err)})

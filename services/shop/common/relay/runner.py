@@ -49,6 +49,11 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=2)
+        if await pool.fetchval("SELECT to_regclass($1)", f"{self.schema}.outbox") is None:
+            await pool.close()
+            raise RuntimeError(
+                f"{self.schema}.outbox does not exist: run `shop migrate {self.schema}` first"
+            )
         store = OutboxStore(pool, self.schema)
         watcher = asyncio.create_task(self._watch_backlog(store, stop))
         try:
