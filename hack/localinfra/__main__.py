@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="localinfra", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     deps = commands.add_parser("deps", help="provision components into the cache")
-    deps.add_argument("components", nargs="*", help="postgres, kafka, kube, helm, kustomize (default: all)")
+    deps.add_argument("components", nargs="*", help="component names (default: all)")
     deps.add_argument("--force", action="store_true", help="provision again even if cached")
     up = commands.add_parser("up", help="run local infrastructure in the foreground")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
