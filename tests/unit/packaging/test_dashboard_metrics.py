@@ -169,11 +169,15 @@ def test_a_fresh_registry_exposes_what_the_source_says() -> None:
     """The source scan finds the same metrics as the classes that define them at runtime."""
     from shop.common.consumer.metrics import ConsumerMetrics
     from shop.common.metrics_http import HttpMetrics
+    from shop.common.relay.metrics import RelayMetrics
+    from shop.ordering.adapters.metrics import PrometheusSagaObserver
     from shopkeeper.metrics import OperatorMetrics
 
     registry = CollectorRegistry()
     HttpMetrics(registry)
     ConsumerMetrics(registry)
+    RelayMetrics(registry, "ordering")
+    PrometheusSagaObserver(registry)
     live = {family.name for family in registry.collect()}
     live |= {family.name for family in OperatorMetrics.create().registry.collect()}
     assert live <= exposed_series()
