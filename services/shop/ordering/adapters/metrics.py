@@ -1,0 +1,47 @@
+"""Saga metrics: orders placed, outcomes by reason, and how long sagas take to finish."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+from shop.ordering.domain.order import Order
+from shop.ordering.domain.order_terms import OrderStatus
+
+DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+
+class PrometheusSagaObserver:
+    """Counts each order's placement and outcome once, when its status changes to it."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.placed = Counter(
+            "shop_orders_placed", "Orders placed from checkouts", registry=registry
+        )
+        self.outcomes = Counter(
+            "shop_saga_outcomes",
+            "Finished order sagas by outcome (confirmed, cancelled) and cancel reason",
+            ("outcome", "reason"),
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "shop_saga_duration_seconds",
+            "Time from placing an order to its confirmation or cancellation",
+            ("outcome",),
+            buckets=DURATION_BUCKETS,
+            registry=registry,
+        )
+
+    def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None:
+        if previous is None:
+            self.placed.inc()
+        if order.status == previous or order.status not in (
+            OrderStatus.CONFIRMED,
+            OrderStatus.CANCELLED,
+        ):
+            return
+        outcome = order.status.value.lower()
+        reason = order.cancel_reason.value if order.cancel_reason else ""
+        self.outcomes.labels(outcome, reason).inc()
+        self.duration.labels(outcome).observe((now - order.placed_at).total_seconds())

@@ -1,0 +1,62 @@
+"""Read-side queries of the ordering API."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.ordering.adapters.tables import order_history, orders
+
+_SUMMARY = (
+    orders.c.id,
+    orders.c.customer_id,
+    orders.c.email,
+    orders.c.lines,
+    orders.c.total,
+    orders.c.currency,
+    orders.c.status,
+    orders.c.cancel_reason,
+    orders.c.awaiting,
+    orders.c.placed_at,
+    orders.c.updated_at,
+)
+
+
+async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:
+    """The order with its whole history, or None."""
+    found = (await session.execute(select(*_SUMMARY).where(orders.c.id == order_id))).mappings()
+    row = found.first()
+    if row is None:
+        return None
+    return {**row, "history": await history_since(session, order_id, 0)}
+
+
+async def history_since(session: AsyncSession, order_id: UUID, after: int) -> list[dict[str, Any]]:
+    """History entries with a sequence above `after`, oldest first."""
+    query = (
+        select(order_history)
+        .where(order_history.c.order_id == order_id, order_history.c.sequence > after)
+        .order_by(order_history.c.sequence)
+    )
+    return [dict(row) for row in (await session.execute(query)).mappings().all()]
+
+
+async def customer_orders(
+    session: AsyncSession, customer_id: str, status: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A customer's orders, newest first, one page, and how many there are in all."""
+    conditions = [orders.c.customer_id == customer_id]
+    if status is not None:
+        conditions.append(orders.c.status == status)
+    total = await session.scalar(select(func.count()).select_from(orders).where(*conditions))
+    page = (
+        select(*_SUMMARY)
+        .where(*conditions)
+        .order_by(orders.c.placed_at.desc(), orders.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [dict(row) for row in (await session.execute(page)).mappings().all()], int(total or 0)

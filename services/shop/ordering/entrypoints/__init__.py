@@ -1,0 +1,1 @@
+"""Ordering entrypoints: the read API with its status stream, and the saga worker."""

@@ -1,0 +1,42 @@
+"""`shop run ordering-api`: orders, their history and a live status stream."""
+
+from __future__ import annotations
+
+import sys
+
+from fastapi import FastAPI
+
+from shop.common.app import create_app
+from shop.common.process import ProcessContext
+from shop.common.server import run_api
+from shop.ordering.bootstrap import bootstrap
+from shop.ordering.entrypoints import routes
+from shop.ordering.entrypoints.stream import StreamTiming
+from shop.ordering.service_layer.handlers import OrderingDependencies
+from shop.ordering.settings import OrderingSettings
+
+
+def create_ordering_app(settings: OrderingSettings) -> FastAPI:
+    async def wire_ordering(process: ProcessContext) -> None:
+        process.state["ordering"] = bootstrap(
+            process.engine, OrderingDependencies(settings.saga_timeouts)
+        )
+        process.state["order_stream_timing"] = StreamTiming(
+            settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
+        )
+
+    return create_app(
+        title="Shopkeeper ordering",
+        description="Orders placed from checkouts, their saga's history, and its live status.",
+        settings=settings,
+        routers=[routes.router],
+        lifespan_hooks=[wire_ordering],
+    )
+
+
+def main() -> int:
+    return run_api(create_ordering_app(OrderingSettings(service_name="ordering-api")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

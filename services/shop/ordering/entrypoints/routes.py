@@ -1,0 +1,88 @@
+"""Orders over HTTP: one order with its history, a customer's orders, a live status stream."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop.common.openapi import problem_responses
+from shop.ordering.adapters import queries
+from shop.ordering.bootstrap import Ordering
+from shop.ordering.domain.errors import OrderNotFoundError
+from shop.ordering.domain.order_terms import OrderStatus
+from shop.ordering.entrypoints.schemas import OrderOut, OrderPage, OrderSummary
+from shop.ordering.entrypoints.stream import StreamTiming, order_events
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    ordering: Ordering = request.app.state.process.state["ordering"]
+    return ordering.sessions
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_sessions(request)() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+CustomerId = Annotated[str, Query(min_length=1, max_length=128, examples=["alice"])]
+
+
+@router.get("/{order_id}", responses=problem_responses(404))
+async def get_order(order_id: UUID, session: SessionDep) -> OrderOut:
+    row = await queries.get_order(session, order_id)
+    if row is None:
+        raise OrderNotFoundError(order_id)
+    return OrderOut.from_row(row)
+
+
+@router.get("")
+async def list_orders(
+    session: SessionDep,
+    customer_id: CustomerId,
+    status: OrderStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> OrderPage:
+    """A customer's orders, newest first."""
+    rows, total = await queries.customer_orders(
+        session, customer_id, status.value if status else None, limit, offset
+    )
+    items = [OrderSummary.model_validate(row) for row in rows]
+    return OrderPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/{order_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "History entries as SSE"},
+        **problem_responses(404),
+    },
+)
+async def stream_order(
+    order_id: UUID,
+    request: Request,
+    last_event_id: Annotated[int, Header(ge=0)] = 0,
+) -> StreamingResponse:
+    """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
+    ends once the order is confirmed or cancelled and its compensations are acknowledged."""
+    async with get_sessions(request)() as session:  # not held for the stream's lifetime
+        if await queries.get_order(session, order_id) is None:
+            raise OrderNotFoundError(order_id)
+    timing: StreamTiming = request.app.state.process.state["order_stream_timing"]
+    events = order_events(
+        get_sessions(request), order_id, last_event_id, timing, request.is_disconnected
+    )
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

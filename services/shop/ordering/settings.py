@@ -1,0 +1,30 @@
+"""Settings of ordering's processes (`SHOP_ORDERING_*`, falling back to `SHOP_*`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shop.common.settings import ServiceSettings
+from shop.ordering.domain.saga_state import SagaTimeouts
+
+
+class OrderingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOP_ORDERING_", extra="ignore", frozen=True)
+
+    service_name: str = "ordering"
+    stock_reservation_timeout_seconds: float = Field(30.0, gt=0, le=86_400)
+    payment_timeout_seconds: float = Field(60.0, gt=0, le=86_400)
+    saga_timer_interval_seconds: float = Field(1.0, gt=0, le=3_600)
+    saga_timer_batch_size: int = Field(100, ge=1, le=10_000)
+    order_stream_poll_seconds: float = Field(0.5, gt=0, le=60)
+    order_stream_keepalive_seconds: float = Field(15.0, gt=0, le=300)
+
+    @property
+    def saga_timeouts(self) -> SagaTimeouts:
+        return SagaTimeouts(
+            stock_reservation=timedelta(seconds=self.stock_reservation_timeout_seconds),
+            payment=timedelta(seconds=self.payment_timeout_seconds),
+        )

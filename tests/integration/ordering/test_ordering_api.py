@@ -1,0 +1,139 @@
+"""The ordering API in-process on real PostgreSQL: orders, customer lists, the SSE stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import NamedTuple
+from uuid import uuid4
+
+import httpx
+import pytest
+from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from integration.context_api import api_client
+from integration.messaging.support import wait_until
+from shop.ordering.bootstrap import Ordering
+from shop.ordering.domain import messages as m
+from shop.ordering.entrypoints.api import create_ordering_app
+from shop.ordering.settings import OrderingSettings
+from unit.ordering.ordering_builders import ORDER_ID, checkout
+
+
+class Api(NamedTuple):
+    http: httpx.AsyncClient
+    ordering: Ordering
+    registry: CollectorRegistry
+
+    async def streams_open(self) -> bool:
+        return self.registry.get_sample_value("shop_http_requests_in_flight") == 1
+
+
+@pytest.fixture
+async def client(
+    ordering_engine: AsyncEngine,
+) -> AsyncIterator[Api]:
+    settings = OrderingSettings(
+        database_url=ordering_engine.url.render_as_string(hide_password=False),
+        kafka_bootstrap_servers="127.0.0.1:9",
+        order_stream_poll_seconds=0.05,
+    )
+    app = create_ordering_app(settings)
+    async with api_client(app) as client:
+        registry = app.state.process.registry
+        yield Api(client, app.state.process.state["ordering"], registry)
+
+
+def events_of(body: str) -> list[dict[str, object]]:
+    return [
+        json.loads(line.removeprefix("data: "))
+        for line in body.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+async def test_an_order_is_served_with_its_history(
+    client: Api,
+) -> None:
+    http, ordering, _ = client
+    await ordering.bus.handle(checkout())
+
+    order = (await http.get(f"/orders/{ORDER_ID}")).json()
+
+    assert (order["status"], order["total"], order["currency"]) == ("PENDING", "23.00", "EUR")
+    assert [entry["kind"] for entry in order["history"]] == ["placed"]
+    assert order["lines"][0]["name"] == "Mug"
+
+
+async def test_a_customers_orders_are_listed_newest_first_and_filtered_by_status(
+    client: Api,
+) -> None:
+    http, ordering, _ = client
+    first, second = uuid4(), uuid4()
+    await ordering.bus.handle(checkout(first))
+    await ordering.bus.handle(checkout(second))
+    await ordering.bus.handle(m.StockReservationFailed(uuid4(), second, reason="out-of-stock"))
+
+    everything = (await http.get("/orders", params={"customer_id": "alice"})).json()
+    cancelled = (
+        await http.get("/orders", params={"customer_id": "alice", "status": "CANCELLED"})
+    ).json()
+    nobody = (await http.get("/orders", params={"customer_id": "bob"})).json()
+
+    assert [o["id"] for o in everything["items"]] == [str(second), str(first)]
+    assert [o["cancel_reason"] for o in cancelled["items"]] == ["out-of-stock"]
+    assert nobody["total"] == 0
+
+
+async def test_the_stream_follows_the_order_live_and_ends_when_it_is_settled(
+    client: Api,
+) -> None:
+    http, ordering, _ = client
+    await ordering.bus.handle(checkout())
+
+    stream = asyncio.create_task(http.get(f"/orders/{ORDER_ID}/events"))
+    await wait_until(client.streams_open, within=10, what="the stream to open")
+    await ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+    await ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+    response = await asyncio.wait_for(stream, timeout=30)
+
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert [(e["kind"], e["status"]) for e in events_of(response.text)] == [
+        ("placed", "PENDING"),
+        ("stock-reserved", "STOCK_RESERVED"),
+        ("confirmed", "CONFIRMED"),
+    ]
+    assert "id: 3\nevent: status" in response.text
+
+
+async def test_a_reconnecting_stream_resumes_after_the_last_event_id(
+    client: Api,
+) -> None:
+    http, ordering, _ = client
+    await ordering.bus.handle(checkout())
+    await ordering.bus.handle(m.StockReservationFailed(uuid4(), ORDER_ID, reason="out-of-stock"))
+
+    response = await http.get(f"/orders/{ORDER_ID}/events", headers={"Last-Event-ID": "1"})
+
+    assert [e["kind"] for e in events_of(response.text)] == ["cancelled"]
+
+
+async def test_unknown_orders_are_404_problems(client: Api) -> None:
+    http, _, _ = client
+    missing = uuid4()
+
+    for path in (f"/orders/{missing}", f"/orders/{missing}/events"):
+        response = await http.get(path)
+        assert response.status_code == 404
+        assert response.json()["type"] == "urn:shopkeeper:problem:order-not-found"
+
+
+async def test_listing_needs_a_customer(client: Api) -> None:
+    http, _, _ = client
+
+    response = await http.get("/orders")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.customer_id"
