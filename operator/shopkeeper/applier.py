@@ -28,7 +28,8 @@ class _Applied:
 class ApplyOutcome:
     """What one pass changed."""
 
-    writes: int = 0
+    writes: list[str] = field(default_factory=list)
+    """Kinds of children an apply changed (created, updated or restored)."""
     drift_repairs: list[str] = field(default_factory=list)
     """Kinds of children restored after someone else changed or deleted them."""
     problems: list[Problem] = field(default_factory=list)
@@ -75,7 +76,7 @@ class ChildApplier:
                 )
                 continue
             if state is None or state.resource_version != version:
-                outcome.writes += 1
+                outcome.writes.append(kind.kind)
                 if record is not None and record.content == content:
                     outcome.drift_repairs.append(kind.kind)
             self._applied[key] = _Applied(content, version)

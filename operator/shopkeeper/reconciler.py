@@ -57,6 +57,8 @@ class PlatformReconciler:
         connectors = [manifest_name(m) for m in desired if m["kind"] == "KafkaConnector"]
         restarted, restart_due = await self._restarter.restart_failed(connectors, live, body)
         metrics = self._runtime.metrics
+        for kind in outcome.writes:
+            metrics.child_writes.labels(kind).inc()
         for kind in outcome.drift_repairs:
             metrics.drift_repairs.labels(*labels, kind).inc()
         if restarted:

@@ -91,8 +91,8 @@ def all_children(kube: Client, platform: str, namespace: str) -> dict[tuple[str,
     return found
 
 
-def condition(platform: Any, type_: str) -> dict[str, Any] | None:
-    """A condition of a live platform."""
+def condition(platform: Any, type_: str) -> Any:
+    """A condition of a live platform (a dict), or None."""
     status = platform.get("status") or {}
     return next((x for x in status.get("conditions", []) if x["type"] == type_), None)
 

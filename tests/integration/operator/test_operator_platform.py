@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 from lightkube import Client
@@ -171,3 +172,82 @@ def _write_marks(meta: dict[str, Any]) -> tuple[Any, ...]:
         if entry["manager"] == "shopkeeper"
     )
     return meta["uid"], meta.get("generation"), tuple(ours)
+
+
+def _version(kube: Client, namespace: str) -> str | None:
+    status = get_platform(kube, "shop", namespace).get("status") or {}
+    version: str | None = status.get("version")
+    return version
+
+
+def _images(kube: Client, namespace: str) -> set[str]:
+    deployments = children(kube, kinds.DEPLOYMENT, "shop", namespace).values()
+    return {d["spec"]["template"]["spec"]["containers"][0]["image"] for d in deployments}
+
+
+def test_new_image_rolls_out_only_after_its_migrations(
+    kube: Client, namespace: str, operator: RunningOperator
+) -> None:
+    create_platform(kube, sample_body("shop", namespace))
+    _migrate(kube, "shop", namespace)
+    eventually(
+        lambda: _version(kube, namespace) == "0.1.0",
+        timeout=TIMEOUT,
+        what="version 0.1.0 rolled out",
+    )
+    old_job = _migration_job(kube, "shop", namespace)
+    generation = patch_spec(kube, "shop", namespace, {"image": {"tag": "0.2.0"}})
+
+    def migrating() -> Any:
+        platform = get_platform(kube, "shop", namespace)
+        jobs = children(kube, kinds.JOB, "shop", namespace)
+        new_jobs = [name for name in jobs if name != old_job]
+        ok = (
+            status_is_current(platform)
+            and new_jobs
+            and condition(platform, "MigrationsComplete")["reason"] == "MigrationsRunning"
+        )
+        return new_jobs[0] if ok else None
+
+    new_job = eventually(migrating, timeout=TIMEOUT, what="a migrations Job for 0.2.0")
+    assert get_platform(kube, "shop", namespace)["status"]["observedGeneration"] == generation
+    assert _images(kube, namespace) == {"ghcr.io/shopkeeper/shopkeeper:0.1.0"}
+
+    eventually(
+        lambda: complete_job_pods(kube, new_job, namespace),
+        timeout=TIMEOUT,
+        what=f"a pod of {new_job} to complete",
+    )
+    eventually(
+        lambda: _images(kube, namespace) == {"ghcr.io/shopkeeper/shopkeeper:0.2.0"},
+        timeout=TIMEOUT,
+        what="Deployments on 0.2.0",
+    )
+    platform = get_platform(kube, "shop", namespace)
+    eventually(
+        lambda: _version(kube, namespace) == "0.2.0",
+        timeout=TIMEOUT,
+        what="status.version 0.2.0",
+    )
+    assert condition(platform, "MigrationsComplete")["status"] == "True"
+    assert set(children(kube, kinds.JOB, "shop", namespace)) == {new_job}
+
+
+def test_operator_serves_liveness_and_metrics(
+    kube: Client, namespace: str, operator: RunningOperator
+) -> None:
+    create_platform(kube, sample_body("shop", namespace))
+    eventually(
+        lambda: status_is_current(get_platform(kube, "shop", namespace)),
+        timeout=TIMEOUT,
+        what="status written",
+    )
+    with urllib.request.urlopen(operator.liveness_url, timeout=5) as response:
+        assert response.status == 200
+    metrics = operator.metrics()
+    assert "shopkeeper_managed_platforms 1.0" in metrics
+    assert (
+        f'shopkeeper_reconcile_duration_seconds_count{{namespace="{namespace}",platform="shop"}}'
+        in metrics
+    )
+    assert "shopkeeper_child_writes_total" in metrics or "shopkeeper_drift_repairs" in metrics

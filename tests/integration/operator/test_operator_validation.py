@@ -1,0 +1,77 @@
+"""The API server itself rejects invalid platforms, with messages a person understands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from lightkube import ApiError, Client
+
+from integration.operator.kube_support import create_platform, sample_body
+
+
+def _rejection(kube: Client, body: dict[str, Any]) -> str:
+    with pytest.raises(ApiError) as caught:
+        create_platform(kube, body)
+    assert caught.value.status.code == 422
+    return str(caught.value.status.message)
+
+
+def test_unknown_enum_value_is_rejected(kube: Client, namespace: str) -> None:
+    body = sample_body("bad-enum", namespace, deletionPolicy="Sometimes")
+    message = _rejection(kube, body)
+    assert 'spec.deletionPolicy: Unsupported value: "Sometimes"' in message
+    assert '"Retain", "Delete"' in message
+
+
+def test_negative_replicas_are_rejected(kube: Client, namespace: str) -> None:
+    body = sample_body(
+        "bad-replicas", namespace, services={"catalog": {"worker": {"replicas": -2}}}
+    )
+    message = _rejection(kube, body)
+    assert "spec.services.catalog.worker.replicas" in message
+    assert "should be greater than or equal to 0" in message
+
+
+def test_missing_kafka_section_is_rejected(kube: Client, namespace: str) -> None:
+    body = sample_body("no-kafka", namespace)
+    del body["spec"]["kafka"]
+    assert "spec.kafka: Required value" in _rejection(kube, body)
+
+
+def test_kafka_without_cluster_or_servers_is_explained(kube: Client, namespace: str) -> None:
+    body = sample_body("empty-kafka", namespace, kafka={"topics": {"partitions": 6}})
+    message = _rejection(kube, body)
+    assert "kafka needs strimziCluster" in message
+    assert "or bootstrapServers" in message
+
+
+def test_debezium_mode_without_connect_settings_is_explained(kube: Client, namespace: str) -> None:
+    body = sample_body("no-connect", namespace, outbox={"mode": "debezium"})
+    assert "outbox.mode debezium needs outbox.debezium" in _rejection(kube, body)
+
+
+def test_autoscaling_bounds_must_be_ordered(kube: Client, namespace: str) -> None:
+    body = sample_body(
+        "bad-bounds",
+        namespace,
+        services={
+            "catalog": {
+                "api": {"autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 2}}
+            }
+        },
+    )
+    assert "minReplicas must not be greater than" in _rejection(kube, body)
+
+
+def test_overlong_platform_name_is_explained(kube: Client, namespace: str) -> None:
+    body = sample_body("x" * 41, namespace)
+    assert "at most 40 characters" in _rejection(kube, body)
+
+
+def test_valid_sample_is_accepted_and_defaulted(kube: Client, namespace: str) -> None:
+    created = create_platform(kube, sample_body("fine", namespace))
+    spec = created["spec"]
+    assert spec["image"]["pullPolicy"] == "IfNotPresent"
+    assert spec["services"]["reports"]["api"]["replicas"] == 1
+    assert spec["kafka"]["dlq"]["enabled"] is True
