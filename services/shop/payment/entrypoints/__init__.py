@@ -1,0 +1,1 @@
+"""Payment entrypoints: a read API, and the worker applying the saga's payment commands."""
