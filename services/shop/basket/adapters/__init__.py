@@ -1,0 +1,1 @@
+"""Basket adapters: tables, repositories, unit of work."""

@@ -1,0 +1,1 @@
+"""Basket entrypoints: the cart API, and the worker following the catalog's product events."""

@@ -1,0 +1,36 @@
+"""`shop run basket-api`: carts and checkout."""
+
+from __future__ import annotations
+
+import sys
+
+from fastapi import FastAPI
+
+from shop.basket.bootstrap import bootstrap
+from shop.basket.entrypoints import routes
+from shop.basket.settings import BasketSettings
+from shop.common.app import create_app
+from shop.common.process import ProcessContext
+from shop.common.server import run_api
+
+
+async def wire_basket(process: ProcessContext) -> None:
+    process.state["basket"] = bootstrap(process.engine)
+
+
+def create_basket_app(settings: BasketSettings) -> FastAPI:
+    return create_app(
+        title="Shopkeeper basket",
+        description="Customers' carts priced from the catalog, and checkout into orders.",
+        settings=settings,
+        routers=[routes.router],
+        lifespan_hooks=[wire_basket],
+    )
+
+
+def main() -> int:
+    return run_api(create_basket_app(BasketSettings(service_name="basket-api")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Carts over HTTP: thin routes, body -> command -> bus."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+
+from shop.basket.bootstrap import Basket
+from shop.basket.domain import commands as c
+from shop.basket.entrypoints.schemas import CartOut, CheckoutIn, CheckoutOut, LineIn, QuantityIn
+from shop.basket.service_layer.handlers import cart_view
+from shop.basket.settings import BasketSettings
+from shop.common.openapi import problem_responses
+
+router = APIRouter(prefix="/carts/{customer_id}", tags=["carts"])
+
+
+def get_basket(request: Request) -> Basket:
+    basket: Basket = request.app.state.process.state["basket"]
+    return basket
+
+
+BasketDep = Annotated[Basket, Depends(get_basket)]
+CustomerId = Annotated[str, Path(min_length=1, max_length=128, examples=["alice"])]
+
+
+async def _view(basket: Basket, customer_id: str) -> CartOut:
+    async with basket.unit_of_work() as uow:
+        return CartOut.of(await cart_view(customer_id, uow))
+
+
+@router.get("", responses=problem_responses(422))
+async def get_cart(customer_id: CustomerId, basket: BasketDep) -> CartOut:
+    """The cart at current catalog prices."""
+    return await _view(basket, customer_id)
+
+
+@router.post("/lines", responses=problem_responses(409, 422))
+async def add_line(customer_id: CustomerId, body: LineIn, basket: BasketDep) -> CartOut:
+    await basket.bus.handle(c.AddLine(customer_id, body.product_id, body.quantity))
+    return await _view(basket, customer_id)
+
+
+@router.put("/lines/{product_id}", responses=problem_responses(404, 422))
+async def change_quantity(
+    customer_id: CustomerId, product_id: UUID, body: QuantityIn, basket: BasketDep
+) -> CartOut:
+    await basket.bus.handle(c.ChangeQuantity(customer_id, product_id, body.quantity))
+    return await _view(basket, customer_id)
+
+
+@router.delete("/lines/{product_id}", responses=problem_responses(404, 422))
+async def remove_line(customer_id: CustomerId, product_id: UUID, basket: BasketDep) -> CartOut:
+    await basket.bus.handle(c.RemoveLine(customer_id, product_id))
+    return await _view(basket, customer_id)
+
+
+@router.post("/checkout", status_code=202, responses=problem_responses(409, 422))
+async def checkout(
+    customer_id: CustomerId,
+    basket: BasketDep,
+    request: Request,
+    response: Response,
+    idempotency_key: Annotated[str, Header(min_length=1, max_length=128)],
+    body: CheckoutIn | None = None,
+) -> CheckoutOut:
+    """Turn the cart into an order (accepted: it is placed asynchronously). Repeating the
+    request with the same `Idempotency-Key` returns the same order."""
+    email = body.email if body else None
+    done = await basket.bus.handle(c.Checkout(customer_id, idempotency_key, email))
+    settings: BasketSettings = request.app.state.process.settings
+    url = f"{settings.ordering_url.rstrip('/')}/orders/{done.order_id}"
+    response.headers["Location"] = url
+    return CheckoutOut(order_id=done.order_id, order_url=url)

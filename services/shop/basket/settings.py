@@ -1,0 +1,19 @@
+"""Settings of the basket's processes (`SHOP_BASKET_*`, falling back to `SHOP_*`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shop.common.settings import ServiceSettings
+
+
+class BasketSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOP_BASKET_", extra="ignore", frozen=True)
+
+    service_name: str = "basket"
+    ordering_url: str = Field(
+        "",
+        description="Base URL of the ordering API, for the order link a checkout returns "
+        "(empty: a path relative to the shop's gateway)",
+    )
