@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from shop.common.telemetry import uninstrument_libraries
 
 _TIER_BY_FOLDER = {"unit": "unit", "integration": "integration", "e2e": "e2e", "kind": "kind"}
 
@@ -32,6 +35,13 @@ def kind_unavailable_reason() -> str | None:
     if not context.stdout.strip().startswith("kind-"):
         return "kind tests need KUBECONFIG pointing at a kind cluster (context kind-*)"
     return None
+
+
+@pytest.fixture(autouse=True)
+def _library_instrumentation_does_not_leak() -> Iterator[None]:
+    """Instrumentation patches aiokafka, httpx and SQLAlchemy process-wide; undo it per test."""
+    yield
+    uninstrument_libraries()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -73,6 +73,17 @@ def configure_telemetry(
     return provider
 
 
+def uninstrument_libraries() -> None:
+    """Undo the library instrumentation of `configure_telemetry` (it patches modules globally)."""
+    for instrumentor in (
+        HTTPXClientInstrumentor(),
+        AIOKafkaInstrumentor(),
+        SQLAlchemyInstrumentor(),
+    ):
+        if instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.uninstrument()
+
+
 def build_tracer_provider(service_name: str, service_version: str | None = None) -> TracerProvider:
     """A provider for this service exporting by OTLP/HTTP when an endpoint is configured."""
     attributes: dict[str, str] = {}
