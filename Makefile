@@ -7,6 +7,7 @@ include hack/versions.env
 CACHE ?= $(or $(SHOPKEEPER_CACHE),$(HOME)/.cache/shopkeeper)
 UV := $(or $(shell command -v uv 2>/dev/null),$(CACHE)/uv-$(UV_VERSION)/bin/uv)
 export PYTHONPATH := $(CURDIR)/hack
+export PATH := $(dir $(UV)):$(PATH)
 PYTEST := $(UV) run --frozen pytest
 
 .PHONY: help deps venv up test unit integration e2e kind bench lint cluster-up cluster-down

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from localinfra import helm, kafka, kube_provision, kustomize, postgres
+from localinfra import helm, kafka, kube_provision, kustomize, postgres, promql
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
 
@@ -15,6 +15,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "kube": kube_provision.provision,
     "helm": helm.provision,
     "kustomize": kustomize.provision,
+    "promql": promql.provision,
 }
 
 
