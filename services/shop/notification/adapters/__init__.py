@@ -1,0 +1,1 @@
+"""Notification adapters: tables, repositories, channels (log, SMTP, webhook), order lookup."""

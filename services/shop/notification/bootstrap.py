@@ -1,0 +1,71 @@
+"""Wires notification: the channel from settings, its breaker, retries, the order lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shop.notification.adapters.channels import LogChannel, SmtpChannel, WebhookChannel
+from shop.notification.adapters.order_lookup import HttpOrderLookup
+from shop.notification.adapters.unit_of_work import SqlNotificationUnitOfWork
+from shop.notification.domain.circuit_breaker import CircuitBreaker
+from shop.notification.domain.retry import RetryPolicy
+from shop.notification.service_layer.delivery import BreakerBox
+from shop.notification.service_layer.handlers import NotificationDependencies
+from shop.notification.service_layer.messagebus import MessageBus
+from shop.notification.service_layer.ports import Channel
+from shop.notification.settings import NotificationSettings
+
+
+@dataclass(frozen=True)
+class Notifications:
+    bus: MessageBus
+    sessions: async_sessionmaker[AsyncSession]
+
+    def unit_of_work(self) -> SqlNotificationUnitOfWork:
+        return SqlNotificationUnitOfWork(self.sessions)
+
+
+def channel_from(settings: NotificationSettings, client: httpx.AsyncClient) -> Channel:
+    if settings.channel == "smtp":
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        return SmtpChannel(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            username=settings.smtp_username,
+            password=password,
+            starttls=settings.smtp_starttls,
+        )
+    if settings.channel == "webhook":
+        return WebhookChannel(client, settings.webhook_url)
+    return LogChannel()
+
+
+def dependencies(
+    settings: NotificationSettings, client: httpx.AsyncClient
+) -> NotificationDependencies:
+    return NotificationDependencies(
+        channel=channel_from(settings, client),
+        breaker=BreakerBox(
+            CircuitBreaker(
+                settings.breaker_failure_threshold,
+                timedelta(seconds=settings.breaker_reset_seconds),
+            )
+        ),
+        retry=RetryPolicy(
+            attempts=settings.delivery_attempts,
+            initial_delay=timedelta(seconds=settings.delivery_initial_delay_seconds),
+            max_delay=timedelta(seconds=settings.delivery_max_delay_seconds),
+        ),
+        lookup=HttpOrderLookup(client, settings.ordering_url) if settings.ordering_url else None,
+    )
+
+
+def bootstrap(engine: AsyncEngine, deps: NotificationDependencies) -> Notifications:
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    bus = MessageBus(lambda: SqlNotificationUnitOfWork(sessions), deps)
+    return Notifications(bus, sessions)

@@ -1,0 +1,1 @@
+"""Notification entrypoints: template management and the delivery log over HTTP, the worker."""

@@ -1,0 +1,113 @@
+"""Notification on real Kafka, PostgreSQL and HTTP: seeded templates, webhook, order lookup."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from integration.context_kafka import consuming, envelope_of, publish, unique_topic
+from integration.messaging.support import wait_until
+from integration.notification.conftest import Peer
+from localinfra.kafka import KafkaBroker
+from shop.common.events import Envelope
+from shop.notification.bootstrap import Notifications, bootstrap, dependencies
+from shop.notification.entrypoints.consumers import event_handlers
+from shop.notification.settings import NotificationSettings
+from shop.ordering.domain.events import OrderConfirmed
+from shop.ordering.domain.order_terms import OrderLine
+from shop.payment.domain.events import PaymentFailed
+
+NOW = datetime.now(UTC)
+
+
+@asynccontextmanager
+async def notifications_for(engine: AsyncEngine, peer: Peer) -> AsyncIterator[Notifications]:
+    settings = NotificationSettings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        kafka_bootstrap_servers="127.0.0.1:9",
+        channel="webhook",
+        webhook_url=f"{peer.url}/hook",
+        ordering_url=peer.url,
+        delivery_initial_delay_seconds=0.05,
+    )
+    async with httpx.AsyncClient(timeout=2) as client:
+        yield bootstrap(engine, dependencies(settings, client))
+
+
+async def rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
+    async with engine.connect() as connection:
+        return [tuple(row) for row in await connection.execute(text(sql))]
+
+
+def confirmed(order_id: UUID) -> Envelope:
+    event = OrderConfirmed(
+        order_id,
+        customer_id="alice",
+        email="alice@example.com",
+        lines=(OrderLine(uuid4(), "Mug", 2, Decimal("9.50")),),
+        total=Decimal("19.00"),
+        currency="EUR",
+        confirmed_at=NOW,
+    )
+    return envelope_of(event, source="ordering", aggregate_type="order", key=str(order_id))
+
+
+def payment_failed(order_id: UUID) -> Envelope:
+    event = PaymentFailed(
+        order_id=order_id,
+        customer_id="bob",
+        amount=Decimal("4.00"),
+        currency="EUR",
+        at=NOW,
+        reason="card-declined",
+    )
+    return envelope_of(event, source="payment", aggregate_type="payment", key=str(order_id))
+
+
+async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
+    notification_engine: AsyncEngine, kafka: KafkaBroker, peer: Peer
+) -> None:
+    paid, declined = uuid4(), uuid4()
+    peer.orders[str(declined)] = {"email": "bob@example.com", "status": "CANCELLED"}
+    peer.failures_left = 1  # the first post fails; the retry delivers
+    topic = unique_topic("notification")
+    await publish(kafka.bootstrap_servers, topic, confirmed(paid), payment_failed(declined))
+
+    async with (
+        notifications_for(notification_engine, peer) as notifications,
+        consuming(
+            kafka.bootstrap_servers,
+            topic,
+            event_handlers(notifications.bus),
+            notifications.unit_of_work,
+        ),
+    ):
+
+        async def both_sent() -> bool:
+            return len(peer.received) == 2
+
+        await wait_until(both_sent, within=30, what="two webhook deliveries")
+
+    by_recipient = {message["recipient"]: message for message in peer.received}
+    assert by_recipient["alice@example.com"]["subject"] == f"Your order {paid} is confirmed"
+    assert "2 x Mug" in by_recipient["alice@example.com"]["body"]
+    assert "4.00 EUR failed (card-declined)" in by_recipient["bob@example.com"]["body"]
+    log = await rows(
+        notification_engine,
+        "SELECT template, status FROM notification.deliveries ORDER BY template",
+    )
+    assert log == [("order-confirmed", "sent"), ("payment-failed", "sent")]
+    attempts = await rows(notification_engine, "SELECT sum(attempts) FROM notification.deliveries")
+    assert attempts == [(3,)]
+    sent = await rows(
+        notification_engine,
+        "SELECT count(*) FROM notification.outbox WHERE type = 'notification.sent'",
+    )
+    assert sent == [(2,)]
