@@ -98,6 +98,7 @@ def render_chart(helm: Path, kube_version: str) -> RenderChart:
                     namespace,
                     "--kube-version",
                     kube_version,
+                    "--include-crds",
                     "--values",
                     str(values),
                     *extra,
@@ -118,9 +119,12 @@ def kustomize_build(kustomize: Path) -> KustomizeBuild:
     return build
 
 
+CRD_SOURCES = (REPO_ROOT / "crds", CHART / "crds")
+
+
 def install_our_crds(client: Client) -> None:
-    """Apply the CRDs of crds/ for real and wait until the API server serves them."""
-    for path in sorted((REPO_ROOT / "crds").glob("*.yaml")):
+    """Apply our CRD and kopf's peering CRDs for real and wait until the API server serves them."""
+    for path in sorted(p for folder in CRD_SOURCES for p in folder.glob("*.yaml")):
         for manifest in load_manifests(path.read_text()):
             if manifest.get("kind") != "CustomResourceDefinition":
                 continue

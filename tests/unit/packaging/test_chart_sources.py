@@ -16,6 +16,7 @@ SYNC_COMMAND = (
     "cp crds/*.shopkeeper.dev.yaml charts/shopkeeper/files/crds/ && "
     "cp k8s/operator/rbac.yaml charts/shopkeeper/files/operator-rbac.yaml"
 )
+OPERATOR_BASE = REPO_ROOT / "k8s" / "operator"
 
 
 def crd_files(folder: Path) -> dict[str, bytes]:
@@ -33,8 +34,31 @@ def test_the_chart_ships_exactly_the_crds_of_the_repository() -> None:
     assert copied == source, f"the chart's CRD copy is stale: run `{SYNC_COMMAND}`"
 
 
-def test_the_chart_has_no_crds_folder_that_helm_would_never_upgrade() -> None:
-    assert not (CHART / "crds").exists()
+def test_the_chart_runs_the_operator_with_the_rbac_of_the_kustomize_base() -> None:
+    copied = (CHART / "files" / "operator-rbac.yaml").read_bytes()
+    assert copied == (OPERATOR_BASE / "rbac.yaml").read_bytes(), (
+        f"the chart's RBAC copy is stale: run `{SYNC_COMMAND}`"
+    )
+
+
+def custom_resource_definitions(path: Path) -> list[dict[str, Any]]:
+    return [
+        doc
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc.get("kind") == "CustomResourceDefinition"
+    ]
+
+
+def test_helms_install_once_crds_folder_holds_only_kopfs_peering_crds() -> None:
+    shipped = [
+        crd
+        for path in sorted((CHART / "crds").glob("*.yaml"))
+        for crd in custom_resource_definitions(path)
+    ]
+    assert {crd["spec"]["group"] for crd in shipped} == {"kopf.dev"}
+    assert shipped == custom_resource_definitions(OPERATOR_BASE / "peering.yaml"), (
+        "charts/shopkeeper/crds/kopf-peering.yaml differs from k8s/operator/peering.yaml's CRDs"
+    )
 
 
 def dashboards() -> list[Path]:
