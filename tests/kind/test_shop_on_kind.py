@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kind.shop_client import ShopClient
 from localinfra.errors import MissingDependencyError
 from localinfra.helm import helm_binary
 from localinfra.paths import REPO_ROOT
@@ -135,6 +136,8 @@ def platform(operator: None, infrastructure: None) -> dict[str, Any]:
     """The kind platform running the image under test, once Ready."""
     manifest = yaml.safe_load((REPO_ROOT / "k8s" / "kind" / "platform.yaml").read_text())
     manifest["spec"]["image"]["tag"] = TAG
+    # Every order must confirm: the mock payment gateway never declines here.
+    manifest["spec"]["paymentGateway"]["failureRate"] = 0
     run("kubectl", "apply", "--server-side", "-f", "-", stdin=json.dumps(manifest))
     wait_ready("ecommerceplatform", PLATFORM, SHOP_NAMESPACE)
     live: dict[str, Any] = json.loads(
@@ -196,3 +199,12 @@ def test_the_operator_runs_the_image_under_test(platform: dict[str, Any]) -> Non
     )["items"]
     images = {c["image"] for d in deployments for c in d["spec"]["template"]["spec"]["containers"]}
     assert images == {f"{IMAGE}:{TAG}"}
+
+
+def test_orders_placed_through_the_apis_are_confirmed(api_urls: dict[str, str]) -> None:
+    client = ShopClient(api_urls["catalog"], api_urls["basket"], api_urls["ordering"], timeout=300)
+    product = client.create_product(stock=10)
+    orders = [client.place_order(f"kind-e2e-{index}", product, quantity=2) for index in range(3)]
+    outcomes = [client.outcome(order) for order in orders]
+    assert [outcome["status"] for outcome in outcomes] == ["CONFIRMED"] * 3
+    assert [outcome["lines"][0]["quantity"] for outcome in outcomes] == [2, 2, 2]
