@@ -1,0 +1,1 @@
+"""Reports adapters: projection tables and their store, unit of work."""

@@ -1,0 +1,1 @@
+"""Reports entrypoints: the reports API, and the worker projecting order events."""

@@ -1,0 +1,13 @@
+"""Settings of reports' processes (`SHOP_REPORTS_*`, falling back to `SHOP_*`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shop.common.settings import ServiceSettings
+
+
+class ReportsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOP_REPORTS_", extra="ignore", frozen=True)
+
+    service_name: str = "reports"
