@@ -1,0 +1,8 @@
+// Wrapper module of a Starlark checker built on go.starlark.net, the interpreter Tilt embeds.
+module shopkeeper.dev/hack/gobuild/starlark
+
+go 1.25.0
+
+require go.starlark.net v0.0.0-20260908191801-89a6a09411d5
+
+require golang.org/x/sys v0.42.0 // indirect
