@@ -9,6 +9,7 @@ import kopf
 from shopkeeper import constants as c
 from shopkeeper import kube
 from shopkeeper.metrics import MetricsServer, OperatorMetrics
+from shopkeeper.peering import ensure_peering_objects
 from shopkeeper.runtime import Runtime
 from shopkeeper.settings import OperatorSettings
 
@@ -55,6 +56,8 @@ async def start(settings: kopf.OperatorSettings, memo: kopf.Memo) -> Runtime:
         runtime.metrics_server = MetricsServer.start(
             metrics, config.metrics_host, config.metrics_port
         )
+    if not config.standalone:
+        await ensure_peering_objects(runtime.client, config.namespaces)
     memo[RUNTIME_KEY] = runtime
     return runtime
 

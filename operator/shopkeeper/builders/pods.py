@@ -9,8 +9,8 @@ from shopkeeper.builders.config import config_data, env_from, process_env
 from shopkeeper.builders.inputs import BuildInput
 from shopkeeper.builders.meta import selector_labels
 
-RUN_AS_USER = 10001
-"""Non-root uid the shop image runs as."""
+RUN_AS_USER = 65532
+"""The non-root uid and gid of the image (the Dockerfile's `USER`)."""
 TMP_VOLUME = "tmp"
 
 
