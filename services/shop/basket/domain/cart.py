@@ -6,10 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
+from shop.basket.domain.cart_view import CartView, price_cart
 from shop.basket.domain.errors import (
     EmptyCartError,
     InvalidCartError,
@@ -46,26 +46,6 @@ def _check_quantity(quantity: int) -> int:
     if isinstance(quantity, bool) or not 1 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidCartError(f"quantity must be between 1 and {MAX_LINE_QUANTITY}")
     return quantity
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    product_id: UUID
-    name: str
-    quantity: int
-    unit_price: Decimal
-    currency: str
-    line_total: Decimal
-    available: bool
-
-
-@dataclass(frozen=True)
-class CartView:
-    """The cart at current catalog prices; totals per currency over lines still on sale."""
-
-    customer_id: str
-    lines: tuple[PricedLine, ...]
-    totals: dict[str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -112,12 +92,7 @@ class Cart(Aggregate):
         del self.lines[product_id]
 
     def view(self, products: Mapping[UUID, ProductSnapshot]) -> CartView:
-        priced = tuple(_price(pid, qty, products.get(pid)) for pid, qty in self.lines.items())
-        totals: dict[str, Decimal] = {}
-        for line in priced:
-            if line.available:
-                totals[line.currency] = totals.get(line.currency, Decimal(0)) + line.line_total
-        return CartView(self.customer_id, priced, totals)
+        return price_cart(self.customer_id, self.lines, products)
 
     def checkout(
         self,
@@ -154,17 +129,3 @@ class Cart(Aggregate):
     def _require_line(self, product_id: UUID) -> None:
         if product_id not in self.lines:
             raise LineNotFoundError(product_id)
-
-
-def _price(product_id: UUID, quantity: int, product: ProductSnapshot | None) -> PricedLine:
-    if product is None:
-        return PricedLine(product_id, "", quantity, Decimal(0), "", Decimal(0), False)
-    return PricedLine(
-        product_id,
-        product.name,
-        quantity,
-        product.price,
-        product.currency,
-        product.price * quantity,
-        product.active,
-    )

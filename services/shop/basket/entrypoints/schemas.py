@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shop.basket.domain.cart import MAX_LINE_QUANTITY, CartView
+from shop.basket.domain.cart import MAX_LINE_QUANTITY
+from shop.basket.domain.cart_view import CartView
 
 Quantity = Annotated[int, Field(ge=1, le=MAX_LINE_QUANTITY, examples=[2])]
 

@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 
 from shop.basket.domain import catalog_events as e
 from shop.basket.domain import commands as c
-from shop.basket.domain.cart import Cart, CartView, Checkout
+from shop.basket.domain.cart import Cart, Checkout
+from shop.basket.domain.cart_view import CartView
 from shop.basket.service_layer.unit_of_work import BasketUnitOfWork
 
 log = logging.getLogger(__name__)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.adapters.tables import categories, products, reservations, stock_items
+from shop.catalog.adapters.tables import categories, products, stock_items
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
-from shop.catalog.domain.reservation import OrderReservation
-from shop.catalog.domain.stock import Reservation, ReservationStatus, StockItem
+from shop.catalog.domain.stock import StockItem
 from shop.common.aggregate import Aggregate
 
 Track = Callable[[Aggregate], None]
@@ -101,57 +99,6 @@ class SqlStockRepository:
                 .where(stock_items.c.product_id == item.product_id)
                 .values(**_stock_columns(item))
             )
-
-
-class SqlReservationRepository:
-    def __init__(self, session: AsyncSession, track: Track) -> None:
-        self._session = session
-        self._track = track
-
-    async def lock(self, order_id: UUID) -> OrderReservation | None:
-        # Serialises work on one order even before it has reservation rows to lock.
-        await self._session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"catalog.reservation:{order_id}"},
-        )
-        query = select(reservations).where(reservations.c.order_id == order_id)
-        rows = (await self._session.execute(query)).mappings().all()
-        if not rows:
-            return None
-        lines = {
-            row["product_id"]: Reservation(
-                order_id, row["product_id"], row["quantity"], ReservationStatus(row["status"])
-            )
-            for row in rows
-        }
-        reservation = OrderReservation(order_id, lines)
-        self._track(reservation)
-        return reservation
-
-    async def save(self, reservation: OrderReservation) -> None:
-        self._track(reservation)
-        rows = [
-            {
-                "order_id": line.order_id,
-                "product_id": line.product_id,
-                "quantity": line.quantity,
-                "status": line.status.value,
-            }
-            for line in reservation.lines.values()
-        ]
-        if not rows:
-            return
-        statement = insert(reservations).values(rows)
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["order_id", "product_id"],
-                set_={
-                    "quantity": statement.excluded.quantity,
-                    "status": statement.excluded.status,
-                    "updated_at": func.now(),
-                },
-            )
-        )
 
 
 def _product(row: RowMapping) -> Product:

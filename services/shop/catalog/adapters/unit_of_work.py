@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop.catalog.adapters.repositories import (
     SqlCategoryRepository,
     SqlProductRepository,
-    SqlReservationRepository,
     SqlStockRepository,
 )
+from shop.catalog.adapters.reservations import SqlReservationRepository
 from shop.catalog.adapters.tables import MESSAGING, SCHEMA
 from shop.common.uow import UnitOfWork
 
