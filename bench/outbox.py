@@ -4,6 +4,9 @@ Starts PostgreSQL, Kafka and Kafka Connect itself (hack/localinfra), gives both 
 load at the same time, and measures from commit to consumption:
 - a burst of BURST_EVENTS events (BATCH per transaction): throughput, events/s;
 - a paced phase of PACED_EVENTS events at PACED_RATE/s, one per transaction: p50/p99 latency.
+Each side writes as its outbox mode does: rows stay for the relay (which deletes them once
+published) and are deleted in the same transaction for Debezium (docs/adr/0004). The connector
+is `outbox_connector_config`'s defaults, as the operator deploys it.
 Prints a table, draws bench/out/outbox.png, and prints the figures as a JSON object last.
 """
 
@@ -50,8 +53,9 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
     try:
         async def phase(events: int, batch: int, rate: float | None) -> dict[str, set[str]]:
             sets = await asyncio.gather(*(
-                write(pool, s, t, timings[t], events=events, per_transaction=batch, rate=rate)
-                for s, t in RELAYS.values()))
+                write(pool, s, t, timings[t], events=events, per_transaction=batch, rate=rate,
+                      delete_after_insert=name == "debezium")
+                for name, (s, t) in RELAYS.items()))
             expected = sum(len(t.committed) for t in timings.values())
             while sum(len(t.arrived) for t in timings.values()) < expected:
                 if time.perf_counter() > deadline:

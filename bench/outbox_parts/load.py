@@ -18,6 +18,8 @@ from shop.common.uuid7 import uuid7_sequence
 
 INSERT = ("INSERT INTO {s}.outbox (id, aggregatetype, aggregateid, type, topic, payload)"
           " VALUES ($1, 'account', $2, 'account.credited', $3, $4::jsonb)")
+# What the unit of work does in outbox mode `debezium` (docs/adr/0004).
+DELETE = "DELETE FROM {s}.outbox WHERE id = ANY($1::uuid[])"
 
 
 @dataclass
@@ -58,8 +60,13 @@ def _rows(schema: str, topic: str, count: int, aggregates: int) -> list[tuple[ob
 
 
 async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *,
-                events: int, per_transaction: int, rate: float | None = None) -> set[str]:
-    """Commit `events` events, `per_transaction` per transaction, at most `rate` events/s."""
+                events: int, per_transaction: int, rate: float | None = None,
+                delete_after_insert: bool = False) -> set[str]:
+    """Commit `events` events, `per_transaction` per transaction, at most `rate` events/s.
+
+    With `delete_after_insert` each transaction deletes its rows again, as in outbox mode
+    `debezium`.
+    """
     written: set[str] = set()
     sql = INSERT.format(s=schema)
     started = time.perf_counter()
@@ -67,6 +74,8 @@ async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *
         rows = _rows(schema, topic, min(per_transaction, events - offset), aggregates=50)
         async with pool.acquire() as connection, connection.transaction():
             await connection.executemany(sql, rows)
+            if delete_after_insert:
+                await connection.execute(DELETE.format(s=schema), [row[0] for row in rows])
         now = time.perf_counter()
         for row in rows:
             timings.committed[str(row[0])] = now

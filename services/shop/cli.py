@@ -6,6 +6,7 @@
     shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
+    shop purge-inbox <context> [--older-than 7d] [--group GROUP]   delete expired inbox rows
 
 Database and Kafka addresses come from the settings' environment (`SHOP_DATABASE_URL`,
 `SHOP_KAFKA_BOOTSTRAP_SERVERS`, or the per-process prefixes) or the options below.
@@ -21,6 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_letters
 from shop.common.outbox import require_schema_name
@@ -68,7 +70,21 @@ def _parser() -> argparse.ArgumentParser:
             chosen.add_argument("--event-id", action="append", default=[])
             chosen.add_argument("--offset", action="append", default=[],
                                 help="PARTITION:OFFSET of a dead letter")
+    _add_purge_inbox_command(commands)
     return parser
+
+
+def _add_purge_inbox_command(commands: argparse._SubParsersAction[Any]) -> None:
+    purge = commands.add_parser("purge-inbox", help="delete a context's expired inbox rows")
+    purge.add_argument("context")
+    purge.add_argument("--older-than", default=None,
+                       help="a duration such as 7d or 36h (at least 1h); "
+                            "default: $SHOP_INBOX_RETENTION or 7d")
+    purge.add_argument("--group", default=None, help="only this consumer group's rows")
+    purge.add_argument("--batch-size", type=int, default=None,
+                       help="rows per transaction; default: $SHOP_INBOX_PURGE_BATCH_SIZE or 5000")
+    purge.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
+    purge.set_defaults(command=_purge_inbox)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -118,6 +134,40 @@ def _dlq_replay(args: argparse.Namespace) -> int:
     if not replayed:
         sys.stderr.write("shop: no dead letter matched\n")
         return 1
+    return 0
+
+
+def _purge_inbox(args: argparse.Namespace) -> int:
+    from shop.common.consumer.inbox_purge import purge_schema_inbox
+    from shop.common.messaging_settings import (
+        MAX_PURGE_BATCH_SIZE,
+        MIN_INBOX_RETENTION,
+        InboxSettings,
+        parse_duration,
+    )
+    from shop.common.settings_errors import SettingsError
+
+    schema = require_schema_name(args.context)
+    overrides: dict[str, object] = {}
+    if args.older_than is not None:
+        older_than = parse_duration(args.older_than)
+        if older_than < MIN_INBOX_RETENTION:
+            raise ValueError(f"--older-than must be at least {MIN_INBOX_RETENTION}")
+        overrides["inbox_retention"] = older_than
+    if args.batch_size is not None:
+        if not 1 <= args.batch_size <= MAX_PURGE_BATCH_SIZE:
+            raise ValueError(f"--batch-size must be between 1 and {MAX_PURGE_BATCH_SIZE}")
+        overrides["inbox_purge_batch_size"] = args.batch_size
+    try:
+        settings = InboxSettings.for_schema(schema, **overrides)
+    except SettingsError as err:  # from the environment: exit 2 like any bad input
+        raise ValueError(str(err)) from None
+    url = args.database_url or _env("DATABASE_URL", args.context)
+    purged = asyncio.run(purge_schema_inbox(url, schema, settings, consumer_group=args.group))
+    sys.stdout.write(json.dumps({
+        "schema": schema, "group": args.group, "purged": purged,
+        "older_than_seconds": settings.inbox_retention.total_seconds(),
+    }) + "\n")
     return 0
 
 

@@ -3,6 +3,11 @@
 At `commit()` the unit of work drains the events of every aggregate the session knows (plus any
 published explicitly) and inserts them into `<schema>.outbox` in the same transaction, with the
 active trace context. Nothing is ever sent to Kafka from here (that would be a dual write).
+
+In outbox mode `debezium` (see `shop.common.messaging_settings`) the unit of work deletes its
+outbox rows again in the same transaction, right after inserting them: Debezium reads the
+inserts from the WAL and skips the deletes, so every event is published and the table stays
+empty (docs/adr/0004).
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.aggregate import Aggregate, RecordedEvent
 from shop.common.events import DomainEvent, Envelope
+from shop.common.messaging_settings import OutboxMode, outbox_mode_from_environment
 from shop.common.outbox import MessagingTables
 from shop.common.trace_context import current_context_properties
 from shop.common.uuid7 import uuid7_sequence
@@ -37,10 +43,13 @@ class UnitOfWork:
         *,
         source: str,
         topic_for: Callable[[str], str] = topic_for_event,
+        outbox_mode: OutboxMode | None = None,
     ) -> None:
+        """`outbox_mode` defaults to `SHOP_<SCHEMA>_OUTBOX_MODE`, else `SHOP_OUTBOX_MODE`."""
         self._session_factory = session_factory
         self.tables = tables
         self.source = source
+        self.outbox_mode = outbox_mode or outbox_mode_from_environment(tables.schema)
         self._topic_for = topic_for
         self._session: AsyncSession | None = None
         self._explicit: list[tuple[str, str, RecordedEvent]] = []
@@ -90,11 +99,14 @@ class UnitOfWork:
         pending = self._collect()
         envelopes = self._envelopes(pending)
         if envelopes:
+            outbox = self.tables.outbox
             trace = current_context_properties()
             await session.execute(
-                insert(self.tables.outbox),
-                [self._outbox_row(envelope, trace) for envelope in envelopes],
+                insert(outbox), [self._outbox_row(envelope, trace) for envelope in envelopes]
             )
+            if self.outbox_mode is OutboxMode.DEBEZIUM:
+                ids = [envelope.id for envelope in envelopes]
+                await session.execute(delete(outbox).where(outbox.c.id.in_(ids)))
         await session.commit()
         return envelopes
 

@@ -1,4 +1,4 @@
-"""Fixtures of the messaging tests: a migrated schema per test, engines, the Kafka address."""
+"""Fixtures of the messaging tests: a migrated schema per test, engines, Kafka, Debezium."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from integration.messaging.support import STATE_SQL, unique
+from integration.messaging.support import STATE_SQL, unique, wait_until
+from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
+from shop.common.debezium import outbox_connector_config, replication_names
 from shop.common.migrations import TEMPLATE_DIR, upgrade
 from shop.common.outbox import MessagingTables, messaging_tables
 from shop.common.relay.options import asyncpg_dsn
@@ -82,3 +84,44 @@ async def new_schema(database_url: str) -> AsyncIterator[Callable[[], Awaitable[
     yield make
     for schema in made:
         await schema.engine.dispose()
+
+
+@pytest.fixture
+async def debezium(
+    kafka_connect: KafkaConnect, postgres: PostgresServer
+) -> AsyncIterator[Callable[[Schema], Awaitable[None]]]:
+    """Starts a Debezium outbox connector for a schema; removes connector and slot after.
+
+    Returns once the replication slot is streaming: from then on the WAL keeps every insert
+    for the connector, which outbox mode `debezium` (rows deleted at once) relies on.
+    """
+    started: list[str] = []
+
+    async def start(schema: Schema) -> None:
+        config = outbox_connector_config(
+            schema=schema.name, database_host=postgres.host, database_port=postgres.port,
+            database_name=DATABASE, database_user=postgres.superuser,
+            database_password=postgres.password, connector_name=schema.name.replace("_", "-"),
+        )
+        await asyncio.to_thread(kafka_connect.create_connector, config["name"], config)
+        started.append(schema.name)
+        await asyncio.to_thread(kafka_connect.wait_connector_running, config["name"], 120)
+        slot = replication_names(schema.name)
+
+        async def slot_active() -> bool:
+            return bool(await schema.scalar(
+                f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active"
+            ))
+
+        await wait_until(slot_active, within=60, what=f"replication slot {slot} to be active")
+
+    yield start
+    for name in started:
+        await asyncio.to_thread(kafka_connect.delete_connector, name.replace("_", "-"))
+        slot = replication_names(name)
+        await asyncio.to_thread(
+            postgres.psql,
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+            f" WHERE slot_name = '{slot}' AND NOT active",
+            DATABASE,
+        )

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pytest
-
-from integration.messaging.conftest import DATABASE, Schema
+from integration.messaging.conftest import Schema
 from integration.messaging.support import (
     Account,
     consumer_for,
@@ -21,9 +18,6 @@ from integration.messaging.support import (
     unique,
     wait_until,
 )
-from localinfra.connect import KafkaConnect
-from localinfra.postgres import PostgresServer
-from shop.common.debezium import outbox_connector_config, replication_names
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import (
     EVENT_ID_HEADER,
@@ -51,35 +45,6 @@ class OrderPlaced(DomainEvent):
     tags: tuple[str, ...]
     express: bool
     shipping: dict[str, str] = field(default_factory=dict)
-
-
-@pytest.fixture
-async def debezium(
-    kafka_connect: KafkaConnect, postgres: PostgresServer
-) -> AsyncIterator[Callable[[Schema], Awaitable[None]]]:
-    """Starts a Debezium outbox connector for a schema; removes connector and slot after."""
-    started: list[str] = []
-
-    async def start(schema: Schema) -> None:
-        config = outbox_connector_config(
-            schema=schema.name, database_host=postgres.host, database_port=postgres.port,
-            database_name=DATABASE, database_user=postgres.superuser,
-            database_password=postgres.password, connector_name=schema.name.replace("_", "-"),
-        )
-        await asyncio.to_thread(kafka_connect.create_connector, config["name"], config)
-        await asyncio.to_thread(kafka_connect.wait_connector_running, config["name"], 120)
-        started.append(schema.name)
-
-    yield start
-    for name in started:
-        await asyncio.to_thread(kafka_connect.delete_connector, name.replace("_", "-"))
-        slot = replication_names(name)
-        await asyncio.to_thread(
-            postgres.psql,
-            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-            f" WHERE slot_name = '{slot}' AND NOT active",
-            DATABASE,
-        )
 
 
 async def _place_order(schema: Schema, order_id: str) -> None:

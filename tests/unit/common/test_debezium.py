@@ -89,3 +89,36 @@ def test_invalid_input_is_refused_with_a_clear_error(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         outbox_connector_config(**{**BASE, **override})
+
+
+def test_latency_settings_default_to_a_short_poll_and_no_client_override() -> None:
+    config = outbox_connector_config(**BASE)
+    assert config["poll.interval.ms"] == "10"
+    assert config["max.batch.size"] == "2048"
+    assert config["max.queue.size"] == "8192"
+    assert not any(key.startswith("producer.override.") for key in config)
+
+
+def test_latency_settings_are_keyword_arguments() -> None:
+    config = outbox_connector_config(
+        **BASE, poll_interval_ms=50, max_batch_size=512, max_queue_size=4096,
+        producer_linger_ms=0,
+    )
+    assert config["poll.interval.ms"] == "50"
+    assert config["max.batch.size"] == "512"
+    assert config["max.queue.size"] == "4096"
+    assert config["producer.override.linger.ms"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"poll_interval_ms": 0}, "poll_interval_ms"),
+        ({"max_batch_size": 0}, "max_batch_size"),
+        ({"max_batch_size": 8192, "max_queue_size": 8192}, "larger than max_batch_size"),
+        ({"producer_linger_ms": -1}, "producer_linger_ms"),
+    ],
+)
+def test_invalid_latency_settings_are_refused(override: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        outbox_connector_config(**{**BASE, **override})

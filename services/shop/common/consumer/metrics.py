@@ -8,7 +8,7 @@ HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 
 
 class ConsumerMetrics:
-    """Lag, handling time and message outcomes per consumer group and topic."""
+    """Lag, handling time and message outcomes per group and topic; inbox retention per group."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.lag = Gauge(
@@ -31,4 +31,17 @@ class ConsumerMetrics:
         self.dead_lettered = Counter(
             "shop_consumer_dlq_messages", "Messages published to a dead-letter topic",
             ("group", "topic"), registry=registry,
+        )
+        self.inbox_purged = Counter(
+            "shop_consumer_inbox_purged_rows", "Inbox rows deleted by the retention purge",
+            ("group",), registry=registry,
+        )
+        self.inbox_purge_failures = Counter(
+            "shop_consumer_inbox_purge_failures", "Retention purges that failed (retried later)",
+            ("group",), registry=registry,
+        )
+        self.inbox_last_purge = Gauge(
+            "shop_consumer_inbox_last_purge_timestamp_seconds",
+            "Unix time of the group's last successful retention purge",
+            ("group",), registry=registry,
         )

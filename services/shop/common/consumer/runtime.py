@@ -3,6 +3,7 @@
 Offsets are committed manually, only for messages whose transaction has committed (or that
 were dead-lettered): after each polled batch, before partitions are revoked, and at shutdown.
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
+While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Generic
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
+from shop.common.consumer.inbox_purge import purge_inbox_periodically
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
 from shop.common.consumer.processor import MessageProcessor, ShutdownError
 from shop.common.consumer.routing import EventHandlers, U
+from shop.common.messaging_settings import InboxSettings
 from shop.common.relay.publisher import idempotent_producer
 
 logger = logging.getLogger(__name__)
@@ -32,9 +35,12 @@ class EventConsumer(Generic[U]):
         self, *, group: str, topics: Sequence[str], handlers: EventHandlers[U],
         uow_factory: Callable[[], U], bootstrap_servers: str, metrics: ConsumerMetrics,
         options: ConsumerOptions | None = None, client_id: str | None = None,
+        inbox: InboxSettings | None = None,
     ) -> None:
+        """`inbox` defaults to the settings of the unit of work's schema (`SHOP_INBOX_*`)."""
         if not topics:
             raise ValueError("a consumer needs at least one topic")
+        self.inbox = inbox or InboxSettings.for_schema(uow_factory().tables.schema)
         self.group = group
         self.topics = list(topics)
         self._handlers = handlers
@@ -61,9 +67,11 @@ class EventConsumer(Generic[U]):
             dlq_producer=dlq, metrics=self._metrics, options=self._options, stop=stop,
         )
         consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
+        purger: asyncio.Task[None] | None = None
         try:
             await consumer.start()
             self.running = True
+            purger = self._start_inbox_purge(stop)
             while not stop.is_set():
                 batches = await consumer.getmany(
                     timeout_ms=self._options.poll_timeout_ms, max_records=self._options.max_records
@@ -75,10 +83,22 @@ class EventConsumer(Generic[U]):
             logger.info("consumer %s stopping during a retry; message left uncommitted", self.group)
         finally:
             self.running = False
+            if purger is not None:
+                purger.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await purger
             with contextlib.suppress(KafkaError):
                 await self._commit(consumer)
             await consumer.stop()  # leaves the group: partitions move on at once
             await dlq.stop()
+
+    def _start_inbox_purge(self, stop: asyncio.Event) -> asyncio.Task[None] | None:
+        if not self.inbox.purges_periodically:
+            return None
+        return asyncio.create_task(purge_inbox_periodically(
+            self._uow_factory, consumer_group=self.group, settings=self.inbox,
+            metrics=self._metrics, stop=stop,
+        ), name=f"{self.group}-inbox-purge")
 
     async def _handle(
         self, consumer: AIOKafkaConsumer, processor: MessageProcessor[U],

@@ -1,0 +1,129 @@
+"""How a context's outbox and inbox are kept: outbox mode and inbox retention, from the environment.
+
+Read per context like every shop setting: `SHOP_<CONTEXT>_<FIELD>` first, then the shop-wide
+`SHOP_<FIELD>` (the operator sets `SHOP_OUTBOX_MODE` for the whole platform):
+
+    SHOP_OUTBOX_MODE              relay (default) | debezium
+    SHOP_INBOX_RETENTION          how long handled event ids are kept (default 7d, at least 1h)
+    SHOP_INBOX_PURGE_INTERVAL     how often a worker purges older ones (default 1h; 0 disables)
+    SHOP_INBOX_PURGE_BATCH_SIZE   rows deleted per purge transaction (default 5000)
+
+Durations are `<number><unit>` with unit ms, s, m, h, d or w (`7d`, `90m`, `1.5h`), or seconds.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+from datetime import timedelta
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from shop.common.outbox import require_schema_name
+from shop.common.settings_errors import SHOP_PREFIX, SettingsError
+
+_DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MIN_INBOX_RETENTION = timedelta(hours=1)
+MAX_PURGE_BATCH_SIZE = 100_000
+
+
+class OutboxMode(enum.StrEnum):
+    """Who publishes the outbox, which decides whether the unit of work keeps its rows."""
+
+    RELAY = "relay"
+    """The built-in relay reads the rows, publishes them and deletes them once acknowledged."""
+    DEBEZIUM = "debezium"
+    """Debezium reads inserts from the WAL: the unit of work deletes its rows right away."""
+
+    @classmethod
+    def parse(cls, value: str, variable: str = "outbox mode") -> OutboxMode:
+        """The mode named by `value` (any case); a clear error for anything else."""
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            choices = " or ".join(mode.value for mode in cls)
+            raise SettingsError(f"{variable} is {value!r}; expected {choices}") from None
+
+
+def outbox_mode_from_environment(schema: str) -> OutboxMode:
+    """`SHOP_<SCHEMA>_OUTBOX_MODE`, else `SHOP_OUTBOX_MODE`, else relay.
+
+    Read by every unit of work (contexts build them without settings), so it is two dictionary
+    lookups rather than a settings class, which would cost a fraction of a millisecond each time.
+    """
+    for variable in (_context_prefix(schema) + "OUTBOX_MODE", SHOP_PREFIX + "OUTBOX_MODE"):
+        value = os.environ.get(variable)
+        if value:
+            return OutboxMode.parse(value, variable)
+    return OutboxMode.RELAY
+
+
+def parse_duration(text: str) -> timedelta:
+    """`7d`, `12h`, `30m`, `45s`, `250ms`, `1.5h` or plain seconds (`3600`) as a timedelta."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like 7d, 12h, 30m, 45s or 3600")
+    seconds = float(match["number"]) * _UNIT_SECONDS[match["unit"] or "s"]
+    return timedelta(seconds=seconds)
+
+
+class InboxSettings(BaseSettings):
+    """How long one context keeps handled event ids, and how it purges them (see `for_schema`)."""
+
+    model_config = SettingsConfigDict(env_prefix=SHOP_PREFIX, extra="ignore", frozen=True)
+
+    # At least an hour: a redelivery (rebalance, crash, DLQ replay) must still find its id.
+    inbox_retention: timedelta = Field(timedelta(days=7), ge=MIN_INBOX_RETENTION)
+    inbox_purge_interval: timedelta = Field(timedelta(hours=1), ge=timedelta(0))
+    inbox_purge_batch_size: int = Field(5000, ge=1, le=MAX_PURGE_BATCH_SIZE)
+
+    @classmethod
+    def for_schema(cls, schema: str, **values: Any) -> InboxSettings:
+        """Settings of the context owning `schema`; `values` win over the environment."""
+        prefix = _context_prefix(schema)
+        try:
+            return cls(_env_prefix=prefix, **values)
+        except ValidationError as err:
+            raise SettingsError(_describe(err, prefix)) from None
+
+    @property
+    def purges_periodically(self) -> bool:
+        return self.inbox_purge_interval > timedelta(0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        shop_wide = EnvSettingsSource(settings_cls, env_prefix=SHOP_PREFIX)
+        return init_settings, env_settings, shop_wide
+
+    @field_validator("inbox_retention", "inbox_purge_interval", mode="before")
+    @classmethod
+    def _parse_duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+
+def _context_prefix(schema: str) -> str:
+    return f"{SHOP_PREFIX}{require_schema_name(schema).upper()}_"
+
+
+def _describe(err: ValidationError, prefix: str) -> str:
+    problems = []
+    for error in err.errors(include_input=False, include_url=False):
+        field = str(error["loc"][0]).upper() if error["loc"] else ""
+        problems.append(f"{prefix}{field} (or {SHOP_PREFIX}{field}): {error['msg']}")
+    return "invalid inbox settings: " + "; ".join(problems)
