@@ -26,8 +26,9 @@ venv: $(UV) ## create .venv from the lock file
 deps: venv ## provision PostgreSQL, Kafka, Kafka Connect + Debezium, kube-apiserver, etcd, helm
 	@$(UV) run --frozen python -m localinfra deps
 
-up: deps ## run the local stack in the foreground (Ctrl-C stops everything)
-	@$(UV) run --frozen python -m localinfra up $(UP_FLAGS)
+OUTBOX ?= relay
+up: deps ## run the whole shop locally, live status (OUTBOX=debezium; Ctrl-C stops everything)
+	@$(UV) run --frozen python -m localinfra up --outbox $(OUTBOX) $(UP_FLAGS)
 
 test: deps ## every test tier: unit, integration, e2e (kind tests skip without a kind cluster)
 	@$(PYTEST) tests

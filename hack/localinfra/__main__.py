@@ -14,7 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     deps = commands.add_parser("deps", help="provision components into the cache")
     deps.add_argument("components", nargs="*", help="component names (default: all)")
     deps.add_argument("--force", action="store_true", help="provision again even if cached")
-    up = commands.add_parser("up", help="run local infrastructure in the foreground")
+    up = commands.add_parser("up", help="run the local shop (or only its infrastructure)")
+    up.add_argument("--outbox", choices=["relay", "debezium"], default="relay",
+                    help="publish outboxes by the built-in relays or Debezium connectors")
+    up.add_argument("--infra-only", action="store_true", help="no shop processes")
+    up.add_argument("--payment-failure-rate", type=float, help="of the mock payment gateway")
+    up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
     up.add_argument("--kube", action="store_true", help="also a Kubernetes control plane")
     args = parser.parse_args(argv)
@@ -23,10 +28,20 @@ def main(argv: list[str] | None = None) -> int:
             from localinfra.deps import provision
 
             provision(args.components, force=args.force)
-        else:
+        elif args.infra_only:
             from localinfra.stack import run_foreground
 
             run_foreground(with_connect=args.connect, with_kube=args.kube)
+        else:
+            from localinfra.stack import run_shop_foreground
+
+            shop_args: dict[str, object] = {"seed": not args.no_seed}
+            if args.payment_failure_rate is not None:
+                shop_args["payment_failure_rate"] = args.payment_failure_rate
+            return run_shop_foreground(
+                outbox=args.outbox, with_connect=args.connect, with_kube=args.kube,
+                shop_args=shop_args,
+            )
     except MissingDependencyError as err:
         print(f"error: {err}", file=sys.stderr)
         return 4

@@ -1,4 +1,5 @@
-"""The local stack in the foreground: PostgreSQL and Kafka (plus Connect and Kubernetes on request).
+"""The local stack in the foreground: PostgreSQL and Kafka (plus Connect and Kubernetes on request)
+and, unless only the infrastructure is asked for, the whole shop on them (`shop.devstack`).
 
 `make up` runs it until Ctrl-C; everything it started stops with it.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,11 +56,48 @@ def local_stack(*, with_connect: bool, with_kube: bool) -> Iterator[LocalStack]:
         yield local
 
 
+def _stop_on_signals(stop: threading.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+def run_shop_foreground(
+    *, outbox: str, with_connect: bool, with_kube: bool, shop_args: dict[str, object]
+) -> int:
+    """The infrastructure, then every shop process on it with a live status, until Ctrl-C."""
+    from shop.common.settings_errors import SettingsError
+    from shop.devstack.foreground import run_foreground as run_shop
+    from shop.devstack.settings import UpSettings
+
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    debezium = outbox == "debezium"
+    with local_stack(with_connect=with_connect or debezium, with_kube=with_kube) as local:
+        if stop.is_set() or local.postgres is None or local.kafka is None:
+            return 130
+        local.postgres.create_database("shop")
+        try:
+            settings = UpSettings(
+                database_url=local.postgres.dsn("shop", driver="postgresql+asyncpg"),
+                kafka_bootstrap_servers=local.kafka.bootstrap_servers,
+                outbox=outbox,
+                kafka_connect_url=local.connect.rest_url if local.connect else None,
+                workdir=local.workdir / "shop",
+                **shop_args,
+            )
+        except SettingsError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        code = run_shop(settings, sys.stdout)
+        _stop_on_signals(stop)  # the shop's loop restored the defaults; teardown is not interrupted
+        print(f"stopping the infrastructure (data and logs: {local.workdir})", flush=True)
+    return code
+
+
 def run_foreground(*, with_connect: bool, with_kube: bool) -> None:
     """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    _stop_on_signals(stop)
     with local_stack(with_connect=with_connect, with_kube=with_kube) as local:
         print("local stack is up; in another shell:")
         for key, value in sorted(local.env.items()):

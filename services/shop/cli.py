@@ -7,6 +7,8 @@
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
     shop purge-inbox <context> [--older-than 7d] [--group GROUP]   delete expired inbox rows
+    shop up                         every context's processes, supervised (see docs/local-shop.md)
+    shop demo                       orders through the saga of a running `shop up`
 
 Database and Kafka addresses come from the settings' environment (`SHOP_DATABASE_URL`,
 `SHOP_KAFKA_BOOTSTRAP_SERVERS`, or the per-process prefixes) or the options below.
@@ -26,6 +28,7 @@ from typing import Any
 
 from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_letters
 from shop.common.outbox import require_schema_name
+from shop.devstack.commands import add_devstack_commands
 
 _PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker)$")
 
@@ -71,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
             chosen.add_argument("--offset", action="append", default=[],
                                 help="PARTITION:OFFSET of a dead letter")
     _add_purge_inbox_command(commands)
+    add_devstack_commands(commands)
     return parser
 
 

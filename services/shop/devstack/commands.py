@@ -1,0 +1,92 @@
+"""The `shop up` and `shop demo` subcommands (registered by `shop.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from shop.common.settings_errors import SettingsError
+from shop.devstack.plan import OutboxMode
+from shop.topology import CONTEXTS
+
+
+def add_devstack_commands(commands: Any) -> None:
+    """Add `up` and `demo` to the `shop` command's subparsers."""
+    up = commands.add_parser("up", help="run the whole shop locally on given PostgreSQL and Kafka")
+    up.add_argument("--database-url", help="default: $SHOP_DATABASE_URL")
+    up.add_argument("--kafka-bootstrap-servers", help="default: $SHOP_KAFKA_BOOTSTRAP_SERVERS")
+    up.add_argument(
+        "--outbox",
+        choices=[mode.value for mode in OutboxMode],
+        help="built-in relays or Debezium connectors (default: $SHOP_OUTBOX_MODE or relay)",
+    )
+    up.add_argument(
+        "--kafka-connect-url",
+        help="Connect REST URL for --outbox debezium (default: $SHOP_KAFKA_CONNECT_URL)",
+    )
+    up.add_argument("--contexts", type=_csv, help=f"a subset of {','.join(CONTEXTS)}")
+    up.add_argument("--workdir", type=Path, help="logs go to WORKDIR/logs (default: a new one)")
+    up.add_argument(
+        "--state-file",
+        type=Path,
+        help="where shop demo finds this stack (default: $SHOPKEEPER_CACHE/shop-up.json)",
+    )
+    up.add_argument("--partitions", type=int, help="partitions of each topic (default 3)")
+    up.add_argument(
+        "--payment-failure-rate", type=float, help="share of payments the mock gateway declines"
+    )
+    up.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for every process (repeatable)",
+    )
+    up.add_argument("--no-seed", action="store_true", help="no demo catalog")
+    up.add_argument("--no-status", action="store_true", help="no live status view")
+    up.set_defaults(command=_up)
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _env_pairs(pairs: list[str]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--env {pair!r} must be NAME=VALUE")
+        env[name] = value
+    return env
+
+
+def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given on the command line, as UpSettings values (unset ones left out)."""
+    given = {
+        "database_url": args.database_url,
+        "kafka_bootstrap_servers": args.kafka_bootstrap_servers,
+        "outbox": args.outbox,
+        "kafka_connect_url": args.kafka_connect_url,
+        "contexts": args.contexts,
+        "workdir": args.workdir,
+        "state_file": args.state_file,
+        "partitions": args.partitions,
+        "payment_failure_rate": args.payment_failure_rate,
+        "env": _env_pairs(args.env) or None,
+        "seed": False if args.no_seed else None,
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _up(args: argparse.Namespace) -> int:
+    from shop.devstack.foreground import run_foreground
+    from shop.devstack.settings import UpSettings
+
+    try:
+        settings = UpSettings(**up_settings_from(args))
+    except SettingsError as err:
+        raise ValueError(str(err)) from None
+    return run_foreground(settings, sys.stdout, live_status=not args.no_status)

@@ -1,0 +1,113 @@
+"""What `shop up` runs: for each context its migration, API, worker and (relay mode) relay.
+
+Pure: given the contexts, the outbox mode and the ports, it returns process specifications;
+nothing is started here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shop.topology import CONTEXTS, TOPICS
+
+LOOPBACK = "127.0.0.1"
+
+
+class Kind(StrEnum):
+    """A process's role; the supervisor stops them in the reverse of this order."""
+
+    RELAY = "relay"
+    WORKER = "worker"
+    API = "api"
+
+
+class OutboxMode(StrEnum):
+    RELAY = "relay"
+    DEBEZIUM = "debezium"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """One long-running `shop run <context>-<kind>` process on a fixed loopback port."""
+
+    context: str
+    kind: Kind
+    port: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.context}-{self.kind.value}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def argv(self) -> list[str]:
+        return [sys.executable, "-m", "shop.cli", "run", self.name]
+
+
+def migrate_argv(context: str) -> list[str]:
+    """`shop migrate <context>`, run by this interpreter."""
+    return [sys.executable, "-m", "shop.cli", "migrate", context]
+
+
+def publishing_contexts() -> tuple[str, ...]:
+    """Contexts whose outbox feeds a topic (reports publishes nothing: it needs no relay)."""
+    owners = {topic.owner for topic in TOPICS}
+    return tuple(context for context in CONTEXTS if context in owners)
+
+
+def missing_entrypoints(contexts: Iterable[str] = CONTEXTS) -> dict[str, list[str]]:
+    """Modules a context still lacks to be run (empty when every context is wired)."""
+    missing: dict[str, list[str]] = {}
+    for context in contexts:
+        for module in (f"shop.{context}.entrypoints.api", f"shop.{context}.entrypoints.worker"):
+            try:
+                found = importlib.util.find_spec(module) is not None
+            except ModuleNotFoundError:
+                found = False
+            if not found:
+                missing.setdefault(context, []).append(module)
+    return missing
+
+
+def env_prefix(context: str, kind: Kind) -> str:
+    """The settings prefix a process reads first (`SHOP_RELAY_` for relays)."""
+    return "SHOP_RELAY_" if kind is Kind.RELAY else f"SHOP_{context.upper()}_"
+
+
+def plan_processes(
+    contexts: Iterable[str], outbox: OutboxMode, next_port: Callable[[], int]
+) -> list[ProcessSpec]:
+    """Every process of `contexts`, relays first, each with its own port."""
+    chosen = list(contexts)
+    unknown = sorted(set(chosen) - set(CONTEXTS))
+    if unknown:
+        raise ValueError(f"unknown contexts: {', '.join(unknown)} (known: {', '.join(CONTEXTS)})")
+    kinds = [Kind.WORKER, Kind.API]
+    specs: list[ProcessSpec] = []
+    if outbox is OutboxMode.RELAY:
+        relayed = [c for c in chosen if c in publishing_contexts()]
+        specs += [ProcessSpec(c, Kind.RELAY, next_port()) for c in relayed]
+    specs += [ProcessSpec(c, kind, next_port()) for kind in kinds for c in chosen]
+    return specs
+
+
+def process_env(spec: ProcessSpec, apis: Mapping[str, str]) -> dict[str, str]:
+    """Variables that place a process on its port and link it to the APIs it calls."""
+    prefix = env_prefix(spec.context, spec.kind)
+    env = {
+        "SHOP_HTTP_HOST": LOOPBACK,
+        "SHOP_HTTP_PORT": str(spec.port),
+        f"{prefix}HTTP_HOST": LOOPBACK,
+        f"{prefix}HTTP_PORT": str(spec.port),
+    }
+    ordering_api = apis.get("ordering")
+    if ordering_api and spec.context in ("basket", "notification"):
+        env[f"SHOP_{spec.context.upper()}_ORDERING_URL"] = ordering_api
+    return env

@@ -1,0 +1,157 @@
+"""`shop up`: prepare the infrastructure, start every process under the supervisor, seed the
+demo catalog, serve the control API and the status view, and stop it all on request."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from shop.devstack.control import control_server, create_control_app
+from shop.devstack.errors import DevstackError
+from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
+from shop.devstack.prepare import prepare
+from shop.devstack.probes import OrderRate, scrape_order_counts
+from shop.devstack.seed import seed_catalog
+from shop.devstack.settings import UpSettings
+from shop.devstack.state_file import StackState, default_state_file, remove_state, write_state
+from shop.devstack.supervisor import Supervisor
+
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def shared_env(settings: UpSettings) -> dict[str, str]:
+    """Variables every process (and migration) gets."""
+    env = {
+        "SHOP_ENVIRONMENT": "development",
+        "SHOP_DATABASE_URL": settings.database_url,
+        "SHOP_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "SHOP_LOG_JSON": os.environ.get("SHOP_LOG_JSON", "false"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        env["OTEL_SDK_DISABLED"] = "true"
+    if settings.payment_failure_rate is not None:
+        env["SHOP_PAYMENT_GATEWAY_FAILURE_RATE"] = str(settings.payment_failure_rate)
+    return {**env, **settings.env}
+
+
+class ShopStack:
+    """A shop being run: its supervisor, where its APIs listen, and what it is doing."""
+
+    def __init__(self, settings: UpSettings, workdir: Path) -> None:
+        if missing := missing_entrypoints(settings.contexts):
+            lacking = "; ".join(f"{c}: {', '.join(m)}" for c, m in missing.items())
+            raise DevstackError(f"contexts not runnable yet ({lacking})")
+        self.settings = settings
+        self.workdir = workdir
+        self.log_dir = workdir / "logs"
+        self.specs = plan_processes(settings.contexts, settings.outbox, free_port)
+        self.apis = {spec.context: spec.url for spec in self.specs if spec.kind is Kind.API}
+        self.env = shared_env(settings)
+        per_process = {s.name: {**self.env, **process_env(s, self.apis)} for s in self.specs}
+        self.supervisor = Supervisor(self.specs, per_process, self.log_dir)
+        self.phase = "starting"
+        self.steps: list[str] = []
+        self.seeded: int | None = None
+        self.rate = OrderRate()
+
+    def status(self) -> dict[str, Any]:
+        counts = self.rate.latest
+        return {
+            "phase": self.phase,
+            "ready": self.phase == "running" and self.supervisor.ready(),
+            "outbox": self.settings.outbox.value,
+            "workdir": str(self.workdir),
+            "steps": list(self.steps),
+            "apis": self.apis,
+            "seeded_products": self.seeded,
+            "processes": [asdict(row) for row in self.supervisor.status()],
+            "orders": {
+                "placed": counts.placed,
+                "confirmed": counts.confirmed,
+                "cancelled": counts.cancelled,
+                "per_second": round(self.rate.per_second(), 2),
+            },
+        }
+
+    async def bring_up(self) -> None:
+        self.phase = "preparing"
+        self.steps += await prepare(self.settings, self.env, self.log_dir)
+        self.phase = "starting processes"
+        self.supervisor.start_all()
+        not_ready = await self.supervisor.wait_ready(self.settings.ready_timeout_seconds)
+        if not_ready:
+            self.steps.append(f"not ready after the timeout: {', '.join(not_ready)}")
+        if self.settings.seed and "catalog" in self.apis and "catalog-api" not in not_ready:
+            self.seeded = await seed_catalog(self.apis["catalog"])
+            self.steps.append(f"demo catalog: {self.seeded} products created")
+        self.phase = "running"
+
+    async def watch_orders(self) -> None:
+        """Sample ordering's saga counters once a second, for the orders-per-second figure."""
+        worker = next((s.url for s in self.specs if s.name == "ordering-worker"), None)
+        if worker is None:
+            return
+        async with httpx.AsyncClient() as client:
+            while True:
+                counts = await scrape_order_counts(client, worker)
+                if counts is not None:
+                    self.rate.add(counts)
+                await asyncio.sleep(1.0)
+
+
+async def run_shop(
+    settings: UpSettings,
+    stop: asyncio.Event,
+    on_started: Callable[[ShopStack], None] | None = None,
+) -> None:
+    """Run the shop until `stop` is set; everything started is stopped before returning."""
+    workdir = settings.workdir or Path(tempfile.mkdtemp(prefix="shop-up-"))
+    stack = ShopStack(settings, workdir)
+    server, sock = control_server(create_control_app(stack.supervisor, stack.status))
+    state_path = settings.state_file or default_state_file()
+    state = StackState(
+        os.getpid(), f"http://127.0.0.1:{sock.getsockname()[1]}", stack.apis, str(workdir)
+    )
+    write_state(state_path, state)
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    watching = asyncio.create_task(stack.watch_orders())
+    if on_started is not None:
+        on_started(stack)
+    try:
+        work = asyncio.create_task(stack.bring_up())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if work.done():
+            work.result()  # raises what bring_up raised
+            await stopped
+        else:
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+    finally:
+        stack.phase = "stopping"
+        watching.cancel()
+        await stack.supervisor.shutdown()
+        server.should_exit = True
+        await serving
+        sock.close()
+        remove_state(state_path, state.pid)
+        stack.phase = "stopped"
