@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from localinfra import helm, kafka, kube_provision, kustomize, postgres, promql
+from localinfra import helm, kafka, kube_provision, kustomize, postgres, promql, starlark
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
 
@@ -16,6 +16,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "helm": helm.provision,
     "kustomize": kustomize.provision,
     "promql": promql.provision,
+    "starlark": starlark.provision,
 }
 
 
