@@ -15,8 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     deps.add_argument("components", nargs="*", help="component names (default: all)")
     deps.add_argument("--force", action="store_true", help="provision again even if cached")
     up = commands.add_parser("up", help="run the local shop (or only its infrastructure)")
-    up.add_argument("--outbox", choices=["relay", "debezium"], default="relay",
-                    help="publish outboxes by the built-in relays or Debezium connectors")
+    up.add_argument(
+        "--outbox",
+        choices=["relay", "debezium"],
+        default="relay",
+        help="publish outboxes by the built-in relays or Debezium connectors",
+    )
     up.add_argument("--infra-only", action="store_true", help="no shop processes")
     up.add_argument("--payment-failure-rate", type=float, help="of the mock payment gateway")
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
@@ -39,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.payment_failure_rate is not None:
                 shop_args["payment_failure_rate"] = args.payment_failure_rate
             return run_shop_foreground(
-                outbox=args.outbox, with_connect=args.connect, with_kube=args.kube,
+                outbox=args.outbox,
+                with_connect=args.connect,
+                with_kube=args.kube,
                 shop_args=shop_args,
             )
     except MissingDependencyError as err:

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import pytest
+
+from shop.cli import _parser
+from shop.devstack.commands import up_settings_from
+
+
+def test_only_the_options_given_become_settings() -> None:
+    args = _parser().parse_args(
+        [
+            "up",
+            "--outbox",
+            "debezium",
+            "--contexts",
+            "catalog, ordering",
+            "--no-seed",
+            "--env",
+            "SHOP_LOG_LEVEL=DEBUG",
+            "--env",
+            "A=x=y",
+            "--workdir",
+            "/tmp/w",
+        ]
+    )
+    assert up_settings_from(args) == {
+        "outbox": "debezium",
+        "contexts": ("catalog", "ordering"),
+        "seed": False,
+        "env": {"SHOP_LOG_LEVEL": "DEBUG", "A": "x=y"},
+        "workdir": Path("/tmp/w"),
+    }
+
+
+def test_an_env_option_without_a_value_is_refused() -> None:
+    args = _parser().parse_args(["up", "--env", "SHOP_LOG_LEVEL"])
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        up_settings_from(args)
