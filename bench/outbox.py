@@ -12,10 +12,16 @@ Prints a table, draws bench/out/outbox.png, and prints the figures as a JSON obj
 
 from __future__ import annotations
 
+import sys
+
+# Run as a script, this folder heads the import path, where bench/operator.py would shadow the
+# standard library's `operator` (imported by asyncio); main() puts the repository root on it.
+if sys.path and sys.path[0] == __file__.rpartition("/")[0]:
+    del sys.path[0]
+
 import asyncio
 import contextlib
 import json
-import sys
 import time
 from pathlib import Path
 
