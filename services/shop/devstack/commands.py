@@ -47,6 +47,7 @@ def add_devstack_commands(commands: Any) -> None:
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--no-status", action="store_true", help="no live status view")
     up.set_defaults(command=_up)
+    add_demo_command(commands)
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -90,3 +91,63 @@ def _up(args: argparse.Namespace) -> int:
     except SettingsError as err:
         raise ValueError(str(err)) from None
     return run_foreground(settings, sys.stdout, live_status=not args.no_status)
+
+
+def add_demo_command(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="drive orders through the saga of a running shop up")
+    demo.add_argument("--orders", type=int, default=100, help="how many orders (default 100)")
+    demo.add_argument(
+        "--rate", type=float, default=20.0, help="orders started per second (default 20)"
+    )
+    demo.add_argument(
+        "--payment-failure-rate",
+        type=float,
+        help="restart the payment worker declining this share of charges "
+        "(it stays so until changed)",
+    )
+    demo.add_argument(
+        "--time-limit",
+        type=float,
+        help="seconds for the whole run (default: 60 + 3 x orders / rate)",
+    )
+    demo.add_argument("--seed", type=int, help="makes the carts reproducible")
+    demo.add_argument(
+        "--state-file",
+        type=Path,
+        help="the shop to drive (default: $SHOPKEEPER_CACHE/shop-up.json)",
+    )
+    demo.set_defaults(command=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from shop.devstack.demo import FINISHED_STATUSES, DemoOptions, run_demo
+    from shop.devstack.demo_report import outcome_table, summary_line
+    from shop.devstack.errors import DevstackError
+    from shop.devstack.state_file import default_state_file, read_state
+
+    options = DemoOptions(
+        orders=args.orders,
+        rate=args.rate,
+        payment_failure_rate=args.payment_failure_rate,
+        time_limit_seconds=args.time_limit,
+        seed=args.seed,
+    )
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{done}/{total} orders finished")
+        sys.stderr.flush()
+
+    try:
+        state = read_state(args.state_file or default_state_file())
+        outcomes = asyncio.run(run_demo(state, options, progress if show_progress else None))
+    except DevstackError as err:
+        sys.stderr.write(f"shop demo: {err}\n")
+        return 1
+    if show_progress:
+        sys.stderr.write("\n")
+    sys.stdout.write(outcome_table(outcomes))
+    sys.stdout.write(summary_line(outcomes) + "\n")
+    return 0 if all(o.status in FINISHED_STATUSES for o in outcomes) else 1

@@ -1,0 +1,149 @@
+"""`shop demo`: N orders through the saga of a running `shop up`, paced, bounded in time."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from shop.devstack.demo_client import Line, ShopClient, require_loopback
+from shop.devstack.errors import DevstackError
+from shop.devstack.state_file import StackState
+
+UNFINISHED, FAILED = "UNFINISHED", "FAILED"
+FINISHED_STATUSES = ("CONFIRMED", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    orders: int = 100
+    rate: float = 20.0
+    payment_failure_rate: float | None = None
+    time_limit_seconds: float | None = None
+    seed: int | None = None
+    max_in_flight: int = 200
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.orders <= 100_000:
+            raise ValueError("--orders must be between 1 and 100000")
+        if not 0 < self.rate <= 1000:
+            raise ValueError("--rate must be above 0 and at most 1000 orders per second")
+        if self.payment_failure_rate is not None and not 0 <= self.payment_failure_rate <= 1:
+            raise ValueError("--payment-failure-rate must be between 0 and 1")
+        if self.time_limit_seconds is not None and self.time_limit_seconds <= 0:
+            raise ValueError("--time-limit must be positive")
+
+    @property
+    def time_limit(self) -> float:
+        """The explicit limit, or three times the pacing time plus a minute."""
+        return self.time_limit_seconds or 60 + 3 * self.orders / self.rate
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    status: str
+    reason: str | None = None
+    order_id: UUID | None = None
+    checkout_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+
+    @property
+    def saga_ms(self) -> float | None:
+        """From the checkout request to the order's final status, by the server's clock."""
+        if self.checkout_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.checkout_at).total_seconds() * 1000
+
+
+async def set_payment_failure_rate(http: httpx.AsyncClient, control_url: str, rate: float) -> None:
+    """Restart the payment worker with the mock gateway declining `rate` of the charges."""
+    env = {"SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(rate)}
+    url = require_loopback(control_url)
+    response = await http.post(f"{url}/processes/payment-worker/restart", json={"env": env})
+    response.raise_for_status()
+    await wait_stack_ready(http, url, within=120)
+
+
+async def wait_stack_ready(http: httpx.AsyncClient, control_url: str, within: float) -> None:
+    deadline = time.monotonic() + within
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        status = (await http.get(f"{control_url}/status")).json()
+        if status["ready"]:
+            return
+        await asyncio.sleep(0.5)
+    waiting = [p["name"] for p in status.get("processes", []) if p["state"] != "ready"]
+    raise DevstackError(f"the shop is not ready after {within:.0f}s (waiting: {waiting})")
+
+
+def pick_lines(rng: random.Random, products: list[dict[str, Any]]) -> list[Line]:
+    chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
+    return [Line(UUID(p["id"]), rng.randint(1, 2)) for p in chosen]
+
+
+async def one_order(
+    shop: ShopClient, customer: str, lines: list[Line], deadline: float
+) -> OrderOutcome:
+    """Fill the cart, check out, follow the order, all before the loop time `deadline`."""
+    order_id: UUID | None = None
+    checkout_at: datetime | None = None
+    try:
+        async with asyncio.timeout_at(deadline):
+            for line in lines:
+                await shop.add_line(customer, line)
+            checkout_at = datetime.now(UTC)
+            order_id = await shop.checkout(customer, key=str(uuid.uuid4()))
+            done = await shop.follow(order_id)
+    except TimeoutError:
+        return OrderOutcome(UNFINISHED, None, order_id, checkout_at)
+    except (httpx.HTTPError, DevstackError) as err:
+        return OrderOutcome(FAILED, None, order_id, checkout_at, error=f"{err!r}"[:300])
+    return OrderOutcome(done.status, done.cancel_reason, order_id, checkout_at, done.finished_at)
+
+
+async def run_demo(
+    state: StackState,
+    options: DemoOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[OrderOutcome]:
+    """Place `options.orders` orders at `options.rate` per second; each one's outcome."""
+    limits = httpx.Limits(max_connections=options.max_in_flight * 2)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        control = require_loopback(state.control_url)
+        if options.payment_failure_rate is not None:
+            await set_payment_failure_rate(http, control, options.payment_failure_rate)
+        await wait_stack_ready(http, control, within=120)
+        shop = ShopClient(http, state.apis)
+        products = await shop.products_on_sale()
+        if not products:
+            raise DevstackError("the catalog has no product in stock (start shop up with a seed)")
+        rng = random.Random(options.seed)
+        run = uuid.uuid4().hex[:8]
+        gate = asyncio.Semaphore(options.max_in_flight)
+        finished: list[OrderOutcome] = []
+        deadline = asyncio.get_running_loop().time() + options.time_limit
+
+        async def place(index: int, lines: list[Line]) -> OrderOutcome:
+            async with gate:
+                outcome = await one_order(shop, f"demo-{run}-{index}", lines, deadline)
+            finished.append(outcome)
+            if progress is not None:
+                progress(len(finished), options.orders)
+            return outcome
+
+        tasks = []
+        started = time.monotonic()
+        for index in range(options.orders):
+            await asyncio.sleep(max(0.0, started + index / options.rate - time.monotonic()))
+            lines = pick_lines(rng, products)
+            tasks.append(asyncio.create_task(place(index, lines)))
+        return list(await asyncio.gather(*tasks))
