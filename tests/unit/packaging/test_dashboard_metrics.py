@@ -52,22 +52,48 @@ LABEL_LIST = re.compile(
 IDENTIFIER = re.compile(r"(?<![\w:.])([A-Za-z_:][A-Za-z0-9_:]*)(?![\w:(])(?!\s*\()")
 
 
+def prometheus_names(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
+    """Local names of prometheus_client's metric classes, and aliases of the module itself."""
+    classes: dict[str, str] = {}
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "prometheus_client":
+            classes |= {a.asname or a.name: a.name for a in node.names if a.name in METRIC_TYPES}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name == "prometheus_client"}
+    return classes, modules
+
+
 def metric_definitions() -> Iterator[tuple[str, str, Path]]:
-    """(constructor, metric name, file) of every metric the source code defines."""
+    """(metric class, metric name, file) of every prometheus_client metric the source defines."""
     for root in SOURCE_ROOTS:
         for path in sorted(root.rglob("*.py")):
-            tree = ast.parse(path.read_text(), filename=str(path))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                func = node.func
-                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                if name not in METRIC_TYPES or not node.args:
-                    continue
-                first = node.args[0]
-                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                    raise AssertionError(f"{path}: a {name} whose name is not a literal")
-                yield name, first.value, path
+            yield from definitions_in(path)
+
+
+def definitions_in(path: Path) -> Iterator[tuple[str, str, Path]]:
+    """The prometheus_client metrics one module defines."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    classes, modules = prometheus_names(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in classes:
+            constructor = classes[func.id]
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in METRIC_TYPES
+            and isinstance(func.value, ast.Name)
+            and func.value.id in modules
+        ):
+            constructor = func.attr
+        else:
+            continue
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            raise AssertionError(f"{path}: a {constructor} whose name is not a literal")
+        yield constructor, first.value, path
 
 
 def exposed_series() -> set[str]:
@@ -135,6 +161,22 @@ def test_metric_names_are_found_in_promql() -> None:
         "shop_consumer_handling_seconds_bucket",
         "up",
     }
+
+
+def test_only_prometheus_client_metrics_are_found(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from collections import Counter\n"
+        "import prometheus_client as prom\n"
+        "from prometheus_client import Counter as PromCounter\n"
+        "words = Counter('not a metric')\n"
+        "a = PromCounter('shop_a', 'doc')\n"
+        "b = prom.Gauge('shop_b', 'doc')\n"
+    )
+    assert [(kind, name) for kind, name, _ in definitions_in(module)] == [
+        ("Counter", "shop_a"),
+        ("Gauge", "shop_b"),
+    ]
 
 
 def test_the_source_defines_the_shop_and_operator_metrics() -> None:
