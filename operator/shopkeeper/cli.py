@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +16,7 @@ from shopkeeper.crd import render
 from shopkeeper.settings import OperatorSettings
 
 HANDLERS_MODULE = "shopkeeper.main"
+QUIET_LOGGERS = ("httpx2", "kopf.objects")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -62,6 +64,10 @@ def run_operator(settings: OperatorSettings, *, verbose: bool = False) -> None:
     """Register the handlers and run kopf until it is stopped (SIGINT/SIGTERM)."""
     importlib.import_module(HANDLERS_MODULE)
     kopf.configure(verbose=verbose)
+    if not verbose:
+        # One line per API request and per watched child event drowns what matters.
+        for noisy in QUIET_LOGGERS:
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     liveness = (
         f"http://0.0.0.0:{settings.liveness_port}/healthz" if settings.liveness_port else None
     )

@@ -48,6 +48,6 @@ STRIMZI_CONNECTOR_RESOURCES_ANNOTATION: Final = "strimzi.io/use-connector-resour
 # the API (if any), /metrics, and the probes.
 HTTP_PORT: Final = 8000
 HTTP_PORT_NAME: Final = "http"
-LIVENESS_PATH: Final = "/healthz"
+LIVENESS_PATH: Final = "/livez"
 READINESS_PATH: Final = "/readyz"
 METRICS_PATH: Final = "/metrics"

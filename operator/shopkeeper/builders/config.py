@@ -1,4 +1,8 @@
-"""The ConfigMap every process reads, and the environment that points at it and the Secret."""
+"""The ConfigMap every process reads, and the environment that points at it and the Secret.
+
+The names are the services' settings (docs/services.md): `SHOP_<SETTING>` shared by every
+process, `SHOP_<CONTEXT>_<SETTING>` for one context, and the standard `OTEL_*` variables.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,19 @@ from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
 
+USER_VAR, PASSWORD_VAR = "SHOP_DATABASE_USER", "SHOP_DATABASE_PASSWORD"
+
 
 def config_data(inp: BuildInput) -> dict[str, str]:
-    """Non-secret settings, as `SHOP_*` and standard `OTEL_*` environment variables."""
+    """Non-secret settings."""
     spec = inp.spec
-    db = database_connection(inp)
+    gateway = spec.payment_gateway
     data = {
-        "SHOP_PLATFORM": inp.name,
+        "SHOP_ENVIRONMENT": "production",
         "SHOP_HTTP_PORT": str(c.HTTP_PORT),
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": spec.kafka.bootstrap,
-        "SHOP_OUTBOX_MODE": spec.outbox.mode,
-        "SHOP_DATABASE_HOST": db.host,
-        "SHOP_DATABASE_PORT": str(db.port),
-        "SHOP_DATABASE_NAME": db.name,
-        "SHOP_PAYMENT_FAILURE_RATE": str(spec.payment_gateway.failure_rate),
-        "SHOP_PAYMENT_LATENCY_MS": str(spec.payment_gateway.latency_ms),
+        "SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(gateway.failure_rate),
+        "SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS": str(gateway.latency_ms / 1000),
         "OTEL_RESOURCE_ATTRIBUTES": (
             f"service.namespace={inp.name},k8s.namespace.name={inp.namespace}"
         ),
@@ -49,12 +51,29 @@ def build_config_map(inp: BuildInput) -> Manifest:
 
 
 def process_env(inp: BuildInput, service_name: str) -> list[dict[str, object]]:
-    """Environment of one container besides the ConfigMap: credentials and service name."""
-    secret = database_connection(inp).secret
+    """Environment of one container besides the ConfigMap: service name and database URL."""
     return [
+        {"name": "SHOP_SERVICE_NAME", "value": service_name},
         {"name": "OTEL_SERVICE_NAME", "value": service_name},
-        _secret_env("SHOP_DATABASE_USER", secret, "username"),
-        _secret_env("SHOP_DATABASE_PASSWORD", secret, "password"),
+        *database_url_env(inp),
+    ]
+
+
+def database_url_env(inp: BuildInput) -> list[dict[str, object]]:
+    """`SHOP_DATABASE_URL` from the database Secret.
+
+    CloudNativePG's `<cluster>-app` Secret carries a ready, encoded `uri`. For an external
+    database it is composed from the Secret's `username` and `password` (Kubernetes expands
+    `$(VAR)` of earlier variables), so that password must be URL-safe.
+    """
+    db = database_connection(inp)
+    if inp.spec.database.mode == "cnpg":
+        return [_secret_env("SHOP_DATABASE_URL", db.secret, "uri")]
+    url = f"postgresql+asyncpg://$({USER_VAR}):$({PASSWORD_VAR})@{db.host}:{db.port}/{db.name}"
+    return [
+        _secret_env(USER_VAR, db.secret, "username"),
+        _secret_env(PASSWORD_VAR, db.secret, "password"),
+        {"name": "SHOP_DATABASE_URL", "value": url},
     ]
 
 

@@ -160,7 +160,7 @@ def test_relay_mode_runs_one_recreated_relay_per_publishing_context() -> None:
     assert not by_kind(manifests, "KafkaConnector")
 
 
-def test_external_database_creates_no_cnpg_objects_and_points_at_its_secret() -> None:
+def test_external_database_creates_no_cnpg_objects_and_composes_the_url() -> None:
     spec = spec_from(
         database={
             "mode": "external",
@@ -171,11 +171,39 @@ def test_external_database_creates_no_cnpg_objects_and_points_at_its_secret() ->
     manifests = build_all(build_input(spec))
     assert not by_kind(manifests, "Cluster")
     assert not by_kind(manifests, "Database")
-    config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
-    assert (config["SHOP_DATABASE_HOST"], config["SHOP_DATABASE_NAME"]) == ("pg.example", "shopdb")
     [main] = _containers(by_kind(manifests, "Deployment")["shop-catalog-api"])
-    password = next(e for e in main["env"] if e["name"] == "SHOP_DATABASE_PASSWORD")
-    assert password["valueFrom"]["secretKeyRef"] == {"name": "pg-credentials", "key": "password"}
+    env = {e["name"]: e for e in main["env"]}
+    assert env["SHOP_DATABASE_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": "pg-credentials",
+        "key": "password",
+    }
+    names = [e["name"] for e in main["env"]]
+    assert names.index("SHOP_DATABASE_URL") > names.index("SHOP_DATABASE_PASSWORD")
+    assert env["SHOP_DATABASE_URL"]["value"] == (
+        "postgresql+asyncpg://$(SHOP_DATABASE_USER):$(SHOP_DATABASE_PASSWORD)"
+        "@pg.example:5432/shopdb"
+    )
+
+
+def test_cnpg_database_url_comes_from_the_cnpg_app_secret() -> None:
+    [main] = _containers(
+        by_kind(build_all(build_input(spec_from())), "Deployment")["shop-basket-api"]
+    )
+    env = {e["name"]: e for e in main["env"]}
+    assert env["SHOP_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+        "name": "shop-db-app",
+        "key": "uri",
+    }
+    assert env["SHOP_SERVICE_NAME"]["value"] == "basket-api"
+
+
+def test_config_carries_the_services_settings() -> None:
+    spec = spec_from(paymentGateway={"failureRate": 0.25, "latencyMs": 150})
+    data = by_kind(build_all(build_input(spec)), "ConfigMap")["shop-config"]["data"]
+    assert data["SHOP_KAFKA_BOOTSTRAP_SERVERS"] == "kafka-kafka-bootstrap:9092"
+    assert data["SHOP_PAYMENT_GATEWAY_FAILURE_RATE"] == "0.25"
+    assert data["SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS"] == "0.15"
+    assert data["OTEL_SDK_DISABLED"] == "true"
 
 
 def test_plain_bootstrap_servers_manage_no_topics() -> None:

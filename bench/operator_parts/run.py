@@ -1,0 +1,99 @@
+"""Run the benchmark for each platform count and print its figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import psutil
+from bench.operator_parts.cluster import control_plane, create_namespace
+from bench.operator_parts.converge import wait_converged
+from bench.operator_parts.platforms import create_platforms
+
+from localinfra.process import ManagedProcess, free_port
+from localinfra.workdir import make_workdir
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURE = ROOT / "bench" / "out" / "operator.png"
+NAMESPACE = "bench"
+
+
+def measure(count: int, timeout: float) -> dict[str, float]:
+    """Converge `count` platforms on a fresh control plane."""
+    workdir = make_workdir(f"bench-operator-{count}", Path("/tmp"))
+    with control_plane(workdir / "kube") as (plane, kube):
+        create_namespace(kube, NAMESPACE)
+        expected = create_platforms(kube, NAMESPACE, count)
+        argv = [
+            sys.executable,
+            "-m",
+            "shopkeeper.cli",
+            "run",
+            "--standalone",
+            "--namespace",
+            NAMESPACE,
+            "--metrics-port",
+            str(free_port()),
+            "--liveness-port",
+            "0",
+        ]
+        operator = ManagedProcess(
+            "shopkeeper", argv, workdir / "operator.log", env={"KUBECONFIG": str(plane.kubeconfig)}
+        )
+        started = time.monotonic()
+        operator.start()
+        rss_peak = 0.0
+
+        def sample_rss() -> None:
+            nonlocal rss_peak
+            if operator.pid is not None and operator.running():
+                rss = psutil.Process(operator.pid).memory_info().rss / 2**20
+                rss_peak = max(rss_peak, rss)
+
+        try:
+            times = wait_converged(
+                kube, NAMESPACE, expected, started=started, timeout=timeout, on_poll=sample_rss
+            )
+        finally:
+            operator.stop()
+    ordered = sorted(times.values())
+    p99 = ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
+    return {
+        "platforms": count,
+        "converge_s": round(ordered[-1], 2),
+        "converge_p99_s": round(p99, 2),
+        "operator_rss_mb": round(rss_peak, 1),
+    }
+
+
+def main() -> int:
+    """`--platforms N [N ...]`; one JSON line per N, the last line is JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--platforms",
+        type=int,
+        nargs="+",
+        default=[1, 10, 100],
+        help="platform counts to measure (default: 1 10 100)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds allowed per platform count"
+    )
+    args = parser.parse_args()
+    if any(n < 1 for n in args.platforms):
+        parser.error("--platforms takes positive counts")
+    results = []
+    for count in args.platforms:
+        results.append(measure(count, args.timeout))
+        sys.stdout.write(json.dumps(results[-1]) + "\n")
+        sys.stdout.flush()
+    if len(results) > 1:
+        from bench.operator_parts.plot import draw
+
+        draw(results, FIGURE)
+        sys.stderr.write(f"figure: {FIGURE}\n")
+    return 0
