@@ -50,7 +50,7 @@ def outbox_connector_config(
     poll_interval_ms: int = 10,
     max_batch_size: int = 2048,
     max_queue_size: int = 8192,
-    producer_linger_ms: int | None = None,
+    producer_linger_ms: int | None = 0,
 ) -> dict[str, str]:
     """Kafka Connect configuration of the Debezium connector relaying `<schema>.outbox`.
 
@@ -62,9 +62,10 @@ def outbox_connector_config(
     Latency: Debezium sleeps `poll_interval_ms` whenever it finds no new change, both while
     reading the replication stream and while handing batches to Connect; its default (500 ms)
     is what made it ~40 times slower than the built-in relay (bench/outbox.py). `max_batch_size`
-    and `max_queue_size` bound the records per poll and in flight. `producer_linger_ms`, if set,
-    overrides the Connect producer's `linger.ms`; the worker must allow client overrides
-    (`connector.client.config.override.policy`, `All` by default since Kafka 3.0).
+    and `max_queue_size` bound the records per poll and in flight. `producer_linger_ms`
+    overrides the Connect producer's `linger.ms` (5 ms by default since Kafka 4.0), which needs
+    a worker allowing client overrides (`connector.client.config.override.policy`, `All` by
+    default since Kafka 3.0, and in Strimzi); pass None on a worker that forbids them.
     """
     _require_identifier(schema)
     name = connector_name if connector_name is not None else default_connector_name(schema)

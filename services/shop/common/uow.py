@@ -4,10 +4,8 @@ At `commit()` the unit of work drains the events of every aggregate the session 
 published explicitly) and inserts them into `<schema>.outbox` in the same transaction, with the
 active trace context. Nothing is ever sent to Kafka from here (that would be a dual write).
 
-In outbox mode `debezium` (see `shop.common.messaging_settings`) the unit of work deletes its
-outbox rows again in the same transaction, right after inserting them: Debezium reads the
-inserts from the WAL and skips the deletes, so every event is published and the table stays
-empty (docs/adr/0004).
+In outbox mode `debezium` the rows are deleted again in the same transaction, once Debezium
+can read them from the WAL (`shop.common.outbox_write`, docs/adr/0004).
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import delete, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +22,7 @@ from shop.common.aggregate import Aggregate, RecordedEvent
 from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode, outbox_mode_from_environment
 from shop.common.outbox import MessagingTables
-from shop.common.trace_context import current_context_properties
+from shop.common.outbox_write import write_outbox
 from shop.common.uuid7 import uuid7_sequence
 from shop.topology import topic_for_event
 
@@ -98,15 +95,8 @@ class UnitOfWork:
         await session.flush()
         pending = self._collect()
         envelopes = self._envelopes(pending)
-        if envelopes:
-            outbox = self.tables.outbox
-            trace = current_context_properties()
-            await session.execute(
-                insert(outbox), [self._outbox_row(envelope, trace) for envelope in envelopes]
-            )
-            if self.outbox_mode is OutboxMode.DEBEZIUM:
-                ids = [envelope.id for envelope in envelopes]
-                await session.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+        await write_outbox(session, self.tables, envelopes, topic_for=self._topic_for,
+                           mode=self.outbox_mode)
         await session.commit()
         return envelopes
 
@@ -156,14 +146,3 @@ class UnitOfWork:
                           event_id=event_id)
             for event_id, (aggregate_type, aggregate_id, recorded) in zip(ids, pending, strict=True)
         ]
-
-    def _outbox_row(self, envelope: Envelope, trace: str | None) -> dict[str, Any]:
-        return {
-            "id": envelope.id,
-            "aggregatetype": envelope.aggregate_type,
-            "aggregateid": envelope.aggregate_id,
-            "type": envelope.type,
-            "topic": self._topic_for(envelope.type),
-            "payload": envelope.to_dict(),
-            "tracingspancontext": trace,
-        }

@@ -73,6 +73,28 @@ async def test_debezium_mode_publishes_every_event_and_keeps_the_outbox_empty(
     assert await schema.scalar(OUTBOX_ROWS) == 0
 
 
+async def test_debezium_mode_keeps_rows_for_the_snapshot_until_the_slot_is_ready(
+    new_schema: Callable[[], Awaitable[Schema]],
+    debezium: Callable[[Schema], Awaitable[None]],
+    bootstrap: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    schema = await new_schema()
+    monkeypatch.setenv(f"SHOP_{schema.name.upper()}_OUTBOX_MODE", "debezium")
+    early = await _commit_credits(schema, "acc-early", times=2)
+    assert await schema.scalar(OUTBOX_ROWS) == 2  # no slot yet: deleting would lose them
+
+    await debezium(schema)
+    later = await _commit_credits(schema, "acc-later", times=3)
+    assert await schema.scalar(OUTBOX_ROWS) == 2  # the slot keeps these in the WAL
+
+    async def all_published() -> bool:
+        published = {e.id for e in await _on_topic(bootstrap, schema.topic)}
+        return {e.id for e in early + later} <= published
+
+    await wait_until(all_published, within=90, what="the snapshotted and the streamed events")
+
+
 async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stopped(
     new_schema: Callable[[], Awaitable[Schema]],
     debezium: Callable[[Schema], Awaitable[None]],

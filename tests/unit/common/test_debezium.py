@@ -91,23 +91,26 @@ def test_invalid_input_is_refused_with_a_clear_error(
         outbox_connector_config(**{**BASE, **override})
 
 
-def test_latency_settings_default_to_a_short_poll_and_no_client_override() -> None:
+def test_latency_settings_default_to_a_short_poll_and_no_producer_linger() -> None:
     config = outbox_connector_config(**BASE)
     assert config["poll.interval.ms"] == "10"
     assert config["max.batch.size"] == "2048"
     assert config["max.queue.size"] == "8192"
-    assert not any(key.startswith("producer.override.") for key in config)
+    assert config["producer.override.linger.ms"] == "0"
+    assert "producer.override.linger.ms" not in outbox_connector_config(
+        **BASE, producer_linger_ms=None
+    )
 
 
 def test_latency_settings_are_keyword_arguments() -> None:
     config = outbox_connector_config(
         **BASE, poll_interval_ms=50, max_batch_size=512, max_queue_size=4096,
-        producer_linger_ms=0,
+        producer_linger_ms=5,
     )
     assert config["poll.interval.ms"] == "50"
     assert config["max.batch.size"] == "512"
     assert config["max.queue.size"] == "4096"
-    assert config["producer.override.linger.ms"] == "0"
+    assert config["producer.override.linger.ms"] == "5"
 
 
 @pytest.mark.parametrize(
