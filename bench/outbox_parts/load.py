@@ -12,14 +12,16 @@ from datetime import UTC, datetime
 import asyncpg  # type: ignore[import-untyped]
 from aiokafka import AIOKafkaConsumer
 
+from shop.common.debezium import replication_names
 from shop.common.events import Envelope
 from shop.common.headers import EVENT_ID_HEADER
 from shop.common.uuid7 import uuid7_sequence
 
 INSERT = ("INSERT INTO {s}.outbox (id, aggregatetype, aggregateid, type, topic, payload)"
           " VALUES ($1, 'account', $2, 'account.credited', $3, $4::jsonb)")
-# What the unit of work does in outbox mode `debezium` (docs/adr/0004).
-DELETE = "DELETE FROM {s}.outbox WHERE id = ANY($1::uuid[])"
+# What the unit of work does in outbox mode `debezium` (shop.common.outbox_write).
+DELETE = ("DELETE FROM {s}.outbox WHERE id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM"
+          " pg_replication_slots WHERE slot_name = $2 AND confirmed_flush_lsn IS NOT NULL)")
 
 
 @dataclass
@@ -75,7 +77,8 @@ async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *
         async with pool.acquire() as connection, connection.transaction():
             await connection.executemany(sql, rows)
             if delete_after_insert:
-                await connection.execute(DELETE.format(s=schema), [row[0] for row in rows])
+                await connection.execute(DELETE.format(s=schema), [row[0] for row in rows],
+                                         replication_names(schema))
         now = time.perf_counter()
         for row in rows:
             timings.committed[str(row[0])] = now
