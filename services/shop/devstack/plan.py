@@ -32,11 +32,13 @@ class OutboxMode(StrEnum):
 
 @dataclass(frozen=True)
 class ProcessSpec:
-    """One long-running `shop run <context>-<kind>` process on a fixed loopback port."""
+    """One long-running process on a fixed loopback port: `shop run <context>-<kind>` unless
+    `command` says otherwise."""
 
     context: str
     kind: Kind
     port: int
+    command: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -48,7 +50,7 @@ class ProcessSpec:
 
     @property
     def argv(self) -> list[str]:
-        return [sys.executable, "-m", "shop.cli", "run", self.name]
+        return list(self.command) or [sys.executable, "-m", "shop.cli", "run", self.name]
 
 
 def migrate_argv(context: str) -> list[str]:
