@@ -1,0 +1,58 @@
+"""`shop up` as a real subprocess for the e2e tests, on given PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from localinfra.process import ManagedProcess
+
+
+def _ready(state_file: Path) -> bool:
+    if not state_file.exists():
+        return False
+    try:
+        control = json.loads(state_file.read_text())["control_url"]
+        return bool(httpx.get(f"{control}/status", timeout=3).json()["ready"])
+    except (httpx.HTTPError, ValueError, KeyError):
+        return False
+
+
+@contextmanager
+def shop_up_process(
+    name: str, workdir: Path, database_url: str, bootstrap_servers: str, options: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Run `shop up` until the block ends; yields its state file once every process is ready."""
+    state_file = workdir / "shop-up.json"
+    argv = [
+        sys.executable,
+        "-m",
+        "shop.cli",
+        "up",
+        "--no-seed",
+        "--no-status",
+        "--database-url",
+        database_url,
+        "--kafka-bootstrap-servers",
+        bootstrap_servers,
+        "--workdir",
+        str(workdir),
+        "--state-file",
+        str(state_file),
+        *options,
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "OTEL_"))}
+    process = ManagedProcess(name, argv, workdir.parent / f"{name}.log", env=env).start()
+    try:
+        process.wait_ready(lambda: _ready(state_file), timeout=600, what="running, all ready")
+        state: dict[str, Any] = json.loads(state_file.read_text())
+        yield state
+    finally:
+        process.stop(timeout=90)
