@@ -2,7 +2,8 @@
 
 A context keeps `shop/<context>/migrations/` (copied from `migration_template/` by `scaffold`):
 an `env.py` calling `run_env()`, a `script.py.mako` and `versions/`, the first of which creates
-the outbox and inbox with `create_messaging_tables()`. `shop migrate <context>` runs `upgrade`.
+the outbox and inbox (`upgrade_messaging()`). Revisions find their schema with `migration_schema()`.
+`shop migrate <context>` runs `upgrade`.
 Migrations run synchronously through psycopg, so they work inside or outside an event loop.
 """
 
@@ -44,16 +45,22 @@ def alembic_config(
 
 
 def upgrade(
-    schema: str, database_url: str, revision: str = "head",
-    *, script_location: str | Path | None = None,
+    schema: str,
+    database_url: str,
+    revision: str = "head",
+    *,
+    script_location: str | Path | None = None,
 ) -> None:
     """Migrate a context's schema up to `revision` (creating the schema if needed)."""
     command.upgrade(alembic_config(schema, database_url, script_location=script_location), revision)
 
 
 def downgrade(
-    schema: str, database_url: str, revision: str,
-    *, script_location: str | Path | None = None,
+    schema: str,
+    database_url: str,
+    revision: str,
+    *,
+    script_location: str | Path | None = None,
 ) -> None:
     """Migrate a context's schema down to `revision` (`base` removes every table)."""
     config = alembic_config(schema, database_url, script_location=script_location)
@@ -78,8 +85,9 @@ def run_env(target_metadata: MetaData | None = None) -> None:
         "include_name": _only_schema(schema),
     }
     if context.is_offline_mode():
-        context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True,
-                          **options)
+        context.configure(
+            url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **options
+        )
         with context.begin_transaction():
             context.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             context.run_migrations()
@@ -110,6 +118,24 @@ def _only_schema(schema: str) -> Any:
     return include_name
 
 
+def migration_schema() -> str:
+    """In a revision: the schema being migrated (set by `alembic_config`, i.e. `shop migrate`)."""
+    schema = context.config.get_main_option(_SCHEMA_OPTION)
+    if not schema:
+        raise RuntimeError("run through `shop migrate <context>`: the schema is not set")
+    return schema
+
+
+def upgrade_messaging() -> None:
+    """The `upgrade()` of every context's first revision: its outbox and inbox."""
+    create_messaging_tables(migration_schema())
+
+
+def downgrade_messaging() -> None:
+    """The `downgrade()` of every context's first revision."""
+    drop_messaging_tables(migration_schema())
+
+
 def create_messaging_tables(schema: str) -> None:
     """In a revision's `upgrade()`: create `<schema>.outbox` (+ NOTIFY trigger) and the inbox."""
     for statement in create_messaging_sql(schema):
@@ -126,5 +152,6 @@ def scaffold(target_dir: Path) -> None:
     """Create a context's migrations folder from the template (refuses to overwrite)."""
     if target_dir.exists() and any(target_dir.iterdir()):
         raise FileExistsError(f"{target_dir} already exists and is not empty")
-    shutil.copytree(TEMPLATE_DIR, target_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        TEMPLATE_DIR, target_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+    )

@@ -7,7 +7,9 @@ Revises: 0001_messaging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
+
+from shop.common.migrations import migration_schema
 
 revision: str = "0002_catalog"
 down_revision: str | Sequence[str] | None = "0001_messaging"
@@ -15,15 +17,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _schema() -> str:
-    schema = context.config.get_main_option("shop_schema")
-    if not schema:
-        raise RuntimeError("run through `shop migrate catalog`: the schema is not set")
-    return schema
-
-
 def upgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     now = sa.text("now()")
     op.create_table(
         "categories",
@@ -80,6 +75,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     for table in ("reservations", "stock_items", "products", "categories"):
         op.drop_table(table, schema=s)

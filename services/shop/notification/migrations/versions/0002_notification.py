@@ -7,7 +7,9 @@ Revises: 0001_messaging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
+
+from shop.common.migrations import migration_schema
 
 revision: str = "0002_notification"
 down_revision: str | Sequence[str] | None = "0001_messaging"
@@ -39,15 +41,8 @@ DEFAULT_TEMPLATES = [
 ]
 
 
-def _schema() -> str:
-    schema = context.config.get_main_option("shop_schema")
-    if not schema:
-        raise RuntimeError("run through `shop migrate notification`: the schema is not set")
-    return schema
-
-
 def upgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     now = sa.text("now()")
     templates = op.create_table(
         "templates",
@@ -81,6 +76,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     op.drop_table("deliveries", schema=s)
     op.drop_table("templates", schema=s)

@@ -7,8 +7,10 @@ Revises: 0001_messaging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
+
+from shop.common.migrations import migration_schema
 
 revision: str = "0002_ordering"
 down_revision: str | Sequence[str] | None = "0001_messaging"
@@ -16,15 +18,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _schema() -> str:
-    schema = context.config.get_main_option("shop_schema")
-    if not schema:
-        raise RuntimeError("run through `shop migrate ordering`: the schema is not set")
-    return schema
-
-
 def upgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     op.create_table(
         "orders",
         sa.Column("id", sa.Uuid, primary_key=True),
@@ -68,6 +63,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    s = _schema()
+    s = migration_schema()
     op.drop_table("order_history", schema=s)
     op.drop_table("orders", schema=s)

@@ -7,19 +7,14 @@ Revises: 0001_messaging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
+
+from shop.common.migrations import migration_schema
 
 revision: str = "0002_payment"
 down_revision: str | Sequence[str] | None = "0001_messaging"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-def _schema() -> str:
-    schema = context.config.get_main_option("shop_schema")
-    if not schema:
-        raise RuntimeError("run through `shop migrate payment`: the schema is not set")
-    return schema
 
 
 def upgrade() -> None:
@@ -43,9 +38,9 @@ def upgrade() -> None:
             "amount >= 0 AND refunded_amount >= 0 AND refunded_amount <= amount",
             name="payments_amounts_consistent",
         ),
-        schema=_schema(),
+        schema=migration_schema(),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("payments", schema=_schema())
+    op.drop_table("payments", schema=migration_schema())
