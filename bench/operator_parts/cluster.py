@@ -12,15 +12,20 @@ from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
 from lightkube.resources.core_v1 import Namespace
 
+from localinfra import kube as localinfra_kube
 from localinfra.kube import ControlPlane
 from shopkeeper.crd import crd
 
 FIELD_MANAGER = "shopkeeper-bench"
+# Each platform has six ClusterIP Services (one per API): 100 platforms do not fit the test
+# control plane's /24 service range.
+SERVICE_RANGE = "10.0.0.0/16"
 
 
 @contextmanager
 def control_plane(workdir: Path) -> Iterator[tuple[ControlPlane, Client]]:
     """A started control plane ready for platforms, and an admin client; stopped on exit."""
+    localinfra_kube.SERVICE_CLUSTER_IP_RANGE = SERVICE_RANGE
     plane = ControlPlane()
     plane.start(workdir)
     try:

@@ -21,7 +21,8 @@ _REJECTED = (400, 403, 409, 422)
 @dataclass(frozen=True)
 class _Applied:
     content: str
-    resource_version: str
+    uid: str
+    version: str
 
 
 @dataclass
@@ -39,8 +40,10 @@ class ApplyOutcome:
 class ChildApplier:
     """Server-side applies children of one platform; remembers what it applied.
 
-    A child is re-applied only when its manifest changed or the watch saw another
-    resourceVersion than the one the last apply returned (someone else touched it).
+    A child is re-applied only when its manifest changed, or the watch shows another object
+    (uid) or another spec version (generation) than the last apply returned: someone else
+    changed or deleted it. Status updates by controllers do not count. `forget()` makes the
+    next pass re-apply everything (the periodic resync, which also repairs metadata drift).
     """
 
     def __init__(self, client: AsyncClient, namespace: str) -> None:
@@ -62,7 +65,7 @@ class ChildApplier:
             if kind.kind in missing or _unchanged(record, state, content):
                 continue
             try:
-                version = await kube.apply(self._client, manifest, self._namespace)
+                uid, version = await kube.apply(self._client, manifest, self._namespace)
             except kube.MissingKindError as err:
                 missing.add(kind.kind)
                 outcome.missing_dependency = True
@@ -75,12 +78,17 @@ class ChildApplier:
                     Problem("ApplyFailed", f"{kind.kind} {key[1]}: {err.status.message}")
                 )
                 continue
-            if state is None or state.resource_version != version:
+            before = record or state
+            if before is None or (before.uid, before.version) != (uid, version):
                 outcome.writes.append(kind.kind)
                 if record is not None and record.content == content:
                     outcome.drift_repairs.append(kind.kind)
-            self._applied[key] = _Applied(content, version)
+            self._applied[key] = _Applied(content, uid, version)
         return outcome
+
+    def forget(self) -> None:
+        """Re-apply every child on the next pass."""
+        self._applied.clear()
 
     async def prune(
         self, desired: list[Manifest], live: Mapping[ChildKey, ChildState], *, keep_data: bool
@@ -103,5 +111,5 @@ def _unchanged(record: _Applied | None, state: ChildState | None, content: str) 
         record is not None
         and state is not None
         and record.content == content
-        and record.resource_version == state.resource_version
+        and (record.uid, record.version) == (state.uid, state.version)
     )

@@ -14,6 +14,7 @@ from lightkube.types import CascadeType, PatchType
 from shopkeeper import constants as c
 from shopkeeper.builders.inputs import Manifest, manifest_name
 from shopkeeper.kinds import ChildKind, kind_of
+from shopkeeper.readiness import spec_version
 
 NOT_FOUND = 404
 
@@ -46,8 +47,8 @@ def new_client(timeout: float) -> AsyncClient:
     return AsyncClient(field_manager=c.FIELD_MANAGER, timeout=httpx2.Timeout(timeout))
 
 
-async def apply(client: AsyncClient, manifest: Manifest, namespace: str) -> str:
-    """Server-side apply `manifest` (taking over conflicting fields); the new resourceVersion."""
+async def apply(client: AsyncClient, manifest: Manifest, namespace: str) -> tuple[str, str]:
+    """Server-side apply `manifest` (taking over conflicting fields); its (uid, spec version)."""
     kind = kind_of(manifest)
     try:
         result: Any = await client.patch(
@@ -63,7 +64,10 @@ async def apply(client: AsyncClient, manifest: Manifest, namespace: str) -> str:
         if err.status.code == NOT_FOUND and kind.provided_by != "Kubernetes":
             raise MissingKindError(kind) from err
         raise
-    return str(result.metadata.resourceVersion)
+    meta = result.metadata
+    return str(meta.uid), spec_version(
+        {"generation": meta.generation, "resourceVersion": meta.resourceVersion}
+    )
 
 
 async def delete(client: AsyncClient, kind: ChildKind, name: str, namespace: str) -> None:

@@ -1,15 +1,16 @@
 """The per-platform reconcile loop, run as a kopf daemon.
 
-Events of the platform and of its children only set a wake-up flag; the loop reconciles once
-per wake-up, so a burst of events (e.g. 60 children created at once) costs one or two
-reconciles, never one per event. It also reconciles every `resync_seconds` and retries
-sooner when a reconcile asks to.
+Events of the platform and of its children only set a wake-up flag; the loop waits a short
+settle time after a wake-up and reconciles once, so a burst of events (e.g. 70 children created
+at once, then their controllers' status updates) costs a few reconciles, not one per event.
+Every `resync_seconds` it re-applies everything, whatever the events said.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 
 import kopf
@@ -39,28 +40,35 @@ async def run_platform_loop(
     reconciler = PlatformReconciler(runtime, namespace, name)
     errors = runtime.metrics.reconcile_errors
     runtime.metrics.managed_platforms.inc()
+    resync_at = time.monotonic() + settings.resync_seconds
     try:
         while not stopped:
             wake_up.clear()
-            delay: float | None = settings.resync_seconds
+            if time.monotonic() >= resync_at:
+                reconciler.forget()
+                resync_at = time.monotonic() + settings.resync_seconds
+            retry: float | None = None
             try:
-                delay = await reconciler.reconcile(body, live()) or settings.resync_seconds
+                retry = await reconciler.reconcile(body, live())
             except kopf.PermanentError as err:
                 logger.error("not reconciling until the spec changes: %s", err)
                 errors.labels(namespace, name, "InvalidSpec").inc()
-                delay = None
+                retry = settings.resync_seconds
             except (ApiError, OSError, kopf.TemporaryError) as err:
                 logger.warning("reconcile failed, retrying: %s", err)
                 errors.labels(namespace, name, type(err).__name__).inc()
-                delay = settings.error_retry_seconds
-            await _wait(wake_up, stopped, delay)
+                retry = settings.error_retry_seconds
+            until_resync = max(0.0, resync_at - time.monotonic())
+            woken = await _wait(wake_up, stopped, min(retry or until_resync, until_resync))
+            if woken and settings.settle_seconds:
+                await stopped.wait(settings.settle_seconds)
     finally:
         runtime.metrics.managed_platforms.dec()
         runtime.triggers.unregister(namespace, name)
 
 
-async def _wait(wake_up: asyncio.Event, stopped: kopf.DaemonStopped, seconds: float | None) -> None:
-    """Until woken up, stopped, or `seconds` passed (None: no limit)."""
+async def _wait(wake_up: asyncio.Event, stopped: kopf.DaemonStopped, seconds: float) -> bool:
+    """Until woken up (True), stopped, or `seconds` passed."""
     waiters = {
         asyncio.ensure_future(wake_up.wait()),
         asyncio.ensure_future(stopped.wait()),
@@ -70,3 +78,4 @@ async def _wait(wake_up: asyncio.Event, stopped: kopf.DaemonStopped, seconds: fl
     finally:
         for waiter in waiters:
             waiter.cancel()
+    return wake_up.is_set()

@@ -10,8 +10,8 @@ from shopkeeper import constants as c
 from shopkeeper import kinds
 from shopkeeper.kinds import ChildKind
 
-Identity = tuple[str, str, str]
-"""(kind, name, resourceVersion)."""
+Identity = tuple[str, str, str, str]
+"""(kind, name, uid, version)."""
 _STRIMZI = {kinds.KAFKA_TOPIC.kind, kinds.KAFKA_CONNECT.kind}
 
 
@@ -21,7 +21,10 @@ class ChildState:
 
     kind: str
     name: str
-    resource_version: str
+    uid: str
+    version: str
+    """`metadata.generation` where the kind has one (it moves only when the spec changes, not on
+    status updates), else `metadata.resourceVersion`."""
     ready: bool
     failed: bool = False
     message: str = ""
@@ -40,7 +43,12 @@ class ChildState:
 def summarize(kind: ChildKind, body: Mapping[str, Any]) -> ChildState:
     """Summarise `body`, a live object of `kind`."""
     meta = body.get("metadata") or {}
-    ident: Identity = (kind.kind, str(meta.get("name", "")), str(meta.get("resourceVersion", "")))
+    ident: Identity = (
+        kind.kind,
+        str(meta.get("name", "")),
+        str(meta.get("uid", "")),
+        spec_version(meta),
+    )
     status = body.get("status") or {}
     generation = int(meta.get("generation") or 0)
     if kind == kinds.DEPLOYMENT:
@@ -66,6 +74,12 @@ def summarize(kind: ChildKind, body: Mapping[str, Any]) -> ChildState:
             message=str(status.get("message", "")),
         )
     return ChildState(*ident, ready=True)
+
+
+def spec_version(meta: Mapping[str, Any]) -> str:
+    """What changes when someone changes the object's spec (see `ChildState.version`)."""
+    generation = meta.get("generation")
+    return f"g{generation}" if generation else f"rv{meta.get('resourceVersion', '')}"
 
 
 def _deployment(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from shopkeeper.rollout import Rollout, decide_rollout
 from shopkeeper.runtime import Runtime
 from shopkeeper.status import ChildKey, Observation, compute_status
 
+logger = logging.getLogger(__name__)
+
 
 def utc_now() -> str:
     """RFC 3339 timestamp, seconds precision, as Kubernetes writes them."""
@@ -40,6 +43,10 @@ class PlatformReconciler:
         self._restarter = ConnectorRestarter(
             runtime.client, namespace, runtime.settings.connector_restart_interval_seconds
         )
+
+    def forget(self) -> None:
+        """Re-apply every child on the next reconcile (periodic resync)."""
+        self._applier.forget()
 
     async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> float | None:
         """Converge the children on the spec; seconds until a retry is due, if one is."""
@@ -65,7 +72,15 @@ class PlatformReconciler:
             metrics.connector_restarts.labels(*labels).inc(len(restarted))
         observation = Observation(self._name, generation, rollout, desired, live, outcome.problems)
         await self._write_status(body, compute_status(observation, previous, utc_now()))
-        metrics.reconcile_duration.labels(*labels).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.reconcile_duration.labels(*labels).observe(elapsed)
+        logger.debug(
+            "reconciled generation %s in %.3fs: %d writes, %d drift repairs",
+            generation,
+            elapsed,
+            len(outcome.writes),
+            len(outcome.drift_repairs),
+        )
         delays = [restart_due]
         if outcome.missing_dependency:
             delays.append(self._runtime.settings.dependency_retry_seconds)

@@ -80,25 +80,32 @@ def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
 
 
 def build_service(inp: BuildInput, workload: Workload) -> Manifest:
-    """ClusterIP Service of one process (API traffic and /metrics scraping)."""
+    """Service of one process: a ClusterIP for an API, headless for workers and relays.
+
+    Workers and relays serve only /metrics and probes; scrapers resolve their pods directly,
+    so they need no virtual IP.
+    """
     name = naming.workload(inp.name, workload.context, workload.role)
     labels = {c.CONTEXT_LABEL: workload.context, c.ROLE_LABEL: workload.role}
+    spec: dict[str, object] = {
+        "type": "ClusterIP",
+        "selector": selector_labels(inp.name, workload.component),
+        "ports": [
+            {
+                "name": c.HTTP_PORT_NAME,
+                "port": SERVICE_PORT,
+                "targetPort": c.HTTP_PORT_NAME,
+                "protocol": "TCP",
+            }
+        ],
+    }
+    if workload.role != "api":
+        spec["clusterIP"] = "None"
     return {
         "apiVersion": kinds.SERVICE.api_version,
         "kind": kinds.SERVICE.kind,
         "metadata": metadata(inp, kinds.SERVICE, name, component=workload.component, labels=labels),
-        "spec": {
-            "type": "ClusterIP",
-            "selector": selector_labels(inp.name, workload.component),
-            "ports": [
-                {
-                    "name": c.HTTP_PORT_NAME,
-                    "port": SERVICE_PORT,
-                    "targetPort": c.HTTP_PORT_NAME,
-                    "protocol": "TCP",
-                }
-            ],
-        },
+        "spec": spec,
     }
 
 

@@ -223,12 +223,12 @@ def test_new_image_rolls_out_only_after_its_migrations(
         timeout=TIMEOUT,
         what="Deployments on 0.2.0",
     )
-    platform = get_platform(kube, "shop", namespace)
     eventually(
         lambda: _version(kube, namespace) == "0.2.0",
         timeout=TIMEOUT,
         what="status.version 0.2.0",
     )
+    platform = get_platform(kube, "shop", namespace)
     assert condition(platform, "MigrationsComplete")["status"] == "True"
     assert set(children(kube, kinds.JOB, "shop", namespace)) == {new_job}
 

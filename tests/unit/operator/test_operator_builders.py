@@ -252,3 +252,10 @@ def test_dlq_topics_follow_the_topic_group_convention() -> None:
     dlq = topics["shop-shop.ordering.order.shop.reports.dlq"]
     assert dlq["spec"]["partitions"] == 1
     assert dlq["metadata"]["labels"][c.STRIMZI_CLUSTER_LABEL] == "shop-kafka"
+
+
+def test_only_api_services_take_a_cluster_ip() -> None:
+    services = by_kind(build_all(build_input(spec_from())), "Service")
+    assert "clusterIP" not in services["shop-catalog-api"]["spec"]
+    assert services["shop-catalog-worker"]["spec"]["clusterIP"] == "None"
+    assert services["shop-catalog-relay"]["spec"]["clusterIP"] == "None"

@@ -14,6 +14,7 @@ def _body(
 ) -> dict[str, Any]:
     meta = {
         "name": "x",
+        "uid": "u-1",
         "resourceVersion": "7",
         "generation": generation,
         "annotations": annotations or {},
@@ -28,7 +29,8 @@ def test_deployment_is_ready_when_current_and_all_pods_ready() -> None:
     state = summarize(kinds.DEPLOYMENT, body)
     assert state.ready
     assert (state.desired, state.ready_replicas) == (2, 2)
-    assert state.resource_version == "7"
+    assert state.version == "g1"  # the generation: status updates do not move it
+    assert state.uid == "u-1"
 
 
 def test_deployment_without_pods_is_not_ready() -> None:
@@ -126,3 +128,8 @@ def test_running_connector_is_ready() -> None:
 def test_cnpg_database_is_ready_once_applied() -> None:
     assert summarize(kinds.PG_DATABASE, _body({"applied": True})).ready
     assert summarize(kinds.PG_DATABASE, _body({"applied": False, "message": "x"})).failed
+
+
+def test_objects_without_generation_are_versioned_by_resource_version() -> None:
+    body = {"metadata": {"name": "cfg", "uid": "u", "resourceVersion": "42"}}
+    assert summarize(kinds.CONFIG_MAP, body).version == "rv42"

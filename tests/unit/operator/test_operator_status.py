@@ -14,7 +14,8 @@ def _job(state: str) -> ChildState:
     return ChildState(
         "Job",
         "shop-migrate-x",
-        "1",
+        "uid-job",
+        "g1",
         ready=state == "Complete",
         failed=state == "Failed",
         state=state,
@@ -71,7 +72,14 @@ def _all_ready(rollout: Rollout) -> dict[ChildKey, ChildState]:
     ):
         for name in by_kind(desired, kind_name):
             live[(kind_name, name)] = ChildState(
-                kind_name, name, "1", ready=True, desired=1, ready_replicas=1, state="Complete"
+                kind_name,
+                name,
+                f"uid-{name}",
+                "g1",
+                ready=True,
+                desired=1,
+                ready_replicas=1,
+                state="Complete",
             )
     return live
 
@@ -86,7 +94,11 @@ def test_migrating_platform_is_not_ready_and_says_why() -> None:
     )
     status = _observe(
         rollout,
-        {("ConfigMap", "shop-config"): ChildState("ConfigMap", "shop-config", "1", ready=True)},
+        {
+            ("ConfigMap", "shop-config"): ChildState(
+                "ConfigMap", "shop-config", "uid-cm", "rv1", ready=True
+            )
+        },
     )
     conditions = _conditions(status)
     assert conditions["Ready"] == ("False", "MigrationsRunning")
@@ -106,7 +118,7 @@ def test_deployments_without_pods_keep_ready_false() -> None:
     live = _all_ready(rollout)
     key = (kinds.DEPLOYMENT.kind, "shop-basket-api")
     live[key] = ChildState(
-        "Deployment", "shop-basket-api", "2", ready=False, desired=1, ready_replicas=0
+        "Deployment", "shop-basket-api", "uid-d", "g2", ready=False, desired=1, ready_replicas=0
     )
     status = _observe(rollout, live)
     ready = status.condition("Ready")
