@@ -5,7 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from localinfra import helm, kafka, kube_provision, kustomize, postgres, promql, starlark
+from localinfra import (
+    helm,
+    kafka,
+    kube_provision,
+    kustomize,
+    postgres,
+    promql,
+    promtool,
+    starlark,
+)
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
 
@@ -17,6 +26,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "kustomize": kustomize.provision,
     "promql": promql.provision,
     "starlark": starlark.provision,
+    "promtool": promtool.provision,
 }
 
 
