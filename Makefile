@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)/hack
 export PATH := $(dir $(UV)):$(PATH)
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: help deps venv up test unit integration e2e kind bench lint cluster-up cluster-down
+.PHONY: help deps venv up test unit integration e2e kind bench lint cluster-up cluster-down chart-sync
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,3 +58,7 @@ cluster-up: deps ## a local Kubernetes control plane for kubectl (see hack/local
 
 cluster-down: ## stop the local control plane
 	@hack/local-cluster down
+
+chart-sync: ## copy crds/ and k8s/operator's RBAC into the chart (a test fails when they drift)
+	@cp crds/*.shopkeeper.dev.yaml charts/shopkeeper/files/crds/
+	@cp k8s/operator/rbac.yaml charts/shopkeeper/files/operator-rbac.yaml

@@ -80,7 +80,7 @@ class KubeHttp:
         last: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
             obj = self.request("GET", path)
-            last = obj.get("status", {}).get("conditions", [])
+            last = (obj.get("status") or {}).get("conditions") or []
             if any(c.get("type") == condition and c.get("status") == "True" for c in last):
                 return
             time.sleep(0.1)
