@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
+from shop.common.uow_port import UnitOfWorkPort
 
 
 class CartRepository(Protocol):
@@ -37,7 +37,7 @@ class CheckoutRepository(Protocol):
     async def add(self, checkout: Checkout) -> None: ...
 
 
-class BasketUnitOfWork(Protocol):
+class BasketUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def carts(self) -> CartRepository: ...
 
@@ -46,14 +46,3 @@ class BasketUnitOfWork(Protocol):
 
     @property
     def checkouts(self) -> CheckoutRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...

@@ -7,13 +7,13 @@ runtime (Kafka, together with the inbox row) commits, writing recorded events to
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import StockItem
+from shop.common.uow_port import UnitOfWorkPort
 
 
 class CategoryRepository(Protocol):
@@ -54,7 +54,7 @@ class ReservationRepository(Protocol):
         ...
 
 
-class CatalogUnitOfWork(Protocol):
+class CatalogUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def categories(self) -> CategoryRepository: ...
 
@@ -66,14 +66,3 @@ class CatalogUnitOfWork(Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...

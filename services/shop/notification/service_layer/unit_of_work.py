@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
+from shop.common.uow_port import UnitOfWorkPort
 from shop.notification.domain.delivery import Delivery
 from shop.notification.domain.template import Template
 
@@ -32,20 +32,9 @@ class DeliveryRepository(Protocol):
     async def add(self, delivery: Delivery) -> None: ...
 
 
-class NotificationUnitOfWork(Protocol):
+class NotificationUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def templates(self) -> TemplateRepository: ...
 
     @property
     def deliveries(self) -> DeliveryRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
+from shop.common.uow_port import UnitOfWorkPort
 from shop.ordering.domain.order import Order
 
 
@@ -28,17 +28,6 @@ class OrderRepository(Protocol):
         ...
 
 
-class OrderingUnitOfWork(Protocol):
+class OrderingUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def orders(self) -> OrderRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
+from shop.common.uow_port import UnitOfWorkPort
 from shop.payment.domain.payment import Payment
 
 
@@ -21,17 +21,6 @@ class PaymentRepository(Protocol):
     async def save(self, payment: Payment) -> None: ...
 
 
-class PaymentUnitOfWork(Protocol):
+class PaymentUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
+from shop.common.uow_port import UnitOfWorkPort
 from shop.reports.domain.projection import Change, DaySales, ProductSale
 
 
@@ -24,17 +24,6 @@ class ProjectionStore(Protocol):
     async def orders_by_status(self) -> dict[str, int]: ...
 
 
-class ReportsUnitOfWork(Protocol):
+class ReportsUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def projection(self) -> ProjectionStore: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> Any: ...
