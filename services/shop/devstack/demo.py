@@ -14,7 +14,7 @@ from uuid import UUID
 
 import httpx
 
-from shop.devstack.demo_client import Line, ShopClient, require_loopback
+from shop.devstack.demo_client import Line, ShopClient, http_limits, require_loopback
 from shop.devstack.errors import DevstackError
 from shop.devstack.state_file import StackState
 
@@ -96,17 +96,20 @@ async def one_order(
     """Fill the cart, check out, follow the order, all before the loop time `deadline`."""
     order_id: UUID | None = None
     checkout_at: datetime | None = None
+    step = "add to cart"
     try:
         async with asyncio.timeout_at(deadline):
             for line in lines:
                 await shop.add_line(customer, line)
-            checkout_at = datetime.now(UTC)
+            step, checkout_at = "checkout", datetime.now(UTC)
             order_id = await shop.checkout(customer, key=str(uuid.uuid4()))
+            step = "follow the order"
             done = await shop.follow(order_id)
     except TimeoutError:
         return OrderOutcome(UNFINISHED, None, order_id, checkout_at)
     except (httpx.HTTPError, DevstackError) as err:
-        return OrderOutcome(FAILED, None, order_id, checkout_at, error=f"{err!r}"[:300])
+        error = f"{step}: {err!r}"[:300]
+        return OrderOutcome(FAILED, None, order_id, checkout_at, error=error)
     return OrderOutcome(done.status, done.cancel_reason, order_id, checkout_at, done.finished_at)
 
 
@@ -116,7 +119,7 @@ async def run_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[OrderOutcome]:
     """Place `options.orders` orders at `options.rate` per second; each one's outcome."""
-    limits = httpx.Limits(max_connections=options.max_in_flight * 2)
+    limits = http_limits(options.max_in_flight * 2)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
         control = require_loopback(state.control_url)
         if options.payment_failure_rate is not None:

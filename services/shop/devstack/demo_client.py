@@ -20,6 +20,15 @@ FINAL = frozenset({"CONFIRMED", "CANCELLED"})
 UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 RETRY_SECONDS = 0.2
+TRANSPORT_ATTEMPTS = 3
+# Below uvicorn's 5 s keep-alive: the client drops an idle connection before the server does,
+# so a request is never sent on a connection the server is closing.
+KEEPALIVE_EXPIRY_SECONDS = 2.0
+
+
+def http_limits(connections: int) -> httpx.Limits:
+    """Connection limits for a client of the shop's APIs."""
+    return httpx.Limits(max_connections=connections, keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS)
 
 
 def require_loopback(url: str) -> str:
@@ -77,14 +86,15 @@ class ShopClient:
             await asyncio.sleep(RETRY_SECONDS)
 
     async def checkout(self, customer: str, key: str | None = None) -> UUID:
-        """Check the cart out under an idempotency key; the order's id."""
+        """Check the cart out under an idempotency key (so it is safely retried); the order."""
         headers = {"Idempotency-Key": key or str(uuid4())}
-        response = await self.http.post(f"{self.basket}/carts/{customer}/checkout", headers=headers)
+        url = f"{self.basket}/carts/{customer}/checkout"
+        response = await self._idempotent("POST", url, headers=headers)
         response.raise_for_status()
         return UUID(response.json()["order_id"])
 
     async def order(self, order_id: UUID) -> dict[str, Any] | None:
-        response = await self.http.get(f"{self.ordering}/orders/{order_id}")
+        response = await self._idempotent("GET", f"{self.ordering}/orders/{order_id}")
         if response.status_code == 404:
             return None
         response.raise_for_status()
@@ -94,15 +104,38 @@ class ShopClient:
     async def status_events(self, order_id: UUID) -> AsyncIterator[dict[str, Any]]:
         """The order's status entries as its SSE stream sends them (waits for the order)."""
         url = f"{self.ordering}/orders/{order_id}/events"
+        seen = 0
+        failures = 0
         while True:
-            async with self.http.stream("GET", url, timeout=httpx.Timeout(30, read=60)) as stream:
-                if stream.status_code == 404:
-                    await asyncio.sleep(RETRY_SECONDS)  # the checkout has not reached ordering
-                    continue
-                stream.raise_for_status()
-                async for data in _sse_data(stream.aiter_lines()):
-                    yield data
-                return
+            headers = {"Last-Event-ID": str(seen)}
+            try:
+                async with self.http.stream(
+                    "GET", url, headers=headers, timeout=httpx.Timeout(30, read=60)
+                ) as stream:
+                    if stream.status_code == 404:
+                        await asyncio.sleep(RETRY_SECONDS)  # the order is not placed yet
+                        continue
+                    stream.raise_for_status()
+                    async for data in _sse_data(stream.aiter_lines()):
+                        seen = int(data["sequence"])
+                        yield data
+                    return
+            except httpx.TransportError:
+                failures += 1
+                if failures >= TRANSPORT_ATTEMPTS:
+                    raise
+                await asyncio.sleep(RETRY_SECONDS)  # reconnect, resuming after `seen`
+
+    async def _idempotent(self, method: str, url: str, **options: Any) -> httpx.Response:
+        """A request that may be repeated, retried when the connection fails."""
+        for attempt in range(1, TRANSPORT_ATTEMPTS + 1):
+            try:
+                return await self.http.request(method, url, **options)
+            except httpx.TransportError:
+                if attempt == TRANSPORT_ATTEMPTS:
+                    raise
+                await asyncio.sleep(RETRY_SECONDS)
+        raise AssertionError("unreachable")
 
     async def follow(self, order_id: UUID) -> FinishedOrder:
         """Follow the order's stream until it is confirmed or cancelled."""
