@@ -46,7 +46,7 @@ kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)
 	@$(PYTEST) -m kind tests
 
 bench: deps ## benchmarks: print figures, draw plots into bench/out/
-	@for script in bench/*.py; do echo "== $$script"; $(UV) run --frozen python $$script || exit 1; done
+	@for script in bench/*.py; do echo "== $$script"; $(UV) run --frozen python -P $$script || exit 1; done
 
 lint: venv ## ruff and mypy
 	@$(UV) run --frozen ruff check .
