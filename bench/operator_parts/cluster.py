@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx2
 from lightkube import Client, KubeConfig
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
@@ -20,6 +21,7 @@ FIELD_MANAGER = "shopkeeper-bench"
 # Each platform has six ClusterIP Services (one per API): 100 platforms do not fit the test
 # control plane's /24 service range.
 SERVICE_RANGE = "10.0.0.0/16"
+REQUEST_TIMEOUT = 60.0  # a busy 2-core machine can take long to list 100 platforms' children
 
 
 @contextmanager
@@ -30,7 +32,9 @@ def control_plane(workdir: Path) -> Iterator[tuple[ControlPlane, Client]]:
     plane.start(workdir)
     try:
         plane.install_upstream_crds()
-        with Client(KubeConfig.from_file(plane.kubeconfig), field_manager=FIELD_MANAGER) as kube:
+        config = KubeConfig.from_file(plane.kubeconfig)
+        timeout = httpx2.Timeout(REQUEST_TIMEOUT)
+        with Client(config, field_manager=FIELD_MANAGER, timeout=timeout) as kube:
             install_platform_crd(kube)
             yield plane, kube
     finally:

@@ -60,7 +60,11 @@ def wait_converged(
             raise TimeoutError(
                 f"{len(converged)}/{len(expected)} platforms converged within {timeout:.0f}s"
             )
-        platforms: Any = kube.list(platform_class(), namespace=namespace)
+        try:
+            platforms: Any = list(kube.list(platform_class(), namespace=namespace))
+        except httpx2.TransportError:  # an overloaded API server; poll again
+            time.sleep(POLL_SECONDS)
+            continue
         for platform in platforms:
             name = platform.metadata.name
             if name not in status_at and status_current(platform):
