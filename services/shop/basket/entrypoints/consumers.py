@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
-
-from pydantic import TypeAdapter, ValidationError
+from typing import Any
 
 from shop.basket.adapters.unit_of_work import SqlBasketUnitOfWork
 from shop.basket.domain import catalog_events as e
 from shop.basket.domain.products import ProductSnapshot
 from shop.basket.service_layer.messagebus import MessageBus
-from shop.common.consumer import EventHandlers, Handler, PoisonMessageError
+from shop.common.consumer import EventHandlers, Handler, decode
 from shop.common.events import Envelope
-
-T = TypeVar("T")
-
-
-def decode(kind: type[T], data: Mapping[str, Any]) -> T:
-    try:
-        return TypeAdapter(kind).validate_python(dict(data))
-    except ValidationError as err:
-        raise PoisonMessageError(f"not a valid {kind.__name__}: {err}") from None
 
 
 def announced(data: Mapping[str, Any]) -> e.ProductAnnounced:

@@ -1,5 +1,6 @@
 """Consumer runtime: typed handlers per event type, inbox, bounded retries, dead letters."""
 
+from shop.common.consumer.decoding import decode, domain_errors_are_permanent
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
 from shop.common.consumer.processor import MessageProcessor, Outcome
@@ -13,6 +14,16 @@ from shop.common.consumer.routing import (
 from shop.common.consumer.runtime import EventConsumer
 
 __all__ = [
-    "ConsumerMetrics", "ConsumerOptions", "EventConsumer", "EventHandlers", "Handler",
-    "MessageProcessor", "Outcome", "PermanentError", "PoisonMessageError", "Route",
+    "ConsumerMetrics",
+    "ConsumerOptions",
+    "EventConsumer",
+    "EventHandlers",
+    "Handler",
+    "MessageProcessor",
+    "Outcome",
+    "PermanentError",
+    "PoisonMessageError",
+    "Route",
+    "decode",
+    "domain_errors_are_permanent",
 ]

@@ -6,20 +6,14 @@ routed (ignored). A payload that does not fit, or that the domain refuses, is de
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
 
-from pydantic import TypeAdapter, ValidationError
-
-from shop.common.consumer import EventHandlers, Handler, PermanentError, PoisonMessageError
-from shop.common.errors import DomainError
+from shop.common.consumer import EventHandlers, Handler, decode, domain_errors_are_permanent
 from shop.common.events import Envelope
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.order_terms import OrderTerms
 from shop.ordering.service_layer.messagebus import MessageBus
-
-T = TypeVar("T")
 
 REPLIES: dict[str, type[m.SagaMessage]] = {
     "stock.reserved": m.StockReserved,
@@ -29,13 +23,6 @@ REPLIES: dict[str, type[m.SagaMessage]] = {
     "payment.failed": m.PaymentFailed,
     "payment.refunded": m.PaymentRefunded,
 }
-
-
-def decode(kind: type[T], data: Mapping[str, Any]) -> T:
-    try:
-        return TypeAdapter(kind).validate_python(dict(data))
-    except ValidationError as err:
-        raise PoisonMessageError(f"not a valid {kind.__name__}: {err}") from None
 
 
 def checkout_received(envelope: Envelope) -> m.CheckoutReceived:
@@ -61,11 +48,9 @@ def reply(envelope: Envelope) -> m.SagaMessage:
 
 def event_handlers(bus: MessageBus) -> EventHandlers[SqlOrderingUnitOfWork]:
     def route(translate: Callable[[Envelope], m.SagaMessage]) -> Handler[SqlOrderingUnitOfWork]:
+        @domain_errors_are_permanent
         async def handle(envelope: Envelope, uow: SqlOrderingUnitOfWork) -> None:
-            try:
-                await bus.handle_in(translate(envelope), uow)
-            except DomainError as err:
-                raise PermanentError(f"{envelope.type} refused: {err.detail}") from err
+            await bus.handle_in(translate(envelope), uow)
 
         return handle
 

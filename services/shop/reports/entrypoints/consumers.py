@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter, ValidationError
-
-from shop.common.consumer import EventHandlers, PoisonMessageError
+from shop.common.consumer import EventHandlers, decode
 from shop.common.events import Envelope
 from shop.reports.adapters.unit_of_work import SqlReportsUnitOfWork
 from shop.reports.domain.events import OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced
@@ -18,11 +16,7 @@ ORDER_EVENTS: dict[str, type[OrderEvent]] = {
 
 
 def order_event(envelope: Envelope) -> OrderEvent:
-    kind = ORDER_EVENTS[envelope.type]
-    try:
-        return TypeAdapter(kind).validate_python({**envelope.data, "event_id": envelope.id})
-    except ValidationError as err:
-        raise PoisonMessageError(f"not a valid {kind.__name__}: {err}") from None
+    return decode(ORDER_EVENTS[envelope.type], {**envelope.data, "event_id": envelope.id})
 
 
 async def project(envelope: Envelope, uow: SqlReportsUnitOfWork) -> None:

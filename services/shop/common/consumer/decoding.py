@@ -1,0 +1,38 @@
+"""Helpers of a context's consumers: read an event's data, and dead-letter what the domain refuses.
+
+Neither an invalid payload nor a command the domain refuses can succeed on a retry, so both are
+raised as permanent errors: the message goes to the dead-letter topic at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from shop.common.consumer.routing import Handler, PermanentError, PoisonMessageError, U
+from shop.common.errors import DomainError
+from shop.common.events import Envelope
+
+T = TypeVar("T")
+
+
+def decode(kind: type[T], data: Mapping[str, Any]) -> T:
+    """`data` validated as `kind` (a dataclass or model), or a `PoisonMessageError` saying why."""
+    try:
+        return TypeAdapter(kind).validate_python(dict(data))
+    except ValidationError as err:
+        raise PoisonMessageError(f"not a valid {kind.__name__}: {err}") from None
+
+
+def domain_errors_are_permanent(handler: Handler[U]) -> Handler[U]:
+    """`handler`, raising `PermanentError` instead of the `DomainError` of a refused message."""
+
+    async def handle(envelope: Envelope, uow: U) -> None:
+        try:
+            await handler(envelope, uow)
+        except DomainError as err:
+            raise PermanentError(f"{envelope.type} refused: {err.detail}") from err
+
+    return handle

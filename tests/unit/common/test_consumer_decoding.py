@@ -1,0 +1,63 @@
+"""The consumers' shared helpers: decoding event data, dead-lettering refused commands."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import cast
+
+import pytest
+
+from shop.common.consumer import (
+    PermanentError,
+    PoisonMessageError,
+    decode,
+    domain_errors_are_permanent,
+)
+from shop.common.errors import ConflictError
+from shop.common.events import Envelope
+from shop.common.uow import UnitOfWork
+
+NO_UOW = cast(UnitOfWork, None)
+
+
+@dataclass(frozen=True)
+class Charge:
+    order_id: uuid.UUID
+    amount: Decimal
+
+
+def _envelope(event_type: str = "saga.request-payment") -> Envelope:
+    return Envelope(uuid.uuid4(), event_type, 1, "tests", "order", "o-1", datetime.now(UTC), {})
+
+
+def test_decode_validates_and_converts_the_data() -> None:
+    order_id = uuid.uuid4()
+    charge = decode(Charge, {"order_id": str(order_id), "amount": "12.50"})
+    assert charge == Charge(order_id, Decimal("12.50"))
+
+
+def test_data_that_does_not_fit_is_a_poison_message_naming_the_type() -> None:
+    with pytest.raises(PoisonMessageError, match="not a valid Charge") as raised:
+        decode(Charge, {"order_id": "not-a-uuid"})
+    assert "amount" in str(raised.value)
+
+
+async def test_a_refused_command_becomes_a_permanent_error_naming_the_event_type() -> None:
+    @domain_errors_are_permanent
+    async def refuse(envelope: Envelope, uow: UnitOfWork) -> None:
+        raise ConflictError("already paid")
+
+    with pytest.raises(PermanentError, match=r"saga\.request-payment refused: already paid"):
+        await refuse(_envelope(), NO_UOW)
+
+
+async def test_other_errors_pass_through_to_be_retried() -> None:
+    @domain_errors_are_permanent
+    async def fail(envelope: Envelope, uow: UnitOfWork) -> None:
+        raise ConnectionResetError("database went away")
+
+    with pytest.raises(ConnectionResetError):
+        await fail(_envelope(), NO_UOW)

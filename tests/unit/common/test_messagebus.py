@@ -1,0 +1,102 @@
+"""The shared message bus: routing by the two tables, commit per `handle`, results returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+
+import pytest
+
+from shop.common import messagebus
+
+
+@dataclass
+class RecordingUnitOfWork:
+    log: list[str] = field(default_factory=list)
+    commits: int = 0
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.commits += 1
+
+
+@dataclass(frozen=True)
+class Add:
+    name: str
+
+
+@dataclass(frozen=True)
+class Added:
+    name: str
+
+
+async def add(cmd: Add, uow: RecordingUnitOfWork, deps: str) -> str:
+    uow.log.append(f"add {cmd.name}")
+    return f"{deps}:{cmd.name}"
+
+
+async def audit(event: Added, uow: RecordingUnitOfWork, deps: str) -> None:
+    uow.log.append(f"audit {event.name}")
+
+
+async def count(event: Added, uow: RecordingUnitOfWork, deps: str) -> None:
+    uow.log.append(f"count {event.name}")
+
+
+async def refuse(event: Added, uow: RecordingUnitOfWork, deps: str) -> None:
+    raise ValueError("refused")
+
+
+class Bus(messagebus.MessageBus[RecordingUnitOfWork, str, Add | Added]):
+    command_handlers = {Add: add}
+    event_handlers = {Added: [audit, count]}
+
+
+@pytest.fixture
+def uow() -> RecordingUnitOfWork:
+    return RecordingUnitOfWork()
+
+
+async def test_a_command_runs_its_handler_in_a_committed_unit_of_work(
+    uow: RecordingUnitOfWork,
+) -> None:
+    assert await Bus(lambda: uow, "deps").handle(Add("mug")) == "deps:mug"
+    assert uow.log == ["add mug"]
+    assert uow.commits == 1
+
+
+async def test_an_event_runs_every_handler_in_order_in_the_callers_unit_of_work(
+    uow: RecordingUnitOfWork,
+) -> None:
+    assert await Bus(lambda: uow, "deps").handle_in(Added("mug"), uow) is None
+    assert uow.log == ["audit mug", "count mug"]
+    assert uow.commits == 0
+
+
+async def test_a_failing_event_handler_propagates_and_nothing_is_committed(
+    uow: RecordingUnitOfWork,
+) -> None:
+    class Failing(Bus):
+        event_handlers = {Added: [audit, refuse, count]}
+
+    with pytest.raises(ValueError, match="refused"):
+        await Failing(lambda: uow, "deps").handle(Added("mug"))
+    assert uow.log == ["audit mug"]
+    assert uow.commits == 0
+
+
+async def test_a_message_no_table_routes_is_a_key_error(uow: RecordingUnitOfWork) -> None:
+    bare = messagebus.MessageBus[RecordingUnitOfWork, str, Add](lambda: uow, "deps")
+    with pytest.raises(KeyError):
+        await bare.handle(Add("mug"))
