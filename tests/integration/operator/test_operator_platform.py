@@ -5,9 +5,11 @@ from __future__ import annotations
 import urllib.request
 from typing import Any
 
+import yaml
 from lightkube import Client
 
 from integration.operator.kube_support import (
+    REPO,
     all_children,
     children,
     complete_job_pods,
@@ -251,3 +253,25 @@ def test_operator_serves_liveness_and_metrics(
         in metrics
     )
     assert "shopkeeper_child_writes_total" in metrics or "shopkeeper_drift_repairs" in metrics
+
+
+def test_a_missing_operator_degrades_the_platform_and_the_rest_is_applied(
+    kube: Client, namespace: str, operator: RunningOperator
+) -> None:
+    body = yaml.safe_load((REPO / "k8s" / "samples" / "platform-external.yaml").read_text())
+    body["metadata"]["namespace"] = namespace
+    create_platform(kube, body)
+    name = body["metadata"]["name"]
+
+    def degraded() -> Any:
+        platform = get_platform(kube, name, namespace)
+        found = condition(platform, "Degraded")
+        return found if found and found["status"] == "True" else None
+
+    found = eventually(degraded, timeout=TIMEOUT, what="Degraded=True")
+    assert found["reason"] == "DependencyMissing"
+    assert "HTTPRoute (gateway.networking.k8s.io/v1) is not served" in found["message"]
+    assert "install the Gateway API CRDs" in found["message"]
+    deployments = children(kube, kinds.DEPLOYMENT, name, namespace)
+    assert {f"{name}-{ctx}-relay" for ctx in ("catalog", "ordering")} <= set(deployments)
+    assert not children(kube, kinds.KAFKA_TOPIC, name, namespace)

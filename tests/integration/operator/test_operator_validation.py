@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from lightkube import ApiError, Client
 
-from integration.operator.kube_support import create_platform, sample_body
+from integration.operator.kube_support import REPO, create_platform, sample_body
+
+SAMPLES = REPO / "k8s" / "samples"
 
 
 def _rejection(kube: Client, body: dict[str, Any]) -> str:
@@ -75,3 +79,11 @@ def test_valid_sample_is_accepted_and_defaulted(kube: Client, namespace: str) ->
     assert spec["image"]["pullPolicy"] == "IfNotPresent"
     assert spec["services"]["reports"]["api"]["replicas"] == 1
     assert spec["kafka"]["dlq"]["enabled"] is True
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_sample_is_accepted(kube: Client, namespace: str, path: Path) -> None:
+    body = yaml.safe_load(path.read_text())
+    body["metadata"]["namespace"] = namespace
+    created = create_platform(kube, body)
+    assert created.metadata.generation == 1

@@ -1,10 +1,15 @@
+from pathlib import Path
+
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from shop import topology
 from shopkeeper.api import PlatformSpec
 from shopkeeper.api.workloads import ServicesSpec
-from unit.operator.operator_support import MINIMAL, spec_from
+from unit.operator.operator_support import MINIMAL, REPO, spec_from
+
+SAMPLES = REPO / "k8s" / "samples"
 
 
 def test_minimal_spec_gets_the_documented_defaults() -> None:
@@ -49,3 +54,10 @@ def test_explicit_bootstrap_servers_win_over_the_strimzi_convention() -> None:
 def test_bootstrap_servers_must_be_host_port_pairs() -> None:
     with pytest.raises(ValidationError, match=r"bootstrapServers|bootstrap_servers"):
         spec_from(kafka={"bootstrapServers": "not a list"})
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_sample_is_a_valid_platform(path: Path) -> None:
+    document = yaml.safe_load(path.read_text())
+    assert document["kind"] == "EcommercePlatform"
+    PlatformSpec.model_validate(document["spec"])
