@@ -3,41 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
-from shop.common.events import DomainEvent
+from unit.fakes import FakeRows, FakeUnitOfWork
 
 
-class FakeCarts:
+class FakeProducts(FakeRows[UUID, ProductSnapshot]):
     def __init__(self) -> None:
-        self.rows: dict[str, Cart] = {}
-
-    async def get(self, customer_id: str) -> Cart | None:
-        return self.rows.get(customer_id)
-
-    async def lock(self, customer_id: str) -> Cart | None:
-        return self.rows.get(customer_id)
-
-    async def save(self, cart: Cart) -> None:
-        self.rows[cart.customer_id] = cart
-
-
-class FakeProducts:
-    def __init__(self) -> None:
-        self.rows: dict[UUID, ProductSnapshot] = {}
-
-    async def get(self, product_id: UUID) -> ProductSnapshot | None:
-        return self.rows.get(product_id)
+        super().__init__(key=lambda snapshot: snapshot.product_id)
 
     async def get_many(self, product_ids: Iterable[UUID]) -> dict[UUID, ProductSnapshot]:
         return {pid: self.rows[pid] for pid in product_ids if pid in self.rows}
-
-    async def save(self, snapshot: ProductSnapshot) -> None:
-        self.rows[snapshot.product_id] = snapshot
 
 
 class FakeCheckouts:
@@ -51,24 +29,12 @@ class FakeCheckouts:
         self.rows[(checkout.customer_id, checkout.idempotency_key)] = checkout
 
 
-class FakeBasketUnitOfWork:
+class FakeBasketUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
-        self.carts = FakeCarts()
+        super().__init__()
+        self.carts = FakeRows[str, Cart](lambda cart: cart.customer_id)
         self.products = FakeProducts()
         self.checkouts = FakeCheckouts()
-        self.published: list[DomainEvent] = []
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        for cart in self.carts.rows.values():
-            self.published += [recorded.event for recorded in cart.drain_events()]
+    def aggregates(self) -> Iterable[Cart]:
+        return self.carts.rows.values()

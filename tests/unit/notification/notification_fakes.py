@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import TracebackType
-from typing import Self
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
-from shop.common.events import DomainEvent
 from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.template import Template
 from shop.notification.service_layer.ports import DeliveryError, LookupFailedError
+from unit.fakes import FakeUnitOfWork
 
 
 class FakeTemplates:
@@ -44,26 +42,14 @@ class FakeDeliveries:
         self.rows.append(delivery)
 
 
-class FakeNotificationUnitOfWork:
+class FakeNotificationUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
+        super().__init__()
         self.templates = FakeTemplates()
         self.deliveries = FakeDeliveries()
-        self.published: list[DomainEvent] = []
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        for delivery in self.deliveries.rows:
-            self.published += [recorded.event for recorded in delivery.drain_events()]
+    def aggregates(self) -> Iterable[Delivery]:
+        return self.deliveries.rows
 
 
 class FlakyChannel:

@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
-from shop.common.events import DomainEvent
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.domain.saga import WAITING
+from unit.fakes import FakeRows, FakeUnitOfWork
 
 
-class FakeOrders:
+class FakeOrders(FakeRows[UUID, Order]):
     def __init__(self) -> None:
-        self.rows: dict[UUID, Order] = {}
+        super().__init__(key=lambda order: order.id)
         self.saves = 0
 
-    async def get(self, order_id: UUID) -> Order | None:
-        return self.rows.get(order_id)
-
-    async def lock(self, order_id: UUID) -> Order | None:
-        return self.rows.get(order_id)
-
-    async def add(self, order: Order) -> None:
-        self.rows[order.id] = order
-
-    async def save(self, order: Order) -> None:
+    async def save(self, item: Order) -> None:
         self.saves += 1
-        self.rows[order.id] = order
+        await super().save(item)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
         waiting = [
@@ -41,29 +31,13 @@ class FakeOrders:
         return [o.id for o in waiting[:limit]]
 
 
-class FakeOrderingUnitOfWork:
+class FakeOrderingUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
+        super().__init__()
         self.orders = FakeOrders()
-        self.published: list[DomainEvent] = []
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        for order in self.orders.rows.values():
-            self.published += [recorded.event for recorded in order.drain_events()]
-
-    def take_published(self) -> list[DomainEvent]:
-        published, self.published = self.published, []
-        return published
+    def aggregates(self) -> Iterable[Order]:
+        return self.orders.rows.values()
 
 
 class RecordingObserver:

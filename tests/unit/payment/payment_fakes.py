@@ -2,52 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
-from shop.common.events import DomainEvent
 from shop.payment.domain.gateway import ChargeResult
 from shop.payment.domain.payment import Payment
+from unit.fakes import FakeRows, FakeUnitOfWork
 
 
-class FakePayments:
+class FakePaymentUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
-        self.rows: dict[UUID, Payment] = {}
+        super().__init__()
+        self.payments = FakeRows[UUID, Payment](lambda payment: payment.order_id)
 
-    async def get(self, order_id: UUID) -> Payment | None:
-        return self.rows.get(order_id)
-
-    async def lock(self, order_id: UUID) -> Payment | None:
-        return self.rows.get(order_id)
-
-    async def add(self, payment: Payment) -> None:
-        self.rows[payment.order_id] = payment
-
-    async def save(self, payment: Payment) -> None:
-        self.rows[payment.order_id] = payment
-
-
-class FakePaymentUnitOfWork:
-    def __init__(self) -> None:
-        self.payments = FakePayments()
-        self.published: list[DomainEvent] = []
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        for payment in self.payments.rows.values():
-            self.published += [recorded.event for recorded in payment.drain_events()]
+    def aggregates(self) -> Iterable[Payment]:
+        return self.payments.rows.values()
 
 
 class ScriptedGateway:

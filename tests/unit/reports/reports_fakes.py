@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
 from shop.reports.domain.projection import Change, DaySales, ProductSale, SalesProjection
+from unit.fakes import FakeUnitOfWork
 
 
 class FakeProjectionStore:
@@ -34,20 +33,9 @@ class FakeProjectionStore:
         return dict(self.state.orders_by_status)
 
 
-class FakeReportsUnitOfWork:
+class FakeReportsUnitOfWork(FakeUnitOfWork):
+    """The projection is applied as handlers run; commit has no events to publish."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.projection = FakeProjectionStore()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        return None
