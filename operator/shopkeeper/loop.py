@@ -13,8 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 
+import httpx2
 import kopf
-from lightkube import ApiError
 
 from shopkeeper.readiness import ChildState
 from shopkeeper.reconciler import PlatformReconciler
@@ -49,12 +49,13 @@ async def run_platform_loop(
                 resync_at = time.monotonic() + settings.resync_seconds
             retry: float | None = None
             try:
-                retry = await reconciler.reconcile(body, live())
+                async with runtime.reconcile_slots:
+                    retry = await reconciler.reconcile(body, live())
             except kopf.PermanentError as err:
                 logger.error("not reconciling until the spec changes: %s", err)
                 errors.labels(namespace, name, "InvalidSpec").inc()
                 retry = settings.resync_seconds
-            except (ApiError, OSError, kopf.TemporaryError) as err:
+            except (httpx2.HTTPError, OSError, kopf.TemporaryError) as err:
                 logger.warning("reconcile failed, retrying: %s", err)
                 errors.labels(namespace, name, type(err).__name__).inc()
                 retry = settings.error_retry_seconds

@@ -44,6 +44,12 @@ class Runtime:
     metrics: OperatorMetrics
     triggers: Triggers = field(default_factory=Triggers)
     metrics_server: MetricsServer | None = None
+    reconcile_slots: asyncio.Semaphore = field(init=False)
+    """Bounds concurrent reconciles: a burst (operator start, many platforms) queues instead of
+    flooding the API server, so each platform converges sooner."""
+
+    def __post_init__(self) -> None:
+        self.reconcile_slots = asyncio.Semaphore(self.settings.max_concurrent_reconciles)
 
     async def close(self) -> None:
         """Release the client and stop serving metrics."""

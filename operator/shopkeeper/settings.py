@@ -32,6 +32,8 @@ class OperatorSettings(BaseSettings):
     default, so that replicas of one Deployment never tie (a tie freezes them all)."""
     resync_seconds: float = Field(300.0, gt=0)
     """Reconcile every platform at least this often, even without events."""
+    max_concurrent_reconciles: int = Field(8, ge=1, le=256)
+    """Platforms reconciled at the same time; the others wait their turn."""
     settle_seconds: float = Field(0.5, ge=0)
     """After an event wakes a platform's loop, wait this long for more before reconciling."""
     dependency_retry_seconds: float = Field(30.0, gt=0)
