@@ -13,7 +13,7 @@ from shopkeeper.api.status import (
     Phase,
     PlatformStatus,
 )
-from shopkeeper.builders.inputs import Manifest, manifest_name
+from shopkeeper.builders.inputs import Manifest, image_tag, manifest_name
 from shopkeeper.conditions import merge_conditions
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import Rollout
@@ -75,17 +75,10 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
     return PlatformStatus(
         observed_generation=obs.generation,
         phase=phase,
-        version=_tag(obs.rollout.migrated_image),
+        version=image_tag(obs.rollout.migrated_image) if obs.rollout.migrated_image else None,
         image=obs.rollout.migrated_image,
         conditions=merge_conditions(previous.conditions, found, generation=obs.generation, now=now),
         components=components,
         topics=topic_count if topics else None,
         connectors=connector_count if connectors else None,
     )
-
-
-def _tag(image: str | None) -> str | None:
-    if image is None:
-        return None
-    last = image.rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else None

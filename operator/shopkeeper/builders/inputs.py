@@ -31,6 +31,12 @@ class BuildInput:
     """No migration has completed yet: the Deployments exist with zero replicas."""
 
     @property
+    def running_version(self) -> str:
+        """Tag of the running image, usable as a label value."""
+        tag = image_tag(self.running_image) or "unknown"
+        return tag[:63].rstrip("-_.") or "unknown"
+
+    @property
     def name(self) -> str:
         """Platform name."""
         return self.owner.name
@@ -47,3 +53,9 @@ def manifest_name(manifest: Manifest) -> str:
     if not isinstance(meta, dict):
         raise TypeError(f"manifest without metadata: {manifest!r}")
     return str(meta["name"])
+
+
+def image_tag(image: str) -> str | None:
+    """The tag of `repository:tag` (None without one)."""
+    last = image.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None

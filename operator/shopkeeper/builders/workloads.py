@@ -68,7 +68,11 @@ def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
         spec["replicas"] = 0
     elif workload.replicas is not None:
         spec["replicas"] = workload.replicas
-    labels = {c.CONTEXT_LABEL: workload.context, c.ROLE_LABEL: workload.role}
+    labels = {
+        c.CONTEXT_LABEL: workload.context,
+        c.ROLE_LABEL: workload.role,
+        c.VERSION_LABEL: inp.running_version,
+    }
     return {
         "apiVersion": kinds.DEPLOYMENT.api_version,
         "kind": kinds.DEPLOYMENT.kind,

@@ -259,3 +259,9 @@ def test_only_api_services_take_a_cluster_ip() -> None:
     assert "clusterIP" not in services["shop-catalog-api"]["spec"]
     assert services["shop-catalog-worker"]["spec"]["clusterIP"] == "None"
     assert services["shop-catalog-relay"]["spec"]["clusterIP"] == "None"
+
+
+def test_deployments_are_labelled_with_the_version_they_run() -> None:
+    manifests = build_all(build_input(sample_spec(), image="ghcr.io/shopkeeper/shopkeeper:0.0.9"))
+    deployment = by_kind(manifests, "Deployment")["shop-ordering-api"]
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == "0.0.9"
