@@ -14,6 +14,7 @@ import pytest
 from shop.common.telemetry import uninstrument_libraries
 
 _TIER_BY_FOLDER = {"unit": "unit", "integration": "integration", "e2e": "e2e", "kind": "kind"}
+_TIER_ORDER = ("unit", "integration", "e2e", "kind")
 
 
 @cache
@@ -55,3 +56,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             reason = kind_unavailable_reason()
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+    # Fast tiers first, so a broken unit fails the run before the slow tiers start.
+    items.sort(key=_tier_rank)
+
+
+def _tier_rank(item: pytest.Item) -> int:
+    for rank, tier in enumerate(_TIER_ORDER):
+        if any(item.iter_markers(tier)):
+            return rank
+    return len(_TIER_ORDER)
