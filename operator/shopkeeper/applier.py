@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from shopkeeper.verdicts import Problem
 
 _BY_KIND = {k.kind: k for k in CHILD_KINDS}
 _REJECTED = (400, 403, 409, 422)
+APPLY_CONCURRENCY = 8
+"""Applies in flight per platform."""
 
 
 @dataclass(frozen=True)
@@ -54,37 +57,53 @@ class ChildApplier:
     async def apply_all(
         self, desired: list[Manifest], live: Mapping[ChildKey, ChildState]
     ) -> ApplyOutcome:
-        """Apply every manifest that may differ from the cluster."""
+        """Apply, a few at a time, every manifest that may differ from the cluster."""
         outcome = ApplyOutcome()
-        missing: set[str] = set()
-        for manifest in desired:
-            kind = kind_of(manifest)
-            key = (kind.kind, manifest_name(manifest))
-            content = naming.content_hash(manifest, length=16)
-            state, record = live.get(key), self._applied.get(key)
-            if kind.kind in missing or _unchanged(record, state, content):
-                continue
-            try:
-                uid, version = await kube.apply(self._client, manifest, self._namespace)
-            except kube.MissingKindError as err:
-                missing.add(kind.kind)
-                outcome.missing_dependency = True
-                outcome.problems.append(Problem("DependencyMissing", str(err)))
-                continue
-            except ApiError as err:
-                if err.status.code not in _REJECTED:
-                    raise
-                outcome.problems.append(
-                    Problem("ApplyFailed", f"{kind.kind} {key[1]}: {err.status.message}")
-                )
-                continue
-            before = record or state
-            if before is None or (before.uid, before.version) != (uid, version):
-                outcome.writes.append(kind.kind)
-                if record is not None and record.content == content:
-                    outcome.drift_repairs.append(kind.kind)
-            self._applied[key] = _Applied(content, uid, version)
+        slots = asyncio.Semaphore(APPLY_CONCURRENCY)
+
+        async def apply_one(manifest: Manifest) -> None:
+            async with slots:
+                await self._apply(manifest, live, outcome)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for manifest in desired:
+                    group.create_task(apply_one(manifest))
+        except ExceptionGroup as failed:  # the loop retries on the first API error
+            raise failed.exceptions[0] from failed
+        missing = {p.message for p in outcome.problems if p.reason == "DependencyMissing"}
+        others = [p for p in outcome.problems if p.reason != "DependencyMissing"]
+        outcome.problems = [Problem("DependencyMissing", m) for m in sorted(missing)] + others
         return outcome
+
+    async def _apply(
+        self, manifest: Manifest, live: Mapping[ChildKey, ChildState], outcome: ApplyOutcome
+    ) -> None:
+        kind = kind_of(manifest)
+        key = (kind.kind, manifest_name(manifest))
+        content = naming.content_hash(manifest, length=16)
+        state, record = live.get(key), self._applied.get(key)
+        if _unchanged(record, state, content):
+            return
+        try:
+            uid, version = await kube.apply(self._client, manifest, self._namespace)
+        except kube.MissingKindError as err:
+            outcome.missing_dependency = True
+            outcome.problems.append(Problem("DependencyMissing", str(err)))
+            return
+        except ApiError as err:
+            if err.status.code not in _REJECTED:
+                raise
+            outcome.problems.append(
+                Problem("ApplyFailed", f"{kind.kind} {key[1]}: {err.status.message}")
+            )
+            return
+        before = record or state
+        if before is None or (before.uid, before.version) != (uid, version):
+            outcome.writes.append(kind.kind)
+            if record is not None and record.content == content:
+                outcome.drift_repairs.append(kind.kind)
+        self._applied[key] = _Applied(content, uid, version)
 
     def forget(self) -> None:
         """Re-apply every child on the next pass."""

@@ -50,12 +50,14 @@ async def run_platform_loop(
             retry: float | None = None
             try:
                 async with runtime.reconcile_slots:
-                    retry = await reconciler.reconcile(body, live())
+                    await reconciler.reconcile(body, live())
             except kopf.PermanentError as err:
                 logger.error("not reconciling until the spec changes: %s", err)
                 errors.labels(namespace, name, "InvalidSpec").inc()
-                retry = settings.resync_seconds
-            except (httpx2.HTTPError, OSError, kopf.TemporaryError) as err:
+            except kopf.TemporaryError as err:
+                logger.info("retrying in %.0fs: %s", err.delay or 0, err)
+                retry = err.delay
+            except (httpx2.HTTPError, OSError) as err:
                 logger.warning("reconcile failed, retrying: %s", err)
                 errors.labels(namespace, name, type(err).__name__).inc()
                 retry = settings.error_retry_seconds

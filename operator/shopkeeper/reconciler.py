@@ -48,8 +48,13 @@ class PlatformReconciler:
         """Re-apply every child on the next reconcile (periodic resync)."""
         self._applier.forget()
 
-    async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> float | None:
-        """Converge the children on the spec; seconds until a retry is due, if one is."""
+    async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> None:
+        """Converge the children on the spec and write the status.
+
+        Raises `kopf.TemporaryError(delay=)` when it must come back sooner than the resync (a
+        missing CRD, a held-back connector restart) and `kopf.PermanentError` for a spec the
+        operator cannot parse (the status says why; the next spec change retries).
+        """
         started = time.perf_counter()
         labels = (self._namespace, self._name)
         generation = int(body.metadata.get("generation") or 0)
@@ -81,12 +86,16 @@ class PlatformReconciler:
             len(outcome.writes),
             len(outcome.drift_repairs),
         )
-        delays = [restart_due]
-        if outcome.missing_dependency:
-            delays.append(self._runtime.settings.dependency_retry_seconds)
         if outcome.problems:
             metrics.reconcile_errors.labels(*labels, outcome.problems[0].reason).inc()
-        return min((d for d in delays if d is not None), default=None)
+        if outcome.missing_dependency:
+            raise kopf.TemporaryError(
+                outcome.problems[0].message, delay=self._runtime.settings.dependency_retry_seconds
+            )
+        if restart_due is not None:
+            raise kopf.TemporaryError(
+                "a FAILED connector waits for its next restart", delay=restart_due
+            )
 
     async def _parse(
         self, body: kopf.Body, generation: int, previous: PlatformStatus
