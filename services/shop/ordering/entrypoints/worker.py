@@ -6,8 +6,7 @@ import asyncio
 import logging
 import sys
 
-from shop.common.consumer import ConsumerMetrics, EventConsumer
-from shop.common.graceful import run_until_cancelled
+from shop.common.context_consumer import ContextConsumer
 from shop.common.metrics_http import new_registry
 from shop.common.process import ProcessContext
 from shop.common.worker import run_worker
@@ -16,7 +15,6 @@ from shop.ordering.bootstrap import Ordering, bootstrap
 from shop.ordering.entrypoints.consumers import event_handlers
 from shop.ordering.service_layer.handlers import OrderingDependencies
 from shop.ordering.settings import OrderingSettings
-from shop.topology import CONSUMES, consumer_group
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +34,7 @@ async def run_saga_timer(ordering: Ordering, interval: float, batch_size: int) -
 def main() -> int:
     settings = OrderingSettings(service_name="ordering-worker")
     registry = new_registry()
-    consumer_metrics = ConsumerMetrics(registry)
+    consumer = ContextConsumer("ordering", settings, registry)
     deps = OrderingDependencies(settings.saga_timeouts, observer=PrometheusSagaObserver(registry))
 
     async def wire(process: ProcessContext) -> None:
@@ -44,15 +42,7 @@ def main() -> int:
 
     async def consume(process: ProcessContext) -> None:
         ordering: Ordering = process.state["ordering"]
-        consumer = EventConsumer(
-            group=consumer_group("ordering"),
-            topics=[topic.name for topic in CONSUMES["ordering"]],
-            handlers=event_handlers(ordering.bus),
-            uow_factory=ordering.unit_of_work,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            metrics=consumer_metrics,
-        )
-        await run_until_cancelled(consumer.run)
+        await consumer.run(event_handlers(ordering.bus), ordering.unit_of_work)
 
     async def timer(process: ProcessContext) -> None:
         await run_saga_timer(

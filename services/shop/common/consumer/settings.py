@@ -1,0 +1,41 @@
+"""How a context's consumer retries and polls: `SHOP_<CONTEXT>_CONSUMER_*`, else `SHOP_CONSUMER_*`.
+
+SHOP_CONSUMER_MAX_ATTEMPTS              attempts before the dead-letter topic (default 5)
+SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS   wait after the first failure, doubling (default 0.2)
+SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 10)
+SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
+SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from shop.common.consumer.options import ConsumerOptions
+from shop.common.context_settings import ContextSettings
+
+_DEFAULTS = ConsumerOptions()
+
+
+class ConsumerSettings(ContextSettings):
+    """Retries, backoff and polling of one context's consumer; see `for_schema`."""
+
+    description: ClassVar[str] = "consumer settings"
+
+    consumer_max_attempts: int = Field(_DEFAULTS.max_attempts, ge=1, le=100)
+    consumer_backoff_initial_seconds: float = Field(_DEFAULTS.backoff_initial_seconds, ge=0, le=600)
+    consumer_backoff_max_seconds: float = Field(_DEFAULTS.backoff_max_seconds, ge=0, le=3600)
+    consumer_max_records: int = Field(_DEFAULTS.max_records, ge=1, le=10_000)
+    consumer_poll_timeout_ms: int = Field(_DEFAULTS.poll_timeout_ms, ge=10, le=60_000)
+
+    def options(self) -> ConsumerOptions:
+        """These settings as the consumer runtime takes them."""
+        return ConsumerOptions(
+            max_attempts=self.consumer_max_attempts,
+            backoff_initial_seconds=self.consumer_backoff_initial_seconds,
+            backoff_max_seconds=self.consumer_backoff_max_seconds,
+            max_records=self.consumer_max_records,
+            poll_timeout_ms=self.consumer_poll_timeout_ms,
+        )

@@ -1,0 +1,94 @@
+"""Consumer tuning from the environment, shared by every context's worker."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from shop.common.consumer import ConsumerOptions
+from shop.common.consumer.settings import ConsumerSettings
+from shop.common.context_consumer import ContextConsumer
+from shop.common.settings import ServiceSettings
+from shop.common.settings_errors import SettingsError
+from shop.topology import CONTEXTS
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SHOP_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def service() -> ServiceSettings:
+    return ServiceSettings(
+        database_url="postgresql://shop:s3cr3t@db/shop", kafka_bootstrap_servers="kafka:9092"
+    )
+
+
+def test_without_settings_consumers_keep_the_runtime_defaults() -> None:
+    assert ConsumerSettings.for_schema("catalog").options() == ConsumerOptions()
+
+
+def test_a_context_value_wins_over_the_shop_wide_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOP_CONSUMER_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("SHOP_PAYMENT_CONSUMER_MAX_ATTEMPTS", "8")
+    monkeypatch.setenv("SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS", "0.5")
+    monkeypatch.setenv("SHOP_CONSUMER_BACKOFF_MAX_SECONDS", "4")
+    monkeypatch.setenv("SHOP_CONSUMER_MAX_RECORDS", "20")
+    monkeypatch.setenv("SHOP_CONSUMER_POLL_TIMEOUT_MS", "250")
+
+    payment = ConsumerSettings.for_schema("payment").options()
+    catalog = ConsumerSettings.for_schema("catalog").options()
+
+    assert payment.max_attempts == 8
+    assert catalog == ConsumerOptions(
+        max_attempts=3,
+        backoff_initial_seconds=0.5,
+        backoff_max_seconds=4,
+        max_records=20,
+        poll_timeout_ms=250,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("SHOP_CONSUMER_MAX_ATTEMPTS", "0", "SHOP_REPORTS_CONSUMER_MAX_ATTEMPTS"),
+        ("SHOP_REPORTS_CONSUMER_BACKOFF_MAX_SECONDS", "-1", "SHOP_CONSUMER_BACKOFF_MAX_SECONDS"),
+        ("SHOP_CONSUMER_MAX_RECORDS", "many", "SHOP_REPORTS_CONSUMER_MAX_RECORDS"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_both_variables(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=f"^invalid consumer settings: .*{named}"):
+        ConsumerSettings.for_schema("reports")
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_every_worker_consumes_its_topology_with_the_configured_tuning(
+    monkeypatch: pytest.MonkeyPatch, service: ServiceSettings, context: str
+) -> None:
+    monkeypatch.setenv(f"SHOP_{context.upper()}_CONSUMER_MAX_RECORDS", "7")
+    consumer = ContextConsumer(context, service, CollectorRegistry())
+    assert consumer.group == f"shop.{context}"
+    assert consumer.topics
+    assert consumer.options.max_records == 7
+
+
+def test_a_worker_refuses_to_start_on_bad_tuning(
+    monkeypatch: pytest.MonkeyPatch, service: ServiceSettings
+) -> None:
+    monkeypatch.setenv("SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS", "soon")
+    with pytest.raises(SettingsError, match="SHOP_ORDERING_CONSUMER_BACKOFF_INITIAL_SECONDS"):
+        ContextConsumer("ordering", service, CollectorRegistry())
+
+
+def test_a_context_that_consumes_nothing_is_refused(service: ServiceSettings) -> None:
+    with pytest.raises(ValueError, match="'shipping' consumes nothing"):
+        ContextConsumer("shipping", service, CollectorRegistry())
