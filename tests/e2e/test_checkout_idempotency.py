@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from e2e.local_shop import LocalShop, customer
+from e2e.local_shop import LocalShop, customer, eventually
 from shop.devstack.demo_client import Line
 
 
@@ -21,4 +21,7 @@ async def test_the_same_checkout_key_twice_gives_one_order(shop: LocalShop) -> N
     assert order["status"] == "CONFIRMED"
     orders = await shop.get("ordering", "/orders", customer_id=buyer)
     assert [item["id"] for item in orders["items"]] == [str(first)]
-    assert (await shop.stock(product))["on_hand"] == 9
+    stock = await eventually(
+        lambda: shop.stock(product), lambda s: s["reserved"] == 0, "the sale committed"
+    )
+    assert stock["on_hand"] == 9

@@ -136,8 +136,12 @@ class Supervisor:
         failures = 0
         try:
             while True:
-                child.spawn(self.overrides[name])
-                await self._watch(child, spec)
+                try:
+                    child.spawn(self.overrides[name])
+                except OSError as err:  # e.g. the interpreter vanished: back off and retry
+                    log.error("%s could not be started: %s", name, err)
+                else:
+                    await self._watch(child, spec)
                 failures = self.policy.failures_after(failures, child.uptime())
                 delay = self.policy.delay(failures)
                 log.warning("%s ended (exit %s); restarting in %.1fs", name, child.last_exit, delay)
