@@ -17,17 +17,11 @@ import enum
 import os
 import re
 from datetime import timedelta
-from typing import Any
+from typing import ClassVar
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic import Field, field_validator
 
-from shop.common.outbox import require_schema_name
+from shop.common.context_settings import ContextSettings, context_prefix
 from shop.common.settings_errors import SHOP_PREFIX, SettingsError
 
 _DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d|w)?\s*$")
@@ -60,7 +54,7 @@ def outbox_mode_from_environment(schema: str) -> OutboxMode:
     Read by every unit of work (contexts build them without settings), so it is two dictionary
     lookups rather than a settings class, which would cost a fraction of a millisecond each time.
     """
-    for variable in (_context_prefix(schema) + "OUTBOX_MODE", SHOP_PREFIX + "OUTBOX_MODE"):
+    for variable in (context_prefix(schema) + "OUTBOX_MODE", SHOP_PREFIX + "OUTBOX_MODE"):
         value = os.environ.get(variable)
         if value:
             return OutboxMode.parse(value, variable)
@@ -76,54 +70,21 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-class InboxSettings(BaseSettings):
+class InboxSettings(ContextSettings):
     """How long one context keeps handled event ids, and how it purges them (see `for_schema`)."""
 
-    model_config = SettingsConfigDict(env_prefix=SHOP_PREFIX, extra="ignore", frozen=True)
+    description: ClassVar[str] = "inbox settings"
 
     # At least an hour: a redelivery (rebalance, crash, DLQ replay) must still find its id.
     inbox_retention: timedelta = Field(timedelta(days=7), ge=MIN_INBOX_RETENTION)
     inbox_purge_interval: timedelta = Field(timedelta(hours=1), ge=timedelta(0))
     inbox_purge_batch_size: int = Field(5000, ge=1, le=MAX_PURGE_BATCH_SIZE)
 
-    @classmethod
-    def for_schema(cls, schema: str, **values: Any) -> InboxSettings:
-        """Settings of the context owning `schema`; `values` win over the environment."""
-        prefix = _context_prefix(schema)
-        try:
-            return cls(_env_prefix=prefix, **values)
-        except ValidationError as err:
-            raise SettingsError(_describe(err, prefix)) from None
-
     @property
     def purges_periodically(self) -> bool:
         return self.inbox_purge_interval > timedelta(0)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        shop_wide = EnvSettingsSource(settings_cls, env_prefix=SHOP_PREFIX)
-        return init_settings, env_settings, shop_wide
 
     @field_validator("inbox_retention", "inbox_purge_interval", mode="before")
     @classmethod
     def _parse_duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value
-
-
-def _context_prefix(schema: str) -> str:
-    return f"{SHOP_PREFIX}{require_schema_name(schema).upper()}_"
-
-
-def _describe(err: ValidationError, prefix: str) -> str:
-    problems = []
-    for error in err.errors(include_input=False, include_url=False):
-        field = str(error["loc"][0]).upper() if error["loc"] else ""
-        problems.append(f"{prefix}{field} (or {SHOP_PREFIX}{field}): {error['msg']}")
-    return "invalid inbox settings: " + "; ".join(problems)
