@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import cast
@@ -13,6 +13,8 @@ import pytest
 from shop.common.consumer import (
     PermanentError,
     PoisonMessageError,
+    Route,
+    command_routes,
     decode,
     domain_errors_are_permanent,
 )
@@ -61,3 +63,33 @@ async def test_other_errors_pass_through_to_be_retried() -> None:
 
     with pytest.raises(ConnectionResetError):
         await fail(_envelope(), NO_UOW)
+
+
+async def test_command_routes_decode_each_event_type_as_its_command_and_apply_it() -> None:
+    applied: list[object] = []
+
+    async def apply(command: Charge, uow: UnitOfWork) -> None:
+        applied.append(command)
+
+    routes = command_routes({"saga.request-payment": Charge}, apply)
+    order_id = uuid.uuid4()
+    envelope = replace(_envelope(), data={"order_id": str(order_id), "amount": "3.00"})
+
+    assert list(routes) == ["saga.request-payment"]
+    handler = routes["saga.request-payment"]
+    assert not isinstance(handler, Route)
+    await handler(envelope, NO_UOW)
+    assert applied == [Charge(order_id, Decimal("3.00"))]
+
+
+async def test_command_routes_dead_letter_invalid_and_refused_commands() -> None:
+    async def refuse(command: Charge, uow: UnitOfWork) -> None:
+        raise ConflictError("already paid")
+
+    handler = command_routes({"saga.request-payment": Charge}, refuse)["saga.request-payment"]
+    assert not isinstance(handler, Route)
+    with pytest.raises(PoisonMessageError):
+        await handler(_envelope(), NO_UOW)
+    valid = replace(_envelope(), data={"order_id": str(uuid.uuid4()), "amount": "1"})
+    with pytest.raises(PermanentError, match="refused: already paid"):
+        await handler(valid, NO_UOW)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
 from shop.catalog.domain import commands as c
 from shop.catalog.service_layer.messagebus import MessageBus
-from shop.common.consumer import EventHandlers, decode, domain_errors_are_permanent
-from shop.common.events import Envelope
+from shop.common.consumer import EventHandlers, command_routes
 
 SAGA_COMMANDS: dict[str, type[c.ReserveStock | c.ReleaseStock | c.CommitStock]] = {
     "saga.reserve-stock": c.ReserveStock,
@@ -21,9 +20,4 @@ SAGA_COMMANDS: dict[str, type[c.ReserveStock | c.ReleaseStock | c.CommitStock]] 
 
 def event_handlers(bus: MessageBus) -> EventHandlers[SqlCatalogUnitOfWork]:
     """Consumer routes by event type, each applying its command in the consumer's transaction."""
-
-    @domain_errors_are_permanent
-    async def handle(envelope: Envelope, uow: SqlCatalogUnitOfWork) -> None:
-        await bus.handle_in(decode(SAGA_COMMANDS[envelope.type], envelope.data), uow)
-
-    return dict.fromkeys(SAGA_COMMANDS, handle)
+    return command_routes(SAGA_COMMANDS, bus.handle_in)

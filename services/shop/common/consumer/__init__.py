@@ -1,6 +1,6 @@
 """Consumer runtime: typed handlers per event type, inbox, bounded retries, dead letters."""
 
-from shop.common.consumer.decoding import decode, domain_errors_are_permanent
+from shop.common.consumer.decoding import command_routes, decode, domain_errors_are_permanent
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
 from shop.common.consumer.processor import MessageProcessor, Outcome
@@ -24,6 +24,7 @@ __all__ = [
     "PermanentError",
     "PoisonMessageError",
     "Route",
+    "command_routes",
     "decode",
     "domain_errors_are_permanent",
 ]

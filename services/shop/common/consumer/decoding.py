@@ -6,16 +6,23 @@ raised as permanent errors: the message goes to the dead-letter topic at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from shop.common.consumer.routing import Handler, PermanentError, PoisonMessageError, U
+from shop.common.consumer.routing import (
+    EventHandlers,
+    Handler,
+    PermanentError,
+    PoisonMessageError,
+    U,
+)
 from shop.common.errors import DomainError
 from shop.common.events import Envelope
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def decode(kind: type[T], data: Mapping[str, Any]) -> T:
@@ -36,3 +43,16 @@ def domain_errors_are_permanent(handler: Handler[U]) -> Handler[U]:
             raise PermanentError(f"{envelope.type} refused: {err.detail}") from err
 
     return handle
+
+
+def command_routes(
+    commands: Mapping[str, type[M]], apply: Callable[[M, U], Awaitable[Any]]
+) -> EventHandlers[U]:
+    """Routes for events that are commands: each event type's data decoded as its command class,
+    then `apply(command, uow)` (a bus's `handle_in`); invalid or refused ones are dead-lettered."""
+
+    @domain_errors_are_permanent
+    async def handle(envelope: Envelope, uow: U) -> None:
+        await apply(decode(commands[envelope.type], envelope.data), uow)
+
+    return dict.fromkeys(commands, handle)

@@ -5,8 +5,7 @@ An invalid payload, or a command the domain refuses, is dead-lettered at once.
 
 from __future__ import annotations
 
-from shop.common.consumer import EventHandlers, decode, domain_errors_are_permanent
-from shop.common.events import Envelope
+from shop.common.consumer import EventHandlers, command_routes
 from shop.payment.adapters.unit_of_work import SqlPaymentUnitOfWork
 from shop.payment.domain import commands as c
 from shop.payment.service_layer.messagebus import MessageBus
@@ -18,8 +17,5 @@ SAGA_COMMANDS: dict[str, type[c.RequestPayment | c.RefundPayment]] = {
 
 
 def event_handlers(bus: MessageBus) -> EventHandlers[SqlPaymentUnitOfWork]:
-    @domain_errors_are_permanent
-    async def handle(envelope: Envelope, uow: SqlPaymentUnitOfWork) -> None:
-        await bus.handle_in(decode(SAGA_COMMANDS[envelope.type], envelope.data), uow)
-
-    return dict.fromkeys(SAGA_COMMANDS, handle)
+    """Consumer routes by event type, each applying its command in the consumer's transaction."""
+    return command_routes(SAGA_COMMANDS, bus.handle_in)
