@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lightkube import ApiError, AsyncClient
+import httpx2
+from lightkube import AsyncClient
 
 from shopkeeper import kube, naming
 from shopkeeper.builders.inputs import Manifest, manifest_name
@@ -91,11 +92,11 @@ class ChildApplier:
             outcome.missing_dependency = True
             outcome.problems.append(Problem("DependencyMissing", str(err)))
             return
-        except ApiError as err:
-            if err.status.code not in _REJECTED:
+        except httpx2.HTTPStatusError as err:
+            if err.response.status_code not in _REJECTED:
                 raise
             outcome.problems.append(
-                Problem("ApplyFailed", f"{kind.kind} {key[1]}: {err.status.message}")
+                Problem("ApplyFailed", f"{kind.kind} {key[1]}: {kube.error_message(err)}")
             )
             return
         before = record or state

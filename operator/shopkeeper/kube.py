@@ -60,8 +60,8 @@ async def apply(client: AsyncClient, manifest: Manifest, namespace: str) -> tupl
             field_manager=c.FIELD_MANAGER,
             force=True,
         )
-    except ApiError as err:
-        if err.status.code == NOT_FOUND and kind.provided_by != "Kubernetes":
+    except httpx2.HTTPStatusError as err:  # lightkube's ApiError, or a plain 404 page
+        if err.response.status_code == NOT_FOUND and kind.provided_by != "Kubernetes":
             raise MissingKindError(kind) from err
         raise
     meta = result.metadata
@@ -76,8 +76,8 @@ async def delete(client: AsyncClient, kind: ChildKind, name: str, namespace: str
         await client.delete(
             resource_class(kind), name, namespace=namespace, cascade=CascadeType.BACKGROUND
         )
-    except ApiError as err:
-        if err.status.code != NOT_FOUND:
+    except httpx2.HTTPStatusError as err:
+        if err.response.status_code != NOT_FOUND:
             raise
 
 
@@ -107,3 +107,10 @@ async def patch_platform_status(
         patch_type=PatchType.MERGE,
         field_manager=c.FIELD_MANAGER,
     )
+
+
+def error_message(err: httpx2.HTTPStatusError) -> str:
+    """The API server's message for a failed request."""
+    if isinstance(err, ApiError) and err.status.message:
+        return str(err.status.message)
+    return f"HTTP {err.response.status_code}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from lightkube import ApiError, AsyncClient
+import httpx2
+from lightkube import AsyncClient
 from lightkube.generic_resource import create_global_resource, create_namespaced_resource
 from lightkube.models.meta_v1 import ObjectMeta
 
@@ -38,11 +39,11 @@ async def ensure_peering_objects(client: AsyncClient, namespaces: list[str]) -> 
 async def _create(client: AsyncClient, obj: object) -> None:
     try:
         await client.create(obj)  # type: ignore[call-overload]
-    except ApiError as err:
-        if err.status.code == NOT_FOUND:
+    except httpx2.HTTPStatusError as err:  # lightkube's ApiError, or a plain 404 page
+        if err.response.status_code == NOT_FOUND:
             logger.error(
                 "the kopf peering CRDs are not installed (k8s/operator/peering.yaml); "
                 "kopf will pause until they are, or run with --standalone"
             )
-        elif err.status.code != CONFLICT:
+        elif err.response.status_code != CONFLICT:
             raise
