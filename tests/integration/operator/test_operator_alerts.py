@@ -1,0 +1,42 @@
+"""The PrometheusRule the operator writes holds PromQL that Prometheus' own parser accepts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from infra.plugin import exit_on_missing_dependency
+from localinfra.errors import MissingDependencyError
+from localinfra.promql import promql_check_binary
+from shopkeeper.builders.inputs import BuildInput, Owner
+from shopkeeper.builders.monitoring import alert_rules
+from unit.operator.operator_support import sample_spec
+
+
+@pytest.fixture(scope="module")
+def promql_check() -> Path:
+    try:
+        return promql_check_binary()
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+        raise
+
+
+def test_every_alert_of_the_platform_parses(promql_check: Path) -> None:
+    spec = sample_spec()
+    inp = BuildInput(Owner("shop", "shop-ns", "uid"), spec, spec.image.reference)
+    expressions = [str(rule["expr"]) for rule in alert_rules(inp)]
+    result = subprocess.run(
+        [str(promql_check)],
+        input="".join(json.dumps(e) + "\n" for e in expressions),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    parsed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(parsed) == len(expressions) == 3
+    assert [f"{item['expr']}: {item['error']}" for item in parsed if item["error"]] == []
