@@ -24,8 +24,8 @@ class ProductEvent(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ProductCreated(ProductEvent):
-    type: ClassVar[str] = "product.created"
+class ProductStateEvent(ProductEvent):
+    """Carries the product's whole state, so a consumer can keep a copy without a lookup."""
 
     name: str
     description: str
@@ -36,15 +36,13 @@ class ProductCreated(ProductEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ProductUpdated(ProductEvent):
-    type: ClassVar[str] = "product.updated"
+class ProductCreated(ProductStateEvent):
+    type: ClassVar[str] = "product.created"
 
-    name: str
-    description: str
-    category: str
-    price: Decimal
-    currency: str
-    active: bool
+
+@dataclass(frozen=True, kw_only=True)
+class ProductUpdated(ProductStateEvent):
+    type: ClassVar[str] = "product.updated"
 
 
 @dataclass(frozen=True, kw_only=True)

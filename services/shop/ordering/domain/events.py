@@ -63,17 +63,20 @@ class StockLine:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReserveStock(Outbound):
-    type: ClassVar[str] = "saga.reserve-stock"
+class StockCommand(Outbound):
+    """A saga command to the catalog about the order's lines."""
 
     lines: tuple[StockLine, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReleaseStock(Outbound):
-    type: ClassVar[str] = "saga.release-stock"
+class ReserveStock(StockCommand):
+    type: ClassVar[str] = "saga.reserve-stock"
 
-    lines: tuple[StockLine, ...]
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseStock(StockCommand):
+    type: ClassVar[str] = "saga.release-stock"
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,8 @@ class CommitStock(Outbound):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RequestPayment(Outbound):
-    type: ClassVar[str] = "saga.request-payment"
+class PaymentCommand(Outbound):
+    """A saga command to payment about the order's amount."""
 
     customer_id: str
     amount: Decimal
@@ -93,11 +96,12 @@ class RequestPayment(Outbound):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RefundPayment(Outbound):
+class RequestPayment(PaymentCommand):
+    type: ClassVar[str] = "saga.request-payment"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefundPayment(PaymentCommand):
     """Refund whatever was charged for the order (nothing, if nothing was)."""
 
     type: ClassVar[str] = "saga.refund-payment"
-
-    customer_id: str
-    amount: Decimal
-    currency: str
