@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Self
+from dataclasses import dataclass
 
 import pytest
 
 from shop.common import messagebus
+from unit.fakes import FakeUnitOfWork
 
 
-@dataclass
-class RecordingUnitOfWork:
-    log: list[str] = field(default_factory=list)
-    commits: int = 0
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    async def commit(self) -> None:
-        self.commits += 1
+class RecordingUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[str] = []
 
 
 @dataclass(frozen=True)
