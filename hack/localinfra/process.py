@@ -243,4 +243,6 @@ class ProcessRegistry:
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stop_all()
-        raise SystemExit(128 + signum)
+        # An interruption, not an exit: pytest ends the whole session on KeyboardInterrupt
+        # (a SystemExit inside a test only fails that test and the run would go on).
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
