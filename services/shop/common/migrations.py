@@ -2,8 +2,8 @@
 
 A context keeps `shop/<context>/migrations/` (copied from `migration_template/` by `scaffold`):
 an `env.py` calling `run_env()`, a `script.py.mako` and `versions/`, the first of which creates
-the outbox and inbox (`upgrade_messaging()`). Revisions find their schema with `migration_schema()`.
-`shop migrate <context>` runs `upgrade`.
+the outbox and inbox (`shop.common.messaging_revision`). Revisions find their schema with
+`migration_schema()`. `shop migrate <context>` runs `upgrade`.
 Migrations run synchronously through psycopg, so they work inside or outside an event loop.
 """
 
@@ -124,16 +124,6 @@ def migration_schema() -> str:
     if not schema:
         raise RuntimeError("run through `shop migrate <context>`: the schema is not set")
     return schema
-
-
-def upgrade_messaging() -> None:
-    """The `upgrade()` of every context's first revision: its outbox and inbox."""
-    create_messaging_tables(migration_schema())
-
-
-def downgrade_messaging() -> None:
-    """The `downgrade()` of every context's first revision."""
-    drop_messaging_tables(migration_schema())
 
 
 def create_messaging_tables(schema: str) -> None:

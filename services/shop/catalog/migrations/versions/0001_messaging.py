@@ -1,20 +1,5 @@
-"""Outbox (with its NOTIFY trigger) and inbox of the context's schema.
+"""Outbox (with its NOTIFY trigger) and inbox: every context's first revision, written once."""
 
-Revision ID: 0001_messaging
-Revises:
-"""
+from shop.common.messaging_revision import down_revision, downgrade, revision, upgrade
 
-from shop.common.migrations import downgrade_messaging, upgrade_messaging
-
-revision = "0001_messaging"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    upgrade_messaging()
-
-
-def downgrade() -> None:
-    downgrade_messaging()
+__all__ = ["down_revision", "downgrade", "revision", "upgrade"]
