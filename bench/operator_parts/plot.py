@@ -16,6 +16,7 @@ def draw(results: list[dict[str, float]], figure: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     left.plot(counts, [r["converge_s"] for r in results], marker="o", label="all platforms")
     left.plot(counts, [r["converge_p99_s"] for r in results], marker="s", label="p99 platform")
+    left.plot(counts, [r["converge_p50_s"] for r in results], marker="^", label="median platform")
     left.set(
         xscale="log",
         xlabel="platforms",
