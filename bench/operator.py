@@ -3,10 +3,10 @@
 `uv run python bench/operator.py --platforms 1 10 100` starts etcd, kube-apiserver and
 kube-controller-manager (hack/localinfra's ControlPlane) with the upstream CRDs and ours, creates
 N platforms from k8s/samples/platform.yaml, starts `shopkeeper run`, and waits until every
-platform's children exist and its status is current. For each N it prints one JSON line:
-{"platforms": N, "converge_s": .., "converge_p50_s": .., "converge_p99_s": .., "operator_rss_mb": ..}
-(converge_s: the last platform; operator_rss_mb: peak). With several N it also draws
-bench/out/operator.png.
+platform's children exist and its status is current. For each N it prints one JSON line,
+{"platforms": N, "converge_s": .., "converge_p50_s": .., "converge_p99_s": ..,
+"operator_rss_mb": ..} (converge_s: the last platform; operator_rss_mb: the peak). With several
+N it also draws bench/out/operator.png.
 """
 
 import os
