@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Self
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from shop.basket.adapters.repositories import (
     SqlCartRepository,
     SqlCheckoutRepository,
     SqlProductSnapshotRepository,
 )
-from shop.basket.adapters.tables import MESSAGING, SCHEMA
-from shop.common.uow import UnitOfWork
+from shop.basket.adapters.tables import MESSAGING
+from shop.common.context_uow import ContextUnitOfWork
 
 
-class SqlBasketUnitOfWork(UnitOfWork):
+class SqlBasketUnitOfWork(ContextUnitOfWork):
+    messaging = MESSAGING
     carts: SqlCartRepository
     products: SqlProductSnapshotRepository
     checkouts: SqlCheckoutRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(session_factory, MESSAGING, source=SCHEMA)
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
+    def open_repositories(self) -> None:
         self.carts = SqlCartRepository(self.session, self.track)
         self.products = SqlProductSnapshotRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
-        return self

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Self
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from shop.common.uow import UnitOfWork
+from shop.common.context_uow import ContextUnitOfWork
 from shop.reports.adapters.store import SqlProjectionStore
-from shop.reports.adapters.tables import MESSAGING, SCHEMA
+from shop.reports.adapters.tables import MESSAGING
 
 
-class SqlReportsUnitOfWork(UnitOfWork):
+class SqlReportsUnitOfWork(ContextUnitOfWork):
+    messaging = MESSAGING
     projection: SqlProjectionStore
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(session_factory, MESSAGING, source=SCHEMA)
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
+    def open_repositories(self) -> None:
         self.projection = SqlProjectionStore(self.session)
-        return self

@@ -1,0 +1,38 @@
+"""A bounded context's SQL unit of work: the shared `UnitOfWork` over the context's own schema.
+
+A context names its messaging tables and opens its repositories; everything else (transaction,
+outbox, inbox) is `shop.common.uow.UnitOfWork`'s:
+
+    class SqlPaymentUnitOfWork(ContextUnitOfWork):
+        messaging = MESSAGING
+        payments: SqlPaymentRepository
+
+        def open_repositories(self) -> None:
+            self.payments = SqlPaymentRepository(self.session, self.track)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop.common.outbox import MessagingTables
+from shop.common.uow import UnitOfWork
+
+
+class ContextUnitOfWork(UnitOfWork):
+    """Writes to `messaging.schema`'s outbox as that context (the envelopes' `source`)."""
+
+    messaging: ClassVar[MessagingTables]
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__(session_factory, self.messaging, source=self.messaging.schema)
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.open_repositories()
+        return self
+
+    def open_repositories(self) -> None:
+        """Attach the context's repositories to `self.session`, as each transaction begins."""
