@@ -61,13 +61,18 @@ def measure(count: int, timeout: float) -> dict[str, float]:
         finally:
             operator.stop()
     ordered = sorted(times.values())
-    p99 = ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
     return {
         "platforms": count,
         "converge_s": round(ordered[-1], 2),
-        "converge_p99_s": round(p99, 2),
+        "converge_p50_s": round(_percentile(ordered, 0.50), 2),
+        "converge_p99_s": round(_percentile(ordered, 0.99), 2),
         "operator_rss_mb": round(rss_peak, 1),
     }
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted values."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def main() -> int:
