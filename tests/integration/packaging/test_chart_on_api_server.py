@@ -126,7 +126,7 @@ def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> N
 def test_the_tilt_values_render_manifests_the_api_server_accepts(
     render_chart: RenderChart, dry_run: DryRun
 ) -> None:
-    manifests = render_chart(REPO_ROOT / "k8s" / "kind" / "tilt-values.yaml", "shopkeeper-system")
+    manifests = render_chart(REPO_ROOT / "k8s" / "kind" / "tilt-values.yaml", "pkg-tilt")
     deployments = of_kind(manifests, "Deployment")
     assert [d["metadata"]["name"] for d in deployments] == ["shopkeeper-operator"]
     assert deployments[0]["spec"]["template"]["spec"]["containers"][0]["command"] == ["watchfiles"]
