@@ -47,9 +47,12 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
         await prepare(infra, schema, topic, partitions=3)
     await start_debezium(infra, RELAYS["debezium"][0])
     schema = RELAYS["relay"][0]
-    relay = OutboxRelay(schema=schema, dsn=asyncpg_dsn(infra.database_url),
-                        bootstrap_servers=infra.kafka.bootstrap_servers,
-                        metrics=RelayMetrics(CollectorRegistry(), schema))
+    relay = OutboxRelay(
+        schema=schema,
+        dsn=asyncpg_dsn(infra.database_url),
+        bootstrap_servers=infra.kafka.bootstrap_servers,
+        metrics=RelayMetrics(CollectorRegistry(), schema),
+    )
     stop = asyncio.Event()
     relay_task = asyncio.create_task(relay.run(stop))
     timings = {topic: Timings() for _, topic in RELAYS.values()}
@@ -57,11 +60,23 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
     total = 2 * (50 + BURST_EVENTS + PACED_EVENTS)
     reader = asyncio.create_task(read(infra.kafka.bootstrap_servers, timings, total, deadline))
     try:
+
         async def phase(events: int, batch: int, rate: float | None) -> dict[str, set[str]]:
-            sets = await asyncio.gather(*(
-                write(pool, s, t, timings[t], events=events, per_transaction=batch, rate=rate,
-                      delete_after_insert=name == "debezium")
-                for name, (s, t) in RELAYS.items()))
+            sets = await asyncio.gather(
+                *(
+                    write(
+                        pool,
+                        s,
+                        t,
+                        timings[t],
+                        events=events,
+                        per_transaction=batch,
+                        rate=rate,
+                        delete_after_insert=name == "debezium",
+                    )
+                    for name, (s, t) in RELAYS.items()
+                )
+            )
             expected = sum(len(t.committed) for t in timings.values())
             while sum(len(t.arrived) for t in timings.values()) < expected:
                 if time.perf_counter() > deadline:
@@ -79,10 +94,13 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
         with contextlib.suppress(asyncio.CancelledError):
             await reader
         await pool.close()
-    summary = {name: timings[topic].summary(burst[topic], paced[topic])
-               for name, (_, topic) in RELAYS.items()}
-    latencies = {name: timings[topic].latencies_ms(paced[topic])
-                 for name, (_, topic) in RELAYS.items()}
+    summary = {
+        name: timings[topic].summary(burst[topic], paced[topic])
+        for name, (_, topic) in RELAYS.items()
+    }
+    latencies = {
+        name: timings[topic].latencies_ms(paced[topic]) for name, (_, topic) in RELAYS.items()
+    }
     return summary, latencies
 
 
@@ -101,8 +119,10 @@ def main() -> int:
     draw(summary, latencies, figure)
     sys.stdout.write(f"{'relay':<10}{'events/s':>12}{'p50 ms':>10}{'p99 ms':>10}\n")
     for name, figures in summary.items():
-        sys.stdout.write(f"{name:<10}{figures['events_per_s']:>12.1f}"
-                         f"{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}\n")
+        sys.stdout.write(
+            f"{name:<10}{figures['events_per_s']:>12.1f}"
+            f"{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}\n"
+        )
     sys.stdout.write(f"figure: {figure}\n")
     sys.stdout.write(json.dumps({**summary, "events": BURST_EVENTS + PACED_EVENTS}) + "\n")
     return 0

@@ -63,8 +63,11 @@ async def prepare(infra: Infra, schema: str, topic: str, partitions: int) -> Non
 async def start_debezium(infra: Infra, schema: str) -> str:
     """Create the schema's outbox connector exactly as the operator would; wait until RUNNING."""
     config = outbox_connector_config(
-        schema=schema, database_host=infra.postgres.host, database_port=infra.postgres.port,
-        database_name=DATABASE, database_user=infra.postgres.superuser,
+        schema=schema,
+        database_host=infra.postgres.host,
+        database_port=infra.postgres.port,
+        database_name=DATABASE,
+        database_user=infra.postgres.superuser,
         database_password=infra.postgres.password,
     )
     await asyncio.to_thread(infra.connect.create_connector, config["name"], config)

@@ -17,11 +17,15 @@ from shop.common.events import Envelope
 from shop.common.headers import EVENT_ID_HEADER
 from shop.common.uuid7 import uuid7_sequence
 
-INSERT = ("INSERT INTO {s}.outbox (id, aggregatetype, aggregateid, type, topic, payload)"
-          " VALUES ($1, 'account', $2, 'account.credited', $3, $4::jsonb)")
+INSERT = (
+    "INSERT INTO {s}.outbox (id, aggregatetype, aggregateid, type, topic, payload)"
+    " VALUES ($1, 'account', $2, 'account.credited', $3, $4::jsonb)"
+)
 # What the unit of work does in outbox mode `debezium` (shop.common.outbox_write).
-DELETE = ("DELETE FROM {s}.outbox WHERE id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM"
-          " pg_replication_slots WHERE slot_name = $2 AND confirmed_flush_lsn IS NOT NULL)")
+DELETE = (
+    "DELETE FROM {s}.outbox WHERE id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM"
+    " pg_replication_slots WHERE slot_name = $2 AND confirmed_flush_lsn IS NOT NULL)"
+)
 
 
 @dataclass
@@ -33,8 +37,9 @@ class Timings:
 
     def latencies_ms(self, ids: set[str] | None = None) -> list[float]:
         keys = ids if ids is not None else set(self.committed)
-        return sorted((self.arrived[k] - self.committed[k]) * 1000
-                      for k in keys if k in self.arrived)
+        return sorted(
+            (self.arrived[k] - self.committed[k]) * 1000 for k in keys if k in self.arrived
+        )
 
     def summary(self, burst: set[str], paced: set[str]) -> dict[str, float]:
         first = min(self.committed[k] for k in burst)
@@ -52,8 +57,12 @@ def _rows(schema: str, topic: str, count: int, aggregates: int) -> list[tuple[ob
     for index, event_id in enumerate(uuid7_sequence(count)):
         account = f"acc-{index % aggregates}"
         envelope = Envelope(
-            id=event_id, type="account.credited", version=1, source="bench",
-            aggregate_type="account", aggregate_id=account,
+            id=event_id,
+            type="account.credited",
+            version=1,
+            source="bench",
+            aggregate_type="account",
+            aggregate_id=account,
             occurred_at=datetime.now(UTC),
             data={"account_id": account, "amount": 1, "seq": index},
         )
@@ -61,9 +70,17 @@ def _rows(schema: str, topic: str, count: int, aggregates: int) -> list[tuple[ob
     return rows
 
 
-async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *,
-                events: int, per_transaction: int, rate: float | None = None,
-                delete_after_insert: bool = False) -> set[str]:
+async def write(
+    pool: asyncpg.Pool,
+    schema: str,
+    topic: str,
+    timings: Timings,
+    *,
+    events: int,
+    per_transaction: int,
+    rate: float | None = None,
+    delete_after_insert: bool = False,
+) -> set[str]:
     """Commit `events` events, `per_transaction` per transaction, at most `rate` events/s.
 
     With `delete_after_insert` each transaction deletes its rows again, as in outbox mode
@@ -77,8 +94,9 @@ async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *
         async with pool.acquire() as connection, connection.transaction():
             await connection.executemany(sql, rows)
             if delete_after_insert:
-                await connection.execute(DELETE.format(s=schema), [row[0] for row in rows],
-                                         replication_names(schema))
+                await connection.execute(
+                    DELETE.format(s=schema), [row[0] for row in rows], replication_names(schema)
+                )
         now = time.perf_counter()
         for row in rows:
             timings.committed[str(row[0])] = now
@@ -91,8 +109,12 @@ async def write(pool: asyncpg.Pool, schema: str, topic: str, timings: Timings, *
 async def read(bootstrap: str, topics: dict[str, Timings], expected: int, deadline: float) -> None:
     """Record when each event arrives, until `expected` arrived in total or the deadline."""
     consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4()}",
-        auto_offset_reset="earliest", enable_auto_commit=False, fetch_max_wait_ms=5,
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=5,
     )
     await consumer.start()
     try:

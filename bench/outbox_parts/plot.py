@@ -10,8 +10,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 
-def draw(summary: dict[str, dict[str, float]], latencies: dict[str, list[float]],
-         path: Path) -> None:
+def draw(
+    summary: dict[str, dict[str, float]], latencies: dict[str, list[float]], path: Path
+) -> None:
     """Bars of events/s, and the latency CDF of the paced phase, per relay."""
     path.parent.mkdir(parents=True, exist_ok=True)
     figure, (bars, cdf) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -25,8 +26,12 @@ def draw(summary: dict[str, dict[str, float]], latencies: dict[str, list[float]]
     for name, values in latencies.items():
         if values:
             fractions = [(i + 1) / len(values) for i in range(len(values))]
-            cdf.plot(values, fractions, label=f"{name} (p50 {summary[name]['p50_ms']:.0f} ms,"
-                                              f" p99 {summary[name]['p99_ms']:.0f} ms)")
+            cdf.plot(
+                values,
+                fractions,
+                label=f"{name} (p50 {summary[name]['p50_ms']:.0f} ms,"
+                f" p99 {summary[name]['p99_ms']:.0f} ms)",
+            )
     cdf.set_xscale("log")
     cdf.set_xlabel("commit to consume latency, ms (paced load)")
     cdf.set_ylabel("fraction of events")

@@ -130,17 +130,30 @@ def build(
         # Static binaries, like upstream releases; -mod=readonly: go.mod and go.sum are the lock.
         env = {"CGO_ENABLED": "0", "GOFLAGS": "-mod=readonly -trimpath -buildvcs=false"}
         for program in wrapper.programs:
-            print(f"{label}: building {program.binary} from {wrapper.directory} "
-                  "(several minutes when cold)", flush=True)
+            print(
+                f"{label}: building {program.binary} from {wrapper.directory} "
+                "(several minutes when cold)",
+                flush=True,
+            )
             started = time.monotonic()
             run_checked(
-                [go, "build", "-ldflags", ldflags, "-o", str(staging / program.binary),
-                 program.package],
-                what=f"go build {program.package}", env=env, cwd=wrapper.directory,
+                [
+                    go,
+                    "build",
+                    "-ldflags",
+                    ldflags,
+                    "-o",
+                    str(staging / program.binary),
+                    program.package,
+                ],
+                what=f"go build {program.package}",
+                env=env,
+                cwd=wrapper.directory,
                 timeout=3 * 3600,
             )
-            print(f"{label}: built {program.binary} in {time.monotonic() - started:.0f}s",
-                  flush=True)
+            print(
+                f"{label}: built {program.binary} in {time.monotonic() - started:.0f}s", flush=True
+            )
         bin_dir.mkdir(parents=True, exist_ok=True)
         (bin_dir / STAMP_NAME).unlink(missing_ok=True)
         for program in wrapper.programs:
@@ -152,10 +165,13 @@ def build(
 
 def _staging_modules(go: str, wrapper: WrapperModule, version: str) -> dict[str, str]:
     """Staging module -> published version, from the root module's own go.mod."""
-    info = json.loads(run_checked(
-        [go, "mod", "download", "-json", f"{wrapper.root}@v{version}"],
-        what=f"go mod download {wrapper.root}", cwd=wrapper.directory,
-    ))
+    info = json.loads(
+        run_checked(
+            [go, "mod", "download", "-json", f"{wrapper.root}@v{version}"],
+            what=f"go mod download {wrapper.root}",
+            cwd=wrapper.directory,
+        )
+    )
     root_mod = Path(info["GoMod"]).read_text()
     staged = re.findall(r"^\s*(\S+)\s+=>\s+\./staging/", root_mod, re.MULTILINE)
     published = "v0." + version.split(".", 1)[1]
@@ -178,8 +194,9 @@ def repin(wrapper: WrapperModule, version: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localinfra.gobuild", description=__doc__)
-    parser.add_argument("command", choices=["repin"],
-                        help="re-lock every wrapper module to hack/versions.env")
+    parser.add_argument(
+        "command", choices=["repin"], help="re-lock every wrapper module to hack/versions.env"
+    )
     parser.parse_args(argv)
     # Imported here: those modules import this one.
     from localinfra import helm, kube_provision

@@ -26,12 +26,17 @@ def helm_ldflags() -> str:
     """The flags of Helm's Makefile: its version, and the Kubernetes version of its client-go."""
     client_go = HELM.required_version("k8s.io/client-go").removeprefix("v").split(".")
     k8s_major, k8s_minor = str(int(client_go[0]) + 1), client_go[1]
-    flags = ["-s", "-w",
-             f"-X helm.sh/helm/v3/internal/version.version=v{versions().helm}",
-             "-X helm.sh/helm/v3/internal/version.gitTreeState=clean"]
+    flags = [
+        "-s",
+        "-w",
+        f"-X helm.sh/helm/v3/internal/version.version=v{versions().helm}",
+        "-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
+    ]
     for package in ("helm.sh/helm/v3/pkg/lint/rules", "helm.sh/helm/v3/pkg/chartutil"):
-        flags += [f"-X {package}.k8sVersionMajor={k8s_major}",
-                  f"-X {package}.k8sVersionMinor={k8s_minor}"]
+        flags += [
+            f"-X {package}.k8sVersionMajor={k8s_major}",
+            f"-X {package}.k8sVersionMinor={k8s_minor}",
+        ]
     return " ".join(flags)
 
 
@@ -47,5 +52,8 @@ def provision(force: bool = False) -> None:
     started = time.monotonic()
     check_pin(HELM, versions().helm)
     built = build(HELM, helm_bin_dir(), ldflags=helm_ldflags(), label="helm", force=force)
-    print(f"helm: helm {versions().helm} {'built' if built else 'cached'} at {helm_bin_dir()}, "
-          f"{time.monotonic() - started:.1f}s", flush=True)
+    print(
+        f"helm: helm {versions().helm} {'built' if built else 'cached'} at {helm_bin_dir()}, "
+        f"{time.monotonic() - started:.1f}s",
+        flush=True,
+    )

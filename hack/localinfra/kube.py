@@ -70,18 +70,23 @@ class ControlPlane:
         """Start all three components and wait until each is ready; logs go to `workdir`."""
         if self.processes:
             raise InfraError("control plane already started")
-        binaries = {name: kube_binary(name)
-                    for name in ("kube-apiserver", "kube-controller-manager")}
+        binaries = {
+            name: kube_binary(name) for name in ("kube-apiserver", "kube-controller-manager")
+        }
         etcd = etcd_binary()  # raise MissingDependencyError before anything starts
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         pki = generate_pki(workdir / "pki")
         try:
             etcd_url = self._retry_ports(lambda: self._start_etcd(etcd, workdir))
-            self._retry_ports(lambda: self._start_apiserver(
-                binaries["kube-apiserver"], etcd_url, pki, workdir))
-            self._retry_ports(lambda: self._start_controller_manager(
-                binaries["kube-controller-manager"], pki, workdir))
+            self._retry_ports(
+                lambda: self._start_apiserver(binaries["kube-apiserver"], etcd_url, pki, workdir)
+            )
+            self._retry_ports(
+                lambda: self._start_controller_manager(
+                    binaries["kube-controller-manager"], pki, workdir
+                )
+            )
         except BaseException:
             self.stop()
             raise
@@ -107,74 +112,111 @@ class ControlPlane:
         client, peer = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
         # A member's peer URL is recorded in its data: start each attempt from scratch.
         shutil.rmtree(workdir / "etcd-data", ignore_errors=True)
-        process = self._launch("etcd", [
-            str(binary), "--name=local", f"--data-dir={workdir / 'etcd-data'}",
-            f"--listen-client-urls={client}", f"--advertise-client-urls={client}",
-            f"--listen-peer-urls={peer}", f"--initial-advertise-peer-urls={peer}",
-            f"--initial-cluster=local={peer}", "--unsafe-no-fsync",
-        ], workdir)
+        process = self._launch(
+            "etcd",
+            [
+                str(binary),
+                "--name=local",
+                f"--data-dir={workdir / 'etcd-data'}",
+                f"--listen-client-urls={client}",
+                f"--advertise-client-urls={client}",
+                f"--listen-peer-urls={peer}",
+                f"--initial-advertise-peer-urls={peer}",
+                f"--initial-cluster=local={peer}",
+                "--unsafe-no-fsync",
+            ],
+            workdir,
+        )
         process.wait_ready(lambda: http_ok(f"{client}/health"), timeout=60, what="healthy")
         return client
 
-    def _start_apiserver(self, binary: Path, etcd_url: str, pki: ControlPlanePki,
-                         workdir: Path) -> str:
+    def _start_apiserver(
+        self, binary: Path, etcd_url: str, pki: ControlPlanePki, workdir: Path
+    ) -> str:
         port = free_port()
-        process = self._launch("kube-apiserver", [
-            str(binary), f"--etcd-servers={etcd_url}",
-            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", f"--secure-port={port}",
-            # The `kubernetes` Service's Endpoints may not point at loopback, so keep none (the
-            # apiserver then logs one misleading "Found stale data ..." error at start).
-            "--endpoint-reconciler-type=none",
-            f"--cert-dir={workdir / 'apiserver-certs'}",
-            f"--tls-cert-file={pki.serving.cert}", f"--tls-private-key-file={pki.serving.key}",
-            f"--client-ca-file={pki.ca.cert}",
-            f"--requestheader-client-ca-file={pki.front_proxy_ca.cert}",
-            f"--requestheader-allowed-names={FRONT_PROXY_CLIENT}",
-            "--requestheader-username-headers=X-Remote-User",
-            "--requestheader-group-headers=X-Remote-Group",
-            "--requestheader-extra-headers-prefix=X-Remote-Extra-",
-            f"--proxy-client-cert-file={pki.front_proxy_client.cert}",
-            f"--proxy-client-key-file={pki.front_proxy_client.key}",
-            "--authorization-mode=RBAC", "--allow-privileged=true",
-            f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
-            # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).
-            "--disable-admission-plugins=ServiceAccount",
-            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            f"--service-account-key-file={pki.service_account_pub}",
-            f"--service-account-signing-key-file={pki.service_account_key}",
-            "--profiling=false",
-        ], workdir)
+        process = self._launch(
+            "kube-apiserver",
+            [
+                str(binary),
+                f"--etcd-servers={etcd_url}",
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                f"--secure-port={port}",
+                # The `kubernetes` Service's Endpoints may not point at loopback, so keep none (the
+                # apiserver then logs one misleading "Found stale data ..." error at start).
+                "--endpoint-reconciler-type=none",
+                f"--cert-dir={workdir / 'apiserver-certs'}",
+                f"--tls-cert-file={pki.serving.cert}",
+                f"--tls-private-key-file={pki.serving.key}",
+                f"--client-ca-file={pki.ca.cert}",
+                f"--requestheader-client-ca-file={pki.front_proxy_ca.cert}",
+                f"--requestheader-allowed-names={FRONT_PROXY_CLIENT}",
+                "--requestheader-username-headers=X-Remote-User",
+                "--requestheader-group-headers=X-Remote-Group",
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                f"--proxy-client-cert-file={pki.front_proxy_client.cert}",
+                f"--proxy-client-key-file={pki.front_proxy_client.key}",
+                "--authorization-mode=RBAC",
+                "--allow-privileged=true",
+                f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
+                # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).
+                "--disable-admission-plugins=ServiceAccount",
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                f"--service-account-key-file={pki.service_account_pub}",
+                f"--service-account-signing-key-file={pki.service_account_key}",
+                "--profiling=false",
+            ],
+            workdir,
+        )
         server = f"https://127.0.0.1:{port}"
         http = KubeHttp(server, str(pki.ca.cert), pki.admin)
         process.wait_ready(lambda: http.ok("/readyz"), timeout=120, what="ready (/readyz)")
         # /readyz can pass before the bootstrap controller has created the `default` namespace.
-        process.wait_ready(lambda: http.ok("/api/v1/namespaces/default"), timeout=60,
-                           what="serving the default namespace")
+        process.wait_ready(
+            lambda: http.ok("/api/v1/namespaces/default"),
+            timeout=60,
+            what="serving the default namespace",
+        )
         self._server, self._http = server, http
         self._kubeconfig = write_kubeconfig(
-            workdir / "kubeconfig", server=server, ca=pki.ca.cert, client=pki.admin,
-            user="shopkeeper-admin")
+            workdir / "kubeconfig",
+            server=server,
+            ca=pki.ca.cert,
+            client=pki.admin,
+            user="shopkeeper-admin",
+        )
         return server
 
-    def _start_controller_manager(self, binary: Path, pki: ControlPlanePki,
-                                  workdir: Path) -> str:
+    def _start_controller_manager(self, binary: Path, pki: ControlPlanePki, workdir: Path) -> str:
         kubeconfig = write_kubeconfig(
-            workdir / "controller-manager.kubeconfig", server=self.server, ca=pki.ca.cert,
-            client=pki.controller_manager, user="system:kube-controller-manager")
+            workdir / "controller-manager.kubeconfig",
+            server=self.server,
+            ca=pki.ca.cert,
+            client=pki.controller_manager,
+            user="system:kube-controller-manager",
+        )
         port = free_port()
-        process = self._launch("kube-controller-manager", [
-            str(binary), f"--kubeconfig={kubeconfig}",
-            f"--authentication-kubeconfig={kubeconfig}",
-            f"--authorization-kubeconfig={kubeconfig}",
-            "--leader-elect=false", "--controllers=*", "--use-service-account-credentials=true",
-            "--bind-address=127.0.0.1", f"--secure-port={port}",
-            f"--cert-dir={workdir / 'controller-manager-certs'}",
-            f"--service-account-private-key-file={pki.service_account_key}",
-            f"--root-ca-file={pki.ca.cert}",
-            f"--cluster-signing-cert-file={pki.ca.cert}",
-            f"--cluster-signing-key-file={pki.ca.key}",
-            f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
-        ], workdir)
+        process = self._launch(
+            "kube-controller-manager",
+            [
+                str(binary),
+                f"--kubeconfig={kubeconfig}",
+                f"--authentication-kubeconfig={kubeconfig}",
+                f"--authorization-kubeconfig={kubeconfig}",
+                "--leader-elect=false",
+                "--controllers=*",
+                "--use-service-account-credentials=true",
+                "--bind-address=127.0.0.1",
+                f"--secure-port={port}",
+                f"--cert-dir={workdir / 'controller-manager-certs'}",
+                f"--service-account-private-key-file={pki.service_account_key}",
+                f"--root-ca-file={pki.ca.cert}",
+                f"--cluster-signing-cert-file={pki.ca.cert}",
+                f"--cluster-signing-key-file={pki.ca.key}",
+                f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
+            ],
+            workdir,
+        )
         url = f"https://127.0.0.1:{port}/healthz"
         # It serves /healthz with a self-signed certificate of its own.
         process.wait_ready(lambda: https_ok_unverified(url), timeout=60, what="healthy")
@@ -192,8 +234,12 @@ class ControlPlane:
     def __enter__(self) -> ControlPlane:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def version(self) -> dict[str, str]:
@@ -217,4 +263,3 @@ class ControlPlane:
     def install_upstream_crds(self, *names: str, timeout: float = 60) -> list[str]:
         """Install shared upstream CRD sets (`strimzi` or `strimzi-1.2.0`; none named: all)."""
         return self.install_crds(upstream_crd_dirs(*names), timeout=timeout)
-

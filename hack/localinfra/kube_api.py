@@ -37,16 +37,27 @@ class KubeHttp:
         self._context = ssl.create_default_context(cafile=ca)
         self._context.load_cert_chain(str(client.cert), str(client.key))
 
-    def request(self, method: str, path: str, body: object = None, *,
-                content_type: str = "application/json", timeout: float = 30) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        *,
+        content_type: str = "application/json",
+        timeout: float = 30,
+    ) -> Any:
         """Send a request; return the decoded JSON answer (or text if it is not JSON)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            self.server + path, data=data, method=method,
-            headers={"Content-Type": content_type, "Accept": "application/json"})
+            self.server + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+        )
         try:
-            with urllib.request.urlopen(request, context=self._context,
-                                        timeout=timeout) as response:
+            with urllib.request.urlopen(
+                request, context=self._context, timeout=timeout
+            ) as response:
                 text = response.read().decode()
         except urllib.error.HTTPError as err:
             detail = err.read().decode(errors="replace")
@@ -71,8 +82,11 @@ class KubeHttp:
     def apply(self, path: str, manifest: dict[str, Any], *, field_manager: str) -> Any:
         """Server-side apply `manifest` at `path` (the object's URL), taking over conflicts."""
         return self.request(
-            "PATCH", f"{path}?fieldManager={field_manager}&force=true", manifest,
-            content_type=APPLY_PATCH)
+            "PATCH",
+            f"{path}?fieldManager={field_manager}&force=true",
+            manifest,
+            content_type=APPLY_PATCH,
+        )
 
     def wait_for_condition(self, path: str, condition: str, *, timeout: float) -> None:
         """Poll the object at `path` until `status.conditions[condition]` is True."""

@@ -65,8 +65,9 @@ class ClusterState:
         """Processes whose command line mentions this state directory (none after `down`)."""
         marker = str(self.directory)
         pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
-        return [pid for pid in pids
-                if pid != os.getpid() and _alive(pid) and marker in _cmdline(pid)]
+        return [
+            pid for pid in pids if pid != os.getpid() and _alive(pid) and marker in _cmdline(pid)
+        ]
 
 
 def _alive(pid: int) -> bool:
@@ -89,8 +90,7 @@ def env_lines(state: ClusterState) -> list[str]:
     paths = [str(kubernetes_bin_dir())]
     if (helm_bin_dir() / "helm").exists():
         paths.append(str(helm_bin_dir()))
-    return [f"export KUBECONFIG={state.kubeconfig}",
-            f'export PATH={":".join(paths)}:"$PATH"']
+    return [f"export KUBECONFIG={state.kubeconfig}", f'export PATH={":".join(paths)}:"$PATH"']
 
 
 def up(state: ClusterState) -> int:
@@ -106,22 +106,23 @@ def up(state: ClusterState) -> int:
         state.directory.mkdir(parents=True, exist_ok=True)
         supervisor = ManagedProcess(
             "local-cluster",
-            [sys.executable, "-m", SUPERVISOR_MODULE, "serve", "--state-dir",
-             str(state.directory)],
-            state.log, env={"PYTHONPATH": str(REPO_ROOT / "hack")}, cwd=state.directory,
+            [sys.executable, "-m", SUPERVISOR_MODULE, "serve", "--state-dir", str(state.directory)],
+            state.log,
+            env={"PYTHONPATH": str(REPO_ROOT / "hack")},
+            cwd=state.directory,
             die_with_parent=False,
         ).start()
         state.pid_file.write_text(str(supervisor.pid))
         try:
-            supervisor.wait_ready(lambda: state.ready() is not None, timeout=300,
-                                  what="serving")
+            supervisor.wait_ready(lambda: state.ready() is not None, timeout=300, what="serving")
         except BaseException:
             supervisor.stop()
             raise
         # It must outlive this command: take it off the stop-at-exit registry.
         ProcessRegistry.instance().discard(supervisor)
-        print(f"local-cluster: up at {(state.ready() or {}).get('server')}; logs in "
-              f"{state.run_dir}")
+        print(
+            f"local-cluster: up at {(state.ready() or {}).get('server')}; logs in {state.run_dir}"
+        )
     print(f"local-cluster: kubeconfig {state.kubeconfig}; point your shell at it with:")
     print("\n".join(env_lines(state)))
     return 0
@@ -156,13 +157,17 @@ def status(state: ClusterState) -> int:
     if pid is None or record is None:
         print("local-cluster: not running" if pid is None else "local-cluster: starting")
         return 1
-    http = KubeHttp(record["server"], str(state.run_dir / "pki" / "ca.crt"),
-                    KeyPair(state.run_dir / "pki" / "admin.crt",
-                            state.run_dir / "pki" / "admin.key"))
+    http = KubeHttp(
+        record["server"],
+        str(state.run_dir / "pki" / "ca.crt"),
+        KeyPair(state.run_dir / "pki" / "admin.crt", state.run_dir / "pki" / "admin.key"),
+    )
     ready = http.ok("/readyz")
     components = ", ".join(f"{name} (pid {cpid})" for name, cpid in record["components"].items())
-    print(f"local-cluster: {'ready' if ready else 'NOT READY'} at {record['server']}; "
-          f"supervisor pid {pid}; {components}; kubeconfig {state.kubeconfig}")
+    print(
+        f"local-cluster: {'ready' if ready else 'NOT READY'} at {record['server']}; "
+        f"supervisor pid {pid}; {components}; kubeconfig {state.kubeconfig}"
+    )
     return 0 if ready else 1
 
 
@@ -180,8 +185,11 @@ def serve(state: ClusterState) -> int:
         signal.signal(sig, on_signal)
     try:
         plane.start(state.run_dir)
-        record = {"server": plane.server, "kubeconfig": str(plane.kubeconfig),
-                  "components": {p.name: p.pid for p in plane.processes}}
+        record = {
+            "server": plane.server,
+            "kubeconfig": str(plane.kubeconfig),
+            "components": {p.name: p.pid for p in plane.processes},
+        }
         partial = state.ready_file.with_suffix(".tmp")
         partial.write_text(json.dumps(record))
         partial.replace(state.ready_file)
@@ -198,11 +206,15 @@ def serve(state: ClusterState) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hack/local-cluster", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="hack/local-cluster",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["up", "down", "env", "status", "serve"])
-    parser.add_argument("--state-dir", type=Path, default=None,
-                        help="default: <cache>/local-cluster")
+    parser.add_argument(
+        "--state-dir", type=Path, default=None, help="default: <cache>/local-cluster"
+    )
     args = parser.parse_args(argv)
     state = ClusterState(args.state_dir or default_state_dir())
     try:

@@ -23,8 +23,9 @@ def upstream_crd_dirs(*names: str) -> list[Path]:
     for name in names:
         matches = [p for p in available if p.name == name or p.name.startswith(f"{name}-")]
         if not matches:
-            raise InfraError(f"no upstream CRD set {name!r} in {root}; "
-                             f"available: {[p.name for p in available]}")
+            raise InfraError(
+                f"no upstream CRD set {name!r} in {root}; available: {[p.name for p in available]}"
+            )
         chosen += matches
     return chosen
 

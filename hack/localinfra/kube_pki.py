@@ -49,9 +49,13 @@ def _new_key() -> ec.EllipticCurvePrivateKey:
 
 
 def _write_key(key: ec.EllipticCurvePrivateKey, path: Path) -> None:
-    path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     path.chmod(0o600)
 
 
@@ -62,52 +66,96 @@ def _name(common_name: str, organization: str | None = None) -> x509.Name:
     return x509.Name(attributes)
 
 
-def _builder(subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
-             ) -> x509.CertificateBuilder:
+def _builder(
+    subject: x509.Name, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
+) -> x509.CertificateBuilder:
     now = datetime.datetime.now(datetime.UTC)
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-            .public_key(public_key).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + _VALIDITY))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + _VALIDITY)
+    )
 
 
-def _issue(directory: Path, stem: str, ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey],
-           subject: x509.Name, *, server: bool) -> KeyPair:
+def _issue(
+    directory: Path,
+    stem: str,
+    ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey],
+    subject: x509.Name,
+    *,
+    server: bool,
+) -> KeyPair:
     ca_cert, ca_key = ca
     key = _new_key()
     usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
-    builder = (_builder(subject, ca_cert.subject, key.public_key())
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(
-                   digital_signature=True, key_encipherment=False, content_commitment=False,
-                   data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                   crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+    builder = (
+        _builder(subject, ca_cert.subject, key.public_key())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_encipherment=False,
+                content_commitment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+    )
     if server:
         names: list[x509.GeneralName] = [
-            x509.DNSName(name) for name in (
-                "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-                "kubernetes.default.svc.cluster.local")]
+            x509.DNSName(name)
+            for name in (
+                "localhost",
+                "kubernetes",
+                "kubernetes.default",
+                "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local",
+            )
+        ]
         names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ("127.0.0.1", SERVICE_IP)]
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     pair = KeyPair(directory / f"{stem}.crt", directory / f"{stem}.key")
     pair.cert.write_bytes(
-        builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+        builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+    )
     _write_key(key, pair.key)
     return pair
 
 
-def _new_ca(directory: Path, stem: str, common_name: str
-            ) -> tuple[KeyPair, tuple[x509.Certificate, ec.EllipticCurvePrivateKey]]:
+def _new_ca(
+    directory: Path, stem: str, common_name: str
+) -> tuple[KeyPair, tuple[x509.Certificate, ec.EllipticCurvePrivateKey]]:
     key = _new_key()
     name = _name(common_name)
-    cert = (_builder(name, name, key.public_key())
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(
-                digital_signature=True, key_encipherment=False, content_commitment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        _builder(name, name, key.public_key())
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_encipherment=False,
+                content_commitment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
     pair = KeyPair(directory / f"{stem}.crt", directory / f"{stem}.key")
     pair.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     _write_key(key, pair.key)
@@ -119,41 +167,72 @@ def generate_pki(directory: Path) -> ControlPlanePki:
     directory.mkdir(parents=True, exist_ok=True)
     ca, signer = _new_ca(directory, "ca", "shopkeeper-local-ca")
     front_proxy_ca, front_proxy_signer = _new_ca(
-        directory, "front-proxy-ca", "shopkeeper-local-front-proxy-ca")
+        directory, "front-proxy-ca", "shopkeeper-local-front-proxy-ca"
+    )
     sa_key = _new_key()
     sa_pub = directory / "service-account.pub"
-    sa_pub.write_bytes(sa_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    sa_pub.write_bytes(
+        sa_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     _write_key(sa_key, directory / "service-account.key")
     return ControlPlanePki(
         ca=ca,
         serving=_issue(directory, "apiserver", signer, _name("kube-apiserver"), server=True),
-        admin=_issue(directory, "admin", signer,
-                     _name("shopkeeper-admin", "system:masters"), server=False),
+        admin=_issue(
+            directory, "admin", signer, _name("shopkeeper-admin", "system:masters"), server=False
+        ),
         # The identity kubeadm gives it: bootstrap RBAC grants this user what it needs.
-        controller_manager=_issue(directory, "controller-manager", signer,
-                                  _name("system:kube-controller-manager"), server=False),
+        controller_manager=_issue(
+            directory,
+            "controller-manager",
+            signer,
+            _name("system:kube-controller-manager"),
+            server=False,
+        ),
         front_proxy_ca=front_proxy_ca,
-        front_proxy_client=_issue(directory, "front-proxy-client", front_proxy_signer,
-                                  _name(FRONT_PROXY_CLIENT), server=False),
+        front_proxy_client=_issue(
+            directory,
+            "front-proxy-client",
+            front_proxy_signer,
+            _name(FRONT_PROXY_CLIENT),
+            server=False,
+        ),
         service_account_key=directory / "service-account.key",
         service_account_pub=sa_pub,
     )
 
 
-def write_kubeconfig(path: Path, *, server: str, ca: Path, client: KeyPair, user: str,
-                     cluster: str = "shopkeeper-local") -> Path:
+def write_kubeconfig(
+    path: Path,
+    *,
+    server: str,
+    ca: Path,
+    client: KeyPair,
+    user: str,
+    cluster: str = "shopkeeper-local",
+) -> Path:
     """A self-contained kubeconfig (credentials embedded) for one client certificate."""
+
     def b64(file: Path) -> str:
         return base64.b64encode(file.read_bytes()).decode()
 
     config = {
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [{"name": cluster, "cluster": {
-            "server": server, "certificate-authority-data": b64(ca)}}],
-        "users": [{"name": user, "user": {
-            "client-certificate-data": b64(client.cert), "client-key-data": b64(client.key)}}],
+        "clusters": [
+            {"name": cluster, "cluster": {"server": server, "certificate-authority-data": b64(ca)}}
+        ],
+        "users": [
+            {
+                "name": user,
+                "user": {
+                    "client-certificate-data": b64(client.cert),
+                    "client-key-data": b64(client.key),
+                },
+            }
+        ],
         "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": user}}],
         "current-context": cluster,
     }

@@ -19,8 +19,9 @@ KUBERNETES = WrapperModule(
     ),
     staging_replaces=True,
 )
-ETCD = WrapperModule("etcd", "go.etcd.io/etcd/server/v3", (GoProgram(
-    "go.etcd.io/etcd/server/v3", "etcd"),))
+ETCD = WrapperModule(
+    "etcd", "go.etcd.io/etcd/server/v3", (GoProgram("go.etcd.io/etcd/server/v3", "etcd"),)
+)
 
 
 def pinned_wrappers() -> list[tuple[WrapperModule, str]]:
@@ -40,8 +41,13 @@ def kubernetes_ldflags() -> str:
     """Stamp the release into the binaries, so /version (and Helm's kubeVersion) see it."""
     version = versions().kubernetes
     major, minor = version.split(".")[:2]
-    values = {"gitVersion": f"v{version}", "gitMajor": major, "gitMinor": minor,
-              "gitTreeState": "clean", "gitCommit": ""}
+    values = {
+        "gitVersion": f"v{version}",
+        "gitMajor": major,
+        "gitMinor": minor,
+        "gitTreeState": "clean",
+        "gitCommit": "",
+    }
     flags = ["-s", "-w"]
     for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
         flags += [f"-X {package}.{key}={value}" for key, value in values.items()]
@@ -71,10 +77,13 @@ def provision(force: bool = False) -> None:
     started = time.monotonic()
     check_pin(KUBERNETES, versions().kubernetes)
     check_pin(ETCD, versions().etcd)
-    built = build(KUBERNETES, kubernetes_bin_dir(), ldflags=kubernetes_ldflags(), label="kube",
-                  force=force)
+    built = build(
+        KUBERNETES, kubernetes_bin_dir(), ldflags=kubernetes_ldflags(), label="kube", force=force
+    )
     built |= build(ETCD, etcd_bin_dir(), ldflags=ETCD_LDFLAGS, label="kube", force=force)
     state = "built" if built else "cached"
-    print(f"kube: Kubernetes {versions().kubernetes} ({kubernetes_bin_dir()}) and etcd "
-          f"{versions().etcd} ({etcd_bin_dir()}) {state}, {time.monotonic() - started:.1f}s",
-          flush=True)
+    print(
+        f"kube: Kubernetes {versions().kubernetes} ({kubernetes_bin_dir()}) and etcd "
+        f"{versions().etcd} ({etcd_bin_dir()}) {state}, {time.monotonic() - started:.1f}s",
+        flush=True,
+    )

@@ -55,8 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("context")
     migrate.add_argument("--revision", default="head")
     migrate.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
-    migrate.add_argument("--script-location", default=None,
-                         help="default: the package resource shop.<context>:migrations")
+    migrate.add_argument(
+        "--script-location",
+        default=None,
+        help="default: the package resource shop.<context>:migrations",
+    )
     migrate.set_defaults(command=_migrate)
 
     dlq = commands.add_parser("dlq", help="list or replay dead letters")
@@ -64,15 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     for name, handler in (("list", _dlq_list), ("replay", _dlq_replay)):
         action = dlq_commands.add_parser(name)
         action.add_argument("topic", help="a dead-letter topic, <topic>.<group>.dlq")
-        action.add_argument("--bootstrap-servers", default=None,
-                            help="default: $SHOP_KAFKA_BOOTSTRAP_SERVERS")
+        action.add_argument(
+            "--bootstrap-servers", default=None, help="default: $SHOP_KAFKA_BOOTSTRAP_SERVERS"
+        )
         action.set_defaults(command=handler)
         if name == "replay":
             chosen = action.add_mutually_exclusive_group(required=True)
             chosen.add_argument("--all", action="store_true", help="replay every dead letter")
             chosen.add_argument("--event-id", action="append", default=[])
-            chosen.add_argument("--offset", action="append", default=[],
-                                help="PARTITION:OFFSET of a dead letter")
+            chosen.add_argument(
+                "--offset", action="append", default=[], help="PARTITION:OFFSET of a dead letter"
+            )
     _add_purge_inbox_command(commands)
     add_devstack_commands(commands)
     return parser
@@ -81,12 +86,18 @@ def _parser() -> argparse.ArgumentParser:
 def _add_purge_inbox_command(commands: argparse._SubParsersAction[Any]) -> None:
     purge = commands.add_parser("purge-inbox", help="delete a context's expired inbox rows")
     purge.add_argument("context")
-    purge.add_argument("--older-than", default=None,
-                       help="a duration such as 7d or 36h (at least 1h); "
-                            "default: $SHOP_INBOX_RETENTION or 7d")
+    purge.add_argument(
+        "--older-than",
+        default=None,
+        help="a duration such as 7d or 36h (at least 1h); default: $SHOP_INBOX_RETENTION or 7d",
+    )
     purge.add_argument("--group", default=None, help="only this consumer group's rows")
-    purge.add_argument("--batch-size", type=int, default=None,
-                       help="rows per transaction; default: $SHOP_INBOX_PURGE_BATCH_SIZE or 5000")
+    purge.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="rows per transaction; default: $SHOP_INBOX_PURGE_BATCH_SIZE or 5000",
+    )
     purge.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
     purge.set_defaults(command=_purge_inbox)
 
@@ -112,8 +123,9 @@ def _migrate(args: argparse.Namespace) -> int:
     from shop.common.migrations import upgrade
 
     url = args.database_url or _env("DATABASE_URL", args.context)
-    upgrade(require_schema_name(args.context), url, args.revision,
-            script_location=args.script_location)
+    upgrade(
+        require_schema_name(args.context), url, args.revision, script_location=args.script_location
+    )
     return 0
 
 
@@ -129,8 +141,11 @@ def _dlq_replay(args: argparse.Namespace) -> int:
     event_ids = set(args.event_id)
 
     def chosen(letter: DeadLetter) -> bool:
-        return bool(args.all or (letter.partition, letter.offset) in offsets
-                    or letter.summary()["event_id"] in event_ids)
+        return bool(
+            args.all
+            or (letter.partition, letter.offset) in offsets
+            or letter.summary()["event_id"] in event_ids
+        )
 
     replayed = asyncio.run(replay_dead_letters(_bootstrap(args), args.topic, chosen))
     for letter in replayed:
@@ -168,10 +183,17 @@ def _purge_inbox(args: argparse.Namespace) -> int:
         raise ValueError(str(err)) from None
     url = args.database_url or _env("DATABASE_URL", args.context)
     purged = asyncio.run(purge_schema_inbox(url, schema, settings, consumer_group=args.group))
-    sys.stdout.write(json.dumps({
-        "schema": schema, "group": args.group, "purged": purged,
-        "older_than_seconds": settings.inbox_retention.total_seconds(),
-    }) + "\n")
+    sys.stdout.write(
+        json.dumps(
+            {
+                "schema": schema,
+                "group": args.group,
+                "purged": purged,
+                "older_than_seconds": settings.inbox_retention.total_seconds(),
+            }
+        )
+        + "\n"
+    )
     return 0
 
 

@@ -45,9 +45,9 @@ def eventually(condition: Callable[[], bool], *, timeout: float, what: str) -> N
 
 def kafka_topic(name: str, namespace: str, partitions: object) -> GenericNamespacedResource:
     return KafkaTopic(
-        apiVersion="kafka.strimzi.io/v1", kind="KafkaTopic",
-        metadata=ObjectMeta(name=name, namespace=namespace,
-                            labels={"strimzi.io/cluster": "shop"}),
+        apiVersion="kafka.strimzi.io/v1",
+        kind="KafkaTopic",
+        metadata=ObjectMeta(name=name, namespace=namespace, labels={"strimzi.io/cluster": "shop"}),
         spec={"partitions": partitions, "replicas": 1, "config": {"retention.ms": 604800000}},
     )
 
@@ -61,8 +61,12 @@ def test_version_reports_the_pinned_release(kube_control_plane: ControlPlane) ->
 def test_every_shared_upstream_crd_is_established(
     kube_upstream_crds: ControlPlane, client: Client
 ) -> None:
-    for name in ("kafkatopics.kafka.strimzi.io", "clusters.postgresql.cnpg.io",
-                 "servicemonitors.monitoring.coreos.com", "scaledobjects.keda.sh"):
+    for name in (
+        "kafkatopics.kafka.strimzi.io",
+        "clusters.postgresql.cnpg.io",
+        "servicemonitors.monitoring.coreos.com",
+        "scaledobjects.keda.sh",
+    ):
         crd = client.get(CustomResourceDefinition, name)
         conditions = crd.status.conditions if crd.status and crd.status.conditions else []
         assert any(c.type == "Established" and c.status == "True" for c in conditions), name
@@ -92,11 +96,19 @@ def test_the_garbage_collector_deletes_a_child_after_its_owner(
     owner = client.create(ConfigMap(metadata=ObjectMeta(name="owner", namespace=namespace)))
     assert owner.metadata is not None
     assert owner.metadata.uid is not None
-    client.create(ConfigMap(metadata=ObjectMeta(
-        name="child", namespace=namespace,
-        ownerReferences=[OwnerReference(apiVersion="v1", kind="ConfigMap", name="owner",
-                                        uid=owner.metadata.uid)],
-    )))
+    client.create(
+        ConfigMap(
+            metadata=ObjectMeta(
+                name="child",
+                namespace=namespace,
+                ownerReferences=[
+                    OwnerReference(
+                        apiVersion="v1", kind="ConfigMap", name="owner", uid=owner.metadata.uid
+                    )
+                ],
+            )
+        )
+    )
 
     client.delete(ConfigMap, "owner", namespace=namespace)
 

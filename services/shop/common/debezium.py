@@ -82,9 +82,11 @@ def outbox_connector_config(
     _require_tuning(poll_interval_ms, max_batch_size, max_queue_size, producer_linger_ms)
     replication = replication_names(schema)
     router = "transforms.outbox."
-    overrides = {} if producer_linger_ms is None else {
-        "producer.override.linger.ms": str(producer_linger_ms)
-    }
+    overrides = (
+        {}
+        if producer_linger_ms is None
+        else {"producer.override.linger.ms": str(producer_linger_ms)}
+    )
     return {
         "name": name,
         "connector.class": POSTGRES_CONNECTOR_CLASS,
@@ -144,9 +146,7 @@ def _require_tuning(
     if max_batch_size < 1:
         raise ValueError(f"max_batch_size {max_batch_size!r} must be at least 1")
     if max_queue_size <= max_batch_size:  # Debezium refuses it too, but only once deployed
-        raise ValueError(
-            f"max_queue_size {max_queue_size!r} must be larger than max_batch_size"
-        )
+        raise ValueError(f"max_queue_size {max_queue_size!r} must be larger than max_batch_size")
     if linger_ms is not None and linger_ms < 0:
         raise ValueError(f"producer_linger_ms {linger_ms!r} must not be negative")
 

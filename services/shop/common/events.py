@@ -18,7 +18,14 @@ from shop.common.jsonable import drop_nulls, to_jsonable
 from shop.common.uuid7 import uuid7
 
 ENVELOPE_FIELDS = (
-    "id", "type", "version", "source", "aggregateType", "aggregateId", "occurredAt", "data",
+    "id",
+    "type",
+    "version",
+    "source",
+    "aggregateType",
+    "aggregateId",
+    "occurredAt",
+    "data",
 )
 
 

@@ -1,8 +1,8 @@
 """Logging through the standard library: one JSON object per line, with trace and request ids.
 
-    log.info("order placed", extra={"order_id": str(order.id)})
-    -> {"time": "...Z", "level": "INFO", "logger": "shop.ordering", "message": "order placed",
-        "trace_id": "4bf9...", "span_id": "00f0...", "order_id": "..."}
+log.info("order placed", extra={"order_id": str(order.id)})
+-> {"time": "...Z", "level": "INFO", "logger": "shop.ordering", "message": "order placed",
+    "trace_id": "4bf9...", "span_id": "00f0...", "order_id": "..."}
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,

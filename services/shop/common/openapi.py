@@ -21,7 +21,7 @@ def _problem_content(model: str) -> dict[str, Any]:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route that may answer these statuses with a problem.
 
-        @router.get("/{product_id}", responses=problem_responses(404))
+    @router.get("/{product_id}", responses=problem_responses(404))
     """
     return {
         status: {"description": HTTPStatus(status).phrase, "content": _problem_content("Problem")}

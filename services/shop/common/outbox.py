@@ -53,7 +53,8 @@ def messaging_tables(schema: str, metadata: MetaData | None = None) -> Messaging
     require_schema_name(schema)
     metadata = metadata if metadata is not None else MetaData()
     outbox = Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         Column("id", Uuid, primary_key=True),
         Column("aggregatetype", Text, nullable=False),
         Column("aggregateid", Text, nullable=False),
@@ -61,12 +62,17 @@ def messaging_tables(schema: str, metadata: MetaData | None = None) -> Messaging
         Column("topic", Text, nullable=False),
         Column("payload", JSONB, nullable=False),
         Column("tracingspancontext", Text),
-        Column("created_at", DateTime(timezone=True), nullable=False,
-               server_default=text("clock_timestamp()")),
+        Column(
+            "created_at",
+            DateTime(timezone=True),
+            nullable=False,
+            server_default=text("clock_timestamp()"),
+        ),
         schema=schema,
     )
     inbox = Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         Column("consumer_group", Text, nullable=False),
         Column("event_id", Uuid, nullable=False),
         Column("event_type", Text, nullable=False),

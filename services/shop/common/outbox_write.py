@@ -25,8 +25,12 @@ _SLOTS = table("pg_replication_slots", column("slot_name"), column("confirmed_fl
 
 
 async def write_outbox(
-    session: AsyncSession, tables: MessagingTables, envelopes: Sequence[Envelope], *,
-    topic_for: Callable[[str], str], mode: OutboxMode,
+    session: AsyncSession,
+    tables: MessagingTables,
+    envelopes: Sequence[Envelope],
+    *,
+    topic_for: Callable[[str], str],
+    mode: OutboxMode,
 ) -> None:
     """Insert one row per envelope (with the active trace context) in the session's transaction."""
     if not envelopes:
@@ -37,9 +41,7 @@ async def write_outbox(
     await session.execute(insert(outbox), rows)
     if mode is OutboxMode.DEBEZIUM:
         ids = [envelope.id for envelope in envelopes]
-        await session.execute(
-            delete(outbox).where(outbox.c.id.in_(ids), slot_ready(tables.schema))
-        )
+        await session.execute(delete(outbox).where(outbox.c.id.in_(ids), slot_ready(tables.schema)))
 
 
 def outbox_row(envelope: Envelope, topic: str, trace: str | None) -> dict[str, Any]:
@@ -61,7 +63,11 @@ def slot_ready(schema: str) -> ColumnElement[bool]:
     A slot being created has no `confirmed_flush_lsn` until every transaction already running
     has ended, the asking one included: such a transaction keeps its rows for the snapshot.
     """
-    return exists(select(literal(1)).select_from(_SLOTS).where(
-        _SLOTS.c.slot_name == replication_names(schema),
-        _SLOTS.c.confirmed_flush_lsn.is_not(None),
-    ))
+    return exists(
+        select(literal(1))
+        .select_from(_SLOTS)
+        .where(
+            _SLOTS.c.slot_name == replication_names(schema),
+            _SLOTS.c.confirmed_flush_lsn.is_not(None),
+        )
+    )

@@ -95,8 +95,9 @@ class UnitOfWork:
         await session.flush()
         pending = self._collect()
         envelopes = self._envelopes(pending)
-        await write_outbox(session, self.tables, envelopes, topic_for=self._topic_for,
-                           mode=self.outbox_mode)
+        await write_outbox(
+            session, self.tables, envelopes, topic_for=self._topic_for, mode=self.outbox_mode
+        )
         await session.commit()
         return envelopes
 
@@ -114,8 +115,14 @@ class UnitOfWork:
         """
         statement = (
             pg_insert(self.tables.inbox)
-            .values(consumer_group=consumer_group, event_id=envelope.id, event_type=envelope.type,
-                    topic=topic, partition=partition, offset=offset)
+            .values(
+                consumer_group=consumer_group,
+                event_id=envelope.id,
+                event_type=envelope.type,
+                topic=topic,
+                partition=partition,
+                offset=offset,
+            )
             .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
         )
         result = await self.session.execute(statement)
@@ -129,8 +136,10 @@ class UnitOfWork:
         for obj in candidates:
             if isinstance(obj, Aggregate) and id(obj) not in seen:
                 seen.add(id(obj))
-                pending += [(obj.aggregate_type, obj.aggregate_id, recorded)
-                            for recorded in obj.drain_events()]
+                pending += [
+                    (obj.aggregate_type, obj.aggregate_id, recorded)
+                    for recorded in obj.drain_events()
+                ]
         pending += self._explicit
         self._explicit = []
         pending.sort(key=lambda item: item[2].occurred_at)
@@ -141,8 +150,13 @@ class UnitOfWork:
             return []
         ids = uuid7_sequence(len(pending))
         return [
-            Envelope.wrap(recorded.event, source=self.source, aggregate_type=aggregate_type,
-                          aggregate_id=aggregate_id, occurred_at=recorded.occurred_at,
-                          event_id=event_id)
+            Envelope.wrap(
+                recorded.event,
+                source=self.source,
+                aggregate_type=aggregate_type,
+                aggregate_id=aggregate_id,
+                occurred_at=recorded.occurred_at,
+                event_id=event_id,
+            )
             for event_id, (aggregate_type, aggregate_id, recorded) in zip(ids, pending, strict=True)
         ]

@@ -39,8 +39,12 @@ class Schema:
         return asyncpg_dsn(self.url)
 
     def uow(self, source: str = "tests") -> UnitOfWork:
-        return UnitOfWork(async_sessionmaker(self.engine, expire_on_commit=False), self.tables,
-                          source=source, topic_for=lambda _type: self.topic)
+        return UnitOfWork(
+            async_sessionmaker(self.engine, expire_on_commit=False),
+            self.tables,
+            source=source,
+            topic_for=lambda _type: self.topic,
+        )
 
     async def scalar(self, sql: str) -> Any:
         async with self.engine.connect() as connection:
@@ -99,9 +103,13 @@ async def debezium(
 
     async def start(schema: Schema) -> None:
         config = outbox_connector_config(
-            schema=schema.name, database_host=postgres.host, database_port=postgres.port,
-            database_name=DATABASE, database_user=postgres.superuser,
-            database_password=postgres.password, connector_name=schema.name.replace("_", "-"),
+            schema=schema.name,
+            database_host=postgres.host,
+            database_port=postgres.port,
+            database_name=DATABASE,
+            database_user=postgres.superuser,
+            database_password=postgres.password,
+            connector_name=schema.name.replace("_", "-"),
         )
         await asyncio.to_thread(kafka_connect.create_connector, config["name"], config)
         started.append(schema.name)
@@ -109,9 +117,11 @@ async def debezium(
         slot = replication_names(schema.name)
 
         async def slot_active() -> bool:
-            return bool(await schema.scalar(
-                f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active"
-            ))
+            return bool(
+                await schema.scalar(
+                    f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active"
+                )
+            )
 
         await wait_until(slot_active, within=60, what=f"replication slot {slot} to be active")
 

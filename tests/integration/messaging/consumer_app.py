@@ -39,9 +39,12 @@ def main() -> int:
     async def consume(process: ProcessContext) -> None:
         sessions = async_sessionmaker(process.engine, expire_on_commit=False)
         consumer = EventConsumer(
-            group=group, topics=[topic], handlers={"account.credited": slow_apply},
+            group=group,
+            topics=[topic],
+            handlers={"account.credited": slow_apply},
             uow_factory=lambda: UnitOfWork(sessions, tables, source="tests"),
-            bootstrap_servers=settings.kafka_bootstrap_servers, metrics=metrics,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            metrics=metrics,
             options=ConsumerOptions(max_records=50),
         )
         await run_until_cancelled(consumer.run)

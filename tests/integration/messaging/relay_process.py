@@ -12,15 +12,22 @@ import httpx
 
 from localinfra.process import ManagedProcess, free_port
 
-_ACTIVE = re.compile(r'^shop_outbox_relay_active\{schema="(?P<schema>[^"]+)"\} (?P<value>\S+)$',
-                     re.MULTILINE)
+_ACTIVE = re.compile(
+    r'^shop_outbox_relay_active\{schema="(?P<schema>[^"]+)"\} (?P<value>\S+)$', re.MULTILINE
+)
 
 
 class RelayProcess:
     """One relay instance with its own metrics port and log file."""
 
     def __init__(
-        self, name: str, *, schema: str, database_url: str, bootstrap: str, workdir: Path,
+        self,
+        name: str,
+        *,
+        schema: str,
+        database_url: str,
+        bootstrap: str,
+        workdir: Path,
         extra_env: dict[str, str] | None = None,
     ) -> None:
         self.port = free_port()
@@ -38,14 +45,18 @@ class RelayProcess:
             **(extra_env or {}),
         }
         self.process = ManagedProcess(
-            name, [sys.executable, "-m", "shop.cli", "run", f"{schema}-relay"],
-            workdir / f"{name}.log", env=env, cwd=workdir,
+            name,
+            [sys.executable, "-m", "shop.cli", "run", f"{schema}-relay"],
+            workdir / f"{name}.log",
+            env=env,
+            cwd=workdir,
         )
 
     def start(self) -> RelayProcess:
         self.process.start()
-        self.process.wait_ready(lambda: self.active() is not None, timeout=60,
-                                what="serving /metrics")
+        self.process.wait_ready(
+            lambda: self.active() is not None, timeout=60, what="serving /metrics"
+        )
         return self
 
     def active(self) -> bool | None:

@@ -50,8 +50,10 @@ async def credit(uow: UnitOfWork, account: Account, amount: int, times: int = 1)
         for _ in range(times):
             account.credit(amount)
             await uow.session.execute(
-                text(f"INSERT INTO {uow.tables.schema}.ledger (account_id, seq, amount)"
-                     " VALUES (:a, :s, :m)"),
+                text(
+                    f"INSERT INTO {uow.tables.schema}.ledger (account_id, seq, amount)"
+                    " VALUES (:a, :s, :m)"
+                ),
                 {"a": account.id, "s": account.seq, "m": amount},
             )
         uow.track(account)
@@ -69,8 +71,10 @@ STATE_SQL = [
 async def apply_credit(envelope: Envelope, uow: UnitOfWork) -> None:
     """The consumer's effect: record the event as applied (twice would be a bug)."""
     await uow.session.execute(
-        text(f"INSERT INTO {uow.tables.schema}.applied (event_id, account_id, seq)"
-             " VALUES (:e, :a, :s)"),
+        text(
+            f"INSERT INTO {uow.tables.schema}.applied (event_id, account_id, seq)"
+            " VALUES (:e, :a, :s)"
+        ),
         {"e": envelope.id, "a": envelope.data["account_id"], "s": envelope.data["seq"]},
     )
 
@@ -96,14 +100,16 @@ async def wait_until(
         await asyncio.sleep(interval)
 
 
-async def read_topic(
-    bootstrap: str, topic: str, count: int, within: float
-) -> list[ConsumerRecord]:
+async def read_topic(bootstrap: str, topic: str, count: int, within: float) -> list[ConsumerRecord]:
     """The first `count` messages of a topic (all partitions, from the beginning)."""
     deadline = time.monotonic() + within
     while True:
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
-                                    enable_auto_commit=False, auto_offset_reset="earliest")
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
         await consumer.start()
         try:
             try:
@@ -139,20 +145,28 @@ async def running(
 
 def relay_for(schema: str, dsn: str, bootstrap: str, **options: Any) -> OutboxRelay:
     return OutboxRelay(
-        schema=schema, dsn=dsn, bootstrap_servers=bootstrap,
+        schema=schema,
+        dsn=dsn,
+        bootstrap_servers=bootstrap,
         metrics=RelayMetrics(CollectorRegistry(), schema),
         options=RelayOptions(poll_interval_seconds=0.5, backlog_interval_seconds=0.5, **options),
     )
 
 
 def consumer_for(
-    group: str, topic: str, uow_factory: Callable[[], UnitOfWork], bootstrap: str,
+    group: str,
+    topic: str,
+    uow_factory: Callable[[], UnitOfWork],
+    bootstrap: str,
     handler: Callable[[Envelope, UnitOfWork], Awaitable[None]] = apply_credit,
     **options: Any,
 ) -> EventConsumer[UnitOfWork]:
     return EventConsumer(
-        group=group, topics=[topic], handlers={"account.credited": handler},
-        uow_factory=uow_factory, bootstrap_servers=bootstrap,
+        group=group,
+        topics=[topic],
+        handlers={"account.credited": handler},
+        uow_factory=uow_factory,
+        bootstrap_servers=bootstrap,
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(**{"backoff_initial_seconds": 0.05, **options}),
     )

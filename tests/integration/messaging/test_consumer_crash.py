@@ -21,15 +21,25 @@ def _consumer_process(
     name: str, workdir: Path, schema: Schema, topic: str, group: str, bootstrap: str
 ) -> ManagedProcess:
     env = {
-        "SHOP_DATABASE_URL": schema.url, "SHOP_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "SHOP_HTTP_HOST": "127.0.0.1", "SHOP_HTTP_PORT": str(free_port()),
-        "SHOP_LOG_JSON": "false", "OTEL_SDK_DISABLED": "true",
-        "TEST_SCHEMA": schema.name, "TEST_TOPIC": topic, "TEST_GROUP": group,
+        "SHOP_DATABASE_URL": schema.url,
+        "SHOP_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "SHOP_HTTP_HOST": "127.0.0.1",
+        "SHOP_HTTP_PORT": str(free_port()),
+        "SHOP_LOG_JSON": "false",
+        "OTEL_SDK_DISABLED": "true",
+        "TEST_SCHEMA": schema.name,
+        "TEST_TOPIC": topic,
+        "TEST_GROUP": group,
         "TEST_HANDLER_DELAY_SECONDS": "0.03",
         "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / p) for p in ("tests", "hack")),
     }
-    return ManagedProcess(name, [sys.executable, "-m", "integration.messaging.consumer_app"],
-                          workdir / f"{name}.log", env=env, cwd=REPO_ROOT)
+    return ManagedProcess(
+        name,
+        [sys.executable, "-m", "integration.messaging.consumer_app"],
+        workdir / f"{name}.log",
+        env=env,
+        cwd=REPO_ROOT,
+    )
 
 
 async def _published(producer_side: Schema, bootstrap: str, topic: str, events: int) -> None:
@@ -43,8 +53,9 @@ async def _published(producer_side: Schema, bootstrap: str, topic: str, events: 
     for account in accounts:
         await credit(producer_side.uow(), account, 1, times=events // len(accounts))
     async with running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run):
-        await wait_until(lambda: _count_is(producer_side, "outbox", 0), within=60,
-                         what="all events published")
+        await wait_until(
+            lambda: _count_is(producer_side, "outbox", 0), within=60, what="all events published"
+        )
 
 
 async def test_consumer_killed_mid_batch_applies_every_event_once(
@@ -54,19 +65,25 @@ async def test_consumer_killed_mid_batch_applies_every_event_once(
     group = unique("g")
     await _published(producer_side, bootstrap, producer_side.topic, events=200)
 
-    first = _consumer_process("consumer-1", tmp_path, consumer_side, producer_side.topic, group,
-                              bootstrap).start()
-    await wait_until(lambda: _count_at_least(consumer_side, "applied", 30), within=60,
-                     what="the first consumer applying")
+    first = _consumer_process(
+        "consumer-1", tmp_path, consumer_side, producer_side.topic, group, bootstrap
+    ).start()
+    await wait_until(
+        lambda: _count_at_least(consumer_side, "applied", 30),
+        within=60,
+        what="the first consumer applying",
+    )
     os.kill(first.pid or 0, signal.SIGKILL)  # mid-batch: 50 records per poll, 30 ms each
     first.stop()
     applied_at_kill = await consumer_side.scalar("SELECT count(*) FROM {s}.applied")
     assert 0 < applied_at_kill < 200
 
-    second = _consumer_process("consumer-2", tmp_path, consumer_side, producer_side.topic, group,
-                               bootstrap).start()
-    await wait_until(lambda: _count_is(consumer_side, "applied", 200), within=120,
-                     what="every event applied")
+    second = _consumer_process(
+        "consumer-2", tmp_path, consumer_side, producer_side.topic, group, bootstrap
+    ).start()
+    await wait_until(
+        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
+    )
     second.stop()
     await _assert_applied_once_in_order(consumer_side, 200)
 
@@ -78,18 +95,27 @@ async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
     group = unique("g")
     await _published(producer_side, bootstrap, producer_side.topic, events=200)
 
-    first = _consumer_process("consumer-a", tmp_path, consumer_side, producer_side.topic, group,
-                              bootstrap).start()
-    await wait_until(lambda: _count_at_least(consumer_side, "applied", 20), within=60,
-                     what="the first consumer applying")
-    second = _consumer_process("consumer-b", tmp_path, consumer_side, producer_side.topic, group,
-                               bootstrap).start()  # joins: the group rebalances
-    await wait_until(lambda: _count_at_least(consumer_side, "applied", 100), within=60,
-                     what="both consumers applying")
+    first = _consumer_process(
+        "consumer-a", tmp_path, consumer_side, producer_side.topic, group, bootstrap
+    ).start()
+    await wait_until(
+        lambda: _count_at_least(consumer_side, "applied", 20),
+        within=60,
+        what="the first consumer applying",
+    )
+    second = _consumer_process(
+        "consumer-b", tmp_path, consumer_side, producer_side.topic, group, bootstrap
+    ).start()  # joins: the group rebalances
+    await wait_until(
+        lambda: _count_at_least(consumer_side, "applied", 100),
+        within=60,
+        what="both consumers applying",
+    )
     first.stop(timeout=30)  # SIGTERM: finish the message in hand, commit, leave the group
     assert _exit_code(first) == 0, first.log_tail()
-    await wait_until(lambda: _count_is(consumer_side, "applied", 200), within=120,
-                     what="every event applied")
+    await wait_until(
+        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
+    )
     second.stop(timeout=30)
     assert _exit_code(second) == 0, second.log_tail()
 
@@ -113,8 +139,9 @@ def _exit_code(process: ManagedProcess) -> int | None:
 
 
 async def _committed_total(bootstrap: str, group: str, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         offsets = [await consumer.committed(TopicPartition(topic, p)) for p in (0, 1)]

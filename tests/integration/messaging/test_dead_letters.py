@@ -32,8 +32,13 @@ from shop.topology import dlq_topic_name
 
 def _envelope(event_type: str, account: str, seq: int, version: int = 1) -> Envelope:
     return Envelope(
-        id=uuid.uuid4(), type=event_type, version=version, source="tests",
-        aggregate_type="account", aggregate_id=account, occurred_at=datetime.now(UTC),
+        id=uuid.uuid4(),
+        type=event_type,
+        version=version,
+        source="tests",
+        aggregate_type="account",
+        aggregate_id=account,
+        occurred_at=datetime.now(UTC),
         data={"account_id": account, "amount": 1, "seq": seq},
     )
 
@@ -44,10 +49,13 @@ async def _send(bootstrap: str, topic: str, messages: list[bytes | Envelope]) ->
     try:
         for message in messages:
             if isinstance(message, Envelope):
-                headers = [(EVENT_ID_HEADER, str(message.id).encode()),
-                           (EVENT_TYPE_HEADER, message.type.encode())]
-                await producer.send_and_wait(topic, message.to_json(), key=message.key,
-                                             headers=headers)
+                headers = [
+                    (EVENT_ID_HEADER, str(message.id).encode()),
+                    (EVENT_TYPE_HEADER, message.type.encode()),
+                ]
+                await producer.send_and_wait(
+                    topic, message.to_json(), key=message.key, headers=headers
+                )
             else:
                 await producer.send_and_wait(topic, message, key=b"raw")
     finally:
@@ -73,9 +81,15 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
         raise RuntimeError("always fails")
 
     consumer = EventConsumer(
-        group=group, topics=[topic], uow_factory=schema.uow, bootstrap_servers=bootstrap,
-        handlers={"account.credited": apply_unless_broken, "account.flaky": flaky,
-                  "account.doomed": doomed},
+        group=group,
+        topics=[topic],
+        uow_factory=schema.uow,
+        bootstrap_servers=bootstrap,
+        handlers={
+            "account.credited": apply_unless_broken,
+            "account.flaky": flaky,
+            "account.doomed": doomed,
+        },
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(max_attempts=3, backoff_initial_seconds=0.05),
     )
@@ -84,18 +98,31 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
     flaky_event = _envelope("account.flaky", "b", 1)
     doomed_event = _envelope("account.doomed", "c", 1)
     ignored = _envelope("account.renamed", "d", 1)
-    await _send(bootstrap, topic, [b"not json {", unknown_version, broken, flaky_event,
-                                   doomed_event, ignored])
+    await _send(
+        bootstrap,
+        topic,
+        [b"not json {", unknown_version, broken, flaky_event, doomed_event, ignored],
+    )
 
     async with running(consumer.run):
         await wait_until(lambda: _letters(bootstrap, dlq, 4), within=60, what="4 dead letters")
         await wait_until(lambda: _applied(schema, 1), within=30, what="the flaky event applied")
         letters = {letter.offset: letter for letter in await read_dead_letters(bootstrap, dlq)}
         assert sorted(letters) == [0, 1, 2, 3]
-        kinds = [(letters[o].header("dlq-error-type"), letters[o].header("dlq-attempts"),
-                  letters[o].header("dlq-original-offset")) for o in sorted(letters)]
-        assert kinds == [("PoisonMessageError", "1", "0"), ("PoisonMessageError", "1", "1"),
-                         ("PermanentError", "1", "2"), ("RuntimeError", "3", "4")]
+        kinds = [
+            (
+                letters[o].header("dlq-error-type"),
+                letters[o].header("dlq-attempts"),
+                letters[o].header("dlq-original-offset"),
+            )
+            for o in sorted(letters)
+        ]
+        assert kinds == [
+            ("PoisonMessageError", "1", "0"),
+            ("PoisonMessageError", "1", "1"),
+            ("PermanentError", "1", "2"),
+            ("RuntimeError", "3", "4"),
+        ]
         assert all(letter.header("dlq-original-topic") == topic for letter in letters.values())
         assert all(letter.header("dlq-consumer-group") == group for letter in letters.values())
         assert "not handled" in (letters[1].header("dlq-error-message") or "")
@@ -103,12 +130,17 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
 
         listed = await asyncio.to_thread(_cli_output, ["dlq", "list", dlq], bootstrap)
         assert [json.loads(line)["event_id"] for line in listed.splitlines()] == [
-            None, str(unknown_version.id), str(broken.id), str(doomed_event.id)]
+            None,
+            str(unknown_version.id),
+            str(broken.id),
+            str(doomed_event.id),
+        ]
 
         # The fix ships: the handler works again; replay just that dead letter.
         await schema.execute("UPDATE {s}.switches SET value = false WHERE name = 'broken'")
         replayed = await asyncio.to_thread(
-            _cli_output, ["dlq", "replay", dlq, "--event-id", str(broken.id)], bootstrap)
+            _cli_output, ["dlq", "replay", dlq, "--event-id", str(broken.id)], bootstrap
+        )
         assert json.loads(replayed)["replayed"]["event_id"] == str(broken.id)
         await wait_until(lambda: _applied(schema, 2), within=30, what="the replayed event")
 

@@ -82,7 +82,9 @@ async def test_both_relays_deliver_identical_envelopes_and_headers(
         envelope = json.loads(record.value)
         assert envelope == json.loads(str(stored[schema.name]))
         assert Envelope.from_dict(envelope).data["lines"][0] == {
-            "sku": "sku-1", "quantity": 2, "price": "9.99",
+            "sku": "sku-1",
+            "quantity": 2,
+            "price": "9.99",
         }
         headers = dict(record.headers)
         assert headers[ID_HEADER] == headers[EVENT_ID_HEADER] == envelope["id"].encode()
@@ -109,7 +111,8 @@ async def test_events_relayed_by_debezium_are_applied_once(
     async with running(consumer.run):
         await wait_until(
             lambda: _count_is(consumer_side, "SELECT count(*) FROM {s}.applied", 6),
-            within=90, what="6 applied events",
+            within=90,
+            what="6 applied events",
         )
     applied = await consumer_side.rows("SELECT account_id, seq FROM {s}.applied ORDER BY n")
     for account in accounts:

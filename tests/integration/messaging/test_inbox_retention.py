@@ -77,21 +77,35 @@ async def test_a_running_consumer_purges_its_group_now_and_every_interval(
     await _handled(consumer_side, other_group, 4, hours_ago=2)
     registry = CollectorRegistry()
     consumer = EventConsumer(
-        group=group, topics=[producer_side.topic], handlers={"account.credited": _noop},
-        uow_factory=consumer_side.uow, bootstrap_servers=bootstrap,
+        group=group,
+        topics=[producer_side.topic],
+        handlers={"account.credited": _noop},
+        uow_factory=consumer_side.uow,
+        bootstrap_servers=bootstrap,
         metrics=ConsumerMetrics(registry),
-        inbox=InboxSettings.for_schema(consumer_side.name, inbox_retention=HOUR,
-                                       inbox_purge_interval=timedelta(milliseconds=300)),
+        inbox=InboxSettings.for_schema(
+            consumer_side.name,
+            inbox_retention=HOUR,
+            inbox_purge_interval=timedelta(milliseconds=300),
+        ),
     )
     await credit(producer_side.uow(), Account("acc-1"), 1, times=2)
 
-    async with running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run), \
-            running(consumer.run):
-        await wait_until(lambda: _count(consumer_side, group, 2), within=60,
-                         what="the old rows purged and the 2 handled events recorded")
+    async with (
+        running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run),
+        running(consumer.run),
+    ):
+        await wait_until(
+            lambda: _count(consumer_side, group, 2),
+            within=60,
+            what="the old rows purged and the 2 handled events recorded",
+        )
         await _handled(consumer_side, group, 3, hours_ago=25)  # expired while running
-        await wait_until(lambda: _count(consumer_side, group, 2), within=10,
-                         what="rows expired later purged at the next interval")
+        await wait_until(
+            lambda: _count(consumer_side, group, 2),
+            within=10,
+            what="rows expired later purged at the next interval",
+        )
 
     assert await _rows_of(consumer_side, other_group) == 4  # another group's rows are its own
     labels = {"group": group}
@@ -115,10 +129,15 @@ async def test_a_failing_purge_is_counted_and_retried_without_stopping(
         )
         return (failures or 0) >= 2
 
-    purger = asyncio.create_task(purge_inbox_periodically(
-        lambda: UnitOfWork(sessions, messaging_tables(schema), source=schema),
-        consumer_group="g", settings=settings, metrics=metrics, stop=stop,
-    ))
+    purger = asyncio.create_task(
+        purge_inbox_periodically(
+            lambda: UnitOfWork(sessions, messaging_tables(schema), source=schema),
+            consumer_group="g",
+            settings=settings,
+            metrics=metrics,
+            stop=stop,
+        )
+    )
     try:
         await wait_until(failed_twice, within=30, what="two failed purge attempts")
         assert not purger.done()
@@ -129,7 +148,8 @@ async def test_a_failing_purge_is_counted_and_retried_without_stopping(
 
 
 async def test_shop_purge_inbox_purges_a_schema_on_demand(
-    new_schema: Callable[[], Awaitable[Schema]], capsys: pytest.CaptureFixture[str],
+    new_schema: Callable[[], Awaitable[Schema]],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     schema = await new_schema()
     await _handled(schema, "g1", 4, hours_ago=50)
@@ -140,8 +160,12 @@ async def test_shop_purge_inbox_purges_a_schema_on_demand(
     assert await asyncio.to_thread(main, argv) == 0
 
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert report == {"schema": schema.name, "group": None, "purged": 6,
-                      "older_than_seconds": 172800.0}
+    assert report == {
+        "schema": schema.name,
+        "group": None,
+        "purged": 6,
+        "older_than_seconds": 172800.0,
+    }
     assert (await _rows_of(schema, "g1"), await _rows_of(schema, "g2")) == (3, 0)
 
 

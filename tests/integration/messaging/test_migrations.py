@@ -29,20 +29,39 @@ async def test_each_context_migrates_its_own_schema_and_version_table(
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
-            tables = set((await connection.execute(text(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
-                " WHERE table_schema IN (:a, :b)"), {"a": first, "b": second})).scalars())
-            versions = (await connection.execute(
-                text(f"SELECT version_num FROM {first}.alembic_version"))).scalars().all()
-        assert tables == {f"{s}.{t}" for s in (first, second)
-                          for t in ("outbox", "inbox", "alembic_version")}
+            tables = set(
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                            " WHERE table_schema IN (:a, :b)"
+                        ),
+                        {"a": first, "b": second},
+                    )
+                ).scalars()
+            )
+            versions = (
+                (await connection.execute(text(f"SELECT version_num FROM {first}.alembic_version")))
+                .scalars()
+                .all()
+            )
+        assert tables == {
+            f"{s}.{t}" for s in (first, second) for t in ("outbox", "inbox", "alembic_version")
+        }
         assert versions == ["0001_messaging"]
 
         await asyncio.to_thread(downgrade, second, database_url, "base", script_location=scripts)
         async with engine.connect() as connection:
-            left = set((await connection.execute(text(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
-                {"s": second})).scalars())
+            left = set(
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT table_name FROM information_schema.tables WHERE table_schema = :s"
+                        ),
+                        {"s": second},
+                    )
+                ).scalars()
+            )
         assert left == {"alembic_version"}
     finally:
         await engine.dispose()

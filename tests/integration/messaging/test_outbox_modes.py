@@ -32,8 +32,11 @@ async def _commit_credits(schema: Schema, account_id: str, times: int) -> list[E
     """One transaction with `times` events of one aggregate; the envelopes it committed."""
     async with schema.uow() as uow:
         for seq in range(1, times + 1):
-            uow.publish(AccountCredited(account_id, 10, seq), aggregate_type="account",
-                        aggregate_id=account_id)
+            uow.publish(
+                AccountCredited(account_id, 10, seq),
+                aggregate_type="account",
+                aggregate_id=account_id,
+            )
         return await uow.commit()
 
 
@@ -43,8 +46,10 @@ def _arrived(records: list[ConsumerRecord]) -> list[Envelope]:
 
 async def _on_topic(bootstrap: str, topic: str) -> list[Envelope]:
     """Every event currently on a topic, in partition order."""
-    return [Envelope.from_json(message.value or b"")
-            for message in await read_dead_letters(bootstrap, topic)]
+    return [
+        Envelope.from_json(message.value or b"")
+        for message in await read_dead_letters(bootstrap, topic)
+    ]
 
 
 async def test_debezium_mode_publishes_every_event_and_keeps_the_outbox_empty(
@@ -66,8 +71,10 @@ async def test_debezium_mode_publishes_every_event_and_keeps_the_outbox_empty(
     records = await read_topic(bootstrap, schema.topic, len(committed), within=90)
     arrived = _arrived(records)
     assert sorted(str(e.id) for e in arrived) == sorted(str(e.id) for e in committed)
-    assert all(dict(r.headers)[EVENT_ID_HEADER] == str(e.id).encode()
-               for r, e in zip(records, arrived, strict=True))
+    assert all(
+        dict(r.headers)[EVENT_ID_HEADER] == str(e.id).encode()
+        for r, e in zip(records, arrived, strict=True)
+    )
     for account in ("acc-1", "acc-2", "acc-3"):  # per-aggregate order survives the deletes
         assert [e.data["seq"] for e in arrived if e.aggregate_id == account] == [1, 2, 3, 4]
     assert await schema.scalar(OUTBOX_ROWS) == 0
@@ -110,8 +117,11 @@ async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stoppe
 
     connector = schema.name.replace("_", "-")
     await _connector_action(kafka_connect, connector, "stop")
-    await wait_until(lambda: _slot_active(schema, active=False), within=60,
-                     what="the replication slot to be released")
+    await wait_until(
+        lambda: _slot_active(schema, active=False),
+        within=60,
+        what="the replication slot to be released",
+    )
     during = await _commit_credits(schema, "acc-1", times=3)
     assert await schema.scalar(OUTBOX_ROWS) == 0
     await _connector_action(kafka_connect, connector, "resume")
@@ -138,8 +148,11 @@ async def test_relay_mode_keeps_rows_until_the_relay_has_published_them(
 
     async with running(relay_for(schema.name, schema.dsn, bootstrap).run):
         records = await read_topic(bootstrap, schema.topic, len(committed), within=30)
-        await wait_until(lambda: _count_is(schema, OUTBOX_ROWS, 0), within=30,
-                         what="the relay to delete the published rows")
+        await wait_until(
+            lambda: _count_is(schema, OUTBOX_ROWS, 0),
+            within=30,
+            what="the relay to delete the published rows",
+        )
 
     assert {str(e.id) for e in _arrived(records)} == {str(e.id) for e in committed}
 
@@ -155,10 +168,12 @@ async def _connector_action(connect: KafkaConnect, name: str, action: str) -> No
 
 async def _slot_active(schema: Schema, *, active: bool) -> bool:
     slot = replication_names(schema.name)
-    return bool(await schema.scalar(
-        f"SELECT active = {str(active).lower()} FROM pg_replication_slots"
-        f" WHERE slot_name = '{slot}'"
-    ))
+    return bool(
+        await schema.scalar(
+            f"SELECT active = {str(active).lower()} FROM pg_replication_slots"
+            f" WHERE slot_name = '{slot}'"
+        )
+    )
 
 
 async def _count_is(schema: Schema, sql: str, expected: int) -> bool:

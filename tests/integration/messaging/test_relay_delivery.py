@@ -34,18 +34,18 @@ async def test_committed_events_are_applied_once_even_when_redelivered(
     relay = relay_for(producer_side.name, producer_side.dsn, bootstrap)
     consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap)
     async with running(relay.run), running(consumer.run):
+        await wait_until(lambda: _applied(consumer_side, 12), within=60, what="12 applied events")
         await wait_until(
-            lambda: _applied(consumer_side, 12), within=60, what="12 applied events"
-        )
-        await wait_until(
-            lambda: _is(producer_side, "SELECT count(*) FROM {s}.outbox", 0), within=10,
+            lambda: _is(producer_side, "SELECT count(*) FROM {s}.outbox", 0),
+            within=10,
             what="relayed rows deleted",
         )
         # Redeliver every message once more, as a relay crash between publish and delete would.
         records = await read_topic(bootstrap, producer_side.topic, 12, within=10)
         await _republish(bootstrap, records)
         await wait_until(
-            lambda: _is(consumer_side, "SELECT count(*) FROM {s}.inbox", 12), within=10,
+            lambda: _is(consumer_side, "SELECT count(*) FROM {s}.inbox", 12),
+            within=10,
             what="inbox rows",
         )
         await wait_until(lambda: _lag_is_zero(consumer), within=30, what="duplicates consumed")
@@ -77,8 +77,12 @@ async def _is(schema: Schema, sql: str, expected: object) -> bool:
 async def _lag_is_zero(consumer: object) -> bool:
     metrics = consumer._metrics  # type: ignore[attr-defined]
     samples = [s for m in metrics.lag.collect() for s in m.samples]
-    outcomes = {s.labels["outcome"]: s.value for m in metrics.messages.collect()
-                for s in m.samples if s.name.endswith("_total")}
+    outcomes = {
+        s.labels["outcome"]: s.value
+        for m in metrics.messages.collect()
+        for s in m.samples
+        if s.name.endswith("_total")
+    }
     return bool(samples) and all(s.value == 0 for s in samples) and outcomes.get("duplicate") == 12
 
 
@@ -87,7 +91,8 @@ async def _republish(bootstrap: str, records: list) -> None:  # type: ignore[typ
     await producer.start()
     try:
         for record in records:
-            await producer.send_and_wait(record.topic, record.value, key=record.key,
-                                         headers=list(record.headers))
+            await producer.send_and_wait(
+                record.topic, record.value, key=record.key, headers=list(record.headers)
+            )
     finally:
         await producer.stop()

@@ -29,31 +29,46 @@ async def test_relay_killed_between_publish_and_delete_loses_nothing(
     accounts = [Account(f"acc-{i}") for i in range(6)]
     await _credit_all(producer_side, accounts, rounds=10)  # 60 events, interleaved
     paused = RelayProcess(
-        "relay-paused", schema=producer_side.name, database_url=producer_side.url,
-        bootstrap=bootstrap, workdir=tmp_path,
-        extra_env={"SHOP_RELAY_BATCH_SIZE": "25",
-                   "SHOP_RELAY_FAULT_PAUSE_AFTER_PUBLISH_SECONDS": "300"},
+        "relay-paused",
+        schema=producer_side.name,
+        database_url=producer_side.url,
+        bootstrap=bootstrap,
+        workdir=tmp_path,
+        extra_env={
+            "SHOP_RELAY_BATCH_SIZE": "25",
+            "SHOP_RELAY_FAULT_PAUSE_AFTER_PUBLISH_SECONDS": "300",
+        },
     )
     consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap)
     async with running(consumer.run):
         await asyncio.to_thread(paused.start)
         try:
             # The first batch is on Kafka and applied, but its rows are still in the outbox.
-            await wait_until(lambda: _is_at_least(consumer_side, "applied", 25), within=60,
-                             what="first batch applied")
+            await wait_until(
+                lambda: _is_at_least(consumer_side, "applied", 25),
+                within=60,
+                what="first batch applied",
+            )
             assert await _count(producer_side, "SELECT count(*) FROM {s}.outbox") == 60
             assert "pausing" in paused.log()
         finally:
             await asyncio.to_thread(paused.kill)
 
-        restarted = RelayProcess("relay-restarted", schema=producer_side.name,
-                                 database_url=producer_side.url, bootstrap=bootstrap,
-                                 workdir=tmp_path)
+        restarted = RelayProcess(
+            "relay-restarted",
+            schema=producer_side.name,
+            database_url=producer_side.url,
+            bootstrap=bootstrap,
+            workdir=tmp_path,
+        )
         await asyncio.to_thread(restarted.start)
         try:
             await wait_until(lambda: _outbox_empty(producer_side), within=60, what="outbox drained")
-            await wait_until(lambda: _inbox_duplicates_seen(consumer, 25), within=60,
-                             what="the republished batch consumed")
+            await wait_until(
+                lambda: _inbox_duplicates_seen(consumer, 25),
+                within=60,
+                what="the republished batch consumed",
+            )
         finally:
             await asyncio.to_thread(restarted.stop)
 
@@ -69,8 +84,13 @@ async def test_standby_relay_takes_over_within_seconds(
 ) -> None:
     producer_side, consumer_side = await new_schema(), await new_schema()
     first, second = (
-        RelayProcess(name, schema=producer_side.name, database_url=producer_side.url,
-                     bootstrap=bootstrap, workdir=tmp_path)
+        RelayProcess(
+            name,
+            schema=producer_side.name,
+            database_url=producer_side.url,
+            bootstrap=bootstrap,
+            workdir=tmp_path,
+        )
         for name in ("relay-a", "relay-b")
     )
     consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap)
@@ -84,18 +104,25 @@ async def test_standby_relay_takes_over_within_seconds(
 
         async with running(consumer.run):
             await _credit_all(producer_side, accounts, rounds=5)
-            await wait_until(lambda: _is_at_least(consumer_side, "applied", 10), within=60,
-                             what="events published by relay-a")
+            await wait_until(
+                lambda: _is_at_least(consumer_side, "applied", 10),
+                within=60,
+                what="events published by relay-a",
+            )
             assert second.active() is False
 
             await asyncio.to_thread(first.kill)
             killed_at = time.monotonic()
-            await wait_until(lambda: _holds(second), within=15, what="relay-b takes over",
-                             interval=0.05)
+            await wait_until(
+                lambda: _holds(second), within=15, what="relay-b takes over", interval=0.05
+            )
             takeover_seconds = time.monotonic() - killed_at
             await _credit_all(producer_side, accounts, rounds=5)
-            await wait_until(lambda: _is_at_least(consumer_side, "applied", 20), within=60,
-                             what="events published by relay-b")
+            await wait_until(
+                lambda: _is_at_least(consumer_side, "applied", 20),
+                within=60,
+                what="events published by relay-b",
+            )
     finally:
         await asyncio.to_thread(first.stop)
         await asyncio.to_thread(second.stop)
@@ -117,7 +144,9 @@ async def _inbox_duplicates_seen(consumer: object, count: int) -> bool:
     metrics = consumer._metrics  # type: ignore[attr-defined]
     return any(
         s.labels["outcome"] == "duplicate" and s.value >= count
-        for m in metrics.messages.collect() for s in m.samples if s.name.endswith("_total")
+        for m in metrics.messages.collect()
+        for s in m.samples
+        if s.name.endswith("_total")
     )
 
 

@@ -43,17 +43,25 @@ async def test_one_trace_spans_request_outbox_relay_consumer_and_next_outbox_row
     @router.post("/accounts/{account_id}/credits")
     async def credit_account(account_id: str, request: Request) -> dict[str, str]:
         sessions = async_sessionmaker(get_process(request).engine, expire_on_commit=False)
-        uow = UnitOfWork(sessions, producer_side.tables, source="tests",
-                         topic_for=lambda _type: producer_side.topic)
+        uow = UnitOfWork(
+            sessions,
+            producer_side.tables,
+            source="tests",
+            topic_for=lambda _type: producer_side.topic,
+        )
         await credit(uow, Account(account_id), 7)
         return {"status": "credited"}
 
-    settings = ServiceSettings(database_url=producer_side.url, kafka_bootstrap_servers=bootstrap,
-                               service_name="trace-test")
+    settings = ServiceSettings(
+        database_url=producer_side.url, kafka_bootstrap_servers=bootstrap, service_name="trace-test"
+    )
     app = create_app(title="trace test", settings=settings, routers=[router])
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://shop.test"
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://shop.test"
+        ) as client,
+    ):
         response = await client.post("/accounts/acc-1/credits")
     assert response.status_code == 200, response.text
     row_context = await producer_side.scalar("SELECT tracingspancontext FROM {s}.outbox")
@@ -61,12 +69,12 @@ async def test_one_trace_spans_request_outbox_relay_consumer_and_next_outbox_row
 
     async def apply_and_follow_up(envelope: Envelope, uow: UnitOfWork) -> None:
         await apply_credit(envelope, uow)
-        uow.publish(AccountCredited("acc-2", 1, 1), aggregate_type="account",
-                    aggregate_id="acc-2")
+        uow.publish(AccountCredited("acc-2", 1, 1), aggregate_type="account", aggregate_id="acc-2")
 
     relay = relay_for(producer_side.name, producer_side.dsn, bootstrap)
-    consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap,
-                            handler=apply_and_follow_up)
+    consumer = consumer_for(
+        unique("g"), producer_side.topic, consumer_side.uow, bootstrap, handler=apply_and_follow_up
+    )
     async with running(relay.run), running(consumer.run):
         await wait_until(lambda: _has_follow_up(consumer_side), within=60, what="follow-up row")
     record = (await read_topic(bootstrap, producer_side.topic, 1, within=10))[0]

@@ -9,8 +9,10 @@ from shop.cli import main
         (["run", "catalog"], "is not <context>-relay"),
         (["run", "Catalog-relay"], "is not <context>-relay"),
         (["run", "nosuchcontext-api"], "No module named"),
-        (["dlq", "replay", "t.g.dlq", "--offset", "x", "--bootstrap-servers", "k:1"],
-         "PARTITION:OFFSET"),
+        (
+            ["dlq", "replay", "t.g.dlq", "--offset", "x", "--bootstrap-servers", "k:1"],
+            "PARTITION:OFFSET",
+        ),
     ],
 )
 def test_bad_commands_exit_2_with_a_clear_error(

@@ -104,7 +104,10 @@ def test_latency_settings_default_to_a_short_poll_and_no_producer_linger() -> No
 
 def test_latency_settings_are_keyword_arguments() -> None:
     config = outbox_connector_config(
-        **BASE, poll_interval_ms=50, max_batch_size=512, max_queue_size=4096,
+        **BASE,
+        poll_interval_ms=50,
+        max_batch_size=512,
+        max_queue_size=4096,
         producer_linger_ms=5,
     )
     assert config["poll.interval.ms"] == "50"

@@ -13,8 +13,9 @@ class Record:
 
 def test_dead_letter_headers_tell_why_and_where_from() -> None:
     record = Record(headers=[("event-id", b"e-1"), ("traceparent", b"00-a-b-01")])
-    headers = dict(dead_letter_headers(record, group="shop.reports", error=ValueError("bad"),
-                                       attempts=5))
+    headers = dict(
+        dead_letter_headers(record, group="shop.reports", error=ValueError("bad"), attempts=5)
+    )
     assert headers["event-id"] == b"e-1"
     assert headers["traceparent"] == b"00-a-b-01"
     assert headers["dlq-error-type"] == b"ValueError"
@@ -34,8 +35,9 @@ def test_a_dead_letter_failing_again_keeps_only_its_latest_error() -> None:
 
 
 def test_long_error_messages_are_cut() -> None:
-    headers = dict(dead_letter_headers(Record(), group="g", error=ValueError("x" * 10_000),
-                                       attempts=1))
+    headers = dict(
+        dead_letter_headers(Record(), group="g", error=ValueError("x" * 10_000), attempts=1)
+    )
     assert len(headers["dlq-error-message"]) == 2000
 
 

@@ -30,12 +30,21 @@ class Order(Aggregate):
 def test_envelope_has_the_fixed_fields_in_camel_case() -> None:
     order_id = uuid.uuid4()
     envelope = Envelope.wrap(
-        OrderPlaced(order_id, Decimal("9.99")), source="ordering",
-        aggregate_type="order", aggregate_id=str(order_id),
+        OrderPlaced(order_id, Decimal("9.99")),
+        source="ordering",
+        aggregate_type="order",
+        aggregate_id=str(order_id),
     )
     document = json.loads(envelope.to_json())
     assert list(document) == [
-        "id", "type", "version", "source", "aggregateType", "aggregateId", "occurredAt", "data",
+        "id",
+        "type",
+        "version",
+        "source",
+        "aggregateType",
+        "aggregateId",
+        "occurredAt",
+        "data",
     ]
     assert document["type"] == "order.placed"
     assert document["version"] == 1
@@ -46,8 +55,10 @@ def test_envelope_has_the_fixed_fields_in_camel_case() -> None:
 
 def test_envelope_round_trips_through_json() -> None:
     envelope = Envelope.wrap(
-        OrderPlaced(uuid.uuid4(), Decimal("1")), source="ordering",
-        aggregate_type="order", aggregate_id="a-1",
+        OrderPlaced(uuid.uuid4(), Decimal("1")),
+        source="ordering",
+        aggregate_type="order",
+        aggregate_id="a-1",
     )
     assert Envelope.from_json(envelope.to_json()) == Envelope.from_dict(envelope.to_dict())
     assert Envelope.from_json(envelope.to_json()).id == envelope.id
@@ -70,7 +81,9 @@ def test_undecodable_messages_raise_envelope_error(raw: bytes | None, message: s
 
 def test_invalid_version_and_timestamp_are_rejected() -> None:
     good = Envelope.wrap(
-        OrderPlaced(uuid.uuid4(), Decimal("1")), source="s", aggregate_type="order",
+        OrderPlaced(uuid.uuid4(), Decimal("1")),
+        source="s",
+        aggregate_type="order",
         aggregate_id="1",
     ).to_dict()
     with pytest.raises(EnvelopeError, match="version"):
@@ -100,9 +113,19 @@ def test_aggregate_collects_events_until_drained() -> None:
 
 def test_null_fields_are_left_out_of_event_data_like_debezium_does() -> None:
     envelope = Envelope.wrap(
-        OrderPlaced(uuid.uuid4(), Decimal("1")), source="s", aggregate_type="order",
+        OrderPlaced(uuid.uuid4(), Decimal("1")),
+        source="s",
+        aggregate_type="order",
         aggregate_id="1",
     )
-    nested = Envelope(envelope.id, "t", 1, "s", "order", "1", envelope.occurred_at,
-                      {"a": None, "b": {"c": None, "d": 1}, "e": [{"f": None}]})
+    nested = Envelope(
+        envelope.id,
+        "t",
+        1,
+        "s",
+        "order",
+        "1",
+        envelope.occurred_at,
+        {"a": None, "b": {"c": None, "d": 1}, "e": [{"f": None}]},
+    )
     assert nested.to_dict()["data"] == {"b": {"d": 1}, "e": [{}]}

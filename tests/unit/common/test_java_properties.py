@@ -9,8 +9,12 @@ def test_traceparent_is_written_as_one_key_value_line() -> None:
 
 
 def test_special_characters_survive_a_round_trip() -> None:
-    values = {"tracestate": "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", "key with space": "a:b#c!",
-              "unicode": "caf\u00e9 \U0001f600", "multi": "line\nbreak\\"}
+    values = {
+        "tracestate": "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7",
+        "key with space": "a:b#c!",
+        "unicode": "caf\u00e9 \U0001f600",
+        "multi": "line\nbreak\\",
+    }
     assert java_properties.loads(java_properties.dumps(values)) == values
 
 

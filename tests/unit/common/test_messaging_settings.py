@@ -41,8 +41,9 @@ def test_an_unknown_outbox_mode_names_its_variable_and_the_choices(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SHOP_ORDERING_OUTBOX_MODE", "kafka")
-    with pytest.raises(SettingsError, match="SHOP_ORDERING_OUTBOX_MODE is 'kafka'; "
-                                            "expected relay or debezium"):
+    with pytest.raises(
+        SettingsError, match="SHOP_ORDERING_OUTBOX_MODE is 'kafka'; expected relay or debezium"
+    ):
         outbox_mode_from_environment("ordering")
 
 
@@ -53,8 +54,9 @@ def test_the_unit_of_work_reads_its_schema_s_mode_unless_given_one(
     tables = messaging_tables("payment")
 
     from_environment = UnitOfWork(async_sessionmaker(), tables, source="payment")
-    explicit = UnitOfWork(async_sessionmaker(), tables, source="payment",
-                          outbox_mode=OutboxMode.RELAY)
+    explicit = UnitOfWork(
+        async_sessionmaker(), tables, source="payment", outbox_mode=OutboxMode.RELAY
+    )
 
     assert from_environment.outbox_mode is OutboxMode.DEBEZIUM
     assert explicit.outbox_mode is OutboxMode.RELAY

@@ -4,8 +4,10 @@ from shop.common.relay.leadership import lock_key
 from shop.common.relay.options import RelaySettings, asyncpg_dsn
 from shop.common.settings import SettingsError
 
-REQUIRED = {"database_url": "postgresql://shop:s3cret-pw@db/shop",
-            "kafka_bootstrap_servers": "kafka:9092"}
+REQUIRED = {
+    "database_url": "postgresql://shop:s3cret-pw@db/shop",
+    "kafka_bootstrap_servers": "kafka:9092",
+}
 
 
 def test_relay_settings_turn_into_options(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,8 +19,7 @@ def test_relay_settings_turn_into_options(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_fault_injection_is_refused_in_production() -> None:
     with pytest.raises(SettingsError, match="test-only"):
-        RelaySettings(**REQUIRED, environment="production",
-                      fault_pause_after_publish_seconds=5)
+        RelaySettings(**REQUIRED, environment="production", fault_pause_after_publish_seconds=5)
 
 
 def test_batch_size_is_bounded() -> None:

@@ -10,8 +10,9 @@ from shop.common.uow import UnitOfWork
 
 
 def _envelope(event_type: str, version: int = 1) -> Envelope:
-    return Envelope(uuid.uuid4(), event_type, version, "tests", "order", "o-1",
-                    datetime.now(UTC), {})
+    return Envelope(
+        uuid.uuid4(), event_type, version, "tests", "order", "o-1", datetime.now(UTC), {}
+    )
 
 
 async def _handler(envelope: Envelope, uow: UnitOfWork) -> None:

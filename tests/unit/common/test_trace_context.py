@@ -13,8 +13,9 @@ SPAN_ID = 0xB7AD6B7169203331
 
 
 def _context() -> object:
-    span = NonRecordingSpan(SpanContext(TRACE_ID, SPAN_ID, is_remote=False,
-                                        trace_flags=TraceFlags(TraceFlags.SAMPLED)))
+    span = NonRecordingSpan(
+        SpanContext(TRACE_ID, SPAN_ID, is_remote=False, trace_flags=TraceFlags(TraceFlags.SAMPLED))
+    )
     return trace.set_span_in_context(span)
 
 

@@ -81,7 +81,9 @@ class DeadLetter:
 async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[DeadLetter]:
     """Every message currently in a dead-letter topic (read without a consumer group)."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None,
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        group_id=None,
         auto_offset_reset="earliest",
     )
     await consumer.start()
@@ -119,8 +121,9 @@ async def replay_dead_letters(
     bootstrap_servers: str, dlq_topic: str, select: Callable[[DeadLetter], bool] = lambda _: True
 ) -> list[DeadLetter]:
     """Republish the selected dead letters to their original topics; return those replayed."""
-    letters = [letter for letter in await read_dead_letters(bootstrap_servers, dlq_topic)
-               if select(letter)]
+    letters = [
+        letter for letter in await read_dead_letters(bootstrap_servers, dlq_topic) if select(letter)
+    ]
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True
     )
@@ -129,7 +132,9 @@ async def replay_dead_letters(
         for letter in letters:
             original_headers = [(k, v) for k, v in letter.headers if k not in h.DLQ_HEADERS]
             await producer.send_and_wait(
-                letter.original_topic, value=letter.value, key=letter.key,
+                letter.original_topic,
+                value=letter.value,
+                key=letter.key,
                 headers=original_headers,
             )
     finally:

@@ -48,7 +48,10 @@ async def purge_inbox_batch(
 
 
 async def purge_inbox(
-    uow_factory: Callable[[], UnitOfWork], older_than: timedelta, *, batch_size: int,
+    uow_factory: Callable[[], UnitOfWork],
+    older_than: timedelta,
+    *,
+    batch_size: int,
     consumer_group: str | None = None,
 ) -> int:
     """Delete every inbox row (of one group, or all) older than `older_than`; return how many."""
@@ -67,8 +70,12 @@ async def purge_inbox(
 
 
 async def purge_inbox_periodically(
-    uow_factory: Callable[[], UnitOfWork], *, consumer_group: str, settings: InboxSettings,
-    metrics: ConsumerMetrics, stop: asyncio.Event,
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    consumer_group: str,
+    settings: InboxSettings,
+    metrics: ConsumerMetrics,
+    stop: asyncio.Event,
 ) -> None:
     """Purge the group's expired inbox rows now and every interval, until `stop` is set.
 
@@ -79,20 +86,30 @@ async def purge_inbox_periodically(
     while not stop.is_set():
         try:
             purged = await purge_inbox(
-                uow_factory, settings.inbox_retention,
-                batch_size=settings.inbox_purge_batch_size, consumer_group=consumer_group,
+                uow_factory,
+                settings.inbox_retention,
+                batch_size=settings.inbox_purge_batch_size,
+                consumer_group=consumer_group,
             )
         except Exception as err:  # housekeeping: report, retry later, never stop the consumer
             metrics.inbox_purge_failures.labels(consumer_group).inc()
-            logger.warning("purging the inbox of %s failed, next try in %gs: %r",
-                           consumer_group, interval, err,
-                           exc_info=not isinstance(err, SQLAlchemyError | OSError))
+            logger.warning(
+                "purging the inbox of %s failed, next try in %gs: %r",
+                consumer_group,
+                interval,
+                err,
+                exc_info=not isinstance(err, SQLAlchemyError | OSError),
+            )
         else:
             metrics.inbox_purged.labels(consumer_group).inc(purged)
             metrics.inbox_last_purge.labels(consumer_group).set(time.time())
             if purged:
-                logger.info("purged %d inbox rows of %s older than %s",
-                            purged, consumer_group, settings.inbox_retention)
+                logger.info(
+                    "purged %d inbox rows of %s older than %s",
+                    purged,
+                    consumer_group,
+                    settings.inbox_retention,
+                )
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:
@@ -114,8 +131,10 @@ async def purge_schema_inbox(
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         tables = messaging_tables(schema)
         return await purge_inbox(
-            lambda: UnitOfWork(sessions, tables, source=schema), settings.inbox_retention,
-            batch_size=settings.inbox_purge_batch_size, consumer_group=consumer_group,
+            lambda: UnitOfWork(sessions, tables, source=schema),
+            settings.inbox_retention,
+            batch_size=settings.inbox_purge_batch_size,
+            consumer_group=consumer_group,
         )
     finally:
         await engine.dispose()

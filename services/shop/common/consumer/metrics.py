@@ -12,36 +12,51 @@ class ConsumerMetrics:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.lag = Gauge(
-            "shop_consumer_lag_messages", "Messages between the group's position and the end",
-            ("group", "topic", "partition"), registry=registry,
+            "shop_consumer_lag_messages",
+            "Messages between the group's position and the end",
+            ("group", "topic", "partition"),
+            registry=registry,
         )
         self.handling = Histogram(
-            "shop_consumer_handling_seconds", "Time to handle one message, retries included",
-            ("group", "topic"), buckets=HANDLING_BUCKETS, registry=registry,
+            "shop_consumer_handling_seconds",
+            "Time to handle one message, retries included",
+            ("group", "topic"),
+            buckets=HANDLING_BUCKETS,
+            registry=registry,
         )
         self.messages = Counter(
             "shop_consumer_messages",
             "Messages by outcome: handled, duplicate, ignored, dead_lettered",
-            ("group", "topic", "outcome"), registry=registry,
+            ("group", "topic", "outcome"),
+            registry=registry,
         )
         self.failures = Counter(
-            "shop_consumer_failed_attempts", "Handling attempts that raised",
-            ("group", "topic", "error"), registry=registry,
+            "shop_consumer_failed_attempts",
+            "Handling attempts that raised",
+            ("group", "topic", "error"),
+            registry=registry,
         )
         self.dead_lettered = Counter(
-            "shop_consumer_dlq_messages", "Messages published to a dead-letter topic",
-            ("group", "topic"), registry=registry,
+            "shop_consumer_dlq_messages",
+            "Messages published to a dead-letter topic",
+            ("group", "topic"),
+            registry=registry,
         )
         self.inbox_purged = Counter(
-            "shop_consumer_inbox_purged_rows", "Inbox rows deleted by the retention purge",
-            ("group",), registry=registry,
+            "shop_consumer_inbox_purged_rows",
+            "Inbox rows deleted by the retention purge",
+            ("group",),
+            registry=registry,
         )
         self.inbox_purge_failures = Counter(
-            "shop_consumer_inbox_purge_failures", "Retention purges that failed (retried later)",
-            ("group",), registry=registry,
+            "shop_consumer_inbox_purge_failures",
+            "Retention purges that failed (retried later)",
+            ("group",),
+            registry=registry,
         )
         self.inbox_last_purge = Gauge(
             "shop_consumer_inbox_last_purge_timestamp_seconds",
             "Unix time of the group's last successful retention purge",
-            ("group",), registry=registry,
+            ("group",),
+            registry=registry,
         )

@@ -55,8 +55,14 @@ class MessageProcessor(Generic[U]):
     """Applies one consumer group's handlers to single messages."""
 
     def __init__(
-        self, *, group: str, handlers: EventHandlers[U], uow_factory: Callable[[], U],
-        dlq_producer: AIOKafkaProducer, metrics: ConsumerMetrics, options: ConsumerOptions,
+        self,
+        *,
+        group: str,
+        handlers: EventHandlers[U],
+        uow_factory: Callable[[], U],
+        dlq_producer: AIOKafkaProducer,
+        metrics: ConsumerMetrics,
+        options: ConsumerOptions,
         stop: asyncio.Event,
     ) -> None:
         self.group = group
@@ -74,7 +80,9 @@ class MessageProcessor(Generic[U]):
         parent = context_from_headers(record.headers)
         # Child of the publish span (one trace per business flow), see docs/adr/0003.
         with self._tracer.start_as_current_span(
-            f"{record.topic} process", context=parent, kind=SpanKind.CONSUMER,
+            f"{record.topic} process",
+            context=parent,
+            kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",
                 "messaging.operation.type": "process",
@@ -83,7 +91,8 @@ class MessageProcessor(Generic[U]):
                 "messaging.destination.partition.id": str(record.partition),
                 "messaging.kafka.offset": record.offset,
             },
-            record_exception=False, set_status_on_exception=False,
+            record_exception=False,
+            set_status_on_exception=False,
         ) as span:
             outcome = await self._process(record, span)
             span.set_attribute("shop.consumer.outcome", outcome.value)
@@ -108,9 +117,13 @@ class MessageProcessor(Generic[U]):
             attempt += 1
             try:
                 async with self._uow_factory() as uow:
-                    if not await uow.record_inbox(self.group, envelope, topic=record.topic,
-                                                  partition=record.partition,
-                                                  offset=record.offset):
+                    if not await uow.record_inbox(
+                        self.group,
+                        envelope,
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                    ):
                         return Outcome.DUPLICATE
                     await route.handler(envelope, uow)
                     await uow.commit()
@@ -120,8 +133,12 @@ class MessageProcessor(Generic[U]):
             except UNAVAILABLE as err:  # the database, not the message: wait, never dead-letter
                 attempt -= 1
                 delay = self._options.backoff_max_seconds
-                logger.warning("database unavailable while handling %s, retrying in %.1fs: %r",
-                               envelope.type, delay, err)
+                logger.warning(
+                    "database unavailable while handling %s, retrying in %.1fs: %r",
+                    envelope.type,
+                    delay,
+                    err,
+                )
                 await self._backoff(delay)
             except Exception as err:  # transient until proven otherwise: retry, bounded
                 self._metrics.failures.labels(self.group, record.topic, type(err).__name__).inc()
@@ -129,9 +146,16 @@ class MessageProcessor(Generic[U]):
                 if attempt >= self._options.max_attempts:
                     return await self._dead_letter(record, err, attempt, span)
                 delay = self._options.backoff(attempt)
-                logger.warning("%s at %s/%d@%d failed (attempt %d), retrying in %.2fs: %r",
-                               envelope.type, record.topic, record.partition, record.offset,
-                               attempt, delay, err)
+                logger.warning(
+                    "%s at %s/%d@%d failed (attempt %d), retrying in %.2fs: %r",
+                    envelope.type,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    attempt,
+                    delay,
+                    err,
+                )
                 await self._backoff(delay)
 
     async def _backoff(self, delay: float) -> None:
@@ -145,13 +169,22 @@ class MessageProcessor(Generic[U]):
         self, record: ConsumerRecord, error: BaseException, attempts: int, span: trace.Span
     ) -> Outcome:
         topic = dlq_topic_name(record.topic, self.group)
-        logger.error("dead-lettering %s/%d@%d to %s after %d attempt(s): %s: %s",
-                     record.topic, record.partition, record.offset, topic, attempts,
-                     type(error).__name__, error)
+        logger.error(
+            "dead-lettering %s/%d@%d to %s after %d attempt(s): %s: %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            topic,
+            attempts,
+            type(error).__name__,
+            error,
+        )
         span.record_exception(error)
         span.set_status(Status(StatusCode.ERROR, f"dead-lettered: {type(error).__name__}"))
         await self._dlq.send_and_wait(
-            topic, value=record.value, key=record.key,
+            topic,
+            value=record.value,
+            key=record.key,
             headers=dead_letter_headers(record, group=self.group, error=error, attempts=attempts),
         )
         self._metrics.dead_lettered.labels(self.group, record.topic).inc()

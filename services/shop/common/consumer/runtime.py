@@ -32,9 +32,16 @@ class EventConsumer(Generic[U]):
     """One consumer group reading `topics` and applying `handlers`, until `stop` is set."""
 
     def __init__(
-        self, *, group: str, topics: Sequence[str], handlers: EventHandlers[U],
-        uow_factory: Callable[[], U], bootstrap_servers: str, metrics: ConsumerMetrics,
-        options: ConsumerOptions | None = None, client_id: str | None = None,
+        self,
+        *,
+        group: str,
+        topics: Sequence[str],
+        handlers: EventHandlers[U],
+        uow_factory: Callable[[], U],
+        bootstrap_servers: str,
+        metrics: ConsumerMetrics,
+        options: ConsumerOptions | None = None,
+        client_id: str | None = None,
         inbox: InboxSettings | None = None,
     ) -> None:
         """`inbox` defaults to the settings of the unit of work's schema (`SHOP_INBOX_*`)."""
@@ -56,15 +63,23 @@ class EventConsumer(Generic[U]):
 
     async def run(self, stop: asyncio.Event) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap, group_id=self.group, client_id=self._client_id,
-            enable_auto_commit=False, auto_offset_reset="earliest",
+            bootstrap_servers=self._bootstrap,
+            group_id=self.group,
+            client_id=self._client_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
             isolation_level="read_committed",
         )
         dlq = idempotent_producer(self._bootstrap, f"{self._client_id}-dlq", linger_ms=0)
         await dlq.start()
         processor = MessageProcessor(
-            group=self.group, handlers=self._handlers, uow_factory=self._uow_factory,
-            dlq_producer=dlq, metrics=self._metrics, options=self._options, stop=stop,
+            group=self.group,
+            handlers=self._handlers,
+            uow_factory=self._uow_factory,
+            dlq_producer=dlq,
+            metrics=self._metrics,
+            options=self._options,
+            stop=stop,
         )
         consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
         purger: asyncio.Task[None] | None = None
@@ -95,14 +110,23 @@ class EventConsumer(Generic[U]):
     def _start_inbox_purge(self, stop: asyncio.Event) -> asyncio.Task[None] | None:
         if not self.inbox.purges_periodically:
             return None
-        return asyncio.create_task(purge_inbox_periodically(
-            self._uow_factory, consumer_group=self.group, settings=self.inbox,
-            metrics=self._metrics, stop=stop,
-        ), name=f"{self.group}-inbox-purge")
+        return asyncio.create_task(
+            purge_inbox_periodically(
+                self._uow_factory,
+                consumer_group=self.group,
+                settings=self.inbox,
+                metrics=self._metrics,
+                stop=stop,
+            ),
+            name=f"{self.group}-inbox-purge",
+        )
 
     async def _handle(
-        self, consumer: AIOKafkaConsumer, processor: MessageProcessor[U],
-        batches: dict[TopicPartition, list[ConsumerRecord]], stop: asyncio.Event,
+        self,
+        consumer: AIOKafkaConsumer,
+        processor: MessageProcessor[U],
+        batches: dict[TopicPartition, list[ConsumerRecord]],
+        stop: asyncio.Event,
     ) -> None:
         generation = self._generation
         for tp, records in batches.items():

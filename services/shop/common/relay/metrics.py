@@ -15,30 +15,41 @@ class RelayMetrics:
     def __init__(self, registry: CollectorRegistry, schema: str) -> None:
         labels = ("schema",)
         self.backlog = Gauge(
-            "shop_outbox_backlog_rows", "Outbox rows not yet published",
-            labels, registry=registry,
+            "shop_outbox_backlog_rows",
+            "Outbox rows not yet published",
+            labels,
+            registry=registry,
         ).labels(schema)
         self.oldest_age = Gauge(
             "shop_outbox_oldest_unpublished_age_seconds",
             "Age of the oldest outbox row not yet published (0 when empty)",
-            labels, registry=registry,
+            labels,
+            registry=registry,
         ).labels(schema)
         self._published = Counter(
-            "shop_outbox_published", "Events the relay published and the broker acknowledged",
-            ("schema", "topic"), registry=registry,
+            "shop_outbox_published",
+            "Events the relay published and the broker acknowledged",
+            ("schema", "topic"),
+            registry=registry,
         )
         self.failed = Counter(
-            "shop_outbox_publish_failures", "Events whose publication failed (retried later)",
-            labels, registry=registry,
+            "shop_outbox_publish_failures",
+            "Events whose publication failed (retried later)",
+            labels,
+            registry=registry,
         ).labels(schema)
         self.latency = Histogram(
             "shop_outbox_publish_latency_seconds",
             "From outbox insert to broker acknowledgement",
-            labels, buckets=LATENCY_BUCKETS, registry=registry,
+            labels,
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
         ).labels(schema)
         self.leader = Gauge(
-            "shop_outbox_relay_active", "1 while this instance holds the schema's relay lock",
-            labels, registry=registry,
+            "shop_outbox_relay_active",
+            "1 while this instance holds the schema's relay lock",
+            labels,
+            registry=registry,
         ).labels(schema)
         self._schema = schema
 

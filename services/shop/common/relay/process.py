@@ -29,6 +29,7 @@ def run_relay_process(schema: str) -> int:
         await run_until_cancelled(relay.run)
 
     return run_worker(
-        settings=settings, registry=registry,
+        settings=settings,
+        registry=registry,
         tasks={"outbox-relay": functools.partial(relay_task)},
     )

@@ -100,14 +100,19 @@ class OutboxPublisher:
             },
         )
         event_id = str(row.id).encode()
-        headers = [(ID_HEADER, event_id), (EVENT_ID_HEADER, event_id),
-                   (EVENT_TYPE_HEADER, row.type.encode())]
+        headers = [
+            (ID_HEADER, event_id),
+            (EVENT_ID_HEADER, event_id),
+            (EVENT_TYPE_HEADER, row.type.encode()),
+        ]
         if not self._instrumented:  # else its send span, our child, writes them (once)
             headers += trace_headers(trace.set_span_in_context(span))
         try:
             with trace.use_span(span, end_on_exit=False):
                 delivery = await self._producer.send(
-                    row.topic, value=row.payload.encode(), key=row.aggregateid.encode(),
+                    row.topic,
+                    value=row.payload.encode(),
+                    key=row.aggregateid.encode(),
                     headers=headers,
                 )
         except BaseException as err:

@@ -24,16 +24,29 @@ from shop.common.relay.publisher import OutboxPublisher, PublishError, idempoten
 from shop.common.relay.store import OutboxStore
 
 logger = logging.getLogger(__name__)
-_RECOVERABLE = (LostLeadershipError, PublishError, KafkaError, asyncpg.PostgresError,
-                asyncpg.InterfaceError, OSError, TimeoutError)
+_RECOVERABLE = (
+    LostLeadershipError,
+    PublishError,
+    KafkaError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+    TimeoutError,
+)
 
 
 class OutboxRelay:
     """Relays `<schema>.outbox` to Kafka until `stop` is set; one instance per schema works."""
 
     def __init__(
-        self, *, schema: str, dsn: str, bootstrap_servers: str, metrics: RelayMetrics,
-        options: RelayOptions | None = None, client_id: str | None = None,
+        self,
+        *,
+        schema: str,
+        dsn: str,
+        bootstrap_servers: str,
+        metrics: RelayMetrics,
+        options: RelayOptions | None = None,
+        client_id: str | None = None,
     ) -> None:
         self.schema = schema
         self._dsn = dsn
@@ -42,7 +55,9 @@ class OutboxRelay:
         self._options = options or RelayOptions()
         self._client_id = client_id or f"shop-{schema}-relay"
         self._leadership = Leadership(
-            dsn, schema, retry_seconds=self._options.standby_retry_seconds,
+            dsn,
+            schema,
+            retry_seconds=self._options.standby_retry_seconds,
             check_seconds=self._options.leader_check_seconds,
         )
         self.active = False
