@@ -119,7 +119,8 @@ async def debezium(
         async def slot_active() -> bool:
             return bool(
                 await schema.scalar(
-                    f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active"
+                    "SELECT count(*) FROM pg_replication_slots"
+                    f" WHERE slot_name = '{slot}' AND active"
                 )
             )
 

@@ -33,7 +33,8 @@ async def test_each_context_migrates_its_own_schema_and_version_table(
                 (
                     await connection.execute(
                         text(
-                            "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                            "SELECT table_schema || '.' || table_name"
+                            " FROM information_schema.tables"
                             " WHERE table_schema IN (:a, :b)"
                         ),
                         {"a": first, "b": second},
@@ -56,7 +57,8 @@ async def test_each_context_migrates_its_own_schema_and_version_table(
                 (
                     await connection.execute(
                         text(
-                            "SELECT table_name FROM information_schema.tables WHERE table_schema = :s"
+                            "SELECT table_name FROM information_schema.tables"
+                            " WHERE table_schema = :s"
                         ),
                         {"s": second},
                     )
