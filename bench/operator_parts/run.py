@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -60,6 +61,7 @@ def measure(count: int, timeout: float) -> dict[str, float]:
             )
         finally:
             operator.stop()
+    shutil.rmtree(workdir, ignore_errors=True)  # kept, for its logs, when measuring failed
     ordered = sorted(times.values())
     return {
         "platforms": count,
