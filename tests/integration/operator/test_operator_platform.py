@@ -126,13 +126,17 @@ def test_spec_changes_reach_the_children_and_a_second_reconcile_writes_nothing(
         def scaled() -> bool:
             deployment = children(kube, kinds.DEPLOYMENT, "shop", namespace).get("shop-basket-api")
             platform = get_platform(kube, "shop", namespace)
+            status = platform.get("status") or {}
+            components = {c["name"]: c for c in status.get("components") or []}
             return (
                 deployment is not None
                 and deployment["spec"].get("replicas") == 3
-                and platform["status"]["observedGeneration"] == generation
+                and status.get("observedGeneration") == generation
+                and components.get("basket-api", {}).get("desired") == 3
+                and all(c.get("desired") for c in components.values())
             )
 
-        eventually(scaled, timeout=TIMEOUT, what="basket-api scaled to 3")
+        eventually(scaled, timeout=TIMEOUT, what="basket-api scaled to 3 and the status caught up")
     # Taken once the first operator has stopped: whatever moves from here on was written by the
     # second one (the first may still be settling status from its children's events above).
     before = _versions(kube, namespace)
