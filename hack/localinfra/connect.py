@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import Any, cast
+from typing import Any, Self, cast
 
 import httpx
 
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import DEBEZIUM_PLUGIN, debezium_plugin_path, java_command
+from localinfra.launcher import SingleProcessLauncher
 from localinfra.process import ManagedProcess, free_port
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
@@ -22,8 +22,10 @@ JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
 Json = dict[str, Any]
 
 
-class KafkaConnect:
+class KafkaConnect(SingleProcessLauncher):
     """A one-worker Connect cluster whose plugin path holds the Debezium PostgreSQL connector."""
+
+    stop_timeout = 30.0  # connectors stop with the worker
 
     def __init__(
         self,
@@ -47,11 +49,7 @@ class KafkaConnect:
     def rest_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    @property
-    def process(self) -> ManagedProcess | None:
-        return self._process
-
-    def start(self, workdir: Path | None = None, *, timeout: float = 180) -> KafkaConnect:
+    def start(self, workdir: Path | None = None, *, timeout: float = 180) -> Self:
         """Start the worker; wait until it is healthy and lists the Debezium connector."""
         if self._process is not None:
             raise InfraError("Kafka Connect already started")
@@ -167,27 +165,10 @@ class KafkaConnect:
             raise InfraError(f"{method} {path}: {_describe(response)}")
         return response.json()
 
-    def stop(self) -> None:
-        """Stop the worker (its connectors' tasks stop with it); the workdir stays."""
-        if self._process is not None:
-            self._process.stop(timeout=30)
-            self._process = None
-
     def close(self) -> None:
         """Stop the worker and release the HTTP client."""
         self.stop()
         self._http.close()
-
-    def __enter__(self) -> KafkaConnect:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _describe(response: httpx.Response) -> str:

@@ -15,9 +15,10 @@ import socket
 import struct
 import uuid
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import REPO_ROOT, cache_dir
 from localinfra.process import ManagedProcess, free_port, run_checked
 from localinfra.versions import versions
@@ -164,8 +165,10 @@ def _cluster_id() -> str:
             return text
 
 
-class KafkaBroker:
+class KafkaBroker(SingleProcessLauncher):
     """A single-node KRaft broker+controller listening on 127.0.0.1 (PLAINTEXT)."""
+
+    stop_timeout = 30.0  # a controlled shutdown
 
     def __init__(
         self,
@@ -187,11 +190,7 @@ class KafkaBroker:
     def bootstrap_servers(self) -> str:
         return f"{self.host}:{self.port}"
 
-    @property
-    def process(self) -> ManagedProcess | None:
-        return self._process
-
-    def start(self, workdir: Path | None = None, *, timeout: float = 120) -> KafkaBroker:
+    def start(self, workdir: Path | None = None, *, timeout: float = 120) -> Self:
         """Format the storage, start the broker and wait until it answers metadata requests."""
         if self._process is not None:
             raise InfraError("Kafka broker already started")
@@ -259,23 +258,6 @@ class KafkaBroker:
 
     def _ready(self) -> bool:
         return metadata_broker_count(self.host, self.port) > 0
-
-    def stop(self) -> None:
-        """Controlled shutdown (SIGTERM); the workdir belongs to the caller."""
-        if self._process is not None:
-            self._process.stop(timeout=30)
-            self._process = None
-
-    def __enter__(self) -> KafkaBroker:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def metadata_broker_count(host: str, port: int, timeout: float = 1.0) -> int:

@@ -7,9 +7,10 @@ import shutil
 import signal
 import subprocess
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
 from localinfra.process import ManagedProcess, free_port, run_checked
 from localinfra.versions import versions
@@ -62,8 +63,10 @@ def _unprivileged_user() -> str | None:
     return "nobody" if os.geteuid() == 0 else None
 
 
-class PostgresServer:
+class PostgresServer(SingleProcessLauncher):
     """A PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 only."""
+
+    stop_timeout = 20.0  # PostgreSQL stops fast on SIGINT
 
     def __init__(self, workdir: Path, *, port: int | None = None) -> None:
         self.workdir = workdir
@@ -73,15 +76,11 @@ class PostgresServer:
         self.password = PASSWORD
         self._process: ManagedProcess | None = None
 
-    @property
-    def process(self) -> ManagedProcess | None:
-        return self._process
-
     def dsn(self, database: str = "postgres", driver: str = "postgresql") -> str:
         """A connection URL; `driver` may be e.g. `postgresql+asyncpg`."""
         return f"{driver}://{self.superuser}:{self.password}@{self.host}:{self.port}/{database}"
 
-    def start(self) -> PostgresServer:
+    def start(self) -> Self:
         """initdb, start the server and wait until it accepts queries."""
         bins = bindir()
         data = self.workdir / "data"
@@ -174,20 +173,3 @@ class PostgresServer:
         if not exists:
             self.psql(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
-
-    def stop(self) -> None:
-        """Fast shutdown, then remove nothing: the workdir belongs to the caller."""
-        if self._process is not None:
-            self._process.stop(timeout=20)
-            self._process = None
-
-    def __enter__(self) -> PostgresServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

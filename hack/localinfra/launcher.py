@@ -1,0 +1,45 @@
+"""The shape shared by components that run as one supervised process."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from types import TracebackType
+from typing import Self
+
+from localinfra.process import ManagedProcess
+
+
+class SingleProcessLauncher(ABC):
+    """A component run as one ManagedProcess; a context manager that stops it on exit."""
+
+    stop_timeout: float = 15.0
+    _process: ManagedProcess | None = None
+
+    @property
+    def process(self) -> ManagedProcess | None:
+        return self._process
+
+    @abstractmethod
+    def start(self) -> Self:
+        """Start the process and return once the component is ready."""
+
+    def stop(self) -> None:
+        """Stop the process (its own shutdown first, SIGKILL after `stop_timeout`)."""
+        if self._process is not None:
+            self._process.stop(timeout=self.stop_timeout)
+            self._process = None
+
+    def close(self) -> None:
+        """Stop, and release whatever else the launcher holds."""
+        self.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
