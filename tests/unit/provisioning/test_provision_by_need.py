@@ -7,6 +7,7 @@ import shlex
 import subprocess
 
 import pytest
+
 from localinfra.deps import PROVISIONERS, plan_line
 from support.doc_commands import ROOT
 
