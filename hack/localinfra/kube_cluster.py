@@ -24,18 +24,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from localinfra.deps import provision as provision_components
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.helm import helm_bin_dir
 from localinfra.kube import ControlPlane
 from localinfra.kube_api import KubeHttp
 from localinfra.kube_pki import KeyPair
 from localinfra.kube_provision import kubernetes_bin_dir, provision
-from localinfra.node_provision import provision as provision_node
+from localinfra.node import sweep_stale
 from localinfra.node_services import NodeServices
 from localinfra.paths import REPO_ROOT, cache_dir
 from localinfra.process import ManagedProcess, ProcessRegistry, alive, all_pids, cmdline
 
 SUPERVISOR_MODULE = "localinfra.kube_cluster"
+# What `up --node` runs, and what a person then uses (helm install).
+NODE_NEEDS = ("kube", "node", "helm", "postgres", "kafka")
 
 
 def default_state_dir() -> Path:
@@ -87,9 +90,10 @@ def up(state: ClusterState, *, node: bool = False) -> int:
     if state.supervisor_pid() is not None:
         print(f"local-cluster: already running (kubeconfig {state.kubeconfig})")
     else:
-        provision()
         if node:
-            provision_node()
+            provision_components(NODE_NEEDS, needed_by="hack/local-cluster up --node")
+        else:
+            provision()
         leftovers = state.leftovers()
         if leftovers:
             raise InfraError(f"processes of a previous local cluster still run: {leftovers}")
@@ -146,6 +150,8 @@ def down(state: ClusterState, timeout: float = 60) -> int:
         raise InfraError(f"processes still running after down: {leftovers}")
     state.pid_file.unlink(missing_ok=True)
     state.ready_file.unlink(missing_ok=True)
+    if sweep_stale():  # a node whose supervisor was killed: its reaper's work, done now
+        print("local-cluster: undid the host changes of a node that was not stopped")
     if pid is not None:
         print("local-cluster: stopped; no process left")
     return 0
@@ -205,22 +211,27 @@ def serve(state: ClusterState, *, node: bool = False) -> int:
         state.ready_file.unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """`hack/local-cluster`'s command line."""
+    parsed = argparse.ArgumentParser(
         prog="hack/local-cluster",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["up", "down", "env", "status", "serve"])
-    parser.add_argument(
+    parsed.add_argument("command", choices=["up", "down", "env", "status", "serve"])
+    parsed.add_argument(
         "--state-dir", type=Path, default=None, help="default: <cache>/local-cluster"
     )
-    parser.add_argument(
+    parsed.add_argument(
         "--node",
         action="store_true",
         help="up: also a real node (kubelet, containerd), the project image, PostgreSQL and Kafka",
     )
-    args = parser.parse_args(argv)
+    return parsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     state = ClusterState(args.state_dir or default_state_dir())
     try:
         if args.command == "env":
