@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import importlib
 import logging
+import secrets
+import socket
 import sys
 from collections.abc import Sequence
 
 import kopf
+from kopf._core.engines.peering import Identity  # the type of kopf.operator(identity=...)
 
 from shopkeeper import constants as c
 from shopkeeper.crd import render
@@ -60,6 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def peer_identity() -> Identity:
+    """This operator's name among its peers: host (the pod's name), start time, a random tag.
+
+    kopf's own default starts with the login name, which a container whose uid has no passwd
+    entry (the image runs as 65532) does not have: `getpass.getuser()` raises there.
+    """
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
+    return Identity(f"{socket.gethostname()}/{started}/{secrets.token_hex(3)}")
+
+
 def run_operator(settings: OperatorSettings, *, verbose: bool = False) -> None:
     """Register the handlers and run kopf until it is stopped (SIGINT/SIGTERM)."""
     importlib.import_module(HANDLERS_MODULE)
@@ -78,6 +92,7 @@ def run_operator(settings: OperatorSettings, *, verbose: bool = False) -> None:
             standalone=settings.standalone,
             priority=settings.peering_priority,
             peering_name=c.PEERING_NAME,
+            identity=peer_identity(),
             liveness_endpoint=liveness,
             memo=kopf.Memo(config=settings),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,9 +12,16 @@ import kopf
 from shopkeeper import constants as c
 from shopkeeper import startup
 from shopkeeper.kinds import CHILD_KINDS
+from shopkeeper.login import in_cluster_connection
 from shopkeeper.loop import run_platform_loop
 from shopkeeper.runtime import Runtime
 from shopkeeper.watches import CHILD_LABELS, child_indexer, child_indices, live_children
+
+
+@kopf.on.login()
+def login(settings: kopf.OperatorSettings, **kwargs: Any) -> kopf.ConnectionInfo | None:
+    found = in_cluster_connection(os.environ)
+    return found or kopf.login_with_kubeconfig(settings=settings, **kwargs)
 
 
 @kopf.on.startup()
