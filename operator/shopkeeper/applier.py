@@ -105,6 +105,10 @@ class ChildApplier:
                 outcome.drift_repairs.append(kind.kind)
         self._applied[key] = _Applied(content, uid, version)
 
+    def written(self) -> dict[ChildKey, tuple[str, str]]:
+        """Per child, the (uid, version) its last apply returned."""
+        return {key: (applied.uid, applied.version) for key, applied in self._applied.items()}
+
     def forget(self) -> None:
         """Re-apply every child on the next pass."""
         self._applied.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from shopkeeper import constants as c
@@ -74,6 +74,24 @@ def summarize(kind: ChildKind, body: Mapping[str, Any]) -> ChildState:
             message=str(status.get("message", "")),
         )
     return ChildState(*ident, ready=True)
+
+
+def as_of_writes(
+    live: Mapping[tuple[str, str], ChildState], written: Mapping[tuple[str, str], tuple[str, str]]
+) -> dict[tuple[str, str], ChildState]:
+    """`live`, where a child written since the watch last showed it is not ready yet.
+
+    `written` maps a child to the (uid, version) the operator's last apply returned. Until the
+    watch shows that version, the child's status describes the spec before the write: a
+    Deployment just scaled up from zero (the migrations gate opening) or given a new image would
+    otherwise count as ready with its old pods.
+    """
+    current = dict(live)
+    for key, state in live.items():
+        applied = written.get(key)
+        if applied is not None and applied != (state.uid, state.version):
+            current[key] = replace(state, ready=False)
+    return current
 
 
 def spec_version(meta: Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ from shopkeeper.builders.platform import build_all
 from shopkeeper.conditions import Verdict, merge_conditions
 from shopkeeper.connectors import ConnectorRestarter
 from shopkeeper.observation import ChildKey, Observation
-from shopkeeper.readiness import ChildState
+from shopkeeper.readiness import ChildState, as_of_writes
 from shopkeeper.rollout import Rollout, decide_rollout
 from shopkeeper.runtime import Runtime
 from shopkeeper.status import compute_status
@@ -76,7 +76,8 @@ class PlatformReconciler:
             metrics.drift_repairs.labels(*labels, kind).inc()
         if restarted:
             metrics.connector_restarts.labels(*labels).inc(len(restarted))
-        observation = Observation(self._name, generation, rollout, desired, live, outcome.problems)
+        seen = as_of_writes(live, self._applier.written())
+        observation = Observation(self._name, generation, rollout, desired, seen, outcome.problems)
         await self._write_status(body, compute_status(observation, previous, utc_now()))
         elapsed = time.perf_counter() - started
         metrics.reconcile_duration.labels(*labels).observe(elapsed)

@@ -2,7 +2,7 @@ from typing import Any
 
 from shopkeeper import kinds
 from shopkeeper.connectors import restart_annotation
-from shopkeeper.readiness import summarize
+from shopkeeper.readiness import ChildState, as_of_writes, summarize
 
 
 def _body(
@@ -133,3 +133,22 @@ def test_cnpg_database_is_ready_once_applied() -> None:
 def test_objects_without_generation_are_versioned_by_resource_version() -> None:
     body = {"metadata": {"name": "cfg", "uid": "u", "resourceVersion": "42"}}
     assert summarize(kinds.CONFIG_MAP, body).version == "rv42"
+
+
+def test_a_child_written_since_the_watch_last_showed_it_is_not_ready_yet() -> None:
+    # The migrations gate just opened: the Deployment was scaled from 0 to 1 (generation 2),
+    # but the watch still shows generation 1 at 0/0 replicas, which summarises as ready.
+    scaled = ChildState("Deployment", "shop-catalog-api", "uid-1", "g1", ready=True, desired=0)
+    untouched = ChildState("Service", "shop-catalog-api", "uid-2", "rv7", ready=True)
+    live = {("Deployment", scaled.name): scaled, ("Service", untouched.name): untouched}
+    written = {
+        ("Deployment", scaled.name): ("uid-1", "g2"),
+        ("Service", untouched.name): ("uid-2", "rv7"),
+    }
+
+    seen = as_of_writes(live, written)
+
+    assert not seen[("Deployment", scaled.name)].ready
+    assert seen[("Service", untouched.name)] == untouched
+    caught_up = {("Deployment", scaled.name): ("uid-1", "g1")}
+    assert as_of_writes(live, caught_up)[("Deployment", scaled.name)].ready
