@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e kind bench lint cluster-up cluster-down repin chart-sync
+.PHONY: help deps venv env up demo test unit integration e2e cluster kind bench lint cluster-up cluster-down repin chart-sync
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,10 @@ integration: deps ## integration tests on real infrastructure (needs every compo
 e2e: venv ## end-to-end tests of the local shop (needs postgres, kafka, debezium)
 	@$(NEEDS) "make e2e" postgres kafka debezium
 	@$(PYTEST) -m e2e tests
+
+cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, helm, postgres, kafka)
+	@$(NEEDS) "make cluster" kube node helm postgres kafka
+	@$(PYTEST) -m cluster tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)
 	@$(PYTEST) -m kind tests

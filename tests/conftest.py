@@ -69,8 +69,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_tier_rank)
 
 
-def _tier_rank(item: pytest.Item) -> int:
+def _tier_rank(item: pytest.Item) -> tuple[int, bool]:
+    # In the cluster tier, tests that start nodes of their own run before the session's node
+    # (one node per machine).
+    uses_session_node = "node_cluster" in getattr(item, "fixturenames", ())
     for rank, tier in enumerate(_TIER_ORDER):
         if any(item.iter_markers(tier)):
-            return rank
-    return len(_TIER_ORDER)
+            return rank, uses_session_node
+    return len(_TIER_ORDER), uses_session_node

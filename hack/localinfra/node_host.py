@@ -385,9 +385,14 @@ def _read(path: Path) -> str:
         return ""
 
 
-def host_snapshot() -> dict[str, object]:
+NODE_PROGRAMS = frozenset(
+    {"containerd", "containerd-shim-runc-v2", "runc", "kubelet", "kube-proxy", "pause"}
+)
+
+
+def host_snapshot(state_dir: Path) -> dict[str, object]:
     """What a node may change on the host, for before/after comparisons: links, mounts,
-    iptables rules, nftables tables, the node's sysctls, processes and global paths."""
+    iptables rules, nftables tables, the node's sysctls, its processes and global paths."""
     rules = {}
     for command in ("iptables-save", "ip6tables-save"):
         if shutil.which(command):
@@ -401,12 +406,7 @@ def host_snapshot() -> dict[str, object]:
         "nft_tables": sorted(nft_tables()),
         "sysctls": read_sysctls(),
         "node_processes": sorted(
-            cmdline(pid)
-            for pid in all_pids()
-            if any(
-                name in cmdline(pid)
-                for name in ("containerd", "kubelet", "kube-proxy", "pause", "node_reaper")
-            )
+            cmdline(pid) for pid in all_pids() if _is_node_process(pid, str(state_dir))
         ),
         "paths": sorted(path for path in GLOBAL_PATHS if os.path.lexists(path)),
         "cgroups": sorted(
@@ -415,3 +415,11 @@ def host_snapshot() -> dict[str, object]:
             if (Path(mount) / CGROUP_ROOT).exists()
         ),
     }
+
+
+def _is_node_process(pid: int, state_dir: str) -> bool:
+    try:
+        program = Path(os.readlink(f"/proc/{pid}/exe")).name
+    except OSError:
+        return False
+    return program in NODE_PROGRAMS or state_dir in cmdline(pid)

@@ -101,7 +101,15 @@ def release_storage() -> None:
 def _save(reference: str, archive: Path) -> None:
     staged = archive.with_suffix(".partial")
     staged.unlink(missing_ok=True)
-    buildah("push", "--quiet", reference, f"oci-archive:{staged}:{reference}", what="buildah push")
+    # Uncompressed: the archive is read once, by containerd on this machine.
+    buildah(
+        "push",
+        "--quiet",
+        "--disable-compression",
+        reference,
+        f"oci-archive:{staged}:{reference}",
+        what="buildah push",
+    )
     staged.replace(archive)
 
 
@@ -217,8 +225,12 @@ def project_image(tag: str, *, label: str | None = None) -> BuiltImage:
     reference = f"{PROJECT_REPOSITORY}:{tag}"
     started = time.monotonic()
     extra = ["--label", f"shopkeeper.dev/build={label}"] if label else []
+    images_dir().mkdir(parents=True, exist_ok=True)
+    id_file = images_dir() / f"project-{tag}.iid"
     buildah(
         "bud",
+        "--iidfile",
+        str(id_file),
         "--quiet",
         "--layers",
         "--pull=never",
@@ -235,7 +247,9 @@ def project_image(tag: str, *, label: str | None = None) -> BuiltImage:
         what="buildah bud",
     )
     archive = images_dir() / f"project-{tag}.oci.tar"
-    _save(reference, archive)
+    if _cached(reference, archive, id_file.read_text()) is None:  # unchanged: keep the archive
+        _save(reference, archive)
+        archive.with_suffix(".stamp").write_text(id_file.read_text())
     return BuiltImage(reference, archive, base_seconds + time.monotonic() - started)
 
 

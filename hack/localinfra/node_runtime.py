@@ -152,15 +152,16 @@ class Containerd:
         return True
 
     def import_image(self, image: BuiltImage) -> None:
-        """Load an OCI archive into the CRI namespace, where kubelet finds it."""
+        """Load an OCI archive into the CRI namespace, where kubelet finds it.
+
+        The image is named by the archive's `org.opencontainers.image.ref.name` (buildah writes
+        the full reference there).
+        """
         self.ctr(
-            "images",
-            "import",
-            "--index-name",
-            image.reference,
-            str(image.archive),
-            what=f"ctr images import {image.reference}",
+            "images", "import", str(image.archive), what=f"ctr images import {image.reference}"
         )
+        if image.reference not in self.images():
+            raise InfraError(f"{image.archive} did not import as {image.reference}")
 
     def images(self) -> list[str]:
         listing = self.ctr("images", "list", "--quiet", what="ctr images list")

@@ -11,7 +11,7 @@ import yaml
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP, POD_CIDR
-from localinfra.node_images import project_image
+from localinfra.node_images import ensure_base_image, project_image
 from localinfra.paths import REPO_ROOT
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess
@@ -36,6 +36,7 @@ class NodeServices:
         self.postgres: PostgresServer | None = None
         self.kafka: KafkaBroker | None = None
         self.image_tag = chart_app_version()
+        self.timings: dict[str, float] = {}
 
     @property
     def server(self) -> str:
@@ -52,8 +53,12 @@ class NodeServices:
 
     def start(self, run_dir: Path) -> NodeServices:
         self.cluster.start()
+        self.timings["node_start_to_ready_s"] = self.cluster.seconds_to_ready or 0.0
         try:
-            self.cluster.import_image(project_image(self.image_tag))
+            self.timings["base_image_s"] = ensure_base_image()
+            image = project_image(self.image_tag)
+            self.timings["image_build_s"] = self.timings["base_image_s"] + image.seconds
+            self.cluster.import_image(image)
             (run_dir / "postgres").mkdir(parents=True, exist_ok=True)
             self.postgres = PostgresServer(
                 run_dir / "postgres", port=POSTGRES_PORT, host=BRIDGE_IP, client_network=POD_CIDR

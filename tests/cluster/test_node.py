@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.fixtures_node import Kubectl
+from localinfra.cluster_tools import ClusterTools
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP, POD_CIDR
 from localinfra.node_images import BuiltImage
@@ -77,22 +77,23 @@ def pod(name: str, image: str, command: list[str], **spec: Any) -> dict[str, Any
                 }
             ],
             "volumes": [{"name": "tmp", "emptyDir": {}}],
+            "terminationGracePeriodSeconds": 1,  # PID 1 of a probe ignores SIGTERM
             **spec,
         },
     }
 
 
-def wait_for(kubectl: Kubectl, name: str, condition: str, timeout: float = 120) -> None:
-    kubectl(
+def wait_for(node_tools: ClusterTools, name: str, condition: str, timeout: float = 120) -> None:
+    node_tools.kubectl(
         "-n", NAMESPACE, "wait", f"pod/{name}", f"--for={condition}", f"--timeout={timeout:.0f}s"
     )
 
 
 @pytest.fixture(scope="module")
-def namespace(kubectl: Kubectl, node_image: BuiltImage) -> Iterator[str]:
-    kubectl.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}})
+def namespace(node_tools: ClusterTools, node_image: BuiltImage) -> Iterator[str]:
+    node_tools.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}})
     yield NAMESPACE
-    kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s")
+    node_tools.kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=120s")
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +118,10 @@ def host_server() -> Iterator[str]:
     server.shutdown()
 
 
-def test_the_node_is_ready_with_the_bridge_ip(kubectl: Kubectl, node_cluster: NodeCluster) -> None:
-    node = kubectl.json("get", "node", node_cluster.node.name)
+def test_the_node_is_ready_with_the_bridge_ip(
+    node_tools: ClusterTools, node_cluster: NodeCluster
+) -> None:
+    node = node_tools.kubectl_json("get", "node", node_cluster.node.name)
     addresses = {a["type"]: a["address"] for a in node["status"]["addresses"]}
     assert addresses["InternalIP"] == BRIDGE_IP
     conditions = {c["type"]: c["status"] for c in node["status"]["conditions"]}
@@ -126,21 +129,23 @@ def test_the_node_is_ready_with_the_bridge_ip(kubectl: Kubectl, node_cluster: No
 
 
 def test_a_pod_of_the_project_image_runs_to_completion(
-    kubectl: Kubectl, namespace: str, node_image: BuiltImage
+    node_tools: ClusterTools, namespace: str, node_image: BuiltImage
 ) -> None:
-    kubectl.apply(pod("shop-help", node_image.reference, ["shop", "--help"], restartPolicy="Never"))
-    wait_for(kubectl, "shop-help", "jsonpath={.status.phase}=Succeeded")
+    node_tools.apply(
+        pod("shop-help", node_image.reference, ["shop", "--help"], restartPolicy="Never")
+    )
+    wait_for(node_tools, "shop-help", "jsonpath={.status.phase}=Succeeded")
     # Logs come from the kubelet through the API server (its kubelet client certificate).
-    assert "usage" in kubectl("-n", namespace, "logs", "shop-help").lower()
+    assert "usage" in node_tools.kubectl("-n", namespace, "logs", "shop-help").lower()
 
 
 def test_pods_reach_the_host_and_services_but_nothing_off_this_machine(
-    kubectl: Kubectl, namespace: str, node_image: BuiltImage, host_server: str
+    node_tools: ClusterTools, namespace: str, node_image: BuiltImage, host_server: str
 ) -> None:
-    kubectl.apply(
+    node_tools.apply(
         pod("web", node_image.reference, ["python", "-m", "http.server", "8000", "-d", "/tmp"])
     )
-    kubectl.apply(
+    node_tools.apply(
         {
             "apiVersion": "v1",
             "kind": "Service",
@@ -148,13 +153,13 @@ def test_pods_reach_the_host_and_services_but_nothing_off_this_machine(
             "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8000}]},
         }
     )
-    wait_for(kubectl, "web", "condition=Ready")
-    live = kubectl.json("-n", namespace, "get", "pod", "web")
+    wait_for(node_tools, "web", "condition=Ready")
+    live = node_tools.kubectl_json("-n", namespace, "get", "pod", "web")
     assert live["status"]["podIP"].startswith(POD_CIDR.rsplit(".", 1)[0] + ".")
 
     outside = _host_resolver()
     # exec goes through the API server to the kubelet, like logs.
-    answer = kubectl(
+    answer = node_tools.kubectl(
         "-n", namespace, "exec", "web", "--", "python", "-c", PROBE, host_server, outside
     )
     result = json.loads(answer.strip().splitlines()[-1])
@@ -162,7 +167,9 @@ def test_pods_reach_the_host_and_services_but_nothing_off_this_machine(
     assert result["api"].startswith("v1.34")
     assert result["outside"] in ("TimeoutError", "timeout")
 
-    service_ip = kubectl.json("-n", namespace, "get", "service", "web")["spec"]["clusterIP"]
+    service_ip = node_tools.kubectl_json("-n", namespace, "get", "service", "web")["spec"][
+        "clusterIP"
+    ]
     deadline = time.monotonic() + 30
     while True:  # kube-proxy programs the Service within a second or so
         try:

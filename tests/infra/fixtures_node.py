@@ -4,20 +4,18 @@ bridge IP (pods reach the host there, never on 127.0.0.1)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from infra.plugin import exit_on_missing_dependency
+from localinfra.cluster_tools import ClusterTools
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
-from localinfra.kube_provision import kubernetes_bin_dir
+from localinfra.node import default_state_dir, sweep_stale
 from localinfra.node_cluster import NodeCluster
-from localinfra.node_host import BRIDGE_IP, POD_CIDR
+from localinfra.node_host import BRIDGE_IP, POD_CIDR, host_snapshot
 from localinfra.node_images import BuiltImage, project_image
 from localinfra.postgres import PostgresServer
 
@@ -25,51 +23,16 @@ from localinfra.postgres import PostgresServer
 NODE_IMAGE_TAG = "local-node"
 
 
-class Kubectl:
-    """kubectl of the pinned release, pointed at one cluster."""
-
-    def __init__(self, kubeconfig: Path) -> None:
-        self.kubeconfig = kubeconfig
-        self.binary = kubernetes_bin_dir() / "kubectl"
-
-    def env(self) -> dict[str, str]:
-        """KUBECONFIG, and kubectl's discovery cache next to it (not in $HOME or the cwd)."""
-        return {
-            "KUBECONFIG": str(self.kubeconfig),
-            "KUBECACHEDIR": str(self.kubeconfig.parent / "kubectl-cache"),
-            "PATH": "/usr/bin:/bin",
-        }
-
-    def __call__(self, *argv: str, stdin: str | None = None, timeout: float = 300) -> str:
-        result = subprocess.run(
-            [str(self.binary), *argv],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=self.env(),
-            check=False,
-            timeout=timeout,
-        )
-        if result.returncode != 0:
-            raise InfraError(
-                f"kubectl {' '.join(argv)} exited {result.returncode}:\n"
-                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-            )
-        return result.stdout
-
-    def json(self, *argv: str) -> Any:
-        return json.loads(self(*argv, "-o", "json"))
-
-    def apply(self, manifest: dict[str, Any]) -> str:
-        return self(
-            "apply", "--server-side", "--force-conflicts", "-f", "-", stdin=json.dumps(manifest)
-        )
-
-
 @pytest.fixture(scope="session")
 def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
-    """A started control plane and a Ready node; every host change is undone at the end."""
+    """A started control plane and a Ready node; every host change is undone at the end.
+
+    Its teardown fails if the host is not as it was before (a process, mount, link, rule,
+    sysctl, cgroup or global directory left).
+    """
     cluster = NodeCluster(infra_workdir / "kube-node")
+    sweep_stale()  # a killed session's node, if its reaper has not finished
+    before = host_snapshot(default_state_dir())
     try:
         cluster.start()
     except MissingDependencyError as err:
@@ -80,11 +43,14 @@ def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
         yield cluster
     finally:
         cluster.stop()
+    after = host_snapshot(default_state_dir())
+    assert after == before, "the node left changes on the host"
 
 
 @pytest.fixture(scope="session")
-def kubectl(node_cluster: NodeCluster) -> Kubectl:
-    return Kubectl(node_cluster.plane.kubeconfig)
+def node_tools(node_cluster: NodeCluster) -> ClusterTools:
+    """kubectl and helm on the node cluster."""
+    return ClusterTools(node_cluster.plane.kubeconfig)
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,9 @@ def container(
         ]
         spec["livenessProbe"] = _probe(c.LIVENESS_PATH, period=10, failures=3)
         spec["readinessProbe"] = _probe(c.READINESS_PATH, period=5, failures=2)
-        spec["startupProbe"] = _probe(c.LIVENESS_PATH, period=2, failures=30)
+        # Up to 5 minutes to start: a busy node starts every context's new pods at once in a
+        # rolling upgrade (seen on a 2-core node: a minute was not enough, pods restarted in a loop).
+        spec["startupProbe"] = _probe(c.LIVENESS_PATH, period=2, failures=150)
     return spec
 
 
@@ -118,6 +120,6 @@ def _probe(path: str, *, period: int, failures: int) -> dict[str, object]:
     return {
         "httpGet": {"path": path, "port": c.HTTP_PORT_NAME},
         "periodSeconds": period,
-        "timeoutSeconds": 2,
+        "timeoutSeconds": 5,  # a CPU-starved process answers late, not never
         "failureThreshold": failures,
     }

@@ -1,0 +1,70 @@
+"""How the shop goes onto a cluster, as the docs tell a person: the chart's `helm` command, the
+local node's platform sample with its addresses filled in, the database credentials Secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from localinfra.cluster_tools import ClusterTools
+from localinfra.paths import REPO_ROOT
+
+OPERATOR_NAMESPACE = "shopkeeper-system"
+OPERATOR_RELEASE = "shopkeeper"
+CHART = REPO_ROOT / "charts" / "shopkeeper"
+LOCAL_NODE_SAMPLE = REPO_ROOT / "k8s" / "samples" / "platform-local-node.yaml"
+DB_SECRET = "shop-db-credentials"
+CONTEXTS = ("catalog", "basket", "ordering", "payment", "notification", "reports")
+
+
+def chart_install_args(repository: str, tag: str) -> list[str]:
+    """`helm` arguments installing (or upgrading) the operator with image `repository:tag`."""
+    return [
+        "upgrade",
+        "--install",
+        OPERATOR_RELEASE,
+        str(CHART),
+        "--namespace",
+        OPERATOR_NAMESPACE,
+        "--create-namespace",
+        "--set",
+        f"image.repository={repository}",
+        "--set",
+        f"image.tag={tag}",
+        "--wait",
+        "--timeout",
+        "5m",
+    ]
+
+
+def local_node_platform(
+    *, namespace: str, tag: str, kafka: str, db_host: str, db_port: int
+) -> dict[str, Any]:
+    """k8s/samples/platform-local-node.yaml on the given image tag, Kafka and PostgreSQL."""
+    manifest: dict[str, Any] = yaml.safe_load(LOCAL_NODE_SAMPLE.read_text())
+    manifest["metadata"]["namespace"] = namespace
+    spec = manifest["spec"]
+    spec["image"]["tag"] = tag
+    spec["kafka"]["bootstrapServers"] = kafka
+    spec["database"]["external"].update(host=db_host, port=db_port)
+    return manifest
+
+
+def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
+    """The Secret the platform's `database.external.credentialsSecret` names."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": DB_SECRET, "namespace": namespace},
+        "stringData": {"username": username, "password": password},
+    }
+
+
+def service_urls(tools: ClusterTools, platform: str, namespace: str) -> dict[str, str]:
+    """Each context's API Service by ClusterIP (reachable from the node's host via kube-proxy)."""
+    urls = {}
+    for context in CONTEXTS:
+        service = tools.kubectl_json("-n", namespace, "get", "service", f"{platform}-{context}-api")
+        urls[context] = f"http://{service['spec']['clusterIP']}"
+    return urls

@@ -1,0 +1,406 @@
+"""The shop in pods on the local node: `helm install` the chart (the operator is a pod of the
+project image with its own ServiceAccount and RBAC), `kubectl apply` a platform in external mode
+on the host's PostgreSQL and Kafka, and orders through its APIs.
+
+The shared cluster scenario (tests/scenario/shop_on_cluster.py, also run on kind) and what only
+this node shows: the migrations Job's pod, every Deployment Available, an order's effects.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from infra.fixtures_node import NODE_IMAGE_TAG
+from kind.shop_client import ShopClient, ShopError
+from localinfra.cluster_tools import ClusterTools
+from localinfra.errors import InfraError
+from localinfra.kafka import KafkaBroker
+from localinfra.node_cluster import NodeCluster
+from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage, project_image
+from localinfra.postgres import PostgresServer
+from localinfra.shop_install import (
+    OPERATOR_NAMESPACE,
+    OPERATOR_RELEASE,
+    db_secret,
+    local_node_platform,
+    service_urls,
+)
+from scenario.shop_on_cluster import (
+    api_urls,
+    kubectl_json,
+    operator,
+    platform,
+    shop_client,
+    test_orders_placed_through_the_apis_are_confirmed,
+    test_the_operator_runs_the_image_under_test,
+    test_the_platform_reports_ready_for_its_current_generation,
+)
+
+__all__ = [
+    "api_urls",
+    "operator",
+    "platform",
+    "shop_client",
+    "test_orders_placed_through_the_apis_are_confirmed",
+    "test_the_operator_runs_the_image_under_test",
+    "test_the_platform_reports_ready_for_its_current_generation",
+]
+
+SHOP_NAMESPACE = "shop"
+UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
+CONTEXTS = ("catalog", "basket", "ordering", "payment", "notification", "reports")
+T = TypeVar("T")
+
+
+class NodeShopCluster:
+    """The local node, its imported project image, and the host's PostgreSQL and Kafka."""
+
+    image_repository = PROJECT_REPOSITORY
+    image_tag = NODE_IMAGE_TAG
+    shop_namespace = SHOP_NAMESPACE
+
+    def __init__(self, tools: ClusterTools, postgres: PostgresServer, kafka: KafkaBroker) -> None:
+        self.tools = tools
+        self.postgres = postgres
+        self.kafka = kafka
+
+    def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
+        try:
+            return self.tools.kubectl(*argv, stdin=stdin, timeout=timeout)
+        except InfraError as err:
+            pytest.fail(str(err), pytrace=False)
+
+    def helm(self, *argv: str, timeout: float = 1800) -> str:
+        try:
+            return self.tools.helm(*argv, timeout=timeout)
+        except InfraError as err:
+            pytest.fail(str(err), pytrace=False)
+
+    def platform_manifest(self) -> dict[str, Any]:
+        """k8s/samples/platform-local-node.yaml on this session's PostgreSQL and Kafka."""
+        manifest = local_node_platform(
+            namespace=SHOP_NAMESPACE,
+            tag=NODE_IMAGE_TAG,
+            kafka=self.kafka.bootstrap_servers,
+            db_host=self.postgres.host,
+            db_port=self.postgres.port,
+        )
+        manifest["spec"]["paymentGateway"] = {"failureRate": 0}  # every order must confirm
+        return manifest
+
+    @contextmanager
+    def api_urls(self, platform: dict[str, Any]) -> Iterator[dict[str, str]]:
+        """Each context's API Service by its ClusterIP (kube-proxy routes it from the host),
+        once each answers /readyz there (kube-proxy follows the endpoints within a second)."""
+        urls = service_urls(self.tools, platform["metadata"]["name"], SHOP_NAMESPACE)
+        for context, url in urls.items():
+            eventually(partial(answers, f"{url}/readyz"), bool, f"{context} API", 60)
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def shop_cluster(
+    node_tools: ClusterTools,
+    node_image: BuiltImage,
+    node_postgres: PostgresServer,
+    node_kafka: KafkaBroker,
+) -> NodeShopCluster:
+    """The node with the shop's namespace, its database and the Secret of its credentials."""
+    node_postgres.create_database("shop")
+    node_tools.apply(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SHOP_NAMESPACE}}
+    )
+    node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
+    return NodeShopCluster(node_tools, node_postgres, node_kafka)
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def eventually(
+    fetch: Callable[[], T], done: Callable[[T], bool], what: str, timeout: float = 120
+) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{what} did not happen within {timeout:.0f}s (last: {value})", pytrace=False
+            )
+        time.sleep(0.5)
+
+
+def test_the_operator_is_a_pod_with_its_own_service_account_and_no_admin_rights(
+    shop_cluster: NodeShopCluster, operator: None
+) -> None:
+    pods = kubectl_json(shop_cluster, "-n", OPERATOR_NAMESPACE, "get", "pods")["items"]
+    (pod,) = [p for p in pods if p["status"]["phase"] == "Running"]
+    assert pod["spec"]["serviceAccountName"] == OPERATOR_RELEASE
+    assert pod["spec"]["containers"][0]["image"] == f"{PROJECT_REPOSITORY}:{NODE_IMAGE_TAG}"
+    bindings = kubectl_json(shop_cluster, "get", "clusterrolebindings")["items"]
+    roles = {
+        b["roleRef"]["name"]
+        for b in bindings
+        for s in b.get("subjects") or []
+        if s.get("kind") == "ServiceAccount" and s.get("name") == OPERATOR_RELEASE
+    }
+    assert roles == {f"{OPERATOR_RELEASE}-operator"}
+    account = f"system:serviceaccount:{OPERATOR_NAMESPACE}:{OPERATOR_RELEASE}"
+    assert may(shop_cluster, account, "list", "ecommerceplatforms", "shopkeeper.dev")
+    assert not may(shop_cluster, account, "delete", "nodes", "")
+    assert not may(shop_cluster, account, "get", "secrets", "", namespace="kube-system")
+
+
+def may(
+    cluster: NodeShopCluster, user: str, verb: str, resource: str, group: str, namespace: str = ""
+) -> bool:
+    """The API server's answer to a SubjectAccessReview (what RBAC grants `user`)."""
+    review = {
+        "apiVersion": "authorization.k8s.io/v1",
+        "kind": "SubjectAccessReview",
+        "spec": {
+            "user": user,
+            "groups": ["system:serviceaccounts", "system:authenticated"],
+            "resourceAttributes": {
+                "verb": verb,
+                "resource": resource,
+                "group": group,
+                "namespace": namespace,
+            },
+        },
+    }
+    answer = cluster.kubectl("create", "-o", "json", "-f", "-", stdin=json.dumps(review))
+    allowed: bool = json.loads(answer)["status"].get("allowed", False)
+    return allowed
+
+
+def test_the_migrations_job_completed_in_a_pod_on_the_node(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any], node_cluster: NodeCluster
+) -> None:
+    jobs = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "jobs")["items"]
+    assert jobs, "no migrations Job"
+    assert all(job["status"].get("succeeded", 0) >= 1 for job in jobs)
+    pods = kubectl_json(
+        shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods", "-l", "batch.kubernetes.io/job-name"
+    )["items"]
+    assert {p["status"]["phase"] for p in pods} == {"Succeeded"}
+    assert {p["spec"]["nodeName"] for p in pods} == {node_cluster.node.name}
+
+
+def test_every_deployment_is_available(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any]
+) -> None:
+    deployments = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "deployments")["items"]
+    assert len(deployments) >= 2 * len(CONTEXTS)
+    unavailable = [
+        d["metadata"]["name"]
+        for d in deployments
+        if not any(
+            c["type"] == "Available" and c["status"] == "True"
+            for c in d["status"].get("conditions", [])
+        )
+    ]
+    assert unavailable == []
+
+
+def test_a_confirmed_order_sells_the_stock_takes_the_payment_tells_the_customer_and_is_reported(
+    shop_client: ShopClient, api_urls: dict[str, str]
+) -> None:
+    product = shop_client.create_product(stock=10, price="12.50")
+    order_id = shop_client.place_order("node-effects", product, quantity=2)
+    order = shop_client.outcome(order_id)
+    assert order["status"] == "CONFIRMED"
+
+    def get(context: str, path: str, **params: int) -> Any:
+        response = httpx.get(f"{api_urls[context]}{path}", params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    stock = eventually(
+        lambda: get("catalog", f"/products/{product}/stock"),
+        lambda s: s["reserved"] == 0,
+        "the reservation committed",
+    )
+    assert (stock["on_hand"], stock["available"]) == (8, 8)
+    payment = get("payment", f"/payments/{order_id}")
+    assert (payment["status"], Decimal(payment["amount"])) == ("succeeded", Decimal("25.00"))
+    sent = eventually(
+        lambda: [d for d in get("notification", "/deliveries", limit=200) if order_id in d["subject"]],
+        bool,
+        "the customer notified",
+    )
+    assert [(d["template"], d["status"]) for d in sent] == [("order-confirmed", "sent")]
+    top = eventually(
+        lambda: get("reports", "/reports/top-products", limit=100),
+        lambda found: any(p["product_id"] == product for p in found),
+        "the sale reported",
+    )
+    (reported,) = [p for p in top if p["product_id"] == product]
+    assert (reported["quantity"], Decimal(reported["revenue"])) == (2, Decimal("25.00"))
+
+
+class OrderStream:
+    """Orders placed one after another in a thread, until stopped; every outcome recorded."""
+
+    def __init__(self, client: ShopClient, product: str, prefix: str) -> None:
+        self.client, self.product, self.prefix = client, product, prefix
+        self.order_ids: list[str] = []
+        self.errors: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> OrderStream:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=120)
+
+    def _run(self) -> None:
+        index = 0
+        while not self._stop.is_set():
+            index += 1
+            try:
+                self.order_ids.append(
+                    self.client.place_order(f"{self.prefix}-{index}", self.product)
+                )
+            except (ShopError, httpx.HTTPError) as err:
+                self.errors.append(f"order {index}: {err!r}")
+            time.sleep(0.5)
+
+    def outcomes(self) -> list[str]:
+        return [self.client.outcome(order_id)["status"] for order_id in self.order_ids]
+
+
+def platform_now(cluster: NodeShopCluster, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = kubectl_json(
+        cluster, "-n", SHOP_NAMESPACE, "get", "ecommerceplatform", name
+    )
+    return found
+
+
+def ready_at_generation(platform: dict[str, Any]) -> bool:
+    conditions = {c["type"]: c for c in platform.get("status", {}).get("conditions", [])}
+    ready: dict[str, Any] = conditions.get("Ready", {})
+    generation = platform["metadata"]["generation"]
+    return bool(ready.get("status") == "True" and ready.get("observedGeneration") == generation)
+
+
+def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    shop_client: ShopClient,
+    node_cluster: NodeCluster,
+) -> None:
+    name = platform["metadata"]["name"]
+    upgraded = project_image(UPGRADE_TAG, label=UPGRADE_TAG)  # same sources, a distinct image
+    node_cluster.import_image(upgraded)
+    product = shop_client.create_product(stock=1000)
+    with OrderStream(shop_client, product, "during-upgrade") as stream:
+        shop_cluster.kubectl(
+            "-n",
+            SHOP_NAMESPACE,
+            "patch",
+            "ecommerceplatform",
+            name,
+            "--type=merge",
+            "-p",
+            json.dumps({"spec": {"image": {"tag": UPGRADE_TAG}}}),
+        )
+        live = eventually(
+            lambda: platform_now(shop_cluster, name),
+            ready_at_generation,
+            "the platform Ready on the new tag",
+            timeout=600,
+        )
+        time.sleep(2)  # a few orders on the new pods too
+    assert stream.errors == []
+    assert len(stream.order_ids) >= 5
+    assert set(stream.outcomes()) == {"CONFIRMED"}
+    assert live["status"]["image"] == upgraded.reference
+
+    jobs = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "jobs")["items"]
+    (migration,) = [
+        j
+        for j in jobs
+        if j["spec"]["template"]["spec"]["containers"][0]["image"] == upgraded.reference
+    ]
+    migrated_at = migration["status"]["completionTime"]
+    pods = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods")["items"]
+    services = [p for p in pods if "batch.kubernetes.io/job-name" not in p["metadata"]["labels"]]
+    assert {p["spec"]["containers"][0]["image"] for p in services} == {upgraded.reference}
+    # RFC 3339 UTC timestamps of one clock compare as text: no new pod before the migration.
+    assert min(p["metadata"]["creationTimestamp"] for p in services) >= migrated_at
+
+
+def test_a_deleted_pod_comes_back_and_no_order_is_lost(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any], shop_client: ShopClient
+) -> None:
+    name = platform["metadata"]["name"]
+    selector = f"shopkeeper.dev/platform={name}"
+    pods = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods", "-l", selector)["items"]
+    (worker,) = [p for p in pods if p["metadata"]["name"].startswith(f"{name}-ordering-worker-")]
+    product = shop_client.create_product(stock=1000)
+    with OrderStream(shop_client, product, "pod-deleted") as stream:
+        time.sleep(2)
+        shop_cluster.kubectl(
+            "-n", SHOP_NAMESPACE, "delete", "pod", worker["metadata"]["name"], "--wait=false"
+        )
+        shop_cluster.kubectl(
+            "-n",
+            SHOP_NAMESPACE,
+            "rollout",
+            "status",
+            f"deployment/{name}-ordering-worker",
+            "--timeout=300s",
+        )
+        eventually(
+            lambda: platform_now(shop_cluster, name),
+            ready_at_generation,
+            "the platform Ready again",
+            timeout=300,
+        )
+        time.sleep(2)
+    assert stream.errors == []
+    assert set(stream.outcomes()) == {"CONFIRMED"}
+
+
+def test_deleting_the_platform_with_retain_keeps_its_data(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any]
+) -> None:
+    name = platform["metadata"]["name"]
+    orders_before = int(shop_cluster.postgres.psql("SELECT count(*) FROM ordering.orders", "shop"))
+    assert orders_before > 0
+    shop_cluster.kubectl(
+        "-n", SHOP_NAMESPACE, "delete", "ecommerceplatform", name, "--wait=true", "--timeout=300s"
+    )
+    left = kubectl_json(
+        shop_cluster,
+        "-n",
+        SHOP_NAMESPACE,
+        "get",
+        "deployments",
+        "-l",
+        f"shopkeeper.dev/platform={name}",
+    )["items"]
+    assert left == []
+    assert int(shop_cluster.postgres.psql("SELECT count(*) FROM ordering.orders", "shop")) == (
+        orders_before
+    )
