@@ -129,6 +129,9 @@ class DebeziumSpec(ApiModel):
 class RelaySpec(ApiModel):
     """The built-in relay (`shop run <context>-relay`), one active instance per schema."""
 
+    replicas: int = Field(2, ge=1, le=5)
+    """Relay pods per publishing context: one relays (it holds the schema's advisory lock), the
+    others stand by and take over within seconds when it goes (ADR 0003)."""
     resources: Resources = Resources()
     """Container resources of each relay."""
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from shopkeeper.api.base import ApiModel, DnsSubdomain, Resources, cel
 
@@ -86,6 +86,33 @@ class WorkerProcess(ApiModel):
     """Consumer-lag autoscaling."""
 
 
+SAGA_TIMER_REPLICAS = (
+    "self.replicas >= 1",
+    "services.ordering.worker.replicas must be at least 1: the ordering worker runs the order "
+    "saga's deadline timer, without it no saga ever times out",
+)
+SAGA_TIMER_MIN_REPLICAS = (
+    "self.autoscaling.minReplicas >= 1",
+    "services.ordering.worker.autoscaling.minReplicas must be at least 1: the ordering worker "
+    "runs the order saga's deadline timer, and KEDA would scale it to zero",
+)
+
+
+class SagaWorkerProcess(WorkerProcess):
+    """The ordering worker: besides its consumers it runs the saga's deadline timer, so it never
+    scales to zero (`replicas` and `autoscaling.minReplicas` at least 1)."""
+
+    model_config = ConfigDict(json_schema_extra=cel(SAGA_TIMER_REPLICAS, SAGA_TIMER_MIN_REPLICAS))
+
+    @model_validator(mode="after")
+    def _keeps_the_saga_timer_running(self) -> Self:
+        if self.replicas < 1:
+            raise ValueError(SAGA_TIMER_REPLICAS[1])
+        if self.autoscaling.min_replicas < 1:
+            raise ValueError(SAGA_TIMER_MIN_REPLICAS[1])
+        return self
+
+
 class ServiceSpec(ApiModel):
     """One bounded context: its API and its worker scale independently."""
 
@@ -95,6 +122,13 @@ class ServiceSpec(ApiModel):
     """The worker process."""
 
 
+class OrderingServiceSpec(ServiceSpec):
+    """Ordering: its worker also runs the order saga's deadline timer."""
+
+    worker: SagaWorkerProcess = SagaWorkerProcess()
+    """The worker process (consumers and the saga's deadline timer; never zero replicas)."""
+
+
 class ServicesSpec(ApiModel):
     """Per bounded context settings."""
 
@@ -102,7 +136,7 @@ class ServicesSpec(ApiModel):
     """Products, categories, stock, reservations."""
     basket: ServiceSpec = ServiceSpec()
     """Carts."""
-    ordering: ServiceSpec = ServiceSpec()
+    ordering: OrderingServiceSpec = OrderingServiceSpec()
     """Orders and the order saga."""
     payment: ServiceSpec = ServiceSpec()
     """Payments (mock gateway)."""

@@ -87,3 +87,38 @@ def test_every_sample_is_accepted(kube: Client, namespace: str, path: Path) -> N
     body["metadata"]["namespace"] = namespace
     created = create_platform(kube, body)
     assert created.metadata.generation == 1
+
+
+@pytest.mark.parametrize(
+    ("worker", "field"),
+    [
+        ({"replicas": 0}, "services.ordering.worker.replicas"),
+        (
+            {"autoscaling": {"enabled": True, "minReplicas": 0, "maxReplicas": 3}},
+            "services.ordering.worker.autoscaling.minReplicas",
+        ),
+    ],
+    ids=["replicas", "keda-min-replicas"],
+)
+def test_ordering_worker_may_not_scale_to_zero(
+    kube: Client, namespace: str, worker: dict[str, Any], field: str
+) -> None:
+    body = sample_body("saga-timer", namespace, services={"ordering": {"worker": worker}})
+    message = _rejection(kube, body)
+    assert "spec.services.ordering.worker" in message
+    assert f"{field} must be at least 1" in message
+    assert "deadline timer" in message
+
+
+def test_other_workers_may_scale_to_zero(kube: Client, namespace: str) -> None:
+    body = sample_body(
+        "zero-workers",
+        namespace,
+        services={
+            "reports": {"worker": {"replicas": 0}},
+            "catalog": {"worker": {"autoscaling": {"enabled": True, "minReplicas": 0}}},
+        },
+    )
+    spec = create_platform(kube, body)["spec"]
+    assert spec["services"]["reports"]["worker"]["replicas"] == 0
+    assert spec["services"]["catalog"]["worker"]["autoscaling"]["minReplicas"] == 0
