@@ -1,12 +1,13 @@
-"""Image, per-service process settings and the payment gateway's fault-injection knobs."""
+"""Image, per-process settings of a context and the payment gateway's fault-injection knobs."""
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field
 
 from shopkeeper.api.base import ApiModel, DnsSubdomain, Resources, cel
+from shopkeeper.api.env import EnvList
 
 Replicas = int
 
@@ -86,33 +87,6 @@ class WorkerProcess(ApiModel):
     """Consumer-lag autoscaling."""
 
 
-SAGA_TIMER_REPLICAS = (
-    "self.replicas >= 1",
-    "services.ordering.worker.replicas must be at least 1: the ordering worker runs the order "
-    "saga's deadline timer, without it no saga ever times out",
-)
-SAGA_TIMER_MIN_REPLICAS = (
-    "self.autoscaling.minReplicas >= 1",
-    "services.ordering.worker.autoscaling.minReplicas must be at least 1: the ordering worker "
-    "runs the order saga's deadline timer, and KEDA would scale it to zero",
-)
-
-
-class SagaWorkerProcess(WorkerProcess):
-    """The ordering worker: besides its consumers it runs the saga's deadline timer, so it never
-    scales to zero (`replicas` and `autoscaling.minReplicas` at least 1)."""
-
-    model_config = ConfigDict(json_schema_extra=cel(SAGA_TIMER_REPLICAS, SAGA_TIMER_MIN_REPLICAS))
-
-    @model_validator(mode="after")
-    def _keeps_the_saga_timer_running(self) -> Self:
-        if self.replicas < 1:
-            raise ValueError(SAGA_TIMER_REPLICAS[1])
-        if self.autoscaling.min_replicas < 1:
-            raise ValueError(SAGA_TIMER_MIN_REPLICAS[1])
-        return self
-
-
 class ServiceSpec(ApiModel):
     """One bounded context: its API and its worker scale independently."""
 
@@ -120,37 +94,10 @@ class ServiceSpec(ApiModel):
     """The API process."""
     worker: WorkerProcess = WorkerProcess()
     """The worker process."""
-
-
-class OrderingServiceSpec(ServiceSpec):
-    """Ordering: its worker also runs the order saga's deadline timer."""
-
-    worker: SagaWorkerProcess = SagaWorkerProcess()
-    """The worker process (consumers and the saga's deadline timer; never zero replicas)."""
-
-
-class ServicesSpec(ApiModel):
-    """Per bounded context settings."""
-
-    catalog: ServiceSpec = ServiceSpec()
-    """Products, categories, stock, reservations."""
-    basket: ServiceSpec = ServiceSpec()
-    """Carts."""
-    ordering: OrderingServiceSpec = OrderingServiceSpec()
-    """Orders and the order saga."""
-    payment: ServiceSpec = ServiceSpec()
-    """Payments (mock gateway)."""
-    notification: ServiceSpec = ServiceSpec()
-    """Notifications."""
-    reports: ServiceSpec = ServiceSpec()
-    """Sales projections."""
-
-    def of(self, context: str) -> ServiceSpec:
-        """Settings of a context by name."""
-        spec = getattr(self, context, None)
-        if not isinstance(spec, ServiceSpec):
-            raise KeyError(f"unknown bounded context {context!r}")
-        return spec
+    env: EnvList = Field(default_factory=list)
+    """Extra environment of every process of the context (API, worker, relay, migrations),
+    e.g. `SHOP_LOG_LEVEL`; `valueFrom` may read Secrets. An entry replaces the operator's
+    variable of the same name."""
 
 
 class PaymentGatewaySpec(ApiModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
+from shopkeeper.builders.context_env import context_env, merge_env
 from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
@@ -50,13 +51,15 @@ def build_config_map(inp: BuildInput) -> Manifest:
     }
 
 
-def process_env(inp: BuildInput, service_name: str) -> list[dict[str, object]]:
-    """Environment of one container besides the ConfigMap: service name and database URL."""
-    return [
+def process_env(inp: BuildInput, context: str, service_name: str) -> list[dict[str, object]]:
+    """Environment of one container besides the ConfigMap: service name, database URL, then
+    the context's own settings and the spec's env for it (which may replace any of these)."""
+    base: list[dict[str, object]] = [
         {"name": "SHOP_SERVICE_NAME", "value": service_name},
         {"name": "OTEL_SERVICE_NAME", "value": service_name},
         *database_url_env(inp),
     ]
+    return merge_env(base, context_env(inp, context))
 
 
 def database_url_env(inp: BuildInput) -> list[dict[str, object]]:

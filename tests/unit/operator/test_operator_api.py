@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from shop import topology
 from shopkeeper.api import PlatformSpec
-from shopkeeper.api.workloads import ServicesSpec
+from shopkeeper.api.services import ServicesSpec
 from unit.operator.operator_support import MINIMAL, REPO, spec_from
 
 SAMPLES = REPO / "k8s" / "samples"
