@@ -24,6 +24,8 @@ def config_data(inp: BuildInput) -> dict[str, str]:
         "SHOP_ENVIRONMENT": "production",
         "SHOP_HTTP_PORT": str(c.HTTP_PORT),
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": spec.kafka.bootstrap,
+        # Who publishes the outbox: with Debezium the units of work delete their rows at once.
+        "SHOP_OUTBOX_MODE": "relay" if spec.outbox.mode == "relay" else "debezium",
         "SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(gateway.failure_rate),
         "SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS": str(gateway.latency_ms / 1000),
         "OTEL_RESOURCE_ATTRIBUTES": (

@@ -149,9 +149,8 @@ def test_other_workers_may_scale_to_zero(kube: Client, namespace: str) -> None:
             },
             "needs both usernameSecretKeyRef and passwordSecretKeyRef",
         ),
-        ({"smtp": {"host": "mail", "password": "plain"}}, 'unknown field "spec.services'),
     ],
-    ids=["smtp-without-host", "webhook-without-url", "webhook-twice", "half-login", "plain-pw"],
+    ids=["smtp-without-host", "webhook-without-url", "webhook-twice", "half-login"],
 )
 def test_notification_channel_settings_are_checked(
     kube: Client, namespace: str, notification: dict[str, Any], expected: str
@@ -201,6 +200,7 @@ def test_notification_settings_and_env_are_accepted(kube: Client, namespace: str
             "host": "mail.example.com",
             "usernameSecretKeyRef": {"name": "smtp", "key": "username"},
             "passwordSecretKeyRef": {"name": "smtp", "key": "password"},
+            "password": "plain",  # no such field: the API server prunes it
         },
         "env": [
             {"name": "SHOP_LOG_LEVEL", "value": "DEBUG"},
@@ -211,4 +211,37 @@ def test_notification_settings_and_env_are_accepted(kube: Client, namespace: str
     spec = create_platform(kube, body)["spec"]["services"]["notification"]
     assert spec["smtp"]["port"] == 587
     assert spec["smtp"]["starttls"] is True
+    assert "password" not in spec["smtp"]
     assert spec["env"][1]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+
+
+@pytest.mark.parametrize(
+    ("outbox", "expected"),
+    [
+        ({"mode": "connect-rest"}, "outbox.mode connect-rest needs outbox.connectRest"),
+        (
+            {
+                "mode": "connect-rest",
+                "connectRest": {"url": "http://connect:8083", "databaseUser": "${env:U}"},
+            },
+            "needs both databaseUser and databasePassword",
+        ),
+        (
+            {
+                "mode": "connect-rest",
+                "connectRest": {
+                    "url": "http://connect:8083",
+                    "databaseUser": "shop",
+                    "databasePassword": "plain-text",
+                },
+            },
+            "spec.outbox.connectRest.databasePassword",
+        ),
+    ],
+    ids=["no-settings", "half-credentials", "plain-password"],
+)
+def test_connect_rest_settings_are_checked(
+    kube: Client, namespace: str, outbox: dict[str, Any], expected: str
+) -> None:
+    body = sample_body("rest", namespace, outbox=outbox)
+    assert expected in _rejection(kube, body)
