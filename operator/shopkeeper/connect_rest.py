@@ -26,8 +26,8 @@ from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Owner
 from shopkeeper.connect_api import ConnectApi, ConnectApiError, ConnectorInfo, TaskState
 from shopkeeper.connectors import RestartBudget, earliest
+from shopkeeper.observation import Problem
 from shopkeeper.settings import OperatorSettings
-from shopkeeper.verdicts import Problem
 
 RUNNING, FAILED, UNASSIGNED = "RUNNING", "FAILED", "UNASSIGNED"
 STOPPED_STATES = ("PAUSED", "STOPPED")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from shopkeeper import kinds
@@ -18,29 +16,12 @@ from shopkeeper.api.status import (
 )
 from shopkeeper.builders.inputs import Manifest, image_tag, manifest_name
 from shopkeeper.conditions import merge_conditions
+from shopkeeper.observation import Observation
 from shopkeeper.readiness import ChildState
-from shopkeeper.rollout import Rollout
-from shopkeeper.verdicts import Problem, verdicts
+from shopkeeper.verdicts import verdicts
 
 if TYPE_CHECKING:
     from shopkeeper.connect_rest import ConnectReport
-
-ChildKey = tuple[str, str]
-"""(kind, name)."""
-
-
-@dataclass(frozen=True)
-class Observation:
-    """Everything the status is computed from."""
-
-    platform: str
-    generation: int
-    rollout: Rollout
-    desired: list[Manifest]
-    live: Mapping[ChildKey, ChildState]
-    problems: list[Problem]
-    connect: ConnectReport | None = None
-    """Outbox mode connect-rest: the connectors as Kafka Connect reported them this pass."""
 
 
 def _names(manifests: list[Manifest], kind: kinds.ChildKind) -> list[str]:
@@ -72,7 +53,7 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
     if obs.connect is not None:
         failed_connectors += [r.name for r in obs.connect.connectors if r.failed]
     found = verdicts(obs, states, failed_connectors)
-    ready, degraded = found[0].status, found[2].status
+    ready, degraded = found.ready.status, found.degraded.status
     phase: Phase = "Ready" if ready else "Degraded" if degraded else "Progressing"
     if not obs.live:
         phase = "Pending"
@@ -91,7 +72,9 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
         phase=phase,
         version=image_tag(obs.rollout.migrated_image) if obs.rollout.migrated_image else None,
         image=obs.rollout.migrated_image,
-        conditions=merge_conditions(previous.conditions, found, generation=obs.generation, now=now),
+        conditions=merge_conditions(
+            previous.conditions, found.conditions(), generation=obs.generation, now=now
+        ),
         components=components,
         topics=topic_count if topics else None,
         connectors=connector_count,

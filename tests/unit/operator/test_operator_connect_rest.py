@@ -16,11 +16,11 @@ from shopkeeper.connect_rest import (
     failure_of,
     trace_summary,
 )
+from shopkeeper.observation import ChildKey, Observation, Problem
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import decide_rollout
-from shopkeeper.status import ChildKey, Observation, compute_status
+from shopkeeper.status import compute_status
 from shopkeeper.topics import publishing_contexts
-from shopkeeper.verdicts import Problem
 from unit.operator.operator_support import build_input, by_kind, spec_from
 
 TARGET = "ghcr.io/shopkeeper/shopkeeper:1.0.0"
