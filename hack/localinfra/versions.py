@@ -48,3 +48,9 @@ def versions() -> Versions:
         helm=env["HELM_VERSION"],
         slf4j=env["SLF4J_VERSION"],
     )
+
+
+@cache
+def pins() -> dict[str, str]:
+    """Every `KEY=value` of hack/versions.env (for pins no dataclass field names)."""
+    return parse_env_file(VERSIONS_FILE.read_text())
