@@ -23,7 +23,7 @@ $(CACHE)/uv-$(UV_VERSION)/bin/uv:
 venv: $(UV) ## create .venv from the lock file
 	@$(UV) sync --frozen --quiet
 
-deps: venv ## provision PostgreSQL, Kafka, Kafka Connect + Debezium, kube-apiserver, etcd, helm
+deps: venv ## provision PostgreSQL, Kafka, Kafka Connect + Debezium, kube-apiserver, etcd, helm, upstream CRDs
 	@$(UV) run --frozen python -m localinfra deps
 
 OUTBOX ?= relay

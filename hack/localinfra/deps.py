@@ -14,6 +14,7 @@ from localinfra import (
     promql,
     promtool,
     starlark,
+    upstream_crds,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -22,6 +23,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "postgres": postgres.provision,
     "kafka": kafka.provision,
     "kube": kube_provision.provision,
+    "crds": upstream_crds.provision,
     "helm": helm.provision,
     "kustomize": kustomize.provision,
     "promql": promql.provision,
