@@ -1,7 +1,8 @@
 """Apache Kafka from Maven Central: provisioning, and a single-node KRaft broker on 127.0.0.1.
 
-`provision()` resolves the jars of the broker, Kafka Connect and the Debezium PostgreSQL plugin
-with Maven (poms in `hack/maven/`) into the cache; `KafkaBroker` runs the broker from there.
+`provision()` resolves the jars of the broker and the Kafka Connect runtime, `provision_debezium()`
+the Debezium PostgreSQL plugin, with Maven (poms in `hack/maven/`) into the cache; `KafkaBroker`
+runs the broker from there.
 The Connect worker is in `localinfra.connect`.
 """
 
@@ -49,10 +50,9 @@ def _debezium_stamp() -> str:
 
 
 def provision(force: bool = False) -> None:
-    """Resolve the Kafka (broker, tools, Connect) and Debezium jars into the cache, idempotently.
+    """Resolve the Apache Kafka jars (broker, tools, Connect runtime) into the cache, idempotently.
 
-    A stamp file per directory names the versions and the pom digest, so a warm run only reads
-    two small files.
+    A stamp file names the versions and the pom digest, so a warm run only reads a small file.
     """
     v = versions()
     libs = kafka_libs()
@@ -71,9 +71,14 @@ def provision(force: bool = False) -> None:
             stamp=_kafka_stamp(),
         )
     print(f"kafka: Apache Kafka {v.kafka} ready in {libs}", flush=True)
+
+
+def provision_debezium(force: bool = False) -> None:
+    """Resolve the Debezium PostgreSQL connector plugin for Kafka Connect, idempotently."""
+    v = versions()
     plugin = debezium_plugin_path() / DEBEZIUM_PLUGIN
     if force or not is_current(plugin, _debezium_stamp()):
-        print(f"kafka: resolving Debezium {v.debezium} PostgreSQL connector", flush=True)
+        print(f"debezium: resolving Debezium {v.debezium} PostgreSQL connector", flush=True)
         copy_dependencies(
             MAVEN_DIR / "debezium" / "pom.xml",
             plugin,
@@ -84,7 +89,7 @@ def provision(force: bool = False) -> None:
             ],
             stamp=_debezium_stamp(),
         )
-    print(f"kafka: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
+    print(f"debezium: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
 
 
 def java_command(heap: str, log4j_config: Path = LOG4J_CONFIG) -> list[str]:

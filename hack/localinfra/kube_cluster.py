@@ -205,17 +205,22 @@ def serve(state: ClusterState) -> int:
         state.ready_file.unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """`hack/local-cluster`'s command line."""
+    parsed = argparse.ArgumentParser(
         prog="hack/local-cluster",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["up", "down", "env", "status", "serve"])
-    parser.add_argument(
+    parsed.add_argument("command", choices=["up", "down", "env", "status", "serve"])
+    parsed.add_argument(
         "--state-dir", type=Path, default=None, help="default: <cache>/local-cluster"
     )
-    args = parser.parse_args(argv)
+    return parsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     state = ClusterState(args.state_dir or default_state_dir())
     try:
         if args.command == "env":
