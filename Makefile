@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e kind bench lint cluster-up cluster-down chart-sync
+.PHONY: help deps venv env up demo test unit integration e2e kind bench lint cluster-up cluster-down repin chart-sync
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ cluster-up: venv ## a local Kubernetes control plane for kubectl (see hack/local
 
 cluster-down: ## stop the local control plane
 	@hack/local-cluster down
+
+repin: venv ## after changing a Go pin in hack/versions.env: re-lock hack/gobuild/'s modules
+	@$(UV) run --frozen python -m localinfra.repin
 
 chart-sync: ## copy crds/ and k8s/operator's RBAC into the chart (a test fails when they drift)
 	@cp crds/*.shopkeeper.dev.yaml charts/shopkeeper/files/crds/

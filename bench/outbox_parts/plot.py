@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def draw(
     bars.set_title(
         f"Burst: {load.burst_events:,} events, {load.batch} per transaction", fontsize=10
     )
-    bars.set_xlabel("relay")
+    bars.set_xlabel("outbox relay")
     bars.set_ylabel("throughput, events/s (commit to consume)")
     bars.margins(y=0.15)
     for index, name in enumerate(names):
@@ -58,11 +60,7 @@ def draw(
                 label=f"{name}: p50 {summary[name]['p50_ms']:.0f} ms,"
                 f" p99 {summary[name]['p99_ms']:.0f} ms",
             )
-    cdf.set_xscale("log")
-    # Labels on the 1-2-5 ticks only: log axes label every minor tick on a narrow range.
-    cdf.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    cdf.xaxis.set_major_formatter(ScalarFormatter())
-    cdf.xaxis.set_minor_formatter(NullFormatter())
+    _log_axis(cdf, [v for values in latencies.values() for v in values])
     cdf.set_xlabel("commit to consume latency, ms (log scale)")
     cdf.set_ylabel("fraction of events at or below")
     cdf.set_ylim(0, 1.02)
@@ -71,7 +69,22 @@ def draw(
         fontsize=10,
     )
     cdf.grid(True, which="both", alpha=0.3)
-    cdf.legend(loc="lower right")
+    cdf.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _log_axis(axes: Axes, values: list[float]) -> None:
+    """A log x axis labelled in plain numbers, few enough not to overlap.
+
+    Matplotlib labels minor ticks on a narrow log range, and in scientific notation on a wide
+    one: label every integer tick within a decade, 1-2-5 ticks over two, powers of ten beyond.
+    """
+    axes.set_xscale("log")
+    positive = [v for v in values if v > 0]
+    decades = math.log10(max(positive) / min(positive)) if positive else 0.0
+    subs = tuple(range(1, 10)) if decades < 1 else (1.0, 2.0, 5.0) if decades <= 2 else (1.0,)
+    axes.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.xaxis.set_minor_formatter(NullFormatter())

@@ -14,6 +14,7 @@ from localinfra import (
     kafka,
     kube_provision,
     kustomize,
+    node_provision,
     postgres,
     promql,
     promtool,
@@ -33,6 +34,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "promql": promql.provision,
     "starlark": starlark.provision,
     "promtool": promtool.provision,
+    "node": node_provision.provision,
     "crds": upstream_crds.provision,
 }
 

@@ -138,11 +138,14 @@ class KafkaBroker(SingleProcessLauncher):
         num_partitions: int = 1,
         heap: str = "512m",
         port: int | None = None,
+        host: str = "127.0.0.1",
     ) -> None:
+        """`host`: the local address to listen on and advertise (e.g. a local node's bridge IP,
+        so that pods get a reachable address in metadata)."""
         self.workdir = workdir
         self.num_partitions = num_partitions
         self.heap = heap
-        self.host = "127.0.0.1"
+        self.host = host
         self.port = port or free_port()
         self.controller_port = free_port()
         self._process: ManagedProcess | None = None

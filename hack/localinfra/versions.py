@@ -58,3 +58,9 @@ def versions() -> Versions:
         keda=env["KEDA_VERSION"],
         gateway_api=env["GATEWAY_API_VERSION"],
     )
+
+
+@cache
+def pins() -> dict[str, str]:
+    """Every `KEY=value` of hack/versions.env (for pins no dataclass field names)."""
+    return parse_env_file(VERSIONS_FILE.read_text())

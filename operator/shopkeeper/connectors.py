@@ -10,8 +10,8 @@ from lightkube import AsyncClient
 
 from shopkeeper import constants as c
 from shopkeeper import kinds, kube
+from shopkeeper.observation import ChildKey
 from shopkeeper.readiness import ChildState
-from shopkeeper.status import ChildKey
 
 
 def restart_annotation(state: ChildState) -> dict[str, str] | None:

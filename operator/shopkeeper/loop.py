@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping
 import httpx2
 import kopf
 
+from shopkeeper.observation import ChildKey
 from shopkeeper.readiness import ChildState
 from shopkeeper.reconciler import PlatformReconciler
 from shopkeeper.runtime import Runtime
-from shopkeeper.status import ChildKey
 
 LiveView = Callable[[], Mapping[ChildKey, ChildState]]
 

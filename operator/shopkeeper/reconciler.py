@@ -19,10 +19,11 @@ from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.platform import build_all
 from shopkeeper.conditions import Verdict, merge_conditions
 from shopkeeper.connectors import ConnectorRestarter
+from shopkeeper.observation import ChildKey, Observation
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import Rollout, decide_rollout
 from shopkeeper.runtime import Runtime
-from shopkeeper.status import ChildKey, Observation, compute_status
+from shopkeeper.status import compute_status
 
 logger = logging.getLogger(__name__)
 

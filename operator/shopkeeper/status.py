@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from shopkeeper import kinds
 from shopkeeper.api.status import (
     ComponentStatus,
@@ -15,24 +12,9 @@ from shopkeeper.api.status import (
 )
 from shopkeeper.builders.inputs import Manifest, image_tag, manifest_name
 from shopkeeper.conditions import merge_conditions
+from shopkeeper.observation import Observation
 from shopkeeper.readiness import ChildState
-from shopkeeper.rollout import Rollout
-from shopkeeper.verdicts import Problem, verdicts
-
-ChildKey = tuple[str, str]
-"""(kind, name)."""
-
-
-@dataclass(frozen=True)
-class Observation:
-    """Everything the status is computed from."""
-
-    platform: str
-    generation: int
-    rollout: Rollout
-    desired: list[Manifest]
-    live: Mapping[ChildKey, ChildState]
-    problems: list[Problem]
+from shopkeeper.verdicts import verdicts
 
 
 def _names(manifests: list[Manifest], kind: kinds.ChildKind) -> list[str]:
@@ -62,7 +44,7 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
     connectors = states[kinds.KAFKA_CONNECTOR]
     failed_connectors = [s.name for s in connectors if s is not None and s.failed]
     found = verdicts(obs, states, failed_connectors)
-    ready, degraded = found[0].status, found[2].status
+    ready, degraded = found.ready.status, found.degraded.status
     phase: Phase = "Ready" if ready else "Degraded" if degraded else "Progressing"
     if not obs.live:
         phase = "Pending"
@@ -77,7 +59,9 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
         phase=phase,
         version=image_tag(obs.rollout.migrated_image) if obs.rollout.migrated_image else None,
         image=obs.rollout.migrated_image,
-        conditions=merge_conditions(previous.conditions, found, generation=obs.generation, now=now),
+        conditions=merge_conditions(
+            previous.conditions, found.conditions(), generation=obs.generation, now=now
+        ),
         components=components,
         topics=topic_count if topics else None,
         connectors=connector_count if connectors else None,
