@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -14,18 +13,15 @@ from shop.basket.domain import commands as c
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.cart_view import CartView
 from shop.basket.service_layer.unit_of_work import BasketUnitOfWork
+from shop.common.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class BasketDependencies:
     new_id: Callable[[], UUID] = uuid4
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
 
 
 async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> None:

@@ -6,10 +6,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from shop.common.clock import Clock, utc_now
 from shop.common.errors import NotFoundError
 from shop.common.uuid7 import uuid7
 from shop.notification.domain import commands as c
@@ -29,17 +29,13 @@ class TemplateNotFoundError(NotFoundError):
     title = "Template not found"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class NotificationDependencies:
     channel: Channel
     breaker: BreakerBox
     retry: RetryPolicy
     lookup: OrderLookup | None = None
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     new_id: Callable[[], UUID] = uuid7
 

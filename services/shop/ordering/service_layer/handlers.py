@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.commands import ExpireDeadline
@@ -35,14 +36,10 @@ class _Unobserved:
         return None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class OrderingDependencies:
     timeouts: SagaTimeouts
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
     new_id: Callable[[], UUID] = uuid7
     observer: SagaObserver = field(default_factory=_Unobserved)
 
