@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ from lightkube.resources.core_v1 import Namespace
 from integration.operator.operator_runner import RunningOperator, start_operator
 from localinfra.kube import ControlPlane
 from shopkeeper.crd import crd
+from support.polling import wait_until
 
 CRD_TIMEOUT = 60.0
 
@@ -25,14 +25,14 @@ def shop_cluster(kube_upstream_crds: ControlPlane) -> ControlPlane:
     config = KubeConfig.from_file(kube_upstream_crds.kubeconfig)
     with Client(config=config, field_manager="shopkeeper-tests") as kube:
         kube.apply(CustomResourceDefinition.from_dict(crd()), force=True)  # type: ignore[call-overload]
-        deadline = time.monotonic() + CRD_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def established() -> bool:
             got = kube.get(CustomResourceDefinition, crd()["metadata"]["name"])
             conditions = (got.status.conditions or []) if got.status else []
-            if any(x.type == "Established" and x.status == "True" for x in conditions):
-                return kube_upstream_crds
-            time.sleep(0.1)
-    pytest.fail("the EcommercePlatform CRD was not Established", pytrace=False)
+            return any(x.type == "Established" and x.status == "True" for x in conditions)
+
+        wait_until(established, within=CRD_TIMEOUT, what="the EcommercePlatform CRD Established")
+    return kube_upstream_crds
 
 
 @pytest.fixture(scope="session")

@@ -10,23 +10,18 @@ from typing import Any
 from uuid import UUID
 
 from shop.common.clock import Clock, utc_now
-from shop.common.errors import NotFoundError
 from shop.common.uuid7 import uuid7
 from shop.notification.domain import commands as c
 from shop.notification.domain.delivery import Delivery, OutgoingMessage
+from shop.notification.domain.errors import TemplateError, TemplateNotFoundError
 from shop.notification.domain.retry import RetryPolicy
-from shop.notification.domain.template import Template, TemplateError
+from shop.notification.domain.template import Template
 from shop.notification.domain.values import recipient, template_values
 from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
 from shop.notification.service_layer.ports import Channel, LookupFailedError, OrderLookup
 from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-class TemplateNotFoundError(NotFoundError):
-    code = "template-not-found"
-    title = "Template not found"
 
 
 @dataclass(frozen=True)
