@@ -6,9 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
+from shop.common import messagebus
 from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.notification.domain import commands as c
@@ -112,7 +112,7 @@ async def _deliver(
     )
 
 
-Handler = Callable[[Any, NotificationUnitOfWork, NotificationDependencies], Awaitable[Any]]
+Handler = messagebus.Handler[NotificationUnitOfWork, NotificationDependencies]
 
 COMMAND_HANDLERS: dict[type, Handler] = {
     c.PutTemplate: put_template,

@@ -7,12 +7,13 @@ COMMAND_HANDLERS: the timer's ExpireDeadline times a step out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
+from shop.common import messagebus
 from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.ordering.domain import messages as m
@@ -82,7 +83,7 @@ async def expire_deadline(
     await advance_saga(m.DeadlineReached(deps.new_id(), cmd.order_id), uow, deps)
 
 
-Handler = Callable[[Any, OrderingUnitOfWork, OrderingDependencies], Awaitable[None]]
+Handler = messagebus.Handler[OrderingUnitOfWork, OrderingDependencies]
 
 EVENT_HANDLERS: dict[type[m.SagaMessage], list[Handler]] = {
     m.CheckoutReceived: [place_order],

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from shop.common import messagebus
 from shop.common.clock import Clock, utc_now
 from shop.payment.domain import commands as c
 from shop.payment.domain.gateway import PaymentGateway
@@ -56,7 +55,7 @@ async def refund_payment(
     await uow.payments.save(payment)
 
 
-Handler = Callable[[Any, PaymentUnitOfWork, PaymentDependencies], Awaitable[None]]
+Handler = messagebus.Handler[PaymentUnitOfWork, PaymentDependencies]
 
 COMMAND_HANDLERS: dict[type, Handler] = {
     c.RequestPayment: request_payment,
