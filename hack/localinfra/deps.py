@@ -14,10 +14,12 @@ from localinfra import (
     kafka,
     kube_provision,
     kustomize,
+    node_provision,
     postgres,
     promql,
     promtool,
     starlark,
+    upstream_crds,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -32,6 +34,8 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "promql": promql.provision,
     "starlark": starlark.provision,
     "promtool": promtool.provision,
+    "node": node_provision.provision,
+    "crds": upstream_crds.provision,
 }
 
 

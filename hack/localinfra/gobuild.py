@@ -79,6 +79,18 @@ def check_pin(wrapper: WrapperModule, version: str) -> None:
         )
 
 
+def lock_digest(wrapper: WrapperModule) -> str:
+    """A short digest of the wrapper's go.mod and go.sum.
+
+    Binaries live in a directory named by it, so checkouts (worktrees, branches) whose locks
+    differ share one cache without rebuilding each other's binaries.
+    """
+    digest = hashlib.sha256()
+    for name in ("go.mod", "go.sum"):
+        digest.update((wrapper.directory / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _stamp(wrapper: WrapperModule, ldflags: str) -> str:
     digest = hashlib.sha256()
     for name in ("go.mod", "go.sum"):

@@ -50,7 +50,7 @@ def test_version_reports_the_pinned_release(kube_control_plane: ControlPlane) ->
     assert (version["major"], version["minor"]) == tuple(versions().kubernetes.split(".")[:2])
 
 
-def test_every_shared_upstream_crd_is_established(
+def test_every_upstream_crd_is_established(
     kube_upstream_crds: ControlPlane, client: Client
 ) -> None:
     for name in (
