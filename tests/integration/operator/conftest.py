@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from integration.operator.operator_runner import RunningOperator, start_operator
 from localinfra.kube import ControlPlane
 from localinfra.kustomize import kustomize_binary
 from shopkeeper.crd import crd
+from support.polling import wait_until
 
 CRD_TIMEOUT = 60.0
 SYSTEM_NAMESPACE = "shopkeeper-system"
@@ -34,14 +34,14 @@ def shop_cluster(kube_upstream_crds: ControlPlane) -> ControlPlane:
     config = KubeConfig.from_file(kube_upstream_crds.kubeconfig)
     with Client(config=config, field_manager="shopkeeper-tests") as kube:
         kube.apply(CustomResourceDefinition.from_dict(crd()), force=True)  # type: ignore[call-overload]
-        deadline = time.monotonic() + CRD_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def established() -> bool:
             got = kube.get(CustomResourceDefinition, crd()["metadata"]["name"])
             conditions = (got.status.conditions or []) if got.status else []
-            if any(x.type == "Established" and x.status == "True" for x in conditions):
-                return kube_upstream_crds
-            time.sleep(0.1)
-    pytest.fail("the EcommercePlatform CRD was not Established", pytrace=False)
+            return any(x.type == "Established" and x.status == "True" for x in conditions)
+
+        wait_until(established, within=CRD_TIMEOUT, what="the EcommercePlatform CRD Established")
+    return kube_upstream_crds
 
 
 @pytest.fixture(scope="session")
