@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 
 FINAL = frozenset({"CONFIRMED", "CANCELLED"})
-NOT_PLACED_RETRY_SECONDS = (0.01, 0.5)  # first wait, longest (doubling in between)
+NOT_PLACED_RETRY_SECONDS = (0.05, 0.5)  # first wait, longest (doubling in between)
 UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 # Below uvicorn's 5 s keep-alive, so a request never goes out on a connection being closed.
 KEEPALIVE_SECONDS = 2.0

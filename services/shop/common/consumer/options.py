@@ -16,6 +16,8 @@ class ConsumerOptions:
     batch_size: int = 50
     """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
     poll_timeout_ms: int = 500
+    commit_interval_seconds: float = 1.0
+    """Offsets are committed after a poll once this long passed since the last commit."""
     lag_interval_seconds: float = 5.0
 
     def __post_init__(self) -> None:

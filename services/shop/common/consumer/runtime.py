@@ -1,7 +1,9 @@
 """The consumer loop: subscribe, apply each poll in batched transactions, commit offsets after.
 
 Offsets are committed manually, only for messages whose transaction has committed (or that
-were dead-lettered): after each polled batch, before partitions are revoked, and at shutdown.
+were dead-lettered): at most every `commit_interval_seconds` after a poll (a broker round trip
+saved per message; a crash redelivers at most that much, which the inbox absorbs), before
+partitions are revoked, and at shutdown.
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
 While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic
 
@@ -89,13 +92,19 @@ class EventConsumer(Generic[U]):
             await consumer.start()
             self.running = True
             purger = self._start_inbox_purge(stop)
+            committed = observed = time.monotonic()
             while not stop.is_set():
                 batches = await consumer.getmany(
                     timeout_ms=self._options.poll_timeout_ms, max_records=self._options.max_records
                 )
                 await self._handle(consumer, processor, batches, stop)
-                await self._commit(consumer)
-                await self._observe_lag(consumer)
+                now = time.monotonic()
+                if now - committed >= self._options.commit_interval_seconds:
+                    await self._commit(consumer)
+                    committed = now
+                if now - observed >= self._options.lag_interval_seconds:
+                    await self._observe_lag(consumer)
+                    observed = now
         except ShutdownError:
             logger.info("consumer %s stopping during a retry; message left uncommitted", self.group)
         finally:
