@@ -9,8 +9,10 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CACHE)/uv-$(UV_VERSION)/bin/uv)
 export PYTHONPATH := $(CURDIR)/hack
 export PATH := $(dir $(UV)):$(PATH)
 PYTEST := $(UV) run --frozen pytest
+# `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
+NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv up test unit integration e2e kind bench lint cluster-up cluster-down chart-sync
+.PHONY: help deps venv env up demo test unit integration e2e kind bench lint cluster-up cluster-down repin chart-sync
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,41 +25,57 @@ $(CACHE)/uv-$(UV_VERSION)/bin/uv:
 venv: $(UV) ## create .venv from the lock file
 	@$(UV) sync --frozen --quiet
 
-deps: venv ## provision PostgreSQL, Kafka, Kafka Connect + Debezium, kube-apiserver, etcd, helm
-	@$(UV) run --frozen python -m localinfra deps
+env: venv ## print exports that put uv, shop, shopkeeper on PATH; eval its output
+	@echo 'export PATH="$(abspath $(dir $(UV))):$(CURDIR)/.venv/bin:$$PATH"'
+	@echo 'export PYTHONPATH="$(CURDIR)/hack"'
+
+deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes, helm, ...
+	@$(NEEDS) "make deps"
 
 OUTBOX ?= relay
-up: deps ## run the whole shop locally, live status (OUTBOX=debezium; Ctrl-C stops everything)
+UP_NEEDS := postgres kafka $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
+	$(if $(findstring --kube,$(UP_FLAGS)),kube)
+up: venv ## run the whole shop locally (needs postgres, kafka; OUTBOX=debezium: debezium too)
+	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS)
 	@$(UV) run --frozen python -m localinfra up --outbox $(OUTBOX) $(UP_FLAGS)
 
-test: deps ## every test tier: unit, integration, e2e (kind tests skip without a kind cluster)
+demo: venv ## orders through a running `make up`'s saga (DEMO_FLAGS="--orders 300"; needs nothing)
+	@$(UV) run --frozen shop demo $(DEMO_FLAGS)
+
+test: deps ## every test tier (needs every component; kind tests skip without a kind cluster)
 	@$(PYTEST) tests
 
 unit: venv ## unit tests only
 	@$(PYTEST) -m unit tests
 
-integration: deps ## integration tests on real infrastructure
+integration: deps ## integration tests on real infrastructure (needs every component)
 	@$(PYTEST) -m integration tests
 
-e2e: deps ## end-to-end tests of the local shop
+e2e: venv ## end-to-end tests of the local shop (needs postgres, kafka, debezium)
+	@$(NEEDS) "make e2e" postgres kafka debezium
 	@$(PYTEST) -m e2e tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)
 	@$(PYTEST) -m kind tests
 
-bench: deps ## benchmarks: print figures, draw plots into bench/out/
-	@for script in bench/*.py; do echo "== $$script"; $(UV) run --frozen python -P $$script || exit 1; done
+bench: deps ## benchmarks: print figures, draw plots into bench/out/ (needs every component)
+	@for script in bench/*.py; do echo "== $$script"; \
+		$(UV) run --frozen python -m bench.$$(basename $$script .py) || exit 1; done
 
 lint: venv ## ruff and mypy
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
 	@$(UV) run --frozen mypy services operator hack/localinfra tests bench
 
-cluster-up: deps ## a local Kubernetes control plane for kubectl (see hack/local-cluster)
+cluster-up: venv ## a local Kubernetes control plane for kubectl (see hack/local-cluster; needs kube)
+	@$(NEEDS) "make cluster-up" kube
 	@hack/local-cluster up
 
 cluster-down: ## stop the local control plane
 	@hack/local-cluster down
+
+repin: venv ## after changing a Go pin in hack/versions.env: re-lock hack/gobuild/'s modules
+	@$(UV) run --frozen python -m localinfra.repin
 
 chart-sync: ## copy crds/ and k8s/operator's RBAC into the chart (a test fails when they drift)
 	@cp crds/*.shopkeeper.dev.yaml charts/shopkeeper/files/crds/

@@ -8,31 +8,34 @@ Each side writes as its outbox mode does: rows stay for the relay (which deletes
 published) and are deleted in the same transaction for Debezium (docs/adr/0004). The connector
 is `outbox_connector_config`'s defaults, as the operator deploys it.
 Prints a table, draws bench/out/outbox.png, and prints the figures as a JSON object last.
+`python -m bench.outbox [--burst-events N] [--paced-events N]` from the repository root, after
+`eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
 from __future__ import annotations
 
-import sys
-
-# Run as a script, this folder heads the import path, where bench/operator.py would shadow the
-# standard library's `operator` (imported by asyncio); main() puts the repository root on it.
-if sys.path and sys.path[0] == __file__.rpartition("/")[0]:
-    del sys.path[0]
-
+import argparse
 import asyncio
 import contextlib
 import json
+import sys
 import time
 from pathlib import Path
+
+from bench.common.machine import LoadWatch
+from bench.outbox_parts.plot import Load
 
 ROOT = Path(__file__).resolve().parents[1]
 BURST_EVENTS, BATCH = 20_000, 500
 PACED_EVENTS, PACED_RATE = 600, 100.0
+WARM_UP_EVENTS = 50
 TIME_LIMIT_SECONDS = 300
 RELAYS = {"relay": ("bench_relay", "bench.relay"), "debezium": ("bench_debezium", "bench.debezium")}
 
 
-async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str, list[float]]]:
+async def measure(
+    infra: object, load: Load, watch: LoadWatch
+) -> tuple[dict[str, dict[str, float]], dict[str, list[float]]]:
     import asyncpg  # type: ignore[import-untyped]
     from bench.outbox_parts.infra import Infra, prepare, start_debezium
     from bench.outbox_parts.load import Timings, read, write
@@ -57,7 +60,7 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
     relay_task = asyncio.create_task(relay.run(stop))
     timings = {topic: Timings() for _, topic in RELAYS.values()}
     pool = await asyncpg.create_pool(asyncpg_dsn(infra.database_url), min_size=2, max_size=4)
-    total = 2 * (50 + BURST_EVENTS + PACED_EVENTS)
+    total = 2 * (WARM_UP_EVENTS + load.burst_events + load.paced_events)
     reader = asyncio.create_task(read(infra.kafka.bootstrap_servers, timings, total, deadline))
     try:
 
@@ -77,6 +80,7 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
                     for name, (s, t) in RELAYS.items()
                 )
             )
+            watch.sample()
             expected = sum(len(t.committed) for t in timings.values())
             while sum(len(t.arrived) for t in timings.values()) < expected:
                 if time.perf_counter() > deadline:
@@ -84,9 +88,10 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
                 await asyncio.sleep(0.05)
             return dict(zip((t for _, t in RELAYS.values()), sets, strict=True))
 
-        await phase(50, 10, None)  # warm-up: connections, metadata, JIT; not measured
-        burst = await phase(BURST_EVENTS, BATCH, None)
-        paced = await phase(PACED_EVENTS, 1, PACED_RATE)
+        await phase(WARM_UP_EVENTS, 10, None)  # connections, metadata, JIT; not measured
+        burst = await phase(load.burst_events, load.batch, None)
+        paced = await phase(load.paced_events, 1, load.paced_rate)
+        watch.sample()
     finally:
         stop.set()
         await relay_task
@@ -105,18 +110,24 @@ async def measure(infra: object) -> tuple[dict[str, dict[str, float]], dict[str,
 
 
 def main() -> int:
-    sys.path[:0] = [str(ROOT), str(ROOT / "hack")]
     from bench.outbox_parts.infra import started
     from bench.outbox_parts.plot import draw
 
     from localinfra.workdir import make_workdir
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--burst-events", type=int, default=BURST_EVENTS)
+    parser.add_argument("--paced-events", type=int, default=PACED_EVENTS)
+    args = parser.parse_args()
+    load = Load(args.burst_events, BATCH, args.paced_events, PACED_RATE)
+    watch = LoadWatch()
+    watch.sample()
     workdir = make_workdir("bench-outbox", Path("/tmp"))
     workdir.chmod(0o755)  # PostgreSQL runs unprivileged when we are root
     with started(workdir) as infra:
-        summary, latencies = asyncio.run(measure(infra))
+        summary, latencies = asyncio.run(measure(infra, load, watch))
     figure = ROOT / "bench" / "out" / "outbox.png"
-    draw(summary, latencies, figure)
+    draw(summary, latencies, figure, load=load, machine=watch.describe())
     sys.stdout.write(f"{'relay':<10}{'events/s':>12}{'p50 ms':>10}{'p99 ms':>10}\n")
     for name, figures in summary.items():
         sys.stdout.write(
@@ -124,7 +135,9 @@ def main() -> int:
             f"{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}\n"
         )
     sys.stdout.write(f"figure: {figure}\n")
-    sys.stdout.write(json.dumps({**summary, "events": BURST_EVENTS + PACED_EVENTS}) + "\n")
+    sys.stdout.write(
+        json.dumps({**summary, "events": load.burst_events + load.paced_events}) + "\n"
+    )
     return 0
 
 

@@ -13,8 +13,14 @@ import pytest
 
 from shop.common.telemetry import uninstrument_libraries
 
-_TIER_BY_FOLDER = {"unit": "unit", "integration": "integration", "e2e": "e2e", "kind": "kind"}
-_TIER_ORDER = ("unit", "integration", "e2e", "kind")
+_TIER_BY_FOLDER = {
+    "unit": "unit",
+    "integration": "integration",
+    "e2e": "e2e",
+    "cluster": "cluster",
+    "kind": "kind",
+}
+_TIER_ORDER = ("unit", "integration", "e2e", "cluster", "kind")
 
 
 @cache
@@ -52,6 +58,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tier = _TIER_BY_FOLDER.get(folder)
         if tier and not any(item.iter_markers(tier)):
             item.add_marker(tier)
+        if any(item.iter_markers("cluster")) and os.geteuid() != 0:
+            needs_root = "the cluster tier runs a kubelet and containerd: it needs root"
+            item.add_marker(pytest.mark.skip(reason=needs_root))
         if any(item.iter_markers("kind")):
             reason = kind_unavailable_reason()
             if reason:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import psutil
+from bench.common.machine import LoadWatch
 from bench.operator_parts.cluster import control_plane, create_namespace
 from bench.operator_parts.converge import wait_converged
 from bench.operator_parts.platforms import create_platforms
@@ -23,8 +24,8 @@ FIGURE = ROOT / "bench" / "out" / "operator.png"
 NAMESPACE = "bench"
 
 
-def measure(count: int, timeout: float) -> dict[str, float]:
-    """Converge `count` platforms on a fresh control plane."""
+def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
+    """Converge `count` platforms on a fresh control plane, sampling the machine's load."""
     workdir = make_workdir(f"bench-operator-{count}", Path("/tmp"))
     with control_plane(workdir / "kube") as (plane, kube):
         create_namespace(kube, NAMESPACE)
@@ -51,6 +52,7 @@ def measure(count: int, timeout: float) -> dict[str, float]:
 
         def sample_rss() -> None:
             nonlocal rss_peak
+            load.sample()
             if operator.pid is not None and operator.running():
                 rss = psutil.Process(operator.pid).memory_info().rss / 2**20
                 rss_peak = max(rss_peak, rss)
@@ -94,13 +96,14 @@ def main() -> int:
     if any(n < 1 for n in args.platforms):
         parser.error("--platforms takes positive counts")
     results = []
+    load = LoadWatch()
     for count in args.platforms:
-        results.append(measure(count, args.timeout))
+        results.append(measure(count, args.timeout, load))
         sys.stdout.write(json.dumps(results[-1]) + "\n")
         sys.stdout.flush()
     if len(results) > 1:
         from bench.operator_parts.plot import draw
 
-        draw(results, FIGURE)
+        draw(results, FIGURE, machine=load.describe())
         sys.stderr.write(f"figure: {FIGURE}\n")
     return 0

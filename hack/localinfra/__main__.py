@@ -8,12 +8,16 @@ import sys
 from localinfra.errors import InfraError, MissingDependencyError
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="localinfra", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """`python -m localinfra`'s command line (`make up` passes UP_FLAGS to `up`)."""
+    parsed = argparse.ArgumentParser(prog="localinfra", description=__doc__)
+    commands = parsed.add_subparsers(dest="command", required=True)
     deps = commands.add_parser("deps", help="provision components into the cache")
     deps.add_argument("components", nargs="*", help="component names (default: all)")
     deps.add_argument("--force", action="store_true", help="provision again even if cached")
+    deps.add_argument(
+        "--for", dest="needed_by", default="make deps", help="who needs them (progress lines)"
+    )
     up = commands.add_parser("up", help="run the local shop (or only its infrastructure)")
     up.add_argument(
         "--outbox",
@@ -26,12 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
     up.add_argument("--kube", action="store_true", help="also a Kubernetes control plane")
-    args = parser.parse_args(argv)
+    return parsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         if args.command == "deps":
             from localinfra.deps import provision
 
-            provision(args.components, force=args.force)
+            provision(args.components, force=args.force, needed_by=args.needed_by)
         elif args.infra_only:
             from localinfra.stack import run_foreground
 

@@ -7,15 +7,13 @@ binaries records what they were built from, so provisioning again is a file read
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import hashlib
 import json
 import re
 import shutil
-import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from localinfra.process import run_checked
 
 GOBUILD_DIR = REPO_ROOT / "hack" / "gobuild"
 STAMP_NAME = ".build-stamp"
-REPIN_COMMAND = "uv run python -m localinfra.gobuild repin"
+REPIN_COMMAND = "make repin"  # localinfra.repin
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,18 @@ def check_pin(wrapper: WrapperModule, version: str) -> None:
             f"hack/versions.env pins {wrapper.root} {version} but {wrapper.directory}/go.mod "
             f"requires {required}: run `{REPIN_COMMAND}`"
         )
+
+
+def lock_digest(wrapper: WrapperModule) -> str:
+    """A short digest of the wrapper's go.mod and go.sum.
+
+    Binaries live in a directory named by it, so checkouts (worktrees, branches) whose locks
+    differ share one cache without rebuilding each other's binaries.
+    """
+    digest = hashlib.sha256()
+    for name in ("go.mod", "go.sum"):
+        digest.update((wrapper.directory / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _stamp(wrapper: WrapperModule, ldflags: str) -> str:
@@ -190,26 +200,3 @@ def repin(wrapper: WrapperModule, version: str) -> None:
     run_checked([go, "mod", "edit", *edits], what="go mod edit", cwd=wrapper.directory)
     run_checked([go, "mod", "tidy"], what="go mod tidy", cwd=wrapper.directory)
     print(f"gobuild: {wrapper.directory.name} now pins {wrapper.root} v{version}", flush=True)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m localinfra.gobuild", description=__doc__)
-    parser.add_argument(
-        "command", choices=["repin"], help="re-lock every wrapper module to hack/versions.env"
-    )
-    parser.parse_args(argv)
-    # Imported here: those modules import this one.
-    from localinfra import helm, kube_provision
-
-    try:
-        for wrapper, version in (*kube_provision.pinned_wrappers(), *helm.pinned_wrappers()):
-            if wrapper.required_version() != f"v{version}":
-                repin(wrapper, version)
-    except InfraError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,14 +1,14 @@
 """Apache Kafka from Maven Central: provisioning, and a single-node KRaft broker on 127.0.0.1.
 
-`provision()` resolves the jars of the broker, Kafka Connect and the Debezium PostgreSQL plugin
-with Maven (poms in `hack/maven/`) into the cache; `KafkaBroker` runs the broker from there.
+`provision()` resolves the jars of the broker and the Kafka Connect runtime, `provision_debezium()`
+the Debezium PostgreSQL plugin, with Maven (poms in `hack/maven/`) into the cache; `KafkaBroker`
+runs the broker from there.
 The Connect worker is in `localinfra.connect`.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import shutil
 import socket
@@ -19,15 +19,14 @@ from typing import Self
 
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
-from localinfra.paths import REPO_ROOT, cache_dir
+from localinfra.maven import MAVEN_DIR, STAMP, copy_dependencies, digest, is_current
+from localinfra.paths import cache_dir
 from localinfra.process import ManagedProcess, free_port, run_checked
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
 
-MAVEN_DIR = REPO_ROOT / "hack" / "maven"
 LOG4J_CONFIG = MAVEN_DIR / "log4j2.properties"
 DEBEZIUM_PLUGIN = "debezium-connector-postgres"
-_STAMP = ".provisioned"
 
 
 def kafka_libs() -> Path:
@@ -42,36 +41,24 @@ def debezium_plugin_path() -> Path:
 
 def _kafka_stamp() -> str:
     v = versions()
-    return f"kafka={v.kafka} slf4j={v.slf4j} pom={_digest(MAVEN_DIR / 'kafka' / 'pom.xml')}\n"
+    return f"kafka={v.kafka} slf4j={v.slf4j} pom={digest(MAVEN_DIR / 'kafka' / 'pom.xml')}\n"
 
 
 def _debezium_stamp() -> str:
     v = versions()
-    return f"debezium={v.debezium} pom={_digest(MAVEN_DIR / 'debezium' / 'pom.xml')}\n"
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def _is_current(directory: Path, stamp: str) -> bool:
-    try:
-        return (directory / _STAMP).read_text() == stamp
-    except FileNotFoundError:
-        return False
+    return f"debezium={v.debezium} pom={digest(MAVEN_DIR / 'debezium' / 'pom.xml')}\n"
 
 
 def provision(force: bool = False) -> None:
-    """Resolve the Kafka (broker, tools, Connect) and Debezium jars into the cache, idempotently.
+    """Resolve the Apache Kafka jars (broker, tools, Connect runtime) into the cache, idempotently.
 
-    A stamp file per directory names the versions and the pom digest, so a warm run only reads
-    two small files.
+    A stamp file names the versions and the pom digest, so a warm run only reads a small file.
     """
     v = versions()
     libs = kafka_libs()
-    if force or not _is_current(libs, _kafka_stamp()):
+    if force or not is_current(libs, _kafka_stamp()):
         print(f"kafka: resolving Apache Kafka {v.kafka} (broker, tools, Connect)", flush=True)
-        _copy_dependencies(
+        copy_dependencies(
             MAVEN_DIR / "kafka" / "pom.xml",
             libs,
             {"kafka.version": v.kafka, "slf4j.version": v.slf4j},
@@ -84,10 +71,15 @@ def provision(force: bool = False) -> None:
             stamp=_kafka_stamp(),
         )
     print(f"kafka: Apache Kafka {v.kafka} ready in {libs}", flush=True)
+
+
+def provision_debezium(force: bool = False) -> None:
+    """Resolve the Debezium PostgreSQL connector plugin for Kafka Connect, idempotently."""
+    v = versions()
     plugin = debezium_plugin_path() / DEBEZIUM_PLUGIN
-    if force or not _is_current(plugin, _debezium_stamp()):
-        print(f"kafka: resolving Debezium {v.debezium} PostgreSQL connector", flush=True)
-        _copy_dependencies(
+    if force or not is_current(plugin, _debezium_stamp()):
+        print(f"debezium: resolving Debezium {v.debezium} PostgreSQL connector", flush=True)
+        copy_dependencies(
             MAVEN_DIR / "debezium" / "pom.xml",
             plugin,
             {"debezium.version": v.debezium},
@@ -97,44 +89,13 @@ def provision(force: bool = False) -> None:
             ],
             stamp=_debezium_stamp(),
         )
-    print(f"kafka: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
-
-
-def _copy_dependencies(
-    pom: Path, target: Path, properties: dict[str, str], *, expected: list[str], stamp: str
-) -> None:
-    """Copy a pom's runtime dependencies into `target`, replacing it only once complete."""
-    mvn = shutil.which("mvn")
-    if mvn is None or shutil.which("java") is None:
-        raise MissingDependencyError(
-            "Java 17 and Maven", "apt-get install openjdk-17-jdk-headless maven"
-        )
-    staging = target.with_name(f"{target.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    argv = [
-        mvn,
-        "-q",
-        "-B",
-        "-f",
-        str(pom),
-        "dependency:copy-dependencies",
-        "-DincludeScope=runtime",
-        f"-DoutputDirectory={staging}",
-    ]
-    argv += [f"-D{key}={value}" for key, value in properties.items()]
-    run_checked(argv, what=f"mvn copy-dependencies ({pom.parent.name})", timeout=1200)
-    missing = [name for name in expected if not (staging / name).is_file()]
-    if missing:
-        raise InfraError(f"{pom} resolved without {missing}; see {staging}")
-    (staging / _STAMP).write_text(stamp)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    print(f"debezium: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
 
 
 def java_command(heap: str, log4j_config: Path = LOG4J_CONFIG) -> list[str]:
     """`java` with the Kafka classpath, a bounded heap and the quiet Log4j 2 configuration."""
     libs = kafka_libs()
-    if not (libs / _STAMP).exists():
+    if not (libs / STAMP).exists():
         raise MissingDependencyError(f"Apache Kafka {versions().kafka}")
     java_home = os.environ.get("JAVA_HOME")
     java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
@@ -177,11 +138,14 @@ class KafkaBroker(SingleProcessLauncher):
         num_partitions: int = 1,
         heap: str = "512m",
         port: int | None = None,
+        host: str = "127.0.0.1",
     ) -> None:
+        """`host`: the local address to listen on and advertise (e.g. a local node's bridge IP,
+        so that pods get a reachable address in metadata)."""
         self.workdir = workdir
         self.num_partitions = num_partitions
         self.heap = heap
-        self.host = "127.0.0.1"
+        self.host = host
         self.port = port or free_port()
         self.controller_port = free_port()
         self._process: ManagedProcess | None = None

@@ -1,7 +1,11 @@
 """A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver, kube-controller-manager.
 
 No scheduler and no kubelet: objects are stored, validated, defaulted and garbage-collected,
-Deployments get ReplicaSets and Pods, but Pods stay Pending.
+Deployments get ReplicaSets and Pods, but Pods stay Pending. `ControlPlane(node_ip=...)` is the
+control plane of a local node (localinfra.node): the API server binds to the node's bridge IP
+(pods reach it through the `kubernetes` Service), authorizes Node,RBAC with NodeRestriction,
+mounts ServiceAccount tokens, reaches kubelets with a client certificate, and a kube-scheduler
+runs too.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from types import TracebackType
 from localinfra.errors import InfraError
 from localinfra.kube_api import KubeHttp, https_ok_unverified
 from localinfra.kube_crds import crd_documents, upstream_crd_dirs
+from localinfra.kube_node_flags import apiserver_node_flags, start_scheduler
 from localinfra.kube_pki import (
     FRONT_PROXY_CLIENT,
     ControlPlanePki,
@@ -29,12 +34,23 @@ FIELD_MANAGER = "shopkeeper-localinfra"
 SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
 CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 _PORT_RETRIES = 3
+_NO_NODE_FLAGS = (
+    "--authorization-mode=RBAC",
+    # The `kubernetes` Service's Endpoints may not point at loopback, so keep none (the
+    # apiserver then logs one misleading "Found stale data ..." error at start).
+    "--endpoint-reconciler-type=none",
+    # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).
+    "--disable-admission-plugins=ServiceAccount",
+)
 
 
 class ControlPlane:
     """etcd + kube-apiserver + kube-controller-manager in `workdir`; a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, node_ip: str | None = None, node_name: str | None = None) -> None:
+        self.node_ip, self.node_name = node_ip, node_name
+        self.host = node_ip or "127.0.0.1"
+        self._pki: ControlPlanePki | None = None
         self.workdir: Path | None = None
         self.processes: list[ManagedProcess] = []
         self._server: str | None = None
@@ -54,6 +70,12 @@ class ControlPlane:
         if self._kubeconfig is None:
             raise InfraError("control plane not started")
         return self._kubeconfig
+
+    @property
+    def pki(self) -> ControlPlanePki:
+        if self._pki is None:
+            raise InfraError("control plane not started")
+        return self._pki
 
     @property
     def http(self) -> KubeHttp:
@@ -76,7 +98,9 @@ class ControlPlane:
         etcd = etcd_binary()  # raise MissingDependencyError before anything starts
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
-        pki = generate_pki(workdir / "pki")
+        pki = self._pki = generate_pki(
+            workdir / "pki", node_name=self.node_name, node_ip=self.node_ip
+        )
         try:
             etcd_url = self._retry_ports(lambda: self._start_etcd(etcd, workdir))
             self._retry_ports(
@@ -87,6 +111,8 @@ class ControlPlane:
                     binaries["kube-controller-manager"], pki, workdir
                 )
             )
+            if pki.node is not None:
+                self._retry_ports(lambda: start_scheduler(self, pki, workdir))
         except BaseException:
             self.stop()
             raise
@@ -103,7 +129,8 @@ class ControlPlane:
                 self.processes.pop().stop()
         raise AssertionError("unreachable")
 
-    def _launch(self, name: str, argv: list[str], workdir: Path) -> ManagedProcess:
+    def launch(self, name: str, argv: list[str], workdir: Path) -> ManagedProcess:
+        """Start one component of this control plane (stopped with it)."""
         process = ManagedProcess(name, argv, workdir / f"{name}.log", cwd=workdir).start()
         self.processes.append(process)
         return process
@@ -112,7 +139,7 @@ class ControlPlane:
         client, peer = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
         # A member's peer URL is recorded in its data: start each attempt from scratch.
         shutil.rmtree(workdir / "etcd-data", ignore_errors=True)
-        process = self._launch(
+        process = self.launch(
             "etcd",
             [
                 str(binary),
@@ -134,17 +161,14 @@ class ControlPlane:
         self, binary: Path, etcd_url: str, pki: ControlPlanePki, workdir: Path
     ) -> str:
         port = free_port()
-        process = self._launch(
+        process = self.launch(
             "kube-apiserver",
             [
                 str(binary),
                 f"--etcd-servers={etcd_url}",
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                f"--bind-address={self.host}",
+                f"--advertise-address={self.host}",
                 f"--secure-port={port}",
-                # The `kubernetes` Service's Endpoints may not point at loopback, so keep none (the
-                # apiserver then logs one misleading "Found stale data ..." error at start).
-                "--endpoint-reconciler-type=none",
                 f"--cert-dir={workdir / 'apiserver-certs'}",
                 f"--tls-cert-file={pki.serving.cert}",
                 f"--tls-private-key-file={pki.serving.key}",
@@ -156,19 +180,17 @@ class ControlPlane:
                 "--requestheader-extra-headers-prefix=X-Remote-Extra-",
                 f"--proxy-client-cert-file={pki.front_proxy_client.cert}",
                 f"--proxy-client-key-file={pki.front_proxy_client.key}",
-                "--authorization-mode=RBAC",
                 "--allow-privileged=true",
                 f"--service-cluster-ip-range={SERVICE_CLUSTER_IP_RANGE}",
-                # Pods need no `default` ServiceAccount (there is no kubelet to mount its token).
-                "--disable-admission-plugins=ServiceAccount",
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 f"--service-account-key-file={pki.service_account_pub}",
                 f"--service-account-signing-key-file={pki.service_account_key}",
                 "--profiling=false",
+                *(apiserver_node_flags(pki.node, pki.ca) if pki.node else _NO_NODE_FLAGS),
             ],
             workdir,
         )
-        server = f"https://127.0.0.1:{port}"
+        server = f"https://{self.host}:{port}"
         http = KubeHttp(server, str(pki.ca.cert), pki.admin)
         process.wait_ready(lambda: http.ok("/readyz"), timeout=120, what="ready (/readyz)")
         # /readyz can pass before the bootstrap controller has created the `default` namespace.
@@ -196,7 +218,7 @@ class ControlPlane:
             user="system:kube-controller-manager",
         )
         port = free_port()
-        process = self._launch(
+        process = self.launch(
             "kube-controller-manager",
             [
                 str(binary),
@@ -261,5 +283,5 @@ class ControlPlane:
         return names
 
     def install_upstream_crds(self, *names: str, timeout: float = 60) -> list[str]:
-        """Install shared upstream CRD sets (`strimzi` or `strimzi-1.2.0`; none named: all)."""
+        """Install provisioned upstream CRD sets (`strimzi`, `gateway-api`; none: OPERATOR_SETS)."""
         return self.install_crds(upstream_crd_dirs(*names), timeout=timeout)

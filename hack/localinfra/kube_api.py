@@ -88,17 +88,30 @@ class KubeHttp:
             content_type=APPLY_PATCH,
         )
 
+    def conditions(self, path: str) -> list[dict[str, Any]]:
+        """`status.conditions` of the object at `path` (empty when it does not exist yet)."""
+        try:
+            obj = self.request("GET", path)
+        except KubeApiError as err:
+            if err.status == 404:
+                return []
+            raise
+        conditions: list[dict[str, Any]] = (obj.get("status") or {}).get("conditions") or []
+        return conditions
+
+    def condition_true(self, path: str, condition: str) -> bool:
+        return any(
+            c.get("type") == condition and c.get("status") == "True" for c in self.conditions(path)
+        )
+
     def wait_for_condition(self, path: str, condition: str, *, timeout: float) -> None:
         """Poll the object at `path` until `status.conditions[condition]` is True."""
         deadline = time.monotonic() + timeout
-        last: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
-            obj = self.request("GET", path)
-            last = (obj.get("status") or {}).get("conditions") or []
-            if any(c.get("type") == condition and c.get("status") == "True" for c in last):
+            if self.condition_true(path, condition):
                 return
             time.sleep(0.1)
-        raise InfraError(f"{path} not {condition} within {timeout:.0f}s: {last}")
+        raise InfraError(f"{path} not {condition} within {timeout:.0f}s: {self.conditions(path)}")
 
 
 def https_ok_unverified(url: str) -> bool:

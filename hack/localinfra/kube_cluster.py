@@ -3,6 +3,11 @@
 `up` starts a supervisor (`serve`) in its own session; it runs a ControlPlane in
 `<cache>/local-cluster/run` until `down` sends it SIGTERM. Its components die with it (PDEATHSIG),
 so no process survives the supervisor. Every `up` starts from an empty cluster.
+
+`up --node` adds a real node (localinfra.node_cluster): kubelet, containerd, kube-proxy and a
+kube-scheduler, the project image of this checkout imported as the chart's default image, and
+PostgreSQL and Kafka on the node's bridge IP for platforms in external mode
+(k8s/samples/platform-local-node.yaml). `down` also undoes every host change the node made.
 """
 
 from __future__ import annotations
@@ -19,16 +24,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from localinfra.deps import provision as provision_components
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.helm import helm_bin_dir
 from localinfra.kube import ControlPlane
 from localinfra.kube_api import KubeHttp
 from localinfra.kube_pki import KeyPair
 from localinfra.kube_provision import kubernetes_bin_dir, provision
+from localinfra.node import sweep_stale
+from localinfra.node_services import NodeServices
 from localinfra.paths import REPO_ROOT, cache_dir
-from localinfra.process import ManagedProcess, ProcessRegistry
+from localinfra.process import ManagedProcess, ProcessRegistry, alive, all_pids, cmdline
 
 SUPERVISOR_MODULE = "localinfra.kube_cluster"
+# What `up --node` runs, and what a person then uses (helm install).
+NODE_NEEDS = ("kube", "node", "helm", "postgres", "kafka")
 
 
 def default_state_dir() -> Path:
@@ -52,7 +62,7 @@ class ClusterState:
             pid = int(self.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if _alive(pid) and SUPERVISOR_MODULE in _cmdline(pid) else None
+        return pid if alive(pid) and SUPERVISOR_MODULE in cmdline(pid) else None
 
     def ready(self) -> dict[str, Any] | None:
         try:
@@ -64,25 +74,8 @@ class ClusterState:
     def leftovers(self) -> list[int]:
         """Processes whose command line mentions this state directory (none after `down`)."""
         marker = str(self.directory)
-        pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
-        return [
-            pid for pid in pids if pid != os.getpid() and _alive(pid) and marker in _cmdline(pid)
-        ]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"  # a zombie is already dead
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
+        pids = all_pids()
+        return [pid for pid in pids if pid != os.getpid() and alive(pid) and marker in cmdline(pid)]
 
 
 def env_lines(state: ClusterState) -> list[str]:
@@ -93,20 +86,25 @@ def env_lines(state: ClusterState) -> list[str]:
     return [f"export KUBECONFIG={state.kubeconfig}", f'export PATH={":".join(paths)}:"$PATH"']
 
 
-def up(state: ClusterState) -> int:
+def up(state: ClusterState, *, node: bool = False) -> int:
     if state.supervisor_pid() is not None:
         print(f"local-cluster: already running (kubeconfig {state.kubeconfig})")
     else:
-        provision()
+        if node:
+            provision_components(NODE_NEEDS, needed_by="hack/local-cluster up --node")
+        else:
+            provision()
         leftovers = state.leftovers()
         if leftovers:
             raise InfraError(f"processes of a previous local cluster still run: {leftovers}")
         shutil.rmtree(state.run_dir, ignore_errors=True)
         state.ready_file.unlink(missing_ok=True)
         state.directory.mkdir(parents=True, exist_ok=True)
+        serve_argv = [sys.executable, "-m", SUPERVISOR_MODULE, "serve"]
+        serve_argv += ["--state-dir", str(state.directory), *(["--node"] if node else [])]
         supervisor = ManagedProcess(
             "local-cluster",
-            [sys.executable, "-m", SUPERVISOR_MODULE, "serve", "--state-dir", str(state.directory)],
+            serve_argv,
             state.log,
             env={"PYTHONPATH": str(REPO_ROOT / "hack")},
             cwd=state.directory,
@@ -114,15 +112,20 @@ def up(state: ClusterState) -> int:
         ).start()
         state.pid_file.write_text(str(supervisor.pid))
         try:
-            supervisor.wait_ready(lambda: state.ready() is not None, timeout=300, what="serving")
+            # With a node, a cold start builds the images too (minutes).
+            timeout = 1800 if node else 300
+            supervisor.wait_ready(
+                lambda: state.ready() is not None, timeout=timeout, what="serving"
+            )
         except BaseException:
             supervisor.stop()
             raise
         # It must outlive this command: take it off the stop-at-exit registry.
         ProcessRegistry.instance().discard(supervisor)
-        print(
-            f"local-cluster: up at {(state.ready() or {}).get('server')}; logs in {state.run_dir}"
-        )
+        record = state.ready() or {}
+        print(f"local-cluster: up at {record.get('server')}; logs in {state.run_dir}")
+        for line in record.get("notes", []):
+            print(f"local-cluster: {line}")
     print(f"local-cluster: kubeconfig {state.kubeconfig}; point your shell at it with:")
     print("\n".join(env_lines(state)))
     return 0
@@ -135,9 +138,9 @@ def down(state: ClusterState, timeout: float = 60) -> int:
     else:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(pid) and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(pid):
+        if alive(pid):
             os.kill(pid, signal.SIGKILL)  # its components then die by PDEATHSIG
     deadline = time.monotonic() + 15
     while state.leftovers() and time.monotonic() < deadline:
@@ -147,6 +150,8 @@ def down(state: ClusterState, timeout: float = 60) -> int:
         raise InfraError(f"processes still running after down: {leftovers}")
     state.pid_file.unlink(missing_ok=True)
     state.ready_file.unlink(missing_ok=True)
+    if sweep_stale():  # a node whose supervisor was killed: its reaper's work, done now
+        print("local-cluster: undid the host changes of a node that was not stopped")
     if pid is not None:
         print("local-cluster: stopped; no process left")
     return 0
@@ -171,10 +176,10 @@ def status(state: ClusterState) -> int:
     return 0 if ready else 1
 
 
-def serve(state: ClusterState) -> int:
+def serve(state: ClusterState, *, node: bool = False) -> int:
     """Run the control plane until SIGTERM/SIGINT/SIGHUP or until a component dies."""
     stop = threading.Event()
-    plane = ControlPlane()
+    plane: ControlPlane | NodeServices = NodeServices(state.run_dir) if node else ControlPlane()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stop.set()
@@ -189,6 +194,7 @@ def serve(state: ClusterState) -> int:
             "server": plane.server,
             "kubeconfig": str(plane.kubeconfig),
             "components": {p.name: p.pid for p in plane.processes},
+            "notes": plane.notes() if isinstance(plane, NodeServices) else [],
         }
         partial = state.ready_file.with_suffix(".tmp")
         partial.write_text(json.dumps(record))
@@ -205,17 +211,27 @@ def serve(state: ClusterState) -> int:
         state.ready_file.unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """`hack/local-cluster`'s command line."""
+    parsed = argparse.ArgumentParser(
         prog="hack/local-cluster",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["up", "down", "env", "status", "serve"])
-    parser.add_argument(
+    parsed.add_argument("command", choices=["up", "down", "env", "status", "serve"])
+    parsed.add_argument(
         "--state-dir", type=Path, default=None, help="default: <cache>/local-cluster"
     )
-    args = parser.parse_args(argv)
+    parsed.add_argument(
+        "--node",
+        action="store_true",
+        help="up: also a real node (kubelet, containerd), the project image, PostgreSQL and Kafka",
+    )
+    return parsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     state = ClusterState(args.state_dir or default_state_dir())
     try:
         if args.command == "env":
@@ -224,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("\n".join(env_lines(state)))
             return 0
-        commands = {"up": up, "down": down, "status": status, "serve": serve}
+        if args.command in ("up", "serve"):
+            return (up if args.command == "up" else serve)(state, node=args.node)
+        commands = {"down": down, "status": status}
         return commands[args.command](state)
     except MissingDependencyError as err:
         print(f"error: {err}", file=sys.stderr)

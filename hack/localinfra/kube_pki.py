@@ -42,6 +42,19 @@ class ControlPlanePki:
     front_proxy_client: KeyPair
     service_account_key: Path
     service_account_pub: Path
+    # With a local node: the identities of the scheduler, the kubelet and kube-proxy.
+    node: NodePki | None = None
+
+
+@dataclass(frozen=True)
+class NodePki:
+    """Certificates of a node and of what talks to it (all signed by the cluster CA)."""
+
+    scheduler: KeyPair
+    kubelet: KeyPair  # the node's client identity: system:node:<name> in system:nodes
+    kubelet_serving: KeyPair  # kubelet's HTTPS server (logs, exec), for the node IP
+    apiserver_kubelet_client: KeyPair  # the apiserver's identity towards the kubelet
+    proxy: KeyPair
 
 
 def _new_key() -> ec.EllipticCurvePrivateKey:
@@ -88,6 +101,8 @@ def _issue(
     subject: x509.Name,
     *,
     server: bool,
+    ips: tuple[str, ...] = (),
+    dns_names: tuple[str, ...] = (),
 ) -> KeyPair:
     ca_cert, ca_key = ca
     key = _new_key()
@@ -112,17 +127,8 @@ def _issue(
         .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
     )
     if server:
-        names: list[x509.GeneralName] = [
-            x509.DNSName(name)
-            for name in (
-                "localhost",
-                "kubernetes",
-                "kubernetes.default",
-                "kubernetes.default.svc",
-                "kubernetes.default.svc.cluster.local",
-            )
-        ]
-        names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ("127.0.0.1", SERVICE_IP)]
+        names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
+        names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     pair = KeyPair(directory / f"{stem}.crt", directory / f"{stem}.key")
     pair.cert.write_bytes(
@@ -162,8 +168,50 @@ def _new_ca(
     return pair, (cert, key)
 
 
-def generate_pki(directory: Path) -> ControlPlanePki:
-    """Create the CAs and everything they sign in `directory` (ECDSA P-256: fast to make)."""
+API_SERVER_NAMES = (
+    "localhost",
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+)
+
+
+def _node_pki(
+    directory: Path,
+    signer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey],
+    node_name: str,
+    node_ip: str,
+) -> NodePki:
+    def client(stem: str, common_name: str, organization: str | None = None) -> KeyPair:
+        return _issue(directory, stem, signer, _name(common_name, organization), server=False)
+
+    return NodePki(
+        scheduler=client("scheduler", "system:kube-scheduler"),
+        kubelet=client("kubelet", f"system:node:{node_name}", "system:nodes"),
+        kubelet_serving=_issue(
+            directory,
+            "kubelet-serving",
+            signer,
+            _name(f"system:node:{node_name}", "system:nodes"),
+            server=True,
+            ips=(node_ip,),
+            dns_names=(node_name,),
+        ),
+        apiserver_kubelet_client=client(
+            "apiserver-kubelet-client", "kube-apiserver-kubelet-client", "system:masters"
+        ),
+        proxy=client("kube-proxy", "system:kube-proxy"),
+    )
+
+
+def generate_pki(
+    directory: Path, *, node_name: str | None = None, node_ip: str | None = None
+) -> ControlPlanePki:
+    """Create the CAs and everything they sign in `directory` (ECDSA P-256: fast to make).
+
+    With `node_name` and `node_ip`, also the certificates of a node at that address.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     ca, signer = _new_ca(directory, "ca", "shopkeeper-local-ca")
     front_proxy_ca, front_proxy_signer = _new_ca(
@@ -179,7 +227,15 @@ def generate_pki(directory: Path) -> ControlPlanePki:
     _write_key(sa_key, directory / "service-account.key")
     return ControlPlanePki(
         ca=ca,
-        serving=_issue(directory, "apiserver", signer, _name("kube-apiserver"), server=True),
+        serving=_issue(
+            directory,
+            "apiserver",
+            signer,
+            _name("kube-apiserver"),
+            server=True,
+            ips=("127.0.0.1", SERVICE_IP, *([node_ip] if node_ip else [])),
+            dns_names=API_SERVER_NAMES,
+        ),
         admin=_issue(
             directory, "admin", signer, _name("shopkeeper-admin", "system:masters"), server=False
         ),
@@ -201,6 +257,7 @@ def generate_pki(directory: Path) -> ControlPlanePki:
         ),
         service_account_key=directory / "service-account.key",
         service_account_pub=sa_pub,
+        node=_node_pki(directory, signer, node_name, node_ip) if node_name and node_ip else None,
     )
 
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from localinfra.errors import MissingDependencyError
-from localinfra.gobuild import GoProgram, WrapperModule, build, check_pin, is_built
+from localinfra.gobuild import GoProgram, WrapperModule, build, check_pin, is_built, lock_digest
 from localinfra.paths import cache_dir
 from localinfra.versions import versions
 
@@ -30,7 +30,8 @@ def pinned_wrappers() -> list[tuple[WrapperModule, str]]:
 
 
 def kubernetes_bin_dir() -> Path:
-    return cache_dir() / f"kubernetes-{versions().kubernetes}" / "bin"
+    """Named by the wrapper's lock: the control plane and the node programs share go.mod."""
+    return cache_dir() / f"kubernetes-{versions().kubernetes}" / f"bin-{lock_digest(KUBERNETES)}"
 
 
 def etcd_bin_dir() -> Path:

@@ -1,4 +1,4 @@
-"""The shape shared by components that run as one supervised process."""
+"""The shapes shared by launched components: stopped on exit, or one supervised process."""
 
 from __future__ import annotations
 
@@ -9,8 +9,31 @@ from typing import Self
 from localinfra.process import ManagedProcess
 
 
-class SingleProcessLauncher(ABC):
-    """A component run as one ManagedProcess; a context manager that stops it on exit."""
+class StopOnExit(ABC):
+    """A context manager that calls `close()` (by default `stop()`) on exit."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stop everything this object started."""
+
+    def close(self) -> None:
+        """Stop, and release whatever else the object holds."""
+        self.stop()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SingleProcessLauncher(StopOnExit):
+    """A component run as one ManagedProcess; a context manager that starts it on entry."""
 
     stop_timeout: float = 15.0
     _process: ManagedProcess | None = None
@@ -29,17 +52,5 @@ class SingleProcessLauncher(ABC):
             self._process.stop(timeout=self.stop_timeout)
             self._process = None
 
-    def close(self) -> None:
-        """Stop, and release whatever else the launcher holds."""
-        self.stop()
-
     def __enter__(self) -> Self:
         return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -64,13 +64,23 @@ def _unprivileged_user() -> str | None:
 
 
 class PostgresServer(SingleProcessLauncher):
-    """A PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 only."""
+    """A PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 (and `host`)."""
 
     stop_timeout = 20.0  # PostgreSQL stops fast on SIGINT
 
-    def __init__(self, workdir: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        client_network: str | None = None,
+    ) -> None:
+        """`host`: an address to listen on besides 127.0.0.1 (e.g. a local node's bridge IP),
+        from which `client_network` (e.g. the pod range) may connect with the password."""
         self.workdir = workdir
-        self.host = "127.0.0.1"
+        self.host = host
+        self.client_network = client_network
         self.port = port or free_port()
         self.superuser = SUPERUSER
         self.password = PASSWORD
@@ -113,6 +123,9 @@ class PostgresServer(SingleProcessLauncher):
         (data / "postgresql.auto.conf").write_text(self._settings())
         with (data / "pg_hba.conf").open("a") as hba:
             hba.write("host replication all 127.0.0.1/32 scram-sha-256\n")
+            if self.client_network:
+                for kind in ("all", "replication"):
+                    hba.write(f"host {kind} all {self.client_network} scram-sha-256\n")
         self._process = ManagedProcess(
             "postgres",
             [str(bins / "postgres"), "-D", str(data)],
@@ -126,7 +139,7 @@ class PostgresServer(SingleProcessLauncher):
 
     def _settings(self) -> str:
         settings = {
-            "listen_addresses": "'127.0.0.1'",
+            "listen_addresses": f"'{','.join(dict.fromkeys(['127.0.0.1', self.host]))}'",
             "port": str(self.port),
             "unix_socket_directories": f"'{self.workdir}'",
             "wal_level": "logical",

@@ -61,6 +61,27 @@ def http_ok(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"  # a zombie is already dead
+
+
+def cmdline(pid: int) -> str:
+    """The command line of process `pid`, space-separated ('' if it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def all_pids() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
 class ManagedProcess:
     """One long-running child process with its log captured to a file."""
 

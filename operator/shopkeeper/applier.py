@@ -12,9 +12,8 @@ from lightkube import AsyncClient
 from shopkeeper import kube, naming
 from shopkeeper.builders.inputs import Manifest, manifest_name
 from shopkeeper.kinds import CHILD_KINDS, ChildKind, kind_of
+from shopkeeper.observation import ChildKey, Problem
 from shopkeeper.readiness import ChildState
-from shopkeeper.status import ChildKey
-from shopkeeper.verdicts import Problem
 
 _BY_KIND = {k.kind: k for k in CHILD_KINDS}
 _REJECTED = (400, 403, 409, 422)

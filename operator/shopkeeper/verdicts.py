@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from shopkeeper import kinds
 from shopkeeper.conditions import Verdict
+from shopkeeper.observation import Observation, Problem
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import Rollout
-
-if TYPE_CHECKING:
-    from shopkeeper.status import Observation
 
 MAX_LISTED = 4
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A reason with a message for a person."""
+class Verdicts:
+    """The platform's four conditions, by name."""
 
-    reason: str
-    message: str
+    ready: Verdict
+    progressing: Verdict
+    degraded: Verdict
+    migrations: Verdict
+
+    def conditions(self) -> list[Verdict]:
+        """Ready, Progressing, Degraded, MigrationsComplete, in that order."""
+        return [self.ready, self.progressing, self.degraded, self.migrations]
 
 
 def _listing(items: list[str]) -> str:
@@ -45,6 +48,8 @@ _GATES = (
 def _errors(obs: Observation, states: States, failed_connectors: list[str]) -> list[Problem]:
     rollout = obs.rollout
     errors = list(obs.problems)
+    if obs.connect is not None:
+        errors += obs.connect.problems
     if rollout.job_state == "failed":
         detail = rollout.job_message or "see its pod logs"
         errors.append(
@@ -58,7 +63,8 @@ def _errors(obs: Observation, states: States, failed_connectors: list[str]) -> l
         errors.append(
             Problem(
                 "ConnectorFailed",
-                f"KafkaConnector FAILED: {_listing(failed_connectors)} (restarts are requested)",
+                f"{'connector' if obs.connect else 'KafkaConnector'} FAILED: "
+                f"{_listing(failed_connectors)} (restarts are requested)",
             )
         )
     failed_topics = [s.name for s in states[kinds.KAFKA_TOPIC] if s and s.failed]
@@ -96,6 +102,17 @@ def _waits(obs: Observation, states: States) -> list[Problem]:
         if pending:
             total = len(states[kind])
             waits.append(Problem(reason, f"{total - len(pending)}/{total} {kind.kind} ready"))
+    if obs.connect is not None:
+        connectors = obs.connect.connectors
+        starting = [f"{r.name} {r.state}" for r in connectors if not r.ready]
+        if starting:
+            waits.append(
+                Problem(
+                    "ConnectorsNotReady",
+                    f"{len(connectors) - len(starting)}/{len(connectors)} connectors RUNNING in "
+                    f"Kafka Connect; waiting for {_listing(starting)}",
+                )
+            )
     return waits
 
 
@@ -122,30 +139,30 @@ def _migrations(rollout: Rollout) -> Verdict:
     )
 
 
-def verdicts(obs: Observation, states: States, failed_connectors: list[str]) -> list[Verdict]:
-    """Ready, Progressing, Degraded, MigrationsComplete, in that order."""
+def verdicts(obs: Observation, states: States, failed_connectors: list[str]) -> Verdicts:
+    """Ready, Progressing, Degraded and MigrationsComplete from the errors, then the waits."""
     errors = _errors(obs, states, failed_connectors)
     waits = _waits(obs, states)
     migrations = _migrations(obs.rollout)
     if errors:
         first = errors[0]
-        return [
+        return Verdicts(
             Verdict("Ready", False, first.reason, first.message),
             Verdict("Progressing", False, first.reason, "blocked: " + first.message),
             Verdict("Degraded", True, first.reason, "; ".join(e.message for e in errors)),
             migrations,
-        ]
+        )
     if waits:
         first = waits[0]
-        return [
+        return Verdicts(
             Verdict("Ready", False, first.reason, first.message),
             Verdict("Progressing", True, first.reason, "; ".join(w.message for w in waits)),
             Verdict("Degraded", False, "AsExpected", "no errors"),
             migrations,
-        ]
-    return [
+        )
+    return Verdicts(
         Verdict("Ready", True, "AllComponentsReady", "every component is ready"),
         Verdict("Progressing", False, "Stable", "nothing left to roll out"),
         Verdict("Degraded", False, "AsExpected", "no errors"),
         migrations,
-    ]
+    )

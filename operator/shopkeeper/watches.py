@@ -9,8 +9,8 @@ import kopf
 
 from shopkeeper import constants as c
 from shopkeeper.kinds import CHILD_KINDS, ChildKind
+from shopkeeper.observation import ChildKey
 from shopkeeper.readiness import ChildState, summarize
-from shopkeeper.status import ChildKey
 
 IndexKey = tuple[str, str]
 """(namespace, platform)."""

@@ -34,18 +34,19 @@ _PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
     try:
         result: int = args.command(args)
     except (ValueError, LookupError, ModuleNotFoundError) as err:
-        parser.exit(2, f"shop: error: {err}\n")
+        command_line.exit(2, f"shop: error: {err}\n")
     return result
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shop", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+def parser() -> argparse.ArgumentParser:
+    """The `shop` command line (the docs test parses the documented commands with it)."""
+    root = argparse.ArgumentParser(prog="shop", description=__doc__.splitlines()[0])
+    commands = root.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a process: <context>-relay|-api|-worker")
     run.add_argument("process")
@@ -80,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
             )
     _add_purge_inbox_command(commands)
     add_devstack_commands(commands)
-    return parser
+    return root
 
 
 def _add_purge_inbox_command(commands: argparse._SubParsersAction[Any]) -> None:

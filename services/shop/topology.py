@@ -104,6 +104,11 @@ def subscriptions() -> list[Subscription]:
     ]
 
 
+def events_consumed_by(context: str) -> frozenset[str]:
+    """Every event type carried by the topics `context` consumes (what its routes may name)."""
+    return frozenset(event for topic in CONSUMES.get(context, ()) for event in topic.event_types)
+
+
 def topic_for_event(event_type: str) -> str:
     """The topic an event or saga command of this type is published to."""
     for topic in TOPICS:

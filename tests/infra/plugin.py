@@ -22,6 +22,7 @@ FIXTURE_MODULES = (
     "infra.fixtures_postgres",
     "infra.fixtures_kafka",
     "infra.fixtures_kube",
+    "infra.fixtures_node",
 )
 
 _failed_key = pytest.StashKey[bool]()

@@ -1,9 +1,10 @@
 """Alembic per bounded context: each context migrates its own schema with its own version table.
 
 A context keeps `shop/<context>/migrations/` (copied from `migration_template/` by `scaffold`):
-an `env.py` calling `run_env()`, a `script.py.mako` and `versions/`, the first of which creates
-the outbox and inbox (`shop.common.messaging_revision`). Revisions find their schema with
-`migration_schema()`. `shop migrate <context>` runs `upgrade`.
+an `env.py` calling `run_env()` with the context's table metadata, a `script.py.mako` and
+`versions/`. Every context's history starts with the shared first revision, which creates the
+outbox and inbox (`messaging_versions/`, a version location of every context). Revisions find
+their schema with `migration_schema()`. `shop migrate <context>` runs `upgrade`.
 Migrations run synchronously through psycopg, so they work inside or outside an event loop.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection, make_url
 from shop.common.outbox import create_messaging_sql, drop_messaging_sql, require_schema_name
 
 TEMPLATE_DIR = Path(__file__).parent / "migration_template"
+MESSAGING_VERSIONS = Path(__file__).parent / "messaging_versions"
 _SCHEMA_OPTION = "shop_schema"
 VERSION_TABLE = "alembic_version"
 
@@ -37,7 +39,14 @@ def alembic_config(
     """Alembic configuration of one context; scripts default to `shop.<schema>:migrations`."""
     require_schema_name(schema)
     config = Config()
-    config.set_main_option("script_location", str(script_location or f"shop.{schema}:migrations"))
+    scripts = str(script_location or f"shop.{schema}:migrations")
+    config.set_main_option("script_location", scripts)
+    # A package resource (`pkg:path`, Alembic's rule) or a folder; one location per line.
+    resource = ":" in scripts and not Path(scripts).is_absolute()
+    versions = f"{scripts}:versions" if resource else str(Path(scripts) / "versions")
+    config.set_main_option("path_separator", "newline")
+    locations = f"{MESSAGING_VERSIONS}\n{versions}"
+    config.set_main_option("version_locations", locations.replace("%", "%%"))
     # '%' is ConfigParser interpolation syntax; passwords may contain it.
     config.set_main_option("sqlalchemy.url", sync_url(database_url).replace("%", "%%"))
     config.set_main_option(_SCHEMA_OPTION, schema)
@@ -145,3 +154,4 @@ def scaffold(target_dir: Path) -> None:
     shutil.copytree(
         TEMPLATE_DIR, target_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
     )
+    (target_dir / "versions").mkdir(exist_ok=True)  # the context's own revisions

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -68,6 +69,7 @@ def messaging_tables(schema: str, metadata: MetaData | None = None) -> Messaging
             nullable=False,
             server_default=text("clock_timestamp()"),
         ),
+        Index("outbox_relay_order_idx", "created_at", "id"),
         schema=schema,
     )
     inbox = Table(
@@ -81,6 +83,7 @@ def messaging_tables(schema: str, metadata: MetaData | None = None) -> Messaging
         Column("offset", BigInteger, nullable=False),
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
         PrimaryKeyConstraint("consumer_group", "event_id"),
+        Index("inbox_handled_at_idx", "handled_at"),
         schema=schema,
     )
     return MessagingTables(schema, outbox, inbox)

@@ -41,7 +41,7 @@ def render(status: dict[str, Any], colour: bool = True) -> str:
         "",
         *[paint(step, DIM) for step in status["steps"]],
         f"logs: {status['workdir']}/logs",
-        "try: shop demo --orders 100     Ctrl-C stops everything",
+        "try, in another shell: make demo     Ctrl-C stops everything",
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,12 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from shop.cli import _parser
+from shop.cli import parser
 from shop.devstack.commands import up_settings_from
 
 
 def test_only_the_options_given_become_settings() -> None:
-    args = _parser().parse_args(
+    args = parser().parse_args(
         [
             "up",
             "--outbox",
@@ -33,6 +33,6 @@ def test_only_the_options_given_become_settings() -> None:
 
 
 def test_an_env_option_without_a_value_is_refused() -> None:
-    args = _parser().parse_args(["up", "--env", "SHOP_LOG_LEVEL"])
+    args = parser().parse_args(["up", "--env", "SHOP_LOG_LEVEL"])
     with pytest.raises(ValueError, match="NAME=VALUE"):
         up_settings_from(args)

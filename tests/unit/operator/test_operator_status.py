@@ -1,10 +1,10 @@
 from shopkeeper import kinds
 from shopkeeper.api import PlatformStatus
 from shopkeeper.builders.platform import build_all
+from shopkeeper.observation import ChildKey, Observation, Problem
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import Rollout, decide_rollout
-from shopkeeper.status import ChildKey, Observation, compute_status
-from shopkeeper.verdicts import Problem
+from shopkeeper.status import compute_status
 from unit.operator.operator_support import build_input, by_kind, spec_from
 
 TARGET = "ghcr.io/shopkeeper/shopkeeper:1.0.0"

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    ForeignKey,
     Integer,
     MetaData,
     Numeric,
@@ -20,7 +21,7 @@ from shop.common.outbox import messaging_tables
 
 SCHEMA = "basket"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 carts = Table(
     "carts",
@@ -32,7 +33,7 @@ carts = Table(
 cart_lines = Table(
     "cart_lines",
     metadata,
-    Column("customer_id", Text, primary_key=True),
+    Column("customer_id", Text, ForeignKey(carts.c.customer_id), primary_key=True),
     Column("product_id", Uuid, primary_key=True),
     Column("quantity", Integer, nullable=False),
 )

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -15,13 +16,14 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 
 from shop.common.outbox import messaging_tables
 
 SCHEMA = "catalog"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 categories = Table(
     "categories",
@@ -44,6 +46,13 @@ products = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("products_category_idx", "category", "price"),
+    Index(
+        "products_search_idx",
+        # As PostgreSQL prints it back, so that Alembic finds it equal to the migration's.
+        text("to_tsvector('english'::regconfig, (name || ' '::text) || description)"),
+        postgresql_using="gin",
+    ),
 )
 
 stock_items = Table(

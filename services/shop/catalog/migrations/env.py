@@ -1,8 +1,6 @@
-"""Alembic environment of one bounded context (its schema comes from `shop migrate`).
+"""Alembic environment of the catalog schema (`shop migrate catalog` sets the schema)."""
 
-Pass the context's SQLAlchemy `MetaData` to `run_env` to enable `alembic revision --autogenerate`.
-"""
-
+from shop.catalog.adapters.tables import metadata
 from shop.common.migrations import run_env
 
-run_env(target_metadata=None)
+run_env(target_metadata=metadata)

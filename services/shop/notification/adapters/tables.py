@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -19,7 +20,7 @@ from shop.common.outbox import messaging_tables
 
 SCHEMA = "notification"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 templates = Table(
     "templates",
@@ -29,6 +30,7 @@ templates = Table(
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("templates_event_type_idx", "event_type"),
 )
 
 deliveries = Table(
@@ -46,4 +48,5 @@ deliveries = Table(
     Column("error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("cause_event_id", "template"),
+    Index("deliveries_created_idx", "created_at"),
 )

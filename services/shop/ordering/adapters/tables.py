@@ -6,6 +6,8 @@ from sqlalchemy import (
     ARRAY,
     Column,
     DateTime,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -20,7 +23,7 @@ from shop.common.outbox import messaging_tables
 
 SCHEMA = "ordering"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 orders = Table(
     "orders",
@@ -37,12 +40,19 @@ orders = Table(
     Column("awaiting", ARRAY(Text), nullable=False),
     Column("placed_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("orders_customer_idx", "customer_id", "placed_at"),
+    # What the saga timer scans: only orders still waiting on a step.
+    Index(
+        "orders_waiting_deadline_idx",
+        "deadline",
+        postgresql_where=text("status IN ('PENDING', 'STOCK_RESERVED')"),
+    ),
 )
 
 order_history = Table(
     "order_history",
     metadata,
-    Column("order_id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey(orders.c.id), primary_key=True),
     Column("sequence", Integer, primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("status", String(16), nullable=False),

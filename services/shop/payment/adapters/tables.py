@@ -8,7 +8,7 @@ from shop.common.outbox import messaging_tables
 
 SCHEMA = "payment"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 payments = Table(
     "payments",

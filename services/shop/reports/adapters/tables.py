@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, MetaData, Numeric, String, Table, Text, Uuid
+from sqlalchemy import Column, Date, Index, Integer, MetaData, Numeric, String, Table, Text, Uuid
 
 from shop.common.outbox import messaging_tables
 
 SCHEMA = "reports"
 metadata = MetaData(schema=SCHEMA)
-MESSAGING = messaging_tables(SCHEMA)
+MESSAGING = messaging_tables(SCHEMA, metadata)  # in `metadata`: Alembic compares them too
 
 order_status = Table(
     "order_status",
@@ -41,4 +41,5 @@ product_sales = Table(
     Column("name", Text, nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("revenue", Numeric(14, 2), nullable=False),
+    Index("product_sales_rank_idx", "quantity", "revenue"),
 )

@@ -1,8 +1,6 @@
-"""Alembic environment of one bounded context (its schema comes from `shop migrate`).
-
-Pass the context's SQLAlchemy `MetaData` to `run_env` to enable `alembic revision --autogenerate`.
-"""
+"""Alembic environment of the reports schema (`shop migrate reports` sets the schema)."""
 
 from shop.common.migrations import run_env
+from shop.reports.adapters.tables import metadata
 
-run_env(target_metadata=None)
+run_env(target_metadata=metadata)

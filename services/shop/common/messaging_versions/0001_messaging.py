@@ -1,7 +1,7 @@
 """The first Alembic revision of every context: its outbox (with the NOTIFY trigger) and inbox.
 
-Each context's `migrations/versions/0001_messaging.py` re-exports this module, so every context's
-history starts with the same revision, written once.
+`shop.common.migrations.alembic_config` lists this folder among every context's version
+locations, so each context's history starts with this revision, written once.
 """
 
 from __future__ import annotations

@@ -1,0 +1,56 @@
+"""A control plane with one local node: what `hack/local-cluster up --node`, the `cluster` test
+tier and bench/node_cluster.py run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Self
+
+from localinfra.kube import ControlPlane
+from localinfra.launcher import StopOnExit
+from localinfra.node import LocalNode
+from localinfra.node_host import NODE_NAME
+from localinfra.node_images import BuiltImage
+from localinfra.process import ManagedProcess
+
+
+class NodeCluster(StopOnExit):
+    """`plane` (bound to the node's bridge IP) and `node`; a context manager."""
+
+    def __init__(self, plane_dir: Path, *, state_dir: Path | None = None) -> None:
+        self.plane_dir = plane_dir
+        self.node = LocalNode(state_dir)
+        self.plane = ControlPlane(node_ip=self.node.ip, node_name=NODE_NAME)
+        self.seconds_to_ready: float | None = None
+
+    def start(self) -> NodeCluster:
+        """Bridge first (the API server binds to it), then the control plane, then the node."""
+        started = time.monotonic()
+        try:
+            self.node.prepare_host()
+            self.plane.start(self.plane_dir)
+            self.node.start(self.plane)
+        except BaseException:
+            self.stop()
+            raise
+        self.seconds_to_ready = time.monotonic() - started
+        return self
+
+    @property
+    def processes(self) -> list[ManagedProcess]:
+        return [*self.plane.processes, *self.node.processes]
+
+    def import_image(self, image: BuiltImage) -> None:
+        self.node.import_image(image)
+
+    def stop(self) -> None:
+        """Stop the node (undoing every host change), then the control plane."""
+        try:
+            self.node.stop()
+        finally:
+            self.plane.stop()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self

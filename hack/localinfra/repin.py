@@ -1,0 +1,31 @@
+"""`make repin` (`python -m localinfra.repin`): re-lock the wrapper modules to hack/versions.env.
+
+Only the wrappers whose version `hack/versions.env` pins (Kubernetes, etcd, helm) move; the
+others follow their committed go.mod.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from localinfra import helm, kube_provision
+from localinfra.errors import InfraError
+from localinfra.gobuild import repin
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m localinfra.repin", description=__doc__).parse_args(argv)
+    try:
+        for wrapper, version in (*kube_provision.pinned_wrappers(), *helm.pinned_wrappers()):
+            if wrapper.required_version() != f"v{version}":
+                repin(wrapper, version)
+    except InfraError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Session fixtures of the `cluster` tier: a control plane with a real local node, the project
+image built from this checkout and imported into it, and PostgreSQL and Kafka on the node's
+bridge IP (pods reach the host there, never on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.plugin import exit_on_missing_dependency
+from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.kafka import KafkaBroker
+from localinfra.kube_provision import kubernetes_bin_dir
+from localinfra.node_cluster import NodeCluster
+from localinfra.node_host import BRIDGE_IP, POD_CIDR
+from localinfra.node_images import BuiltImage, project_image
+from localinfra.postgres import PostgresServer
+
+# The tag of this session's project image (the chart and the platforms are told to use it).
+NODE_IMAGE_TAG = "local-node"
+
+
+class Kubectl:
+    """kubectl of the pinned release, pointed at one cluster."""
+
+    def __init__(self, kubeconfig: Path) -> None:
+        self.kubeconfig = kubeconfig
+        self.binary = kubernetes_bin_dir() / "kubectl"
+
+    def env(self) -> dict[str, str]:
+        """KUBECONFIG, and kubectl's discovery cache next to it (not in $HOME or the cwd)."""
+        return {
+            "KUBECONFIG": str(self.kubeconfig),
+            "KUBECACHEDIR": str(self.kubeconfig.parent / "kubectl-cache"),
+            "PATH": "/usr/bin:/bin",
+        }
+
+    def __call__(self, *argv: str, stdin: str | None = None, timeout: float = 300) -> str:
+        result = subprocess.run(
+            [str(self.binary), *argv],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            check=False,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            raise InfraError(
+                f"kubectl {' '.join(argv)} exited {result.returncode}:\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+        return result.stdout
+
+    def json(self, *argv: str) -> Any:
+        return json.loads(self(*argv, "-o", "json"))
+
+    def apply(self, manifest: dict[str, Any]) -> str:
+        return self(
+            "apply", "--server-side", "--force-conflicts", "-f", "-", stdin=json.dumps(manifest)
+        )
+
+
+@pytest.fixture(scope="session")
+def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
+    """A started control plane and a Ready node; every host change is undone at the end."""
+    cluster = NodeCluster(infra_workdir / "kube-node")
+    try:
+        cluster.start()
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+    except InfraError as err:
+        pytest.fail(f"the local node did not start: {err}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def kubectl(node_cluster: NodeCluster) -> Kubectl:
+    return Kubectl(node_cluster.plane.kubeconfig)
+
+
+@pytest.fixture(scope="session")
+def node_image(node_cluster: NodeCluster) -> BuiltImage:
+    """The project image of this checkout, built with buildah and imported into the node."""
+    try:
+        image = project_image(NODE_IMAGE_TAG)
+        node_cluster.import_image(image)
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+    except InfraError as err:
+        pytest.fail(f"building or importing the project image failed: {err}", pytrace=False)
+    return image
+
+
+@pytest.fixture(scope="session")
+def node_postgres(node_cluster: NodeCluster, infra_workdir: Path) -> Iterator[PostgresServer]:
+    """PostgreSQL listening on the bridge IP too, open (with the password) to the pod range."""
+    workdir = infra_workdir / "node-postgres"
+    workdir.mkdir()
+    server = PostgresServer(workdir, host=BRIDGE_IP, client_network=POD_CIDR)
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def node_kafka(node_cluster: NodeCluster, infra_workdir: Path) -> Iterator[KafkaBroker]:
+    """A Kafka broker listening on, and advertising, the bridge IP."""
+    with KafkaBroker(infra_workdir / "node-kafka", host=BRIDGE_IP, num_partitions=2) as broker:
+        yield broker
