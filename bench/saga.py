@@ -9,23 +9,20 @@ own CPU apart, outcome counts and the load average. The highest sustainable rate
 highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/saga.png and
 prints the figures as one JSON object, last.
 
-    uv run python bench/saga.py [--modes relay,debezium] [--rates 10,25,50] [--orders 300]
+`python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]` from the
+repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
 from __future__ import annotations
 
-import sys
-
-# Run as a script, this folder heads the import path, where bench/operator.py would shadow the
-# standard library's `operator` (imported by asyncio); main() puts the repository root on it.
-if sys.path and sys.path[0] == __file__.rpartition("/")[0]:
-    del sys.path[0]
-
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 from typing import Any
+
+from bench.common.machine import LoadWatch
 
 ROOT = Path(__file__).resolve().parents[1]
 RATES = (10.0, 25.0, 50.0, 100.0, 150.0, 200.0)
@@ -47,7 +44,6 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path[:0] = [str(ROOT), str(ROOT / "hack"), str(ROOT / "services")]
     from bench.saga_parts import cpu
     from bench.saga_parts.drive import HEADER, Plan, drive
     from bench.saga_parts.plot import draw
@@ -62,20 +58,20 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     env = dict(pair.split("=", 1) for pair in args.env)
+    watch = LoadWatch()
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):
         print(f"== {mode}: starting the stack", flush=True)
         with started_shop(mode, env) as running:
             print(HEADER, flush=True)
-            runs[mode] = asyncio.run(drive(running, plan))
+            runs[mode] = asyncio.run(drive(running, plan, watch))
         print(
             f"== {mode}: highest sustainable {runs[mode]['highest_sustainable_per_s']:g}/s, "
             f"idle stack {runs[mode]['idle_stack_cpu_ms_per_s']} CPU ms/s",
             flush=True,
         )
     loadavg = cpu.load_average()
-    subtitle = f"2 shared cores, load average {loadavg[0]:.1f} at the end"
-    draw(runs, args.figure, subtitle)
+    draw(runs, args.figure, watch.describe())
     print(f"figure: {args.figure}")
     print(json.dumps({**runs, "orders_per_step": plan.orders_per_step, "loadavg_end": loadavg}))
     return 0

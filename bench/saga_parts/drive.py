@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bench.common.machine import LoadWatch
 from bench.saga_parts import cpu
 from bench.saga_parts.client import Storefront, session
 from bench.saga_parts.stack import RunningShop
@@ -46,7 +47,7 @@ async def drain(shop: Storefront, control_url: str) -> bool:
     return False
 
 
-async def drive(running: RunningShop, plan: Plan) -> dict[str, Any]:
+async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str, Any]:
     """Every step of `plan` on a running shop; a JSON-ready account of the run."""
     rng = random.Random(plan.seed)
     async with session() as http:
@@ -74,6 +75,7 @@ async def drive(running: RunningShop, plan: Plan) -> dict[str, Any]:
             if failures >= plan.stop_after_failures:
                 steps.append({"offered_per_s": rate, "skipped": True})
                 continue
+            watch.sample()
             load_start, before = cpu.load_average(), cpu.sample()
             outcomes = await run_step(
                 shop,
@@ -93,6 +95,7 @@ async def drive(running: RunningShop, plan: Plan) -> dict[str, Any]:
                 cpu.load_average(),
                 drained,
             )
+            watch.sample()
             results.append(result)
             steps.append(result.summary())
             failures = 0 if result.sustainable else failures + 1

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 COLOURS = {"relay": "#1f77b4", "debezium": "#ff7f0e"}
 
 
-def draw(runs: dict[str, dict[str, Any]], path: Path, subtitle: str) -> None:
-    """Three panels side by side, one line per outbox mode."""
+def draw(runs: dict[str, dict[str, Any]], path: Path, machine: str) -> None:
+    """Three panels side by side, one line per outbox mode; `machine` goes into the title."""
     path.parent.mkdir(parents=True, exist_ok=True)
     figure, (rate, latency, cost) = plt.subplots(1, 3, figsize=(15, 4.8))
     top = 0.0
@@ -57,7 +57,9 @@ def draw(runs: dict[str, dict[str, Any]], path: Path, subtitle: str) -> None:
     for axis in (rate, latency, cost):
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize="small", loc="best")
-    figure.suptitle(f"Order saga benchmark: {subtitle}")
+    for axis in (rate, latency, cost):
+        axis.set_xlim(0, top * 1.05)
+    figure.suptitle(f"Order saga through the public APIs, open-loop steps ({machine})")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

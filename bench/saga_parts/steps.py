@@ -99,6 +99,7 @@ class StepResult:
             "client_cpu_ms_per_order": round(self.cpu.client * 1000 / done, 2),
             "cpu_ms_per_order_by_process": {n: round(s * 1000 / done, 1) for n, s in top[:12]},
             "outcomes": dict(counts),
+            "errors": sorted({o.error for o in self.outcomes if o.error})[:3],
             "sustainable": self.sustainable,
             "drained": self.drained,
             "loadavg_start": self.loadavg_start,
