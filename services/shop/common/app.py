@@ -1,11 +1,11 @@
 """The FastAPI app factory every shop API (and every worker's probe server) is built with.
 
     app = create_app(
-        title="Catalog",
-        settings=CatalogSettings(),
-        routers=[products.router],
-        lifespan_hooks=[wire_catalog],
-        error_statuses={OutOfStockError: 409},
+        title="Shopkeeper payment",
+        settings=PaymentSettings(service_name="payment-api"),
+        routers=[router],                     # shop.payment.entrypoints.routes
+        lifespan_hooks=[wire],                # see shop.common.process
+        error_statuses={SomeDomainError: 409},  # beyond the statuses of shop.common.errors
     )
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,

@@ -1,14 +1,13 @@
 """What a running process holds: its engine, clients, readiness checks and background tasks.
 
 `ProcessContext.start()` opens the database engine and the Kafka readiness client, then runs
-the lifespan hooks, in order, which wire the context's own pieces:
+the lifespan hooks, in order, which wire the context's own pieces (payment's API):
 
-    async def wire_catalog(process: ProcessContext) -> None:
-        producer = await process.exit_stack.enter_async_context(started_producer(...))
-        process.state["bus"] = MessageBus(process.engine, producer)
-        process.add_readiness_check("producer", producer_check(producer))
-        process.add_background_task("reservations-timer", lambda: expire_reservations(...))
+    async def wire(process: ProcessContext) -> None:
+        process.state["payments"] = bootstrap(process.engine, mock_gateway(settings))
 
+A hook may also enter clients into `process.exit_stack` (closed at the end, as notification's
+ordering client is), `add_readiness_check(name, check)` and `add_background_task(name, factory)`.
 `stop()` cancels the background tasks (with a deadline) and closes everything in reverse order.
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from lightkube import Client
+from lightkube import ApiError, Client
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.core_v1 import Event, Secret
 
@@ -85,8 +85,11 @@ def connect_rest_operator(operator_kubeconfig: Path, namespace: str) -> Iterator
 
 
 @pytest.fixture
-def connect(kafka_connect: KafkaConnect, namespace: str) -> Iterator[KafkaConnect]:
-    """The session's Connect worker; the test's connectors are removed after it."""
+def connect(
+    kafka_connect: KafkaConnect, namespace: str, shop_database: ShopDatabase
+) -> Iterator[KafkaConnect]:
+    """The session's Connect worker; the test's connectors are removed after it (before its
+    database goes: a database with replication slots cannot be dropped)."""
     yield kafka_connect
     for name in _connectors(kafka_connect, namespace):
         kafka_connect.delete_connector(name)
@@ -252,3 +255,35 @@ def test_connectors_are_registered_repaired_restarted_and_reported(
         timeout=60,
         what="the platform's connectors deleted from Kafka Connect",
     )
+
+
+def test_retain_leaves_the_connectors_registered(
+    kube: Client,
+    namespace: str,
+    kafka: KafkaBroker,
+    connect: KafkaConnect,
+    postgres: PostgresServer,
+    shop_database: ShopDatabase,
+    connect_rest_operator: RunningOperator,
+) -> None:
+    body = _platform(namespace, kafka, connect, postgres, shop_database, kube)
+    body["spec"]["deletionPolicy"] = "Retain"
+    create_platform(kube, body)
+    _migrate(kube, namespace)
+    eventually(
+        lambda: len(_connectors(connect, namespace)) == len(publishing_contexts()),
+        timeout=TIMEOUT,
+        what="the connectors registered",
+    )
+    kube.delete(platform_class(), "shop", namespace=namespace)
+
+    def platform_gone() -> bool:
+        try:
+            get_platform(kube, "shop", namespace)
+        except ApiError as err:
+            return err.status.code == 404
+        return False
+
+    eventually(platform_gone, timeout=60, what="the platform deleted")
+    # They keep the replication slots consumed; a platform created again adopts them.
+    assert len(_connectors(connect, namespace)) == len(publishing_contexts())
