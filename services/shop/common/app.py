@@ -102,13 +102,16 @@ def create_app(
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
     docs: bool = True,
+    ping_connections: bool = True,
 ) -> FastAPI:
     """Build an app whose lifespan opens (and closes) the process's resources.
 
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
-    given); pass the same one to every component that defines metrics.
+    given); pass the same one to every component that defines metrics. `ping_connections`:
+    see `ProcessContext`.
     """
-    process = ProcessContext(settings, registry or new_registry())
+    registry = registry or new_registry()
+    process = ProcessContext(settings, registry, ping_connections=ping_connections)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -33,8 +33,18 @@ log = logging.getLogger(__name__)
 class ProcessContext:
     """Resources of one API or worker process, opened in its lifespan and closed at its end."""
 
-    def __init__(self, settings: ServiceSettings, registry: CollectorRegistry) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        registry: CollectorRegistry,
+        *,
+        ping_connections: bool = True,
+    ) -> None:
+        """`ping_connections`: test each pooled connection before use (a round trip). APIs do,
+        so a request after a database restart does not fail; workers need not, as they retry
+        what the database refused."""
         self.settings = settings
+        self.ping_connections = ping_connections
         self.registry = registry
         self.state: dict[str, Any] = {}
         self.readiness_checks: dict[str, ReadinessCheck] = {}
@@ -86,7 +96,7 @@ class ProcessContext:
         engine = sa_asyncio.create_async_engine(
             settings.database_url,
             pool_size=settings.database_pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=self.ping_connections,
         )
         self._engine = engine
         self.exit_stack.push_async_callback(engine.dispose)

@@ -55,6 +55,7 @@ def create_worker_app(
         lifespan_hooks=[*lifespan_hooks, _tasks_hook(tasks or {})],
         registry=registry,
         docs=False,
+        ping_connections=False,  # consumers and timers retry what a dropped connection refused
     )
 
 
