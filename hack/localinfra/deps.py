@@ -19,6 +19,7 @@ from localinfra import (
     promql,
     promtool,
     starlark,
+    upstream_crds,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -34,6 +35,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "starlark": starlark.provision,
     "promtool": promtool.provision,
     "node": node_provision.provision,
+    "crds": upstream_crds.provision,
 }
 
 

@@ -9,7 +9,6 @@ The Connect worker is in `localinfra.connect`.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import shutil
 import socket
@@ -20,15 +19,14 @@ from typing import Self
 
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
-from localinfra.paths import REPO_ROOT, cache_dir
+from localinfra.maven import MAVEN_DIR, STAMP, copy_dependencies, digest, is_current
+from localinfra.paths import cache_dir
 from localinfra.process import ManagedProcess, free_port, run_checked
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
 
-MAVEN_DIR = REPO_ROOT / "hack" / "maven"
 LOG4J_CONFIG = MAVEN_DIR / "log4j2.properties"
 DEBEZIUM_PLUGIN = "debezium-connector-postgres"
-_STAMP = ".provisioned"
 
 
 def kafka_libs() -> Path:
@@ -43,23 +41,12 @@ def debezium_plugin_path() -> Path:
 
 def _kafka_stamp() -> str:
     v = versions()
-    return f"kafka={v.kafka} slf4j={v.slf4j} pom={_digest(MAVEN_DIR / 'kafka' / 'pom.xml')}\n"
+    return f"kafka={v.kafka} slf4j={v.slf4j} pom={digest(MAVEN_DIR / 'kafka' / 'pom.xml')}\n"
 
 
 def _debezium_stamp() -> str:
     v = versions()
-    return f"debezium={v.debezium} pom={_digest(MAVEN_DIR / 'debezium' / 'pom.xml')}\n"
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def _is_current(directory: Path, stamp: str) -> bool:
-    try:
-        return (directory / _STAMP).read_text() == stamp
-    except FileNotFoundError:
-        return False
+    return f"debezium={v.debezium} pom={digest(MAVEN_DIR / 'debezium' / 'pom.xml')}\n"
 
 
 def provision(force: bool = False) -> None:
@@ -69,9 +56,9 @@ def provision(force: bool = False) -> None:
     """
     v = versions()
     libs = kafka_libs()
-    if force or not _is_current(libs, _kafka_stamp()):
+    if force or not is_current(libs, _kafka_stamp()):
         print(f"kafka: resolving Apache Kafka {v.kafka} (broker, tools, Connect)", flush=True)
-        _copy_dependencies(
+        copy_dependencies(
             MAVEN_DIR / "kafka" / "pom.xml",
             libs,
             {"kafka.version": v.kafka, "slf4j.version": v.slf4j},
@@ -90,9 +77,9 @@ def provision_debezium(force: bool = False) -> None:
     """Resolve the Debezium PostgreSQL connector plugin for Kafka Connect, idempotently."""
     v = versions()
     plugin = debezium_plugin_path() / DEBEZIUM_PLUGIN
-    if force or not _is_current(plugin, _debezium_stamp()):
+    if force or not is_current(plugin, _debezium_stamp()):
         print(f"debezium: resolving Debezium {v.debezium} PostgreSQL connector", flush=True)
-        _copy_dependencies(
+        copy_dependencies(
             MAVEN_DIR / "debezium" / "pom.xml",
             plugin,
             {"debezium.version": v.debezium},
@@ -105,41 +92,10 @@ def provision_debezium(force: bool = False) -> None:
     print(f"debezium: Debezium {v.debezium} plugin ready in {plugin}", flush=True)
 
 
-def _copy_dependencies(
-    pom: Path, target: Path, properties: dict[str, str], *, expected: list[str], stamp: str
-) -> None:
-    """Copy a pom's runtime dependencies into `target`, replacing it only once complete."""
-    mvn = shutil.which("mvn")
-    if mvn is None or shutil.which("java") is None:
-        raise MissingDependencyError(
-            "Java 17 and Maven", "apt-get install openjdk-17-jdk-headless maven"
-        )
-    staging = target.with_name(f"{target.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    argv = [
-        mvn,
-        "-q",
-        "-B",
-        "-f",
-        str(pom),
-        "dependency:copy-dependencies",
-        "-DincludeScope=runtime",
-        f"-DoutputDirectory={staging}",
-    ]
-    argv += [f"-D{key}={value}" for key, value in properties.items()]
-    run_checked(argv, what=f"mvn copy-dependencies ({pom.parent.name})", timeout=1200)
-    missing = [name for name in expected if not (staging / name).is_file()]
-    if missing:
-        raise InfraError(f"{pom} resolved without {missing}; see {staging}")
-    (staging / _STAMP).write_text(stamp)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-
-
 def java_command(heap: str, log4j_config: Path = LOG4J_CONFIG) -> list[str]:
     """`java` with the Kafka classpath, a bounded heap and the quiet Log4j 2 configuration."""
     libs = kafka_libs()
-    if not (libs / _STAMP).exists():
+    if not (libs / STAMP).exists():
         raise MissingDependencyError(f"Apache Kafka {versions().kafka}")
     java_home = os.environ.get("JAVA_HOME")
     java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")

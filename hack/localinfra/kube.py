@@ -283,5 +283,5 @@ class ControlPlane:
         return names
 
     def install_upstream_crds(self, *names: str, timeout: float = 60) -> list[str]:
-        """Install shared upstream CRD sets (`strimzi` or `strimzi-1.2.0`; none named: all)."""
+        """Install provisioned upstream CRD sets (`strimzi`, `gateway-api`; none: OPERATOR_SETS)."""
         return self.install_crds(upstream_crd_dirs(*names), timeout=timeout)

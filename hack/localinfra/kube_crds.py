@@ -1,4 +1,4 @@
-"""Finding CustomResourceDefinition manifests: project files and the shared upstream sets."""
+"""Finding CustomResourceDefinition manifests: project files and the provisioned upstream sets."""
 
 from __future__ import annotations
 
@@ -7,26 +7,27 @@ from typing import Any
 
 import yaml
 
-from localinfra.errors import InfraError
-from localinfra.paths import shared_crds_dir
+from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.upstream_crds import crd_sets
+
+# What `install_upstream_crds()` installs when no set is named: the CRDs of the operators a
+# platform composes. Gateway API is installed by name (tests check a cluster without it).
+OPERATOR_SETS = ("strimzi", "cloudnative-pg", "prometheus-operator", "keda")
 
 
 def upstream_crd_dirs(*names: str) -> list[Path]:
-    """Folders of ../shared/crds matching `names` (a folder name or its prefix before `-`)."""
-    root = shared_crds_dir()
-    if not root.is_dir():
-        raise InfraError(f"no upstream CRDs at {root} (set SHOPKEEPER_SHARED_CRDS)")
-    available = sorted(p for p in root.iterdir() if p.is_dir())
-    if not names:
-        return available
+    """Folders of the pinned sets named (`strimzi` or `strimzi-1.2.0`; none: OPERATOR_SETS)."""
+    pinned = {crd_set.name: crd_set for crd_set in crd_sets()}
     chosen = []
-    for name in names:
-        matches = [p for p in available if p.name == name or p.name.startswith(f"{name}-")]
+    for name in names or OPERATOR_SETS:
+        matches = [s for s in pinned.values() if name in (s.name, s.directory.name)]
         if not matches:
-            raise InfraError(
-                f"no upstream CRD set {name!r} in {root}; available: {[p.name for p in available]}"
-            )
-        chosen += matches
+            known = [s.directory.name for s in pinned.values()]
+            raise InfraError(f"no upstream CRD set {name!r}; pinned: {known}")
+        (crd_set,) = matches
+        if not crd_set.is_provisioned():
+            raise MissingDependencyError(f"the {crd_set.name} {crd_set.version} CRDs")
+        chosen.append(crd_set.directory)
     return chosen
 
 

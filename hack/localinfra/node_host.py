@@ -419,7 +419,7 @@ def host_snapshot(state_dir: Path) -> dict[str, object]:
 
 def _is_node_process(pid: int, state_dir: str) -> bool:
     try:
-        program = Path(os.readlink(f"/proc/{pid}/exe")).name
+        program = Path(f"/proc/{pid}/exe").readlink().name
     except OSError:
         return False
     return program in NODE_PROGRAMS or state_dir in cmdline(pid)

@@ -1,4 +1,4 @@
-"""Where the cache, the repository and the shared upstream CRDs live."""
+"""Where the cache and the repository live."""
 
 import os
 from pathlib import Path
@@ -10,12 +10,3 @@ def cache_dir() -> Path:
     """The provisioning cache: `$SHOPKEEPER_CACHE` or `~/.cache/shopkeeper`."""
     configured = os.environ.get("SHOPKEEPER_CACHE")
     return Path(configured) if configured else Path.home() / ".cache" / "shopkeeper"
-
-
-def shared_crds_dir() -> Path:
-    """Upstream CRDs (Strimzi, CloudNativePG, Prometheus Operator, KEDA).
-
-    `$SHOPKEEPER_SHARED_CRDS`, else `../shared/crds` beside the repository.
-    """
-    configured = os.environ.get("SHOPKEEPER_SHARED_CRDS")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "crds"

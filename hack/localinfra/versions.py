@@ -19,6 +19,11 @@ class Versions:
     etcd: str
     helm: str
     slf4j: str
+    strimzi: str
+    cnpg: str
+    prometheus_operator: str
+    keda: str
+    gateway_api: str
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -47,6 +52,11 @@ def versions() -> Versions:
         etcd=env["ETCD_VERSION"],
         helm=env["HELM_VERSION"],
         slf4j=env["SLF4J_VERSION"],
+        strimzi=env["STRIMZI_VERSION"],
+        cnpg=env["CNPG_VERSION"],
+        prometheus_operator=env["PROMETHEUS_OPERATOR_VERSION"],
+        keda=env["KEDA_VERSION"],
+        gateway_api=env["GATEWAY_API_VERSION"],
     )
 
 

@@ -7,7 +7,7 @@
 #   k8s/kind/operators.sh all          # strimzi and cnpg
 #
 # Idempotent: running it again upgrades in place. The versions match the CRDs the tests validate
-# against (../shared/crds). Needs helm, kubectl and network access to the projects' registries.
+# against (hack/versions.env, `make deps`). Needs helm, kubectl and network access to the projects' registries.
 set -euo pipefail
 
 STRIMZI_VERSION=1.2.0

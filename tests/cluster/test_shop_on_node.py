@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -45,6 +45,7 @@ from scenario.shop_on_cluster import (
     test_the_operator_runs_the_image_under_test,
     test_the_platform_reports_ready_for_its_current_generation,
 )
+from support.polling import wait_until
 
 __all__ = [
     "api_urls",
@@ -59,7 +60,6 @@ __all__ = [
 SHOP_NAMESPACE = "shop"
 UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
 CONTEXTS = ("catalog", "basket", "ordering", "payment", "notification", "reports")
-T = TypeVar("T")
 
 
 class NodeShopCluster:
@@ -104,7 +104,9 @@ class NodeShopCluster:
         once each answers /readyz there (kube-proxy follows the endpoints within a second)."""
         urls = service_urls(self.tools, platform["metadata"]["name"], SHOP_NAMESPACE)
         for context, url in urls.items():
-            eventually(partial(answers, f"{url}/readyz"), bool, f"{context} API", 60)
+            wait_until(
+                partial(answers, f"{url}/readyz"), within=60, what=f"{context} API", interval=0.5
+            )
         yield urls
 
 
@@ -129,21 +131,6 @@ def answers(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def eventually(
-    fetch: Callable[[], T], done: Callable[[T], bool], what: str, timeout: float = 120
-) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"{what} did not happen within {timeout:.0f}s (last: {value})", pytrace=False
-            )
-        time.sleep(0.5)
 
 
 def test_the_operator_is_a_pod_with_its_own_service_account_and_no_admin_rights(
@@ -232,24 +219,32 @@ def test_a_confirmed_order_sells_the_stock_takes_the_payment_tells_the_customer_
         response.raise_for_status()
         return response.json()
 
-    stock = eventually(
+    stock = wait_until(
         lambda: get("catalog", f"/products/{product}/stock"),
-        lambda s: s["reserved"] == 0,
-        "the reservation committed",
+        holds=lambda s: s["reserved"] == 0,
+        what="the reservation committed",
+        within=120,
+        interval=0.5,
     )
     assert (stock["on_hand"], stock["available"]) == (8, 8)
     payment = get("payment", f"/payments/{order_id}")
     assert (payment["status"], Decimal(payment["amount"])) == ("succeeded", Decimal("25.00"))
-    sent = eventually(
-        lambda: [d for d in get("notification", "/deliveries", limit=200) if order_id in d["subject"]],
-        bool,
-        "the customer notified",
+    sent = wait_until(
+        lambda: [
+            d for d in get("notification", "/deliveries", limit=200) if order_id in d["subject"]
+        ],
+        holds=bool,
+        what="the customer notified",
+        within=120,
+        interval=0.5,
     )
     assert [(d["template"], d["status"]) for d in sent] == [("order-confirmed", "sent")]
-    top = eventually(
+    top = wait_until(
         lambda: get("reports", "/reports/top-products", limit=100),
-        lambda found: any(p["product_id"] == product for p in found),
-        "the sale reported",
+        holds=lambda found: any(p["product_id"] == product for p in found),
+        what="the sale reported",
+        within=120,
+        interval=0.5,
     )
     (reported,) = [p for p in top if p["product_id"] == product]
     assert (reported["quantity"], Decimal(reported["revenue"])) == (2, Decimal("25.00"))
@@ -284,6 +279,16 @@ class OrderStream:
             except (ShopError, httpx.HTTPError) as err:
                 self.errors.append(f"order {index}: {err!r}")
             time.sleep(0.5)
+
+    def wait_for_more(self, count: int) -> None:
+        """Until `count` more orders have been placed."""
+        target = len(self.order_ids) + count
+        wait_until(
+            lambda: len(self.order_ids) >= target or self.errors,
+            within=120,
+            what=f"{count} more orders placed",
+            interval=0.2,
+        )
 
     def outcomes(self) -> list[str]:
         return [self.client.outcome(order_id)["status"] for order_id in self.order_ids]
@@ -324,13 +329,14 @@ def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
             "-p",
             json.dumps({"spec": {"image": {"tag": UPGRADE_TAG}}}),
         )
-        live = eventually(
+        live = wait_until(
             lambda: platform_now(shop_cluster, name),
-            ready_at_generation,
-            "the platform Ready on the new tag",
-            timeout=600,
+            holds=ready_at_generation,
+            what="the platform Ready on the new tag",
+            within=600,
+            interval=0.5,
         )
-        time.sleep(2)  # a few orders on the new pods too
+        stream.wait_for_more(3)  # a few orders on the new pods too
     assert stream.errors == []
     assert len(stream.order_ids) >= 5
     assert set(stream.outcomes()) == {"CONFIRMED"}
@@ -359,7 +365,7 @@ def test_a_deleted_pod_comes_back_and_no_order_is_lost(
     (worker,) = [p for p in pods if p["metadata"]["name"].startswith(f"{name}-ordering-worker-")]
     product = shop_client.create_product(stock=1000)
     with OrderStream(shop_client, product, "pod-deleted") as stream:
-        time.sleep(2)
+        stream.wait_for_more(2)
         shop_cluster.kubectl(
             "-n", SHOP_NAMESPACE, "delete", "pod", worker["metadata"]["name"], "--wait=false"
         )
@@ -371,13 +377,14 @@ def test_a_deleted_pod_comes_back_and_no_order_is_lost(
             f"deployment/{name}-ordering-worker",
             "--timeout=300s",
         )
-        eventually(
+        wait_until(
             lambda: platform_now(shop_cluster, name),
-            ready_at_generation,
-            "the platform Ready again",
-            timeout=300,
+            holds=ready_at_generation,
+            what="the platform Ready again",
+            within=300,
+            interval=0.5,
         )
-        time.sleep(2)
+        stream.wait_for_more(2)
     assert stream.errors == []
     assert set(stream.outcomes()) == {"CONFIRMED"}
 

@@ -40,9 +40,11 @@ def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]
 
 @pytest.fixture(scope="session")
 def kube_upstream_crds(kube_control_plane: ControlPlane) -> ControlPlane:
-    """The control plane with every shared upstream CRD set (Strimzi, CNPG, ...) Established."""
+    """The control plane with the operators' upstream CRDs (Strimzi, CNPG, ...) Established."""
     try:
         kube_control_plane.install_upstream_crds()
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
     except InfraError as err:
         pytest.fail(f"installing the upstream CRDs failed: {err}", pytrace=False)
     return kube_control_plane

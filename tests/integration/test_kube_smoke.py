@@ -1,8 +1,7 @@
 """The Kubernetes control plane is real: upstream schemas validate, the garbage collector runs."""
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from lightkube import ApiError, Client, KubeConfig
@@ -13,6 +12,7 @@ from lightkube.resources.core_v1 import ConfigMap, Namespace
 
 from localinfra.kube import ControlPlane
 from localinfra.versions import versions
+from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -35,14 +35,6 @@ def namespace(client: Client) -> Iterator[str]:
     client.delete(Namespace, name)
 
 
-def eventually(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not {what} within {timeout:.0f}s")
-        time.sleep(0.1)
-
-
 def kafka_topic(name: str, namespace: str, partitions: object) -> GenericNamespacedResource:
     return KafkaTopic(
         apiVersion="kafka.strimzi.io/v1",
@@ -58,7 +50,7 @@ def test_version_reports_the_pinned_release(kube_control_plane: ControlPlane) ->
     assert (version["major"], version["minor"]) == tuple(versions().kubernetes.split(".")[:2])
 
 
-def test_every_shared_upstream_crd_is_established(
+def test_every_upstream_crd_is_established(
     kube_upstream_crds: ControlPlane, client: Client
 ) -> None:
     for name in (
@@ -121,4 +113,4 @@ def test_the_garbage_collector_deletes_a_child_after_its_owner(
             raise
         return False
 
-    eventually(child_gone, timeout=60, what="garbage-collected")
+    wait_until(child_gone, within=60, what="garbage-collected")

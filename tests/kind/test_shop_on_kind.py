@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
@@ -33,6 +32,7 @@ from scenario.shop_on_cluster import (
     test_the_operator_runs_the_image_under_test,
     test_the_platform_reports_ready_for_its_current_generation,
 )
+from support.polling import wait_until
 
 pytestmark = pytest.mark.kind
 
@@ -80,15 +80,6 @@ def helm_path() -> str:
         return str(helm_binary())
     except MissingDependencyError as err:
         pytest.skip(str(err))
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float) -> None:
-    """Poll `condition` until it holds; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {timeout:.0f}s", pytrace=False)
-        time.sleep(0.5)
 
 
 def wait_ready(kind: str, name: str, namespace: str) -> None:
@@ -147,7 +138,12 @@ class KindShopCluster:
                 )
                 forwards[context] = (process, port)
             for context, (_, port) in forwards.items():
-                wait_until(partial(port_open, port), f"port-forward of {context}", 60)
+                wait_until(
+                    partial(port_open, port),
+                    within=60,
+                    what=f"port-forward of {context}",
+                    interval=0.5,
+                )
             yield {context: f"http://127.0.0.1:{port}" for context, (_, port) in forwards.items()}
         finally:
             for process, _ in forwards.values():

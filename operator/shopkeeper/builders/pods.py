@@ -38,6 +38,7 @@ def container_security_context() -> dict[str, object]:
 def container(
     inp: BuildInput,
     *,
+    context: str,
     name: str,
     image: str,
     command: list[str],
@@ -52,7 +53,7 @@ def container(
         "imagePullPolicy": inp.spec.image.pull_policy,
         "command": command,
         "envFrom": env_from(inp),
-        "env": process_env(inp, service_name),
+        "env": process_env(inp, context, service_name),
         "resources": resources.manifest(),
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": TMP_VOLUME, "mountPath": "/tmp"}],
@@ -63,8 +64,8 @@ def container(
         ]
         spec["livenessProbe"] = _probe(c.LIVENESS_PATH, period=10, failures=3)
         spec["readinessProbe"] = _probe(c.READINESS_PATH, period=5, failures=2)
-        # Up to 5 minutes to start: a busy node starts every context's new pods at once in a
-        # rolling upgrade (seen on a 2-core node: a minute was not enough, pods restarted in a loop).
+        # Up to 5 minutes to start: a rolling upgrade starts every context's new pods at once
+        # (on a busy 2-core node a minute was not enough: pods restarted in a loop).
         spec["startupProbe"] = _probe(c.LIVENESS_PATH, period=2, failures=150)
     return spec
 
@@ -94,6 +95,7 @@ def process_template(
     component = f"{context}-{role}"
     main = container(
         inp,
+        context=context,
         name=role,
         image=inp.running_image,
         command=["shop", "run", component],
