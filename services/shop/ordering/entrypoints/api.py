@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.ordering.bootstrap import bootstrap
 from shop.ordering.entrypoints import routes
@@ -30,6 +31,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         description="Orders placed from checkouts, their saga's history, and its live status.",
         settings=settings,
         routers=[routes.router],
+        public_prefix=public_prefix("ordering"),
         lifespan_hooks=[wire_ordering],
     )
 

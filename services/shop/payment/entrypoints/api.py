@@ -15,6 +15,7 @@ from shop.common.app import create_app
 from shop.common.errors import NotFoundError
 from shop.common.openapi import problem_responses
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.payment.adapters.tables import payments
 from shop.payment.bootstrap import Payments, bootstrap, mock_gateway
@@ -62,6 +63,7 @@ def create_payment_app(settings: PaymentSettings) -> FastAPI:
         description="Payments of orders through a mock gateway, and their refunds.",
         settings=settings,
         routers=[router],
+        public_prefix=public_prefix("payment"),
         lifespan_hooks=[wire],
     )
 

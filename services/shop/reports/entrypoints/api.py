@@ -15,6 +15,7 @@ from shop.common.app import create_app
 from shop.common.errors import RuleViolationError
 from shop.common.openapi import problem_responses
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.reports.bootstrap import Reports, bootstrap
 from shop.reports.settings import ReportsSettings
@@ -88,6 +89,7 @@ def create_reports_app(settings: ReportsSettings) -> FastAPI:
         description="Sales projections built from order events.",
         settings=settings,
         routers=[router],
+        public_prefix=public_prefix("reports"),
         lifespan_hooks=[wire],
     )
 
