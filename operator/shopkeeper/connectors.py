@@ -1,4 +1,4 @@
-"""Restart FAILED KafkaConnectors through Strimzi's restart annotations."""
+"""Restart FAILED KafkaConnectors through Strimzi's restart annotations, at a bounded rate."""
 
 from __future__ import annotations
 
@@ -23,6 +23,28 @@ def restart_annotation(state: ChildState) -> dict[str, str] | None:
     return {c.STRIMZI_RESTART_TASK_ANNOTATION: str(state.failed_tasks[0])}
 
 
+class RestartBudget:
+    """At most one restart of each connector per `min_interval` seconds."""
+
+    def __init__(self, min_interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._min_interval = min_interval
+        self._clock = clock
+        self._last_restart: dict[str, float] = {}
+
+    def wait(self, name: str) -> float:
+        """Seconds until `name` may be restarted again (0 or less: now)."""
+        return self._last_restart.get(name, -1e12) + self._min_interval - self._clock()
+
+    def spend(self, name: str) -> None:
+        """Record a restart of `name` now."""
+        self._last_restart[name] = self._clock()
+
+
+def earliest(due_in: float | None, wait: float) -> float:
+    """The sooner of a pending due time and `wait`."""
+    return wait if due_in is None else min(due_in, wait)
+
+
 class ConnectorRestarter:
     """Asks Strimzi to restart FAILED connectors of one platform, at most once per interval."""
 
@@ -35,9 +57,7 @@ class ConnectorRestarter:
     ) -> None:
         self._client = client
         self._namespace = namespace
-        self._min_interval = min_interval
-        self._clock = clock
-        self._last_restart: dict[str, float] = {}
+        self._budget = RestartBudget(min_interval, clock)
 
     async def restart_failed(
         self, names: list[str], live: Mapping[ChildKey, ChildState], platform: kopf.Body
@@ -50,9 +70,9 @@ class ConnectorRestarter:
             annotation = restart_annotation(state) if state is not None else None
             if annotation is None:
                 continue
-            wait = self._last_restart.get(name, -1e12) + self._min_interval - self._clock()
+            wait = self._budget.wait(name)
             if wait > 0:
-                due_in = wait if due_in is None else min(due_in, wait)
+                due_in = earliest(due_in, wait)
                 continue
             await kube.merge_patch(
                 self._client,
@@ -61,7 +81,7 @@ class ConnectorRestarter:
                 self._namespace,
                 {"metadata": {"annotations": annotation}},
             )
-            self._last_restart[name] = self._clock()
+            self._budget.spend(name)
             restarted.append(name)
             what = "connector" if c.STRIMZI_RESTART_ANNOTATION in annotation else "task"
             kopf.event(

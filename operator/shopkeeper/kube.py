@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import httpx2
@@ -9,6 +11,7 @@ from lightkube import ApiError, AsyncClient
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
 from lightkube.generic_resource import GenericNamespacedResource, create_namespaced_resource
+from lightkube.resources.core_v1 import Secret
 from lightkube.types import CascadeType, PatchType
 
 from shopkeeper import constants as c
@@ -107,6 +110,31 @@ async def patch_platform_status(
         patch_type=PatchType.MERGE,
         field_manager=c.FIELD_MANAGER,
     )
+
+
+class SecretUnreadableError(Exception):
+    """A Secret the spec names is missing, lacks a key, or may not be read."""
+
+
+async def read_secret_keys(
+    client: AsyncClient, name: str, namespace: str, keys: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The decoded values of `keys` in Secret `namespace/name` (the operator may `get` Secrets
+    only to pass credentials the spec points at to a system outside Kubernetes)."""
+    try:
+        secret = await client.get(Secret, name, namespace=namespace)
+    except httpx2.HTTPStatusError as err:
+        if err.response.status_code in (NOT_FOUND, 403):
+            raise SecretUnreadableError(f"Secret {namespace}/{name}: {error_message(err)}") from err
+        raise
+    data = secret.data or {}
+    missing = [key for key in keys if key not in data]
+    if missing:
+        raise SecretUnreadableError(f"Secret {namespace}/{name} has no key {', '.join(missing)}")
+    try:
+        return tuple(base64.b64decode(data[key]).decode() for key in keys)
+    except (binascii.Error, UnicodeDecodeError) as err:
+        raise SecretUnreadableError(f"Secret {namespace}/{name}: {err}") from err
 
 
 def error_message(err: httpx2.HTTPStatusError) -> str:

@@ -50,7 +50,7 @@ async def run_platform_loop(
             retry: float | None = None
             try:
                 async with runtime.reconcile_slots:
-                    await reconciler.reconcile(body, live())
+                    retry = await reconciler.reconcile(body, live())
             except kopf.PermanentError as err:
                 logger.error("not reconciling until the spec changes: %s", err)
                 errors.labels(namespace, name, "InvalidSpec").inc()
@@ -66,6 +66,7 @@ async def run_platform_loop(
             if woken and settings.settle_seconds:
                 await stopped.wait(settings.settle_seconds)
     finally:
+        await reconciler.close()
         runtime.metrics.managed_platforms.dec()
         runtime.triggers.unregister(namespace, name)
 

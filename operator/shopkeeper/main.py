@@ -10,10 +10,14 @@ import kopf
 
 from shopkeeper import constants as c
 from shopkeeper import startup
+from shopkeeper.connect_rest import connectors_go_with_the_platform, delete_platform_connectors
 from shopkeeper.kinds import CHILD_KINDS
 from shopkeeper.loop import run_platform_loop
 from shopkeeper.runtime import Runtime
 from shopkeeper.watches import CHILD_LABELS, child_indexer, child_indices, live_children
+
+CONNECTOR_DELETION_TIMEOUT = 300.0
+"""Seconds a deleted platform waits for Kafka Connect to remove its connectors (then it goes)."""
 
 
 @kopf.on.startup()
@@ -48,6 +52,21 @@ async def platform_loop(
         logger=logger,
         live=lambda: live_children(indices, namespace, name),
     )
+
+
+@kopf.on.delete(
+    c.GROUP,
+    c.VERSION,
+    c.PLURAL,
+    when=lambda spec, **_: connectors_go_with_the_platform(spec),
+    timeout=CONNECTOR_DELETION_TIMEOUT,
+)
+async def platform_deleted(
+    body: kopf.Body, memo: Any, logger: logging.Logger | logging.LoggerAdapter[Any], **_: Any
+) -> None:
+    runtime: Runtime = memo[startup.RUNTIME_KEY]
+    deleted = await delete_platform_connectors(runtime.client, runtime.settings, body)
+    logger.info("deleted connectors %s from Kafka Connect", ", ".join(deleted) or "(none left)")
 
 
 @kopf.on.event(c.GROUP, c.VERSION, c.PLURAL)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from shopkeeper.builders.inputs import Manifest
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import Rollout
+
+if TYPE_CHECKING:
+    from shopkeeper.connect_rest import ConnectReport
 
 ChildKey = tuple[str, str]
 """(kind, name)."""
@@ -32,3 +36,5 @@ class Observation:
     desired: list[Manifest]
     live: Mapping[ChildKey, ChildState]
     problems: list[Problem]
+    connect: ConnectReport | None = None
+    """Outbox mode connect-rest: the connectors as Kafka Connect reported them this pass."""

@@ -18,6 +18,7 @@ from shopkeeper.builders.inputs import BuildInput, Manifest, Owner, manifest_nam
 from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.platform import build_all
 from shopkeeper.conditions import Verdict, merge_conditions
+from shopkeeper.connect_rest import ConnectRestKeeper
 from shopkeeper.connectors import ConnectorRestarter
 from shopkeeper.observation import ChildKey, Observation
 from shopkeeper.readiness import ChildState
@@ -26,6 +27,8 @@ from shopkeeper.runtime import Runtime
 from shopkeeper.status import compute_status
 
 logger = logging.getLogger(__name__)
+CONNECT_REST_KIND = "Connector"
+"""Metrics label of connectors written through the Connect REST API."""
 
 
 def utc_now() -> str:
@@ -41,19 +44,31 @@ class PlatformReconciler:
         self._namespace = namespace
         self._name = name
         self._applier = ChildApplier(runtime.client, namespace)
+        settings = runtime.settings
         self._restarter = ConnectorRestarter(
-            runtime.client, namespace, runtime.settings.connector_restart_interval_seconds
+            runtime.client, namespace, settings.connector_restart_interval_seconds
+        )
+        self._connect_rest = ConnectRestKeeper(
+            runtime.client,
+            namespace,
+            timeout=settings.request_timeout_seconds,
+            restart_interval=settings.connector_restart_interval_seconds,
         )
 
     def forget(self) -> None:
         """Re-apply every child on the next reconcile (periodic resync)."""
         self._applier.forget()
 
-    async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> None:
+    async def close(self) -> None:
+        """Release what the reconciler holds (the Connect REST client)."""
+        await self._connect_rest.close()
+
+    async def reconcile(self, body: kopf.Body, live: Mapping[ChildKey, ChildState]) -> float | None:
         """Converge the children on the spec and write the status.
 
-        Raises `kopf.TemporaryError(delay=)` when it must come back sooner than the resync (a
-        missing CRD, a held-back connector restart) and `kopf.PermanentError` for a spec the
+        Returns how soon to poll again when something has no watch (a Connect REST API), or
+        None. Raises `kopf.TemporaryError(delay=)` when it must come back sooner than the resync
+        (a missing CRD, a held-back connector restart) and `kopf.PermanentError` for a spec the
         operator cannot parse (the status says why; the next spec change retries).
         """
         started = time.perf_counter()
@@ -69,14 +84,24 @@ class PlatformReconciler:
         await self._applier.prune(desired, live, keep_data=spec.deletion_policy == "Retain")
         connectors = [manifest_name(m) for m in desired if m["kind"] == "KafkaConnector"]
         restarted, restart_due = await self._restarter.restart_failed(connectors, live, body)
+        connect = None
+        # Connectors need the migrated outbox tables; a deleted platform's go with the handler.
+        if not build.held and not body.metadata.get("deletionTimestamp"):
+            connect = await self._connect_rest.sync(build, body)
         metrics = self._runtime.metrics
         for kind in outcome.writes:
             metrics.child_writes.labels(kind).inc()
         for kind in outcome.drift_repairs:
             metrics.drift_repairs.labels(*labels, kind).inc()
+        if connect is not None:
+            restarted += connect.restarted
+            metrics.child_writes.labels(CONNECT_REST_KIND).inc(connect.writes)
+            metrics.drift_repairs.labels(*labels, CONNECT_REST_KIND).inc(connect.drift_repairs)
         if restarted:
             metrics.connector_restarts.labels(*labels).inc(len(restarted))
-        observation = Observation(self._name, generation, rollout, desired, live, outcome.problems)
+        observation = Observation(
+            self._name, generation, rollout, desired, live, outcome.problems, connect
+        )
         await self._write_status(body, compute_status(observation, previous, utc_now()))
         elapsed = time.perf_counter() - started
         metrics.reconcile_duration.labels(*labels).observe(elapsed)
@@ -87,8 +112,9 @@ class PlatformReconciler:
             len(outcome.writes),
             len(outcome.drift_repairs),
         )
-        if outcome.problems:
-            metrics.reconcile_errors.labels(*labels, outcome.problems[0].reason).inc()
+        problems = outcome.problems + (connect.problems if connect else [])
+        if problems:
+            metrics.reconcile_errors.labels(*labels, problems[0].reason).inc()
         if outcome.missing_dependency:
             raise kopf.TemporaryError(
                 outcome.problems[0].message, delay=self._runtime.settings.dependency_retry_seconds
@@ -97,6 +123,10 @@ class PlatformReconciler:
             raise kopf.TemporaryError(
                 "a FAILED connector waits for its next restart", delay=restart_due
             )
+        if connect is None:
+            return None
+        poll = self._runtime.settings.connect_poll_seconds
+        return poll if connect.restart_due is None else min(poll, connect.restart_due)
 
     async def _parse(
         self, body: kopf.Body, generation: int, previous: PlatformStatus
@@ -123,9 +153,9 @@ class PlatformReconciler:
 
     async def _write_status(self, body: kopf.Body, status: PlatformStatus) -> None:
         current = dict(body.get("status") or {})
-        wanted: dict[str, Any] = status.model_dump(by_alias=True, mode="json")
-        if {k: v for k, v in wanted.items() if v is not None} == current:
+        if status.model_dump(by_alias=True, mode="json", exclude_none=True) == current:
             return
+        wanted: dict[str, Any] = status.model_dump(by_alias=True, mode="json")  # nulls remove
         await kube.patch_platform_status(self._runtime.client, self._name, self._namespace, wanted)
 
 

@@ -43,4 +43,6 @@ class OperatorSettings(BaseSettings):
     connector_restart_interval_seconds: float = Field(60.0, ge=0)
     """Least time between two restarts of one FAILED KafkaConnector."""
     request_timeout_seconds: float = Field(30.0, gt=0)
-    """Timeout of each Kubernetes API request."""
+    """Timeout of each Kubernetes API (and Kafka Connect REST) request."""
+    connect_poll_seconds: float = Field(10.0, gt=0)
+    """Outbox mode connect-rest: how often the connectors are checked (Connect has no watch)."""

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shopkeeper import kinds
 from shopkeeper.api.status import (
     ComponentStatus,
+    ConnectorDetail,
     ConnectorsStatus,
     CountStatus,
     Phase,
     PlatformStatus,
+    TaskStatus,
 )
 from shopkeeper.builders.inputs import Manifest, image_tag, manifest_name
 from shopkeeper.conditions import merge_conditions
 from shopkeeper.observation import Observation
 from shopkeeper.readiness import ChildState
 from shopkeeper.verdicts import verdicts
+
+if TYPE_CHECKING:
+    from shopkeeper.connect_rest import ConnectReport
 
 
 def _names(manifests: list[Manifest], kind: kinds.ChildKind) -> list[str]:
@@ -43,17 +50,23 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
     topics = states[kinds.KAFKA_TOPIC]
     connectors = states[kinds.KAFKA_CONNECTOR]
     failed_connectors = [s.name for s in connectors if s is not None and s.failed]
+    if obs.connect is not None:
+        failed_connectors += [r.name for r in obs.connect.connectors if r.failed]
     found = verdicts(obs, states, failed_connectors)
     ready, degraded = found.ready.status, found.degraded.status
     phase: Phase = "Ready" if ready else "Degraded" if degraded else "Progressing"
     if not obs.live:
         phase = "Pending"
     topic_count = CountStatus(desired=len(topics), ready=sum(1 for s in topics if s and s.ready))
-    connector_count = ConnectorsStatus(
+    connector_count: ConnectorsStatus | None = ConnectorsStatus(
         desired=len(connectors),
         ready=sum(1 for s in connectors if s and s.ready),
         failed=failed_connectors,
     )
+    if obs.connect is not None:
+        connector_count = rest_connectors_status(obs.connect, previous.connectors, now)
+    elif not connectors:
+        connector_count = None
     return PlatformStatus(
         observed_generation=obs.generation,
         phase=phase,
@@ -64,5 +77,34 @@ def compute_status(obs: Observation, previous: PlatformStatus, now: str) -> Plat
         ),
         components=components,
         topics=topic_count if topics else None,
-        connectors=connector_count if connectors else None,
+        connectors=connector_count,
+    )
+
+
+def rest_connectors_status(
+    report: ConnectReport, previous: ConnectorsStatus | None, now: str
+) -> ConnectorsStatus:
+    """Connectors of mode connect-rest; errors and restart counts carry over between passes."""
+    before = {d.name: d for d in (previous.details if previous else [])}
+    details = []
+    for connector in report.connectors:
+        old = before.get(connector.name)
+        restarts = (old.restarts if old else 0) + (1 if connector.restarted else 0)
+        details.append(
+            ConnectorDetail(
+                name=connector.name,
+                state=connector.state,
+                tasks=[TaskStatus(id=t.id, state=t.state) for t in connector.tasks],
+                last_error=connector.error or (old.last_error if old else None),
+                restarts=restarts,
+                last_restart_time=now
+                if connector.restarted
+                else (old.last_restart_time if old else None),
+            )
+        )
+    return ConnectorsStatus(
+        desired=len(details),
+        ready=sum(1 for c in report.connectors if c.ready),
+        failed=[c.name for c in report.connectors if c.failed],
+        details=details,
     )

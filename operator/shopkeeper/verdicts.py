@@ -48,6 +48,8 @@ _GATES = (
 def _errors(obs: Observation, states: States, failed_connectors: list[str]) -> list[Problem]:
     rollout = obs.rollout
     errors = list(obs.problems)
+    if obs.connect is not None:
+        errors += obs.connect.problems
     if rollout.job_state == "failed":
         detail = rollout.job_message or "see its pod logs"
         errors.append(
@@ -61,7 +63,8 @@ def _errors(obs: Observation, states: States, failed_connectors: list[str]) -> l
         errors.append(
             Problem(
                 "ConnectorFailed",
-                f"KafkaConnector FAILED: {_listing(failed_connectors)} (restarts are requested)",
+                f"{'connector' if obs.connect else 'KafkaConnector'} FAILED: "
+                f"{_listing(failed_connectors)} (restarts are requested)",
             )
         )
     failed_topics = [s.name for s in states[kinds.KAFKA_TOPIC] if s and s.failed]
@@ -99,6 +102,17 @@ def _waits(obs: Observation, states: States) -> list[Problem]:
         if pending:
             total = len(states[kind])
             waits.append(Problem(reason, f"{total - len(pending)}/{total} {kind.kind} ready"))
+    if obs.connect is not None:
+        connectors = obs.connect.connectors
+        starting = [f"{r.name} {r.state}" for r in connectors if not r.ready]
+        if starting:
+            waits.append(
+                Problem(
+                    "ConnectorsNotReady",
+                    f"{len(connectors) - len(starting)}/{len(connectors)} connectors RUNNING in "
+                    f"Kafka Connect; waiting for {_listing(starting)}",
+                )
+            )
     return waits
 
 

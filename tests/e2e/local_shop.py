@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ from uuid import UUID, uuid4
 import httpx
 
 from shop.devstack.demo_client import Line, ShopClient
+from support.polling import wait_until_async
 
 T = TypeVar("T")
 CATEGORY = "e2e"
@@ -23,14 +22,7 @@ async def eventually(
     fetch: Callable[[], Awaitable[T]], holds: Callable[[T], bool], what: str, within: float = 60
 ) -> T:
     """Poll `fetch` until its value `holds`; fail naming `what` and the last value."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await fetch()
-        if holds(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not {what} within {within:.0f}s; last: {value!r}")
-        await asyncio.sleep(0.2)
+    return await wait_until_async(fetch, within=within, what=what, holds=holds, interval=0.2)
 
 
 def customer() -> str:

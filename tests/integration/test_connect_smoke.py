@@ -2,9 +2,7 @@
 
 import asyncio
 import json
-import time
 import uuid
-from collections.abc import Callable
 
 import psycopg
 import pytest
@@ -13,6 +11,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from localinfra.connect import POSTGRES_CONNECTOR, KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
+from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +51,12 @@ def test_an_outbox_row_reaches_the_topic_it_names(
     try:
         kafka_connect.wait_connector_running(CONNECTOR, timeout=120)
         # Rows written once the slot exists are streamed; wait for it rather than guess.
-        _eventually(lambda: _slot_active(dsn) is True, timeout=60, what="replication slot active")
+        wait_until(
+            lambda: _slot_active(dsn) is True,
+            within=60,
+            what="replication slot active",
+            interval=0.2,
+        )
 
         event_id = uuid.uuid4()
         topic = f"smoke.orders.{uuid.uuid4().hex[:8]}"
@@ -67,7 +71,9 @@ def test_an_outbox_row_reaches_the_topic_it_names(
         record = asyncio.run(_consume_one(kafka.bootstrap_servers, topic))
     finally:
         kafka_connect.delete_connector(CONNECTOR)
-        _eventually(lambda: _slot_active(dsn) is not True, timeout=60, what="slot released")
+        wait_until(
+            lambda: _slot_active(dsn) is not True, within=60, what="slot released", interval=0.2
+        )
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
@@ -117,14 +123,6 @@ def _slot_active(dsn: str) -> bool | None:
             "SELECT active FROM pg_replication_slots WHERE slot_name = %s", (SLOT,)
         ).fetchone()
     return None if row is None else bool(row[0])
-
-
-def _eventually(predicate: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not {what} within {timeout:.0f}s")
-        time.sleep(0.2)
 
 
 async def _consume_one(bootstrap_servers: str, topic: str) -> ConsumerRecord[bytes, bytes]:

@@ -1,8 +1,7 @@
 """The Kubernetes control plane is real: upstream schemas validate, the garbage collector runs."""
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from lightkube import ApiError, Client, KubeConfig
@@ -13,6 +12,7 @@ from lightkube.resources.core_v1 import ConfigMap, Namespace
 
 from localinfra.kube import ControlPlane
 from localinfra.versions import versions
+from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -33,14 +33,6 @@ def namespace(client: Client) -> Iterator[str]:
     client.create(Namespace(metadata=ObjectMeta(name=name)))
     yield name
     client.delete(Namespace, name)
-
-
-def eventually(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not {what} within {timeout:.0f}s")
-        time.sleep(0.1)
 
 
 def kafka_topic(name: str, namespace: str, partitions: object) -> GenericNamespacedResource:
@@ -121,4 +113,4 @@ def test_the_garbage_collector_deletes_a_child_after_its_owner(
             raise
         return False
 
-    eventually(child_gone, timeout=60, what="garbage-collected")
+    wait_until(child_gone, within=60, what="garbage-collected")

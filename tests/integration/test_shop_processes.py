@@ -7,8 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,6 +16,7 @@ from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import free_port
 from shop.topology import CONTEXTS
+from support.polling import wait_until
 
 DATABASE = "shop_processes"
 PROCESSES = [f"{context}-{kind}" for context in CONTEXTS for kind in ("api", "worker")]
@@ -28,14 +27,6 @@ def shop(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "shop.cli", *args], env=env, stdout=output, stderr=output
         )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +65,7 @@ def test_a_shop_process_becomes_ready_and_stops_cleanly(
             return False
 
     try:
-        wait_until(ready, timeout=90, what=f"{name} to be ready")
+        wait_until(ready, within=90, what=f"{name} ready")
         assert httpx.get(f"{url}/livez", timeout=5).json() == {"status": "ok"}
         if name.endswith("-api"):
             assert httpx.get(f"{url}/openapi.json", timeout=5).status_code == 200

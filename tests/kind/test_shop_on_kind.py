@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -24,6 +23,7 @@ from localinfra.errors import MissingDependencyError
 from localinfra.helm import helm_binary
 from localinfra.paths import REPO_ROOT
 from localinfra.process import free_port, port_open
+from support.polling import wait_until
 
 pytestmark = pytest.mark.kind
 
@@ -63,15 +63,6 @@ def helm() -> str:
         return str(helm_binary())
     except MissingDependencyError as err:
         pytest.skip(str(err))
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float) -> None:
-    """Poll `condition` until it holds; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {timeout:.0f}s", pytrace=False)
-        time.sleep(0.5)
 
 
 def wait_ready(kind: str, name: str, namespace: str) -> None:
@@ -167,7 +158,9 @@ def api_urls(platform: dict[str, Any]) -> Iterator[dict[str, str]]:
             )
             forwards[context] = (process, port)
         for context, (_, port) in forwards.items():
-            wait_until(partial(port_open, port), f"port-forward of {context}", 60)
+            wait_until(
+                partial(port_open, port), within=60, what=f"port-forward of {context}", interval=0.5
+            )
         yield {context: f"http://127.0.0.1:{port}" for context, (_, port) in forwards.items()}
     finally:
         for process, _ in forwards.values():

@@ -126,9 +126,46 @@ class DebeziumSpec(ApiModel):
     """Create a KafkaConnect for this platform."""
 
 
+CONFIG_PROVIDER_REFERENCE = r"^\$\{[^}]+\}$"
+
+
+class ConnectRestSpec(ApiModel):
+    """An existing Kafka Connect cluster (self-run or managed) whose REST API the operator uses
+    to register the outbox connectors, repair them and restart them when they fail."""
+
+    model_config = ConfigDict(
+        json_schema_extra=cel(
+            (
+                "has(self.databaseUser) == has(self.databasePassword)",
+                "outbox.connectRest needs both databaseUser and databasePassword (config "
+                "provider references), or neither (the operator reads the database Secret)",
+            )
+        )
+    )
+
+    url: str = Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$", max_length=2048)
+    """Base URL of the Connect REST API, e.g. `http://connect.kafka:8083`."""
+    basic_auth_secret: DnsSubdomain | None = None
+    """Secret in the platform's namespace with keys `username` and `password` for HTTP basic
+    authentication (none if unset)."""
+    database_host: str | None = Field(None, min_length=1, max_length=253)
+    """Database host as the Connect workers reach it; default: the platform's (a CloudNativePG
+    cluster's `<cluster>-rw.<namespace>.svc`)."""
+    database_port: int | None = Field(None, ge=1, le=65535)
+    """Database port as the Connect workers reach it; default: the platform's."""
+    database_user: str | None = Field(None, pattern=CONFIG_PROVIDER_REFERENCE, max_length=512)
+    """A config-provider reference the workers resolve, e.g. `${file:/secrets/db:user}`;
+    unset: the operator reads the database Secret and registers its values."""
+    database_password: str | None = Field(None, pattern=CONFIG_PROVIDER_REFERENCE, max_length=512)
+    """A config-provider reference to the database password (see databaseUser)."""
+
+
 class RelaySpec(ApiModel):
     """The built-in relay (`shop run <context>-relay`), one active instance per schema."""
 
+    replicas: int = Field(2, ge=1, le=5)
+    """Relay pods per publishing context: one relays (it holds the schema's advisory lock), the
+    others stand by and take over within seconds when it goes (ADR 0003)."""
     resources: Resources = Resources()
     """Container resources of each relay."""
 
@@ -141,13 +178,21 @@ class OutboxSpec(ApiModel):
             (
                 "self.mode != 'debezium' || has(self.debezium)",
                 "outbox.mode debezium needs outbox.debezium (connectCluster or create)",
-            )
+            ),
+            (
+                "self.mode != 'connect-rest' || has(self.connectRest)",
+                "outbox.mode connect-rest needs outbox.connectRest (url of the Kafka Connect "
+                "REST API)",
+            ),
         )
     )
 
-    mode: Literal["debezium", "relay"] = "relay"
-    """`debezium` (KafkaConnectors) or `relay` (the built-in relay Deployments)."""
+    mode: Literal["debezium", "connect-rest", "relay"] = "relay"
+    """`debezium` (Strimzi KafkaConnectors), `connect-rest` (Debezium connectors registered
+    through an existing Kafka Connect's REST API) or `relay` (the built-in relay Deployments)."""
     debezium: DebeziumSpec | None = None
     """Debezium settings (mode `debezium`)."""
+    connect_rest: ConnectRestSpec | None = None
+    """The Kafka Connect REST API (mode `connect-rest`)."""
     relay: RelaySpec = RelaySpec()
     """Built-in relay settings (mode `relay`)."""

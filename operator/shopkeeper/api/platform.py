@@ -8,8 +8,9 @@ from pydantic import ConfigDict, Field
 
 from shopkeeper.api.base import DNS_SUBDOMAIN_PATTERN, ApiModel, DnsSubdomain, Labels, cel
 from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
+from shopkeeper.api.services import ServicesSpec
 from shopkeeper.api.storage import DatabaseSpec
-from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec, ServicesSpec
+from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec
 
 DeletionPolicy = Literal["Retain", "Delete"]
 

@@ -51,11 +51,46 @@ class CountStatus(ApiModel):
     """Ready."""
 
 
+class TaskStatus(ApiModel):
+    """One task of a connector."""
+
+    id: int = Field(ge=0)
+    """Task id."""
+    state: str = Field(max_length=32)
+    """RUNNING, FAILED, PAUSED, UNASSIGNED, RESTARTING..."""
+
+
+class ConnectorDetail(ApiModel):
+    """One connector as Kafka Connect reports it (outbox mode connect-rest)."""
+
+    name: str
+    """Connector name in the Connect cluster."""
+    state: str = Field(max_length=32)
+    """Connector state (RUNNING, FAILED, PAUSED, UNASSIGNED, ...; MISSING: not registered)."""
+    tasks: list[TaskStatus] = Field(
+        default_factory=list,
+        json_schema_extra={"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["id"]},
+    )
+    """Its tasks."""
+    last_error: str | None = Field(None, max_length=2048)
+    """The last failure seen (first line and root cause of Connect's trace), kept after a
+    successful restart."""
+    restarts: int = Field(0, ge=0)
+    """Restarts the operator asked for."""
+    last_restart_time: str | None = Field(None, json_schema_extra={"format": "date-time"})
+    """When the operator last restarted it."""
+
+
 class ConnectorsStatus(CountStatus):
-    """KafkaConnector readiness."""
+    """Connector readiness."""
 
     failed: list[str] = Field(default_factory=list)
     """Names of FAILED connectors."""
+    details: list[ConnectorDetail] = Field(
+        default_factory=list,
+        json_schema_extra={"x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"]},
+    )
+    """Per connector state, tasks and last error (outbox mode connect-rest)."""
 
 
 class PlatformStatus(ApiModel):
@@ -84,7 +119,8 @@ class PlatformStatus(ApiModel):
     topics: CountStatus | None = None
     """KafkaTopics."""
     connectors: ConnectorsStatus | None = None
-    """KafkaConnectors (outbox mode debezium)."""
+    """Outbox connectors: KafkaConnectors (mode debezium) or registered through the Connect
+    REST API (mode connect-rest)."""
 
     def condition(self, type_: str) -> Condition | None:
         """The condition of this type, if any."""

@@ -1,4 +1,4 @@
-"""Image, per-service process settings and the payment gateway's fault-injection knobs."""
+"""Image, per-process settings of a context and the payment gateway's fault-injection knobs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from shopkeeper.api.base import ApiModel, DnsSubdomain, Resources, cel
+from shopkeeper.api.env import EnvList
 
 Replicas = int
 
@@ -93,30 +94,10 @@ class ServiceSpec(ApiModel):
     """The API process."""
     worker: WorkerProcess = WorkerProcess()
     """The worker process."""
-
-
-class ServicesSpec(ApiModel):
-    """Per bounded context settings."""
-
-    catalog: ServiceSpec = ServiceSpec()
-    """Products, categories, stock, reservations."""
-    basket: ServiceSpec = ServiceSpec()
-    """Carts."""
-    ordering: ServiceSpec = ServiceSpec()
-    """Orders and the order saga."""
-    payment: ServiceSpec = ServiceSpec()
-    """Payments (mock gateway)."""
-    notification: ServiceSpec = ServiceSpec()
-    """Notifications."""
-    reports: ServiceSpec = ServiceSpec()
-    """Sales projections."""
-
-    def of(self, context: str) -> ServiceSpec:
-        """Settings of a context by name."""
-        spec = getattr(self, context, None)
-        if not isinstance(spec, ServiceSpec):
-            raise KeyError(f"unknown bounded context {context!r}")
-        return spec
+    env: EnvList = Field(default_factory=list)
+    """Extra environment of every process of the context (API, worker, relay, migrations),
+    e.g. `SHOP_LOG_LEVEL`; `valueFrom` may read Secrets. An entry replaces the operator's
+    variable of the same name."""
 
 
 class PaymentGatewaySpec(ApiModel):

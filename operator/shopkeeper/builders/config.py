@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
+from shopkeeper.builders.context_env import context_env, merge_env
 from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
@@ -23,6 +24,8 @@ def config_data(inp: BuildInput) -> dict[str, str]:
         "SHOP_ENVIRONMENT": "production",
         "SHOP_HTTP_PORT": str(c.HTTP_PORT),
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": spec.kafka.bootstrap,
+        # Who publishes the outbox: with Debezium the units of work delete their rows at once.
+        "SHOP_OUTBOX_MODE": "relay" if spec.outbox.mode == "relay" else "debezium",
         "SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(gateway.failure_rate),
         "SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS": str(gateway.latency_ms / 1000),
         "OTEL_RESOURCE_ATTRIBUTES": (
@@ -50,13 +53,15 @@ def build_config_map(inp: BuildInput) -> Manifest:
     }
 
 
-def process_env(inp: BuildInput, service_name: str) -> list[dict[str, object]]:
-    """Environment of one container besides the ConfigMap: service name and database URL."""
-    return [
+def process_env(inp: BuildInput, context: str, service_name: str) -> list[dict[str, object]]:
+    """Environment of one container besides the ConfigMap: service name, database URL, then
+    the context's own settings and the spec's env for it (which may replace any of these)."""
+    base: list[dict[str, object]] = [
         {"name": "SHOP_SERVICE_NAME", "value": service_name},
         {"name": "OTEL_SERVICE_NAME", "value": service_name},
         *database_url_env(inp),
     ]
+    return merge_env(base, context_env(inp, context))
 
 
 def database_url_env(inp: BuildInput) -> list[dict[str, object]]:

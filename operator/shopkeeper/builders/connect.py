@@ -113,21 +113,34 @@ def connector_credentials(inp: BuildInput) -> tuple[str, str]:
     return f"${{secrets:{secret}:username}}", f"${{secrets:{secret}:password}}"
 
 
-def build_connector(inp: BuildInput, context: str, connect_cluster: str) -> Manifest:
-    """The Debezium KafkaConnector relaying `<context>.outbox`."""
-    name = naming.kafka_connector(inp.name, context)
+def connector_config(
+    inp: BuildInput,
+    context: str,
+    *,
+    name: str,
+    credentials: tuple[str, str],
+    host: str | None = None,
+    port: int | None = None,
+) -> dict[str, str]:
+    """The messaging core's outbox connector config for one context of this platform."""
     db = database_connection(inp)
-    user, password = connector_credentials(inp)
-    config = outbox_connector_config(
+    user, password = credentials
+    return outbox_connector_config(
         schema=context,
-        database_host=db.host,
-        database_port=db.port,
+        database_host=host or db.host,
+        database_port=port or db.port,
         database_name=db.name,
         database_user=user,
         database_password=password,
         connector_name=name,
         topic_prefix=f"shopkeeper.{inp.name}",
     )
+
+
+def build_connector(inp: BuildInput, context: str, connect_cluster: str) -> Manifest:
+    """The Debezium KafkaConnector relaying `<context>.outbox`."""
+    name = naming.kafka_connector(inp.name, context)
+    config = connector_config(inp, context, name=name, credentials=connector_credentials(inp))
     return {
         "apiVersion": kinds.KAFKA_CONNECTOR.api_version,
         "kind": kinds.KAFKA_CONNECTOR.kind,

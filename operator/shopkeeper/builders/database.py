@@ -51,7 +51,7 @@ def build_database(inp: BuildInput) -> list[Manifest]:
     }
     if cnpg.image_name:
         cluster_spec["imageName"] = cnpg.image_name
-    if inp.spec.outbox.mode == "debezium":
+    if inp.spec.outbox.mode in ("debezium", "connect-rest"):
         # Debezium streams the outbox through a logical replication slot.
         cluster_spec["managed"] = {
             "roles": [

@@ -20,6 +20,7 @@ def migration_pod_template(inp: BuildInput) -> dict[str, object]:
     containers = [
         container(
             inp,
+            context=context,
             name=f"migrate-{context}",
             image=image,
             command=["shop", "migrate", context],

@@ -38,6 +38,7 @@ def container_security_context() -> dict[str, object]:
 def container(
     inp: BuildInput,
     *,
+    context: str,
     name: str,
     image: str,
     command: list[str],
@@ -52,7 +53,7 @@ def container(
         "imagePullPolicy": inp.spec.image.pull_policy,
         "command": command,
         "envFrom": env_from(inp),
-        "env": process_env(inp, service_name),
+        "env": process_env(inp, context, service_name),
         "resources": resources.manifest(),
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": TMP_VOLUME, "mountPath": "/tmp"}],
@@ -92,6 +93,7 @@ def process_template(
     component = f"{context}-{role}"
     main = container(
         inp,
+        context=context,
         name=role,
         image=inp.running_image,
         command=["shop", "run", component],

@@ -42,8 +42,10 @@ def workloads(inp: BuildInput) -> list[Workload]:
         out.append(Workload(context, "worker", worker_replicas, service.worker.resources))
     if inp.spec.outbox.mode == "relay":
         relay = inp.spec.outbox.relay
-        # One active relay per schema keeps per-aggregate order (the relay also locks).
-        out += [Workload(ctx, "relay", 1, relay.resources) for ctx in publishing_contexts()]
+        # The schema's advisory lock lets one replica relay; the others are its standbys.
+        out += [
+            Workload(ctx, "relay", relay.replicas, relay.resources) for ctx in publishing_contexts()
+        ]
     return out
 
 
@@ -56,14 +58,12 @@ def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
         "template": process_template(
             inp, context=workload.context, role=workload.role, resources=workload.resources
         ),
-    }
-    if workload.role == "relay":
-        spec["strategy"] = {"type": "Recreate"}  # never two relays of one schema at once
-    else:
-        spec["strategy"] = {
+        # Relays too: the advisory lock keeps a surged relay standing by until the old one goes.
+        "strategy": {
             "type": "RollingUpdate",
             "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
-        }
+        },
+    }
     if inp.held:
         spec["replicas"] = 0
     elif workload.replicas is not None:
@@ -128,11 +128,15 @@ def build_pdb(inp: BuildInput, workload: Workload) -> Manifest:
 
 
 def build_workloads(inp: BuildInput) -> list[Manifest]:
-    """Deployment and Service of every process; a PDB for APIs and workers."""
+    """Deployment and Service of every process; a PDB for APIs, workers and standby relays.
+
+    A single relay gets no PDB: `maxUnavailable: 1` would not protect it, and anything
+    stricter would block every node drain.
+    """
     out: list[Manifest] = []
     for workload in workloads(inp):
         out.append(build_deployment(inp, workload))
         out.append(build_service(inp, workload))
-        if workload.role != "relay":
+        if workload.role != "relay" or (workload.replicas or 0) > 1:
             out.append(build_pdb(inp, workload))
     return out

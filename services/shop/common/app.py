@@ -1,11 +1,11 @@
 """The FastAPI app factory every shop API (and every worker's probe server) is built with.
 
     app = create_app(
-        title="Catalog",
-        settings=CatalogSettings(),
-        routers=[products.router],
-        lifespan_hooks=[wire_catalog],
-        error_statuses={OutOfStockError: 409},
+        title="Shopkeeper payment",
+        settings=PaymentSettings(service_name="payment-api"),
+        routers=[router],                     # shop.payment.entrypoints.routes
+        lifespan_hooks=[wire],                # see shop.common.process
+        error_statuses={SomeDomainError: 409},  # beyond the statuses of shop.common.errors
     )
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
@@ -105,15 +105,18 @@ def create_app(
     description: str = "",
     openapi_tags: list[dict[str, Any]] | None = None,
     docs: bool = True,
+    ping_connections: bool = True,
     public_prefix: str | None = None,
 ) -> FastAPI:
     """Build an app whose lifespan opens (and closes) the process's resources.
 
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
-    given); pass the same one to every component that defines metrics. `public_prefix`
-    (`shop.common.public_paths.public_prefix(context)`) mounts every route under it as well.
+    given); pass the same one to every component that defines metrics. `ping_connections`:
+    see `ProcessContext`. `public_prefix` (`shop.common.public_paths.public_prefix(context)`)
+    mounts every route under it as well.
     """
-    process = ProcessContext(settings, registry or new_registry())
+    registry = registry or new_registry()
+    process = ProcessContext(settings, registry, ping_connections=ping_connections)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

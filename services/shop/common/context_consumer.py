@@ -5,6 +5,7 @@ from starting, and runs it from a worker task with the handlers and units of wor
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry
@@ -21,13 +22,22 @@ class ContextConsumer:
     """Consumes for `context` (group, topics: `shop.topology`), tuned by `ConsumerSettings`."""
 
     def __init__(
-        self, context: str, settings: ServiceSettings, registry: CollectorRegistry
+        self,
+        context: str,
+        settings: ServiceSettings,
+        registry: CollectorRegistry,
+        *,
+        alone: bool = False,
     ) -> None:
+        """`alone`: apply each message in its own transaction, whatever the batch size set.
+        For handlers that reach outside the database (a payment gateway, a mail server): a
+        failing message would roll back, and so repeat, its neighbours' outside effects."""
         if context not in CONSUMES:
             raise ValueError(f"{context!r} consumes nothing; contexts: {sorted(CONSUMES)}")
         self.group = consumer_group(context)
         self.topics = [topic.name for topic in CONSUMES[context]]
-        self.options = ConsumerSettings.for_schema(context).options()
+        options = ConsumerSettings.for_schema(context).options()
+        self.options = dataclasses.replace(options, batch_size=1) if alone else options
         self._bootstrap_servers = settings.kafka_bootstrap_servers
         self._metrics = ConsumerMetrics(registry)
 

@@ -19,7 +19,6 @@ from shop.common.debezium import replication_names
 from shop.common.events import Envelope
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
-from shop.common.trace_context import current_context_properties
 
 _SLOTS = table("pg_replication_slots", column("slot_name"), column("confirmed_flush_lsn"))
 
@@ -28,16 +27,19 @@ async def write_outbox(
     session: AsyncSession,
     tables: MessagingTables,
     envelopes: Sequence[Envelope],
+    traces: Sequence[str | None],
     *,
     topic_for: Callable[[str], str],
     mode: OutboxMode,
 ) -> None:
-    """Insert one row per envelope (with the active trace context) in the session's transaction."""
+    """Insert one row per envelope, with its trace context, in the session's transaction."""
     if not envelopes:
         return
     outbox = tables.outbox
-    trace = current_context_properties()
-    rows = [outbox_row(envelope, topic_for(envelope.type), trace) for envelope in envelopes]
+    rows = [
+        outbox_row(envelope, topic_for(envelope.type), trace)
+        for envelope, trace in zip(envelopes, traces, strict=True)
+    ]
     await session.execute(insert(outbox), rows)
     if mode is OutboxMode.DEBEZIUM:
         ids = [envelope.id for envelope in envelopes]

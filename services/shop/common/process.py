@@ -1,14 +1,13 @@
 """What a running process holds: its engine, clients, readiness checks and background tasks.
 
 `ProcessContext.start()` opens the database engine and the Kafka readiness client, then runs
-the lifespan hooks, in order, which wire the context's own pieces:
+the lifespan hooks, in order, which wire the context's own pieces (payment's API):
 
-    async def wire_catalog(process: ProcessContext) -> None:
-        producer = await process.exit_stack.enter_async_context(started_producer(...))
-        process.state["bus"] = MessageBus(process.engine, producer)
-        process.add_readiness_check("producer", producer_check(producer))
-        process.add_background_task("reservations-timer", lambda: expire_reservations(...))
+    async def wire(process: ProcessContext) -> None:
+        process.state["payments"] = bootstrap(process.engine, mock_gateway(settings))
 
+A hook may also enter clients into `process.exit_stack` (closed at the end, as notification's
+ordering client is), `add_readiness_check(name, check)` and `add_background_task(name, factory)`.
 `stop()` cancels the background tasks (with a deadline) and closes everything in reverse order.
 """
 
@@ -34,8 +33,18 @@ log = logging.getLogger(__name__)
 class ProcessContext:
     """Resources of one API or worker process, opened in its lifespan and closed at its end."""
 
-    def __init__(self, settings: ServiceSettings, registry: CollectorRegistry) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        registry: CollectorRegistry,
+        *,
+        ping_connections: bool = True,
+    ) -> None:
+        """`ping_connections`: test each pooled connection before use (a round trip). APIs do,
+        so a request after a database restart does not fail; workers need not, as they retry
+        what the database refused."""
         self.settings = settings
+        self.ping_connections = ping_connections
         self.registry = registry
         self.state: dict[str, Any] = {}
         self.readiness_checks: dict[str, ReadinessCheck] = {}
@@ -87,7 +96,7 @@ class ProcessContext:
         engine = sa_asyncio.create_async_engine(
             settings.database_url,
             pool_size=settings.database_pool_size,
-            pool_pre_ping=True,
+            pool_pre_ping=self.ping_connections,
         )
         self._engine = engine
         self.exit_stack.push_async_callback(engine.dispose)

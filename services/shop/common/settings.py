@@ -20,7 +20,12 @@ from pydantic_settings import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from shop.common.settings_errors import SHOP_PREFIX, SettingsError, describe_validation_error
+from shop.common.settings_errors import (
+    SHOP_PREFIX,
+    SettingsError,
+    describe_validation_error,
+    env_var,
+)
 
 __all__ = ["SHOP_PREFIX", "ServiceSettings", "SettingsError"]
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "changethis", "secret", "password"})
@@ -109,12 +114,7 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def env_var(cls, field_name: str) -> str:
         """The environment variable that sets `field_name` (its alias, or prefix + name)."""
-        alias = cls.model_fields[field_name].validation_alias
-        if isinstance(alias, str):
-            return alias
-        if isinstance(alias, AliasChoices):
-            return str(alias.choices[0])
-        return (cls.model_config.get("env_prefix", "") + field_name).upper()
+        return env_var(cls, field_name)
 
 
 def _refuse_placeholder_secrets(settings: ServiceSettings) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from opentelemetry import propagate
+from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
 
 from shop.common import java_properties
 
@@ -41,6 +42,11 @@ def context_from_headers(headers: Iterable[tuple[str, bytes | None]]) -> Context
         if value is not None:
             carrier.setdefault(key.lower(), value.decode("utf-8", "replace"))
     return propagate.extract(carrier, context=Context())
+
+
+def tracing_active() -> bool:
+    """Whether spans are recorded (an SDK tracer provider is set): else tracing costs nothing."""
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
 
 
 def kafka_instrumented() -> bool:

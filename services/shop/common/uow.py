@@ -23,8 +23,12 @@ from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode, outbox_mode_from_environment
 from shop.common.outbox import MessagingTables
 from shop.common.outbox_write import write_outbox
+from shop.common.trace_context import current_context_properties
 from shop.common.uuid7 import uuid7_sequence
 from shop.topology import topic_for_event
+
+_Sealed = tuple[str, str, RecordedEvent, str | None]
+"""An event taken for the commit: aggregate type and id, the event, its trace context."""
 
 
 class UnitOfWork:
@@ -51,6 +55,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._explicit: list[tuple[str, str, RecordedEvent]] = []
         self._tracked: list[Aggregate] = []
+        self._sealed: list[_Sealed] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -79,6 +84,7 @@ class UnitOfWork:
             await session.close()
             self._explicit.clear()
             self._tracked.clear()
+            self._sealed.clear()
 
     def track(self, aggregate: Aggregate) -> None:
         """Collect the events of an aggregate the session does not hold (rarely needed)."""
@@ -89,14 +95,30 @@ class UnitOfWork:
         recorded = RecordedEvent(event, datetime.now(UTC))
         self._explicit.append((aggregate_type, str(aggregate_id), recorded))
 
+    def seal(self) -> None:
+        """Take the events raised so far, with the active trace context, for the commit.
+
+        A consumer handling several messages in one transaction seals after each, inside that
+        message's span, so that each outbox row continues the trace of the message that caused it.
+        """
+        trace = current_context_properties()
+        self._sealed += [(*event, trace) for event in self._collect()]
+
     async def commit(self) -> list[Envelope]:
         """Flush state, write the collected events to the outbox and commit, atomically."""
         session = self.session
         await session.flush()
-        pending = self._collect()
-        envelopes = self._envelopes(pending)
+        self.seal()
+        sealed, self._sealed = self._sealed, []
+        envelopes = self._envelopes(sealed)
+        traces = [trace for *_, trace in sealed]
         await write_outbox(
-            session, self.tables, envelopes, topic_for=self._topic_for, mode=self.outbox_mode
+            session,
+            self.tables,
+            envelopes,
+            traces,
+            topic_for=self._topic_for,
+            mode=self.outbox_mode,
         )
         await session.commit()
         return envelopes
@@ -104,6 +126,7 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._explicit.clear()
+        self._sealed.clear()
 
     async def record_inbox(
         self, consumer_group: str, envelope: Envelope, *, topic: str, partition: int, offset: int
@@ -145,10 +168,10 @@ class UnitOfWork:
         pending.sort(key=lambda item: item[2].occurred_at)
         return pending
 
-    def _envelopes(self, pending: list[tuple[str, str, RecordedEvent]]) -> list[Envelope]:
+    def _envelopes(self, pending: list[_Sealed]) -> list[Envelope]:
         if not pending:
             return []
-        ids = uuid7_sequence(len(pending))
+        ids = uuid7_sequence(len(pending))  # one sequence: ids follow the order events were sealed
         return [
             Envelope.wrap(
                 recorded.event,
@@ -158,5 +181,7 @@ class UnitOfWork:
                 occurred_at=recorded.occurred_at,
                 event_id=event_id,
             )
-            for event_id, (aggregate_type, aggregate_id, recorded) in zip(ids, pending, strict=True)
+            for event_id, (aggregate_type, aggregate_id, recorded, _) in zip(
+                ids, pending, strict=True
+            )
         ]

@@ -1,14 +1,12 @@
 """Worker processes: background tasks (consumers, relays, timers) in one loop, with probes.
 
-    async def consume_saga_commands(process: ProcessContext) -> None:
-        consumer = ...
-        try:
-            async for message in consumer: ...
-        finally:
-            await consumer.stop()   # runs on SIGTERM, within the shutdown deadline
+A context's `entrypoints/worker.py` (payment's is the smallest) names its tasks:
 
-    sys.exit(run_worker(settings=CatalogWorkerSettings(),
-                        tasks={"saga-commands": consume_saga_commands}))
+    async def consume(process: ProcessContext) -> None:
+        payments = bootstrap(process.engine, mock_gateway(settings))
+        await consumer.run(event_handlers(payments.bus), payments.unit_of_work)
+
+    return run_worker(settings=settings, registry=registry, tasks={"payment-commands": consume})
 
 The worker serves `/livez` (fails once a task crashed), `/readyz` and `/metrics` on the
 settings' HTTP port. On SIGTERM/SIGINT it cancels the tasks, awaits their cleanup for up to
@@ -57,6 +55,7 @@ def create_worker_app(
         lifespan_hooks=[*lifespan_hooks, _tasks_hook(tasks or {})],
         registry=registry,
         docs=False,
+        ping_connections=False,  # consumers and timers retry what a dropped connection refused
     )
 
 

@@ -9,6 +9,8 @@ import signal
 from pathlib import Path
 from typing import TextIO
 
+import uvloop
+
 from shop.devstack.errors import DevstackError
 from shop.devstack.runner import ShopStack, run_shop
 from shop.devstack.settings import UpSettings
@@ -64,7 +66,7 @@ def _log_to(path: Path, echo: bool) -> None:
 def run_foreground(settings: UpSettings, out: TextIO, live_status: bool = True) -> int:
     """Run the shop until a signal; 0 after a clean stop, 1 if it could not start."""
     try:
-        asyncio.run(_run(settings, out, live_status))
+        uvloop.run(_run(settings, out, live_status))
     except DevstackError as err:
         out.write(f"shop up: {err}\n")
         return 1

@@ -20,6 +20,7 @@ from shop.devstack.restart import RestartPolicy
 
 log = logging.getLogger(__name__)
 PROBE_INTERVAL_SECONDS = 1.0
+READY_RECHECK_SECONDS = 5.0  # readiness, once reached, is asked again this often (liveness: 1 s)
 STOP_ORDER = (Kind.API, Kind.WORKER, Kind.RELAY)
 
 
@@ -156,8 +157,15 @@ class Supervisor:
         """Probe until the process exits or fails its liveness probe too often."""
         answered_before = False
         failed_in_a_row = 0
+        ready_asked = -READY_RECHECK_SECONDS
         while child.exit_code() is None:
-            result = await probe(self._http, spec.url)
+            readiness = (
+                child.state is not State.READY
+                or time.monotonic() - ready_asked >= READY_RECHECK_SECONDS
+            )
+            if readiness:
+                ready_asked = time.monotonic()
+            result = await probe(self._http, spec.url, readiness=readiness)
             if child.exit_code() is not None:
                 break
             answered_before = answered_before or result.alive is not None
@@ -171,6 +179,6 @@ class Supervisor:
                 break
             if result.ready:
                 child.state = State.READY
-            elif child.state is State.READY:
+            elif result.ready is False and child.state is State.READY:
                 child.state = State.NOT_READY
             await asyncio.sleep(PROBE_INTERVAL_SECONDS)

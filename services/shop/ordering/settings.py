@@ -19,7 +19,7 @@ class OrderingSettings(ServiceSettings):
     payment_timeout_seconds: float = Field(60.0, gt=0, le=86_400)
     saga_timer_interval_seconds: float = Field(1.0, gt=0, le=3_600)
     saga_timer_batch_size: int = Field(100, ge=1, le=10_000)
-    order_stream_poll_seconds: float = Field(0.5, gt=0, le=60)
+    order_stream_poll_seconds: float = Field(5.0, gt=0, le=60)  # fallback: LISTEN/NOTIFY wakes
     order_stream_keepalive_seconds: float = Field(15.0, gt=0, le=300)
 
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from shop.devstack.restart import RestartPolicy
 from shop.devstack.runner import free_port
 from shop.devstack.state_file import pid_alive
 from shop.devstack.supervisor import Supervisor
+from support.polling import wait_until_async
 
 KIT = Path(__file__).parents[1] / "kit" / "kit_processes.py"
 FAST = RestartPolicy(initial_delay_seconds=0.2, max_delay_seconds=1, liveness_failures_to_restart=2)
@@ -51,10 +51,12 @@ async def supervising(specs: Sequence[ProcessSpec], tmp_path: Path) -> AsyncIter
 
 
 async def until(condition: Callable[[], bool], what: str, within: float = 60) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, f"not {what} within {within}s"
-        await asyncio.sleep(0.1)
+    """Poll a condition on the supervisor's state while its event loop runs."""
+
+    async def probe() -> bool:
+        return condition()
+
+    await wait_until_async(probe, within=within, what=what)
 
 
 async def test_a_process_failing_its_liveness_probe_is_restarted(tmp_path: Path) -> None:

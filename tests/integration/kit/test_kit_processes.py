@@ -16,6 +16,7 @@ import pytest
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import free_port
+from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -34,14 +35,6 @@ class KitProcess:
 
     def log_entries(self) -> list[dict[str, object]]:
         return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(0.05)
 
 
 def answers(process: KitProcess, path: str, status: int) -> Callable[[], bool]:
@@ -95,7 +88,7 @@ def test_a_worker_stops_on_sigterm_after_its_task_cleaned_up(
     start: Callable[[str], KitProcess],
 ) -> None:
     worker = start("worker")
-    wait_until(answers(worker, "/readyz", 200))
+    wait_until(answers(worker, "/readyz", 200), within=30, what="ready", interval=0.05)
     assert worker.get("/livez").json() == {"status": "ok"}
     assert (worker.markers / "started").exists()
     assert "shop_http_requests_total" in worker.get("/metrics").text
@@ -114,7 +107,7 @@ def test_a_cleanup_that_overruns_the_deadline_ends_the_worker_with_status_1(
     start: Callable[[str], KitProcess],
 ) -> None:
     worker = start("stubborn")
-    wait_until(answers(worker, "/readyz", 200))
+    wait_until(answers(worker, "/readyz", 200), within=30, what="ready", interval=0.05)
     begun = time.monotonic()
 
     worker.popen.send_signal(signal.SIGTERM)
@@ -129,7 +122,7 @@ def test_a_crashed_task_fails_liveness_of_the_running_worker(
     start: Callable[[str], KitProcess],
 ) -> None:
     worker = start("crash")
-    wait_until(answers(worker, "/livez", 503))
+    wait_until(answers(worker, "/livez", 503), within=30, what="not live", interval=0.05)
     assert worker.get("/livez").json()["failures"] == [
         "background task consumer crashed: RuntimeError: poison message"
     ]
@@ -146,7 +139,7 @@ def test_a_crashed_task_fails_liveness_of_the_running_worker(
 
 def test_an_api_serves_and_stops_on_sigint(start: Callable[[str], KitProcess]) -> None:
     api = start("api")
-    wait_until(answers(api, "/readyz", 200))
+    wait_until(answers(api, "/readyz", 200), within=30, what="ready", interval=0.05)
     response = api.get("/hello")
     assert response.json() == {"hello": "world"}
     assert "server" not in response.headers

@@ -1,7 +1,9 @@
 """A consumer worker process for the kill/shutdown tests (run with `python -m`).
 
 Environment: SHOP_DATABASE_URL, SHOP_KAFKA_BOOTSTRAP_SERVERS, SHOP_HTTP_PORT (the worker's),
-TEST_SCHEMA, TEST_TOPIC, TEST_GROUP, TEST_HANDLER_DELAY_SECONDS.
+TEST_SCHEMA, TEST_TOPIC, TEST_GROUP, TEST_HANDLER_DELAY_SECONDS; optionally TEST_MARK_FILE and
+TEST_MARK_AFTER_CALLS: the handler call of that number writes its event id to the file, outside
+the transaction, and then holds the transaction open (a kill then lands mid-batch for sure).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -27,13 +30,21 @@ from shop.common.worker import run_worker
 def main() -> int:
     schema, topic, group = (os.environ[f"TEST_{name}"] for name in ("SCHEMA", "TOPIC", "GROUP"))
     delay = float(os.environ.get("TEST_HANDLER_DELAY_SECONDS", "0"))
+    mark_file = os.environ.get("TEST_MARK_FILE")
+    mark_after = int(os.environ.get("TEST_MARK_AFTER_CALLS", "0"))
+    calls = 0
     settings = ServiceSettings(service_name="test-consumer")
     registry = new_registry()
     metrics = ConsumerMetrics(registry)
     tables = messaging_tables(schema)
 
     async def slow_apply(envelope: Envelope, uow: UnitOfWork) -> None:
+        nonlocal calls
         await apply_credit(envelope, uow)
+        calls += 1
+        if mark_file and calls == mark_after:
+            await asyncio.to_thread(Path(mark_file).write_text, str(envelope.id))
+            await asyncio.sleep(30)
         await asyncio.sleep(delay)  # inside the transaction: a kill here loses it whole
 
     async def consume(process: ProcessContext) -> None:

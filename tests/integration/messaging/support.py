@@ -8,9 +8,10 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
@@ -18,6 +19,7 @@ from shop.common.aggregate import Aggregate
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, PermanentError
 from shop.common.consumer.dlq import assign_all_partitions
 from shop.common.events import DomainEvent, Envelope
+from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.relay import OutboxRelay, RelayMetrics, RelayOptions
 from shop.common.uow import UnitOfWork
 
@@ -170,6 +172,40 @@ def consumer_for(
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(**{"backoff_initial_seconds": 0.05, **options}),
     )
+
+
+def envelope(event_type: str, account: str, seq: int, version: int = 1) -> Envelope:
+    """An event of the tests' tiny account domain."""
+    return Envelope(
+        id=uuid.uuid4(),
+        type=event_type,
+        version=version,
+        source="tests",
+        aggregate_type="account",
+        aggregate_id=account,
+        occurred_at=datetime.now(UTC),
+        data={"account_id": account, "amount": 1, "seq": seq},
+    )
+
+
+async def send(bootstrap: str, topic: str, messages: list[bytes | Envelope]) -> None:
+    """Envelopes as a relay publishes them (with id and type headers); bytes as they are."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for message in messages:
+            if isinstance(message, Envelope):
+                headers = [
+                    (EVENT_ID_HEADER, str(message.id).encode()),
+                    (EVENT_TYPE_HEADER, message.type.encode()),
+                ]
+                await producer.send_and_wait(
+                    topic, message.to_json(), key=message.key, headers=headers
+                )
+            else:
+                await producer.send_and_wait(topic, message, key=b"raw")
+    finally:
+        await producer.stop()
 
 
 def unique(prefix: str) -> str:

@@ -18,7 +18,13 @@ from localinfra.process import ManagedProcess, free_port
 
 
 def _consumer_process(
-    name: str, workdir: Path, schema: Schema, topic: str, group: str, bootstrap: str
+    name: str,
+    workdir: Path,
+    schema: Schema,
+    topic: str,
+    group: str,
+    bootstrap: str,
+    extra_env: dict[str, str] | None = None,
 ) -> ManagedProcess:
     env = {
         "SHOP_DATABASE_URL": schema.url,
@@ -32,6 +38,7 @@ def _consumer_process(
         "TEST_GROUP": group,
         "TEST_HANDLER_DELAY_SECONDS": "0.03",
         "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / p) for p in ("tests", "hack")),
+        **(extra_env or {}),
     }
     return ManagedProcess(
         name,
@@ -80,6 +87,46 @@ async def test_consumer_killed_mid_batch_applies_every_event_once(
 
     second = _consumer_process(
         "consumer-2", tmp_path, consumer_side, producer_side.topic, group, bootstrap
+    ).start()
+    await wait_until(
+        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
+    )
+    second.stop()
+    await _assert_applied_once_in_order(consumer_side, 200)
+
+
+async def test_kill_mid_batch_transaction_loses_the_batch_whole_then_applies_it_once(
+    new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
+) -> None:
+    producer_side, consumer_side = await new_schema(), await new_schema()
+    group = unique("g")
+    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+    mark = tmp_path / "marked-event"
+    marking = {"TEST_MARK_FILE": str(mark), "TEST_MARK_AFTER_CALLS": "75"}
+
+    first = _consumer_process(
+        "consumer-m", tmp_path, consumer_side, producer_side.topic, group, bootstrap, marking
+    ).start()
+
+    async def marked() -> bool:
+        return mark.exists() and bool(mark.read_text())
+
+    await wait_until(marked, within=60, what="the 75th handler call, mid-batch")
+    os.kill(first.pid or 0, signal.SIGKILL)  # its transaction holds up to 50 applied messages
+    first.stop()
+    marked_id = mark.read_text()
+    applied = await consumer_side.scalar("SELECT count(*) FROM {s}.applied")
+    inbox = await consumer_side.scalar("SELECT count(*) FROM {s}.inbox")
+    assert 0 < applied < 75  # the marked message's batch was lost, earlier batches were kept
+    assert inbox == applied  # inbox rows and effects commit together, batch by batch
+    assert not await consumer_side.scalar(
+        f"SELECT count(*) FROM {{s}}.applied WHERE event_id = '{marked_id}'"
+    )
+    batches = await consumer_side.scalar("SELECT count(DISTINCT xmin::text) FROM {s}.applied")
+    assert batches < applied  # several messages per transaction
+
+    second = _consumer_process(
+        "consumer-n", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()
     await wait_until(
         lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"

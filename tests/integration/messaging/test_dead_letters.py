@@ -6,18 +6,17 @@ import asyncio
 import contextlib
 import io
 import json
-import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
 from integration.messaging.conftest import Schema
 from integration.messaging.support import (
     apply_credit,
     apply_unless_broken,
+    envelope,
     running,
+    send,
     unique,
     wait_until,
 )
@@ -25,41 +24,8 @@ from shop.cli import main as shop_cli
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.events import Envelope
-from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
-
-
-def _envelope(event_type: str, account: str, seq: int, version: int = 1) -> Envelope:
-    return Envelope(
-        id=uuid.uuid4(),
-        type=event_type,
-        version=version,
-        source="tests",
-        aggregate_type="account",
-        aggregate_id=account,
-        occurred_at=datetime.now(UTC),
-        data={"account_id": account, "amount": 1, "seq": seq},
-    )
-
-
-async def _send(bootstrap: str, topic: str, messages: list[bytes | Envelope]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for message in messages:
-            if isinstance(message, Envelope):
-                headers = [
-                    (EVENT_ID_HEADER, str(message.id).encode()),
-                    (EVENT_TYPE_HEADER, message.type.encode()),
-                ]
-                await producer.send_and_wait(
-                    topic, message.to_json(), key=message.key, headers=headers
-                )
-            else:
-                await producer.send_and_wait(topic, message, key=b"raw")
-    finally:
-        await producer.stop()
 
 
 async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
@@ -93,12 +59,12 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(max_attempts=3, backoff_initial_seconds=0.05),
     )
-    broken = _envelope("account.credited", "a", 1)
-    unknown_version = _envelope("account.credited", "a", 2, version=2)
-    flaky_event = _envelope("account.flaky", "b", 1)
-    doomed_event = _envelope("account.doomed", "c", 1)
-    ignored = _envelope("account.renamed", "d", 1)
-    await _send(
+    broken = envelope("account.credited", "a", 1)
+    unknown_version = envelope("account.credited", "a", 2, version=2)
+    flaky_event = envelope("account.flaky", "b", 1)
+    doomed_event = envelope("account.doomed", "c", 1)
+    ignored = envelope("account.renamed", "d", 1)
+    await send(
         bootstrap,
         topic,
         [b"not json {", unknown_version, broken, flaky_event, doomed_event, ignored],

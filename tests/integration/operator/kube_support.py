@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx2
-import pytest
 import yaml
 from lightkube import ApiError, Client
 from lightkube.resources.core_v1 import Pod
@@ -19,6 +18,7 @@ from shopkeeper import constants as c
 from shopkeeper.builders.meta import platform_selector
 from shopkeeper.kinds import CHILD_KINDS, ChildKind
 from shopkeeper.kube import platform_class, resource_class
+from support.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "k8s" / "samples" / "platform.yaml"
@@ -26,18 +26,11 @@ T = TypeVar("T")
 
 
 def eventually(probe: Callable[[], T | None], *, timeout: float, what: str) -> T:
-    """Poll `probe` until it returns something truthy; fail with `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = probe()
-        except (ApiError, OSError) as err:  # not there yet: an API 404, a port not open yet
-            last = err
-        if last and not isinstance(last, Exception):
-            return last  # type: ignore[no-any-return]
-        time.sleep(0.2)
-    pytest.fail(f"not {what} within {timeout:.0f}s (last: {last!r})")
+    """Poll `probe` until it returns something truthy (an API 404 or a port not open yet
+    count as not yet); fail with `what` after `timeout` s."""
+    found = wait_until(probe, within=timeout, what=what, interval=0.2, ignoring=(ApiError, OSError))
+    assert found is not None
+    return found
 
 
 def sample_body(name: str, namespace: str, **spec_changes: Any) -> dict[str, Any]:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from lightkube import Client
-from lightkube.codecs import from_dict
 from lightkube.generic_resource import create_global_resource
-from lightkube.models.authentication_v1 import TokenRequestSpec
-from lightkube.models.meta_v1 import ObjectMeta
-from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
-from lightkube.resources.core_v1 import ServiceAccount
 
 from integration.operator.kube_support import (
-    REPO,
     children,
     create_platform,
     eventually,
@@ -27,62 +19,13 @@ from integration.operator.kube_support import (
     status_is_current,
 )
 from integration.operator.operator_runner import OperatorProcess, RunningOperator, run_operator
-from localinfra.kube import ControlPlane
-from localinfra.kustomize import kustomize_binary
 from shopkeeper import kinds
 
 TIMEOUT = 60.0
 PRIMARY = {"SHOPKEEPER_PEERING_PRIORITY": "100"}
-SYSTEM_NAMESPACE = "shopkeeper-system"
 ClusterKopfPeering = create_global_resource(
     "kopf.dev", "v1", "ClusterKopfPeering", "clusterkopfpeerings"
 )
-
-
-def _operator_base() -> list[dict[str, Any]]:
-    built = subprocess.run(
-        [str(kustomize_binary()), "build", str(REPO / "k8s" / "operator")],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return [doc for doc in yaml.safe_load_all(built) if doc]
-
-
-@pytest.fixture(scope="module")
-def operator_kubeconfig(
-    kube: Client, shop_cluster: ControlPlane, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """k8s/operator installed; a kubeconfig with a token of its ServiceAccount."""
-    for manifest in _operator_base():
-        kube.apply(from_dict(manifest), force=True)
-        if manifest["kind"] == "CustomResourceDefinition":
-            kube.wait(
-                CustomResourceDefinition,
-                manifest["metadata"]["name"],
-                for_conditions=["Established"],
-            )
-    token: Any = kube.create(
-        ServiceAccount.Token(
-            metadata=ObjectMeta(name="shopkeeper-operator", namespace=SYSTEM_NAMESPACE),
-            spec=TokenRequestSpec(audiences=[], expirationSeconds=3600),
-        ),
-        name="shopkeeper-operator",
-        namespace=SYSTEM_NAMESPACE,
-    )
-    admin = yaml.safe_load(shop_cluster.kubeconfig.read_text())
-    cluster = admin["clusters"][0]["cluster"]
-    config = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": "operator",
-        "clusters": [{"name": "local", "cluster": cluster}],
-        "users": [{"name": "operator", "user": {"token": token.status.token}}],
-        "contexts": [{"name": "operator", "context": {"cluster": "local", "user": "operator"}}],
-    }
-    path = tmp_path_factory.mktemp("operator") / "kubeconfig"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 @pytest.fixture

@@ -87,3 +87,161 @@ def test_every_sample_is_accepted(kube: Client, namespace: str, path: Path) -> N
     body["metadata"]["namespace"] = namespace
     created = create_platform(kube, body)
     assert created.metadata.generation == 1
+
+
+@pytest.mark.parametrize(
+    ("worker", "field"),
+    [
+        ({"replicas": 0}, "services.ordering.worker.replicas"),
+        (
+            {"autoscaling": {"enabled": True, "minReplicas": 0, "maxReplicas": 3}},
+            "services.ordering.worker.autoscaling.minReplicas",
+        ),
+    ],
+    ids=["replicas", "keda-min-replicas"],
+)
+def test_ordering_worker_may_not_scale_to_zero(
+    kube: Client, namespace: str, worker: dict[str, Any], field: str
+) -> None:
+    body = sample_body("saga-timer", namespace, services={"ordering": {"worker": worker}})
+    message = _rejection(kube, body)
+    assert "spec.services.ordering.worker" in message
+    assert f"{field} must be at least 1" in message
+    assert "deadline timer" in message
+
+
+def test_other_workers_may_scale_to_zero(kube: Client, namespace: str) -> None:
+    body = sample_body(
+        "zero-workers",
+        namespace,
+        services={
+            "reports": {"worker": {"replicas": 0}},
+            "catalog": {"worker": {"autoscaling": {"enabled": True, "minReplicas": 0}}},
+        },
+    )
+    spec = create_platform(kube, body)["spec"]
+    assert spec["services"]["reports"]["worker"]["replicas"] == 0
+    assert spec["services"]["catalog"]["worker"]["autoscaling"]["minReplicas"] == 0
+
+
+@pytest.mark.parametrize(
+    ("notification", "expected"),
+    [
+        ({"channel": "smtp"}, "channel smtp needs services.notification.smtp"),
+        ({"channel": "webhook"}, "channel webhook needs services.notification.webhook"),
+        (
+            {
+                "channel": "webhook",
+                "webhook": {
+                    "url": "https://hooks.example.com/x",
+                    "urlSecretKeyRef": {"name": "hooks", "key": "url"},
+                },
+            },
+            "webhook needs exactly one of url or urlSecretKeyRef",
+        ),
+        (
+            {
+                "channel": "smtp",
+                "smtp": {
+                    "host": "mail.example.com",
+                    "passwordSecretKeyRef": {"name": "smtp", "key": "password"},
+                },
+            },
+            "needs both usernameSecretKeyRef and passwordSecretKeyRef",
+        ),
+    ],
+    ids=["smtp-without-host", "webhook-without-url", "webhook-twice", "half-login"],
+)
+def test_notification_channel_settings_are_checked(
+    kube: Client, namespace: str, notification: dict[str, Any], expected: str
+) -> None:
+    body = sample_body("notify", namespace, services={"notification": notification})
+    assert expected in _rejection(kube, body)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            {"name": "A", "value": "1", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
+            "an env entry takes value or valueFrom, not both",
+        ),
+        (
+            {
+                "name": "A",
+                "valueFrom": {
+                    "secretKeyRef": {"name": "s", "key": "k"},
+                    "configMapKeyRef": {"name": "c", "key": "k"},
+                },
+            },
+            "valueFrom needs exactly one of secretKeyRef",
+        ),
+        ({"name": "not a name", "value": "1"}, "spec.services.payment.env[0].name"),
+    ],
+    ids=["value-and-ref", "two-sources", "bad-name"],
+)
+def test_context_env_entries_are_checked(
+    kube: Client, namespace: str, entry: dict[str, Any], expected: str
+) -> None:
+    body = sample_body("env", namespace, services={"payment": {"env": [entry]}})
+    assert expected in _rejection(kube, body)
+
+
+def test_duplicate_env_names_are_refused(kube: Client, namespace: str) -> None:
+    env = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
+    body = sample_body("env-twice", namespace, services={"payment": {"env": env}})
+    assert "Duplicate value" in _rejection(kube, body)
+
+
+def test_notification_settings_and_env_are_accepted(kube: Client, namespace: str) -> None:
+    notification = {
+        "channel": "smtp",
+        "smtp": {
+            "host": "mail.example.com",
+            "usernameSecretKeyRef": {"name": "smtp", "key": "username"},
+            "passwordSecretKeyRef": {"name": "smtp", "key": "password"},
+            "password": "plain",  # no such field: the API server prunes it
+        },
+        "env": [
+            {"name": "SHOP_LOG_LEVEL", "value": "DEBUG"},
+            {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        ],
+    }
+    body = sample_body("notify-ok", namespace, services={"notification": notification})
+    spec = create_platform(kube, body)["spec"]["services"]["notification"]
+    assert spec["smtp"]["port"] == 587
+    assert spec["smtp"]["starttls"] is True
+    assert "password" not in spec["smtp"]
+    assert spec["env"][1]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+
+
+@pytest.mark.parametrize(
+    ("outbox", "expected"),
+    [
+        ({"mode": "connect-rest"}, "outbox.mode connect-rest needs outbox.connectRest"),
+        (
+            {
+                "mode": "connect-rest",
+                "connectRest": {"url": "http://connect:8083", "databaseUser": "${env:U}"},
+            },
+            "needs both databaseUser and databasePassword",
+        ),
+        (
+            {
+                "mode": "connect-rest",
+                "connectRest": {
+                    "url": "http://connect:8083",
+                    "databaseUser": "shop",
+                    "databasePassword": "plain-text",
+                },
+            },
+            "spec.outbox.connectRest.databasePassword",
+        ),
+    ],
+    ids=["no-settings", "half-credentials", "plain-password"],
+)
+def test_connect_rest_settings_are_checked(
+    kube: Client, namespace: str, outbox: dict[str, Any], expected: str
+) -> None:
+    body = sample_body("rest", namespace, outbox=outbox)
+    assert expected in _rejection(kube, body)

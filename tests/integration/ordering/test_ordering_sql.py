@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 from sqlalchemy import text
@@ -13,15 +13,8 @@ from shop.ordering.domain import messages as m
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.service_layer.handlers import OrderingDependencies
 from shop.ordering.service_layer.messagebus import MessageBus
+from support.clock import Clock
 from unit.ordering.ordering_builders import ORDER_ID, TIMEOUTS, checkout
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def bus_on(engine: AsyncEngine, clock: Clock) -> MessageBus:

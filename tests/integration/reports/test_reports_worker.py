@@ -16,6 +16,7 @@ from localinfra.kafka import KafkaBroker
 from shop.common.events import Envelope
 from shop.ordering.domain.events import OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced
 from shop.ordering.domain.order_terms import OrderLine
+from shop.reports.adapters import queries
 from shop.reports.bootstrap import bootstrap
 from shop.reports.entrypoints.api import create_reports_app
 from shop.reports.entrypoints.consumers import event_handlers
@@ -70,8 +71,8 @@ async def test_order_events_become_sales_reports_counted_once(
     async with consuming(kafka.bootstrap_servers, topic, event_handlers(), reports.unit_of_work):
 
         async def all_projected() -> bool:
-            async with reports.unit_of_work() as uow:
-                counts = await uow.projection.orders_by_status()
+            async with reports.sessions() as session:
+                counts = await queries.orders_by_status(session)
             return counts.get("CONFIRMED") == 2 and counts.get("CANCELLED") == 1
 
         await wait_until(all_projected, within=30, what="three orders projected")

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
-from unit.fakes import FakeRows, FakeUnitOfWork
+from support.fakes import FakeRows, FakeUnitOfWork
 
 
 class FakeProducts(FakeRows[UUID, ProductSnapshot]):

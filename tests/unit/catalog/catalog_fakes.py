@@ -9,7 +9,7 @@ from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import StockItem
 from shop.common.aggregate import Aggregate
-from unit.fakes import FakeRows, FakeUnitOfWork
+from support.fakes import FakeRows, FakeUnitOfWork
 
 
 class FakeProducts(FakeRows[UUID, Product]):

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
@@ -17,6 +17,7 @@ from shop.common.openapi import problem_responses
 from shop.common.process import ProcessContext
 from shop.common.settings import ServiceSettings
 from shop.common.worker import create_worker_app
+from support.polling import wait_until_async
 
 # Closed loopback ports: nothing is ever connected in these tests.
 SETTINGS = ServiceSettings(
@@ -199,14 +200,6 @@ async def test_openapi_documents_problems_and_keeps_the_examples() -> None:
     assert not {"/livez", "/readyz", "/metrics"} & set(schema["paths"])
 
 
-async def poll(condition: Callable[[], Awaitable[bool]], seconds: float = 5) -> None:
-    async with asyncio.timeout(seconds):
-        while True:
-            if await condition():
-                return
-            await asyncio.sleep(0.02)
-
-
 async def test_a_crashed_worker_task_fails_liveness_and_the_others_keep_running() -> None:
     ticks: list[int] = []
 
@@ -224,10 +217,12 @@ async def test_a_crashed_worker_task_fails_liveness_and_the_others_keep_running(
         async def not_alive() -> bool:
             return (await client.get("/livez")).status_code == 503
 
-        await poll(not_alive)
+        await wait_until_async(not_alive, within=5, what="not live", interval=0.02)
         body = (await client.get("/livez")).json()
         count = len(ticks)
-        await poll(lambda: asyncio.sleep(0, len(ticks) > count))
+        await wait_until_async(
+            lambda: asyncio.sleep(0, len(ticks) > count), within=5, what="ticking", interval=0.02
+        )
     assert body == {
         "status": "fail",
         "failures": ["background task consumer crashed: RuntimeError: poison message"],

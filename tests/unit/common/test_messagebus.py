@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from shop.common import messagebus
-from unit.fakes import FakeUnitOfWork
+from support.fakes import FakeUnitOfWork
 
 
 class RecordingUnitOfWork(FakeUnitOfWork):

@@ -8,7 +8,7 @@ from uuid import UUID
 from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.template import Template
 from shop.notification.service_layer.ports import DeliveryError, LookupFailedError
-from unit.fakes import FakeUnitOfWork
+from support.fakes import FakeUnitOfWork
 
 
 class FakeTemplates:

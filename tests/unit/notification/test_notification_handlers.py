@@ -10,14 +10,11 @@ import pytest
 from shop.notification.domain import commands as c
 from shop.notification.domain.circuit_breaker import BreakerState, CircuitBreaker
 from shop.notification.domain.delivery import DeliveryStatus
+from shop.notification.domain.errors import TemplateError, TemplateNotFoundError
 from shop.notification.domain.events import NotificationFailed, NotificationSent
 from shop.notification.domain.retry import RetryPolicy
-from shop.notification.domain.template import TemplateError
 from shop.notification.service_layer.delivery import BreakerBox
-from shop.notification.service_layer.handlers import (
-    NotificationDependencies,
-    TemplateNotFoundError,
-)
+from shop.notification.service_layer.handlers import NotificationDependencies
 from shop.notification.service_layer.messagebus import MessageBus
 from shop.notification.service_layer.ports import OrderLookup
 from unit.notification.notification_fakes import (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shop.notification.domain.template import Rendered, Template, TemplateError
+from shop.notification.domain.errors import TemplateError
+from shop.notification.domain.template import Rendered, Template
 from shop.notification.domain.values import recipient, template_values
 
 CONFIRMED = Template(

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -6,7 +7,7 @@ from pydantic import ValidationError
 
 from shop import topology
 from shopkeeper.api import PlatformSpec
-from shopkeeper.api.workloads import ServicesSpec
+from shopkeeper.api.services import ServicesSpec
 from unit.operator.operator_support import MINIMAL, REPO, spec_from
 
 SAMPLES = REPO / "k8s" / "samples"
@@ -61,3 +62,26 @@ def test_every_sample_is_a_valid_platform(path: Path) -> None:
     document = yaml.safe_load(path.read_text())
     assert document["kind"] == "EcommercePlatform"
     PlatformSpec.model_validate(document["spec"])
+
+
+@pytest.mark.parametrize(
+    ("worker", "field"),
+    [
+        ({"replicas": 0}, "services.ordering.worker.replicas"),
+        ({"autoscaling": {"enabled": True, "minReplicas": 0}}, "autoscaling.minReplicas"),
+    ],
+)
+def test_ordering_worker_never_scales_to_zero(worker: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError, match=f"{field} must be at least 1.*deadline timer"):
+        spec_from(services={"ordering": {"worker": worker}})
+
+
+def test_other_workers_may_scale_to_zero() -> None:
+    spec = spec_from(
+        services={
+            "reports": {"worker": {"replicas": 0}},
+            "catalog": {"worker": {"autoscaling": {"enabled": True, "minReplicas": 0}}},
+        }
+    )
+    assert spec.services.reports.worker.replicas == 0
+    assert spec.services.catalog.worker.autoscaling.min_replicas == 0

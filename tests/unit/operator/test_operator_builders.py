@@ -151,13 +151,31 @@ def test_existing_connect_cluster_reads_credentials_through_strimzi_secrets() ->
     )
 
 
-def test_relay_mode_runs_one_recreated_relay_per_publishing_context() -> None:
+def test_relay_mode_runs_a_relay_and_a_standby_per_publishing_context() -> None:
     manifests = build_all(build_input(spec_from()))
     relays = {n: d for n, d in by_kind(manifests, "Deployment").items() if n.endswith("-relay")}
     assert sorted(relays) == sorted(f"shop-{ctx}-relay" for ctx in publishing_contexts())
-    assert all(d["spec"]["strategy"] == {"type": "Recreate"} for d in relays.values())
-    assert all(d["spec"]["replicas"] == 1 for d in relays.values())
+    for relay in relays.values():
+        assert relay["spec"]["replicas"] == 2
+        # A standby must be up before the active relay goes: the lock hands over to it.
+        assert relay["spec"]["strategy"] == {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+        }
+    pdbs = by_kind(manifests, "PodDisruptionBudget")
+    for name, relay in relays.items():
+        assert pdbs[name]["spec"]["maxUnavailable"] == 1
+        assert pdbs[name]["spec"]["selector"] == relay["spec"]["selector"]
     assert not by_kind(manifests, "KafkaConnector")
+
+
+def test_relay_replicas_are_configurable_and_a_single_relay_gets_no_pdb() -> None:
+    manifests = build_all(build_input(spec_from(outbox={"relay": {"replicas": 1}})))
+    assert by_kind(manifests, "Deployment")["shop-catalog-relay"]["spec"]["replicas"] == 1
+    assert "shop-catalog-relay" not in by_kind(manifests, "PodDisruptionBudget")
+    three = build_all(build_input(spec_from(outbox={"relay": {"replicas": 3}})))
+    assert by_kind(three, "Deployment")["shop-payment-relay"]["spec"]["replicas"] == 3
+    assert "shop-payment-relay" in by_kind(three, "PodDisruptionBudget")
 
 
 def test_external_database_creates_no_cnpg_objects_and_composes_the_url() -> None:

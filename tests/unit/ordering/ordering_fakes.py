@@ -9,7 +9,7 @@ from uuid import UUID
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.domain.saga import WAITING
-from unit.fakes import FakeRows, FakeUnitOfWork
+from support.fakes import FakeRows, FakeUnitOfWork
 
 
 class FakeOrders(FakeRows[UUID, Order]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -19,21 +19,14 @@ from shop.ordering.domain.events import (
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.service_layer.handlers import OrderingDependencies
 from shop.ordering.service_layer.messagebus import MessageBus
+from support.clock import Clock
 from unit.ordering.ordering_builders import ORDER_ID, T0, TIMEOUTS, checkout
 from unit.ordering.ordering_fakes import FakeOrderingUnitOfWork, RecordingObserver
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(T0)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from shop.payment.domain.gateway import ChargeResult
 from shop.payment.domain.payment import Payment
-from unit.fakes import FakeRows, FakeUnitOfWork
+from support.fakes import FakeRows, FakeUnitOfWork
 
 
 class FakePaymentUnitOfWork(FakeUnitOfWork):

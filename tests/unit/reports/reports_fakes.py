@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from shop.reports.domain.projection import Change, DaySales, ProductSale, SalesProjection
-from unit.fakes import FakeUnitOfWork
+from support.fakes import FakeUnitOfWork
 
 
 class FakeProjectionStore:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 from shop.basket.domain import catalog_events as e
@@ -14,18 +12,16 @@ from shop.basket.domain import commands as c
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.cart_view import CartView
 from shop.basket.service_layer.unit_of_work import BasketUnitOfWork
+from shop.common import messagebus
+from shop.common.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class BasketDependencies:
     new_id: Callable[[], UUID] = uuid4
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
 
 
 async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> None:
@@ -106,7 +102,7 @@ async def _cart(uow: BasketUnitOfWork, customer_id: str) -> Cart:
     return await uow.carts.lock(customer_id) or Cart(customer_id)
 
 
-Handler = Callable[[Any, BasketUnitOfWork, BasketDependencies], Awaitable[Any]]
+Handler = messagebus.Handler[BasketUnitOfWork, BasketDependencies]
 
 COMMAND_HANDLERS: dict[type, Handler] = {
     c.AddLine: add_line,

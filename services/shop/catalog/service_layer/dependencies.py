@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID, uuid4
 
 from shop.catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from shop.common import messagebus
 
 
 @dataclass(frozen=True)
@@ -15,4 +15,4 @@ class CatalogDependencies:
     new_id: Callable[[], UUID] = uuid4
 
 
-Handler = Callable[[Any, CatalogUnitOfWork, CatalogDependencies], Awaitable[Any]]
+Handler = messagebus.Handler[CatalogUnitOfWork, CatalogDependencies]

@@ -25,10 +25,22 @@ T = TypeVar("T")
 M = TypeVar("M")
 
 
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+
+
+def adapter(kind: type[T]) -> TypeAdapter[T]:
+    """The validator of `kind`, built (schema generation: milliseconds) once per process."""
+    found = _ADAPTERS.get(kind)
+    if found is None:
+        found = _ADAPTERS[kind] = TypeAdapter(kind)
+    return found
+
+
 def decode(kind: type[T], data: Mapping[str, Any]) -> T:
     """`data` validated as `kind` (a dataclass or model), or a `PoisonMessageError` saying why."""
     try:
-        return TypeAdapter(kind).validate_python(dict(data))
+        validated: T = adapter(kind).validate_python(data if isinstance(data, dict) else dict(data))
+        return validated
     except ValidationError as err:
         raise PoisonMessageError(f"not a valid {kind.__name__}: {err}") from None
 

@@ -1,4 +1,4 @@
-"""Tuning of a consumer: retries, backoff, batch size."""
+"""Tuning of a consumer: retries, backoff, records per poll and per transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ class ConsumerOptions:
     backoff_initial_seconds: float = 0.2
     backoff_max_seconds: float = 10.0
     max_records: int = 100
+    batch_size: int = 50
+    """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
     poll_timeout_ms: int = 500
+    commit_interval_seconds: float = 1.0
+    """Offsets are committed after a poll once this long passed since the last commit."""
     lag_interval_seconds: float = 5.0
 
     def __post_init__(self) -> None:
@@ -23,6 +27,8 @@ class ConsumerOptions:
             raise ValueError("backoff must not be negative")
         if self.max_records < 1:
             raise ValueError("max_records must be at least 1")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
 
     def backoff(self, failed_attempts: int) -> float:
         """Seconds to wait after the n-th failed attempt: initial * 2^(n-1), capped."""

@@ -8,10 +8,11 @@ delivered twice changes state once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -26,6 +27,7 @@ from shop.common.consumer.routing import (
     EventHandlers,
     PermanentError,
     PoisonMessageError,
+    Route,
     U,
     route_for,
 )
@@ -74,14 +76,12 @@ class MessageProcessor(Generic[U]):
         self._stop = stop
         self._tracer = trace.get_tracer("shop.consumer")
 
-    async def process(self, record: ConsumerRecord) -> Outcome:
-        """Handle a message to the end (never raises for a bad message; see ShutdownError)."""
-        started = time.perf_counter()
-        parent = context_from_headers(record.headers)
-        # Child of the publish span (one trace per business flow), see docs/adr/0003.
+    @contextlib.contextmanager
+    def span(self, record: ConsumerRecord) -> Iterator[trace.Span]:
+        """The CONSUMER span of one message, child of its publish span (docs/adr/0001)."""
         with self._tracer.start_as_current_span(
             f"{record.topic} process",
-            context=parent,
+            context=context_from_headers(record.headers),
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",
@@ -94,36 +94,72 @@ class MessageProcessor(Generic[U]):
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
-            outcome = await self._process(record, span)
-            span.set_attribute("shop.consumer.outcome", outcome.value)
-        self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
-        self._metrics.handling.labels(self.group, record.topic).observe(
-            time.perf_counter() - started
-        )
-        return outcome
+            yield span
 
-    async def _process(self, record: ConsumerRecord, span: trace.Span) -> Outcome:
+    def observe(self, record: ConsumerRecord, outcome: Outcome, seconds: float) -> None:
+        self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
+        self._metrics.handling.labels(self.group, record.topic).observe(seconds)
+
+    def read(self, record: ConsumerRecord, span: trace.Span) -> tuple[Envelope, Route[U] | None]:
+        """The envelope and its route (None: not handled here); `PoisonMessageError` if the
+        message cannot be read or its version is not handled."""
         try:
             envelope = Envelope.from_json(record.value)
             span.set_attribute("messaging.message.id", str(envelope.id))
             route = route_for(self._handlers, envelope)
         except (EnvelopeError, PoisonMessageError) as err:
-            return await self._dead_letter(record, PoisonMessageError(str(err)), 1, span)
+            raise PoisonMessageError(str(err)) from None
+        if route is not None:
+            span.set_attribute("shop.event.type", envelope.type)
+        return envelope, route
+
+    async def apply_in(self, record: ConsumerRecord, uow: U, span: trace.Span) -> Outcome | None:
+        """Apply a readable message in a transaction shared with others, sealing its events
+        under its span; None for a poison message (it must take the single path). Raises what
+        the handler raises."""
+        try:
+            envelope, route = self.read(record, span)
+        except PoisonMessageError:
+            return None
         if route is None:
             return Outcome.IGNORED
-        span.set_attribute("shop.event.type", envelope.type)
+        if not await self._record_inbox(uow, envelope, record):
+            return Outcome.DUPLICATE
+        await route.handler(envelope, uow)
+        uow.seal()
+        return Outcome.HANDLED
+
+    async def process(self, record: ConsumerRecord) -> Outcome:
+        """Handle a message to the end (never raises for a bad message; see ShutdownError)."""
+        started = time.perf_counter()
+        with self.span(record) as span:
+            outcome = await self._process(record, span)
+            span.set_attribute("shop.consumer.outcome", outcome.value)
+        self.observe(record, outcome, time.perf_counter() - started)
+        return outcome
+
+    async def _record_inbox(self, uow: U, envelope: Envelope, record: ConsumerRecord) -> bool:
+        return await uow.record_inbox(
+            self.group,
+            envelope,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+
+    async def _process(self, record: ConsumerRecord, span: trace.Span) -> Outcome:
+        try:
+            envelope, route = self.read(record, span)
+        except PoisonMessageError as err:
+            return await self._dead_letter(record, err, 1, span)
+        if route is None:
+            return Outcome.IGNORED
         attempt = 0
         while True:
             attempt += 1
             try:
                 async with self._uow_factory() as uow:
-                    if not await uow.record_inbox(
-                        self.group,
-                        envelope,
-                        topic=record.topic,
-                        partition=record.partition,
-                        offset=record.offset,
-                    ):
+                    if not await self._record_inbox(uow, envelope, record):
                         return Outcome.DUPLICATE
                     await route.handler(envelope, uow)
                     await uow.commit()

@@ -1,7 +1,9 @@
-"""The consumer loop: subscribe, process message by message, commit offsets after the fact.
+"""The consumer loop: subscribe, apply each poll in batched transactions, commit offsets after.
 
 Offsets are committed manually, only for messages whose transaction has committed (or that
-were dead-lettered): after each polled batch, before partitions are revoked, and at shutdown.
+were dead-lettered): at most every `commit_interval_seconds` after a poll (a broker round trip
+saved per message; a crash redelivers at most that much, which the inbox absorbs), before
+partitions are revoked, and at shutdown.
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
 While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """
@@ -11,16 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
+from shop.common.consumer.batch import BatchProcessor
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
-from shop.common.consumer.processor import MessageProcessor, ShutdownError
+from shop.common.consumer.processor import MessageProcessor, Outcome, ShutdownError
 from shop.common.consumer.routing import EventHandlers, U
 from shop.common.messaging_settings import InboxSettings
 from shop.common.relay.publisher import idempotent_producer
@@ -56,7 +60,7 @@ class EventConsumer(Generic[U]):
         self._metrics = metrics
         self._options = options or ConsumerOptions()
         self._client_id = client_id or group
-        self._lock = asyncio.Lock()  # one message at a time; a rebalance waits for it
+        self._lock = asyncio.Lock()  # one transaction at a time; a rebalance waits for it
         self._done: dict[TopicPartition, int] = {}  # next offset to commit, per partition
         self._generation = 0  # bumped on every revocation: stale polled records are dropped
         self.running = False
@@ -72,7 +76,7 @@ class EventConsumer(Generic[U]):
         )
         dlq = idempotent_producer(self._bootstrap, f"{self._client_id}-dlq", linger_ms=0)
         await dlq.start()
-        processor = MessageProcessor(
+        single = MessageProcessor(
             group=self.group,
             handlers=self._handlers,
             uow_factory=self._uow_factory,
@@ -81,19 +85,26 @@ class EventConsumer(Generic[U]):
             options=self._options,
             stop=stop,
         )
+        processor = BatchProcessor(single, self._uow_factory, self._options.batch_size)
         consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
         purger: asyncio.Task[None] | None = None
         try:
             await consumer.start()
             self.running = True
             purger = self._start_inbox_purge(stop)
+            committed = observed = time.monotonic()
             while not stop.is_set():
                 batches = await consumer.getmany(
                     timeout_ms=self._options.poll_timeout_ms, max_records=self._options.max_records
                 )
                 await self._handle(consumer, processor, batches, stop)
-                await self._commit(consumer)
-                await self._observe_lag(consumer)
+                now = time.monotonic()
+                if now - committed >= self._options.commit_interval_seconds:
+                    await self._commit(consumer)
+                    committed = now
+                if now - observed >= self._options.lag_interval_seconds:
+                    await self._observe_lag(consumer)
+                    observed = now
         except ShutdownError:
             logger.info("consumer %s stopping during a retry; message left uncommitted", self.group)
         finally:
@@ -124,18 +135,21 @@ class EventConsumer(Generic[U]):
     async def _handle(
         self,
         consumer: AIOKafkaConsumer,
-        processor: MessageProcessor[U],
+        processor: BatchProcessor[U],
         batches: dict[TopicPartition, list[ConsumerRecord]],
         stop: asyncio.Event,
     ) -> None:
         generation = self._generation
-        for tp, records in batches.items():
-            for record in records:
-                async with self._lock:
-                    if stop.is_set() or generation != self._generation:
-                        return
-                    await processor.process(record)
-                    self._done[tp] = record.offset + 1
+        records = [record for polled in batches.values() for record in polled]
+        size = self._options.batch_size
+        for start in range(0, len(records), size):
+            async with self._lock:  # a rebalance waits for the transaction in hand
+                if stop.is_set() or generation != self._generation:
+                    return
+                await processor.process(records[start : start + size], self._mark_done)
+
+    def _mark_done(self, record: ConsumerRecord, _: Outcome) -> None:
+        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None

@@ -16,11 +16,12 @@ class RelayOptions:
     """Tuning of one relay instance."""
 
     batch_size: int = 500
+    pipeline_depth: int = 4
     poll_interval_seconds: float = 1.0
     standby_retry_seconds: float = 1.0
     leader_check_seconds: float = 2.0
     backlog_interval_seconds: float = 5.0
-    linger_ms: int = 5
+    linger_ms: int = 0
     # Fault injection for tests: wait this long between the broker's ack and the row deletion.
     pause_after_publish_seconds: float = 0.0
 
@@ -31,11 +32,12 @@ class RelaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SHOP_RELAY_", extra="ignore", frozen=True)
 
     batch_size: int = Field(500, ge=1, le=10_000)
+    pipeline_depth: int = Field(4, ge=1, le=64)
     poll_interval_seconds: float = Field(1.0, gt=0, le=60)
     standby_retry_seconds: float = Field(1.0, gt=0, le=60)
     leader_check_seconds: float = Field(2.0, gt=0, le=60)
     backlog_interval_seconds: float = Field(5.0, gt=0, le=300)
-    linger_ms: int = Field(5, ge=0, le=1000)
+    linger_ms: int = Field(0, ge=0, le=1000)
     fault_pause_after_publish_seconds: float = Field(0.0, ge=0, le=600)
 
     def __init__(self, **values: object) -> None:
@@ -48,6 +50,7 @@ class RelaySettings(ServiceSettings):
     def options(self) -> RelayOptions:
         return RelayOptions(
             batch_size=self.batch_size,
+            pipeline_depth=self.pipeline_depth,
             poll_interval_seconds=self.poll_interval_seconds,
             standby_retry_seconds=self.standby_retry_seconds,
             leader_check_seconds=self.leader_check_seconds,

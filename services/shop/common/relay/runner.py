@@ -1,8 +1,9 @@
 """The built-in outbox relay: leader-elected, woken by LISTEN/NOTIFY, batched and ordered.
 
 Loop of the active instance: fetch the oldest rows in `(created_at, id)` order, publish them
-(idempotent producer, acks=all), wait for every acknowledgement, delete exactly the acknowledged
-rows, repeat at once while batches are full, else sleep until a NOTIFY or the poll interval.
+(idempotent producer, acks=all) while the next batches are read and sent (up to
+`pipeline_depth` in flight), delete exactly the acknowledged rows of each batch, repeat at once
+while batches are full, else sleep until a NOTIFY or the poll interval.
 A crash between publish and delete republishes the batch: at-least-once, deduplicated by the
 consumers' inbox.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 
 import asyncpg  # type: ignore[import-untyped]
 from aiokafka.errors import KafkaError
@@ -20,8 +22,13 @@ from shop.common.outbox import notify_channel
 from shop.common.relay.leadership import Leadership, LostLeadershipError
 from shop.common.relay.metrics import RelayMetrics
 from shop.common.relay.options import RelayOptions
-from shop.common.relay.publisher import OutboxPublisher, PublishError, idempotent_producer
-from shop.common.relay.store import OutboxStore
+from shop.common.relay.publisher import (
+    InFlight,
+    OutboxPublisher,
+    PublishError,
+    idempotent_producer,
+)
+from shop.common.relay.store import OutboxRow, OutboxStore
 
 logger = logging.getLogger(__name__)
 _RECOVERABLE = (
@@ -110,23 +117,45 @@ class OutboxRelay:
             while not stop.is_set():
                 await self._leadership.ensure_held()
                 wake.clear()  # before the read: a NOTIFY during this round triggers the next
-                rows = await store.next_batch(self._options.batch_size)
-                if rows:
-                    try:
-                        acked = await publisher.publish(rows)
-                    except PublishError as err:
-                        await store.delete(err.acked)
-                        raise
-                    await self._fault_pause()
-                    await store.delete(acked)
-                    if len(rows) == self._options.batch_size:
-                        continue
+                await self._drain(store, publisher)
                 await _wait_any(wake, stop, self._options.poll_interval_seconds)
         finally:
             if not connection.is_closed():
                 with contextlib.suppress(*_RECOVERABLE):
                     await connection.remove_listener(channel, on_notify)
             await producer.stop()
+
+    async def _drain(self, store: OutboxStore, publisher: OutboxPublisher) -> None:
+        """Publish the outbox until a batch comes back short, with up to `pipeline_depth`
+        batches in flight; each batch is deleted once the broker acknowledged it.
+
+        Rows in flight are skipped by reading after the last one sent; once caught up, the
+        next round reads from the oldest row again, so a row committed late is not missed.
+        """
+        size, depth = self._options.batch_size, self._options.pipeline_depth
+        in_flight: deque[InFlight] = deque()
+        after: OutboxRow | None = None
+        while True:
+            rows = await store.next_batch(size, after)
+            more = len(rows) == size
+            if rows:
+                batch = await publisher.send(rows)
+                in_flight.append(batch)
+                after = batch.last
+                more = more and batch.complete
+            while in_flight and (len(in_flight) >= depth or not more):
+                await self._settle(store, in_flight.popleft())
+            if not more:
+                return
+
+    async def _settle(self, store: OutboxStore, batch: InFlight) -> None:
+        try:
+            acked = await batch.acked()
+        except PublishError as err:
+            await store.delete(err.acked)
+            raise
+        await self._fault_pause()
+        await store.delete(acked)
 
     async def _fault_pause(self) -> None:
         pause = self._options.pause_after_publish_seconds

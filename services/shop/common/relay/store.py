@@ -36,16 +36,21 @@ class OutboxStore:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool = pool
         table = f"{require_schema_name(schema)}.outbox"
-        self._select = (
-            "SELECT id, aggregateid, type, topic, payload::text AS payload, tracingspancontext,"
-            f" created_at FROM {table} ORDER BY created_at, id LIMIT $1"
-        )
+        columns = "id, aggregateid, type, topic, payload::text, tracingspancontext, created_at"
+        order = "ORDER BY created_at, id LIMIT $1"
+        self._select = f"SELECT {columns} FROM {table} {order}"
+        after = "WHERE (created_at, id) > ($2, $3)"
+        self._select_after = f"SELECT {columns} FROM {table} {after} {order}"
         self._delete = f"DELETE FROM {table} WHERE id = ANY($1::uuid[])"
         self._backlog = f"SELECT count(*) AS rows, min(created_at) AS oldest FROM {table}"
 
-    async def next_batch(self, size: int) -> list[OutboxRow]:
-        records = await self._pool.fetch(self._select, size)
-        return [OutboxRow(**dict(record)) for record in records]
+    async def next_batch(self, size: int, after: OutboxRow | None = None) -> list[OutboxRow]:
+        """The oldest `size` rows (after the row `after`, when given: rows still in flight)."""
+        if after is None:
+            records = await self._pool.fetch(self._select, size)
+        else:
+            records = await self._pool.fetch(self._select_after, size, after.created_at, after.id)
+        return [OutboxRow(*record) for record in records]
 
     async def delete(self, ids: list[uuid.UUID]) -> None:
         """Remove rows the broker acknowledged (never before: that would lose events)."""

@@ -10,18 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shop.common.errors import RuleViolationError
+from shop.notification.domain.errors import TemplateError
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*([^{}]*?)\s*)?\}\}")
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EVENT_TYPE = re.compile(r"^[a-z]+\.[a-z-]+$")
-
-
-class TemplateError(RuleViolationError):
-    """A template is malformed, or cannot be rendered with the values at hand."""
-
-    code = "invalid-template"
-    title = "The template is invalid"
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,18 @@
-"""Templates (stored in the database) and the delivery log over HTTP."""
+"""Templates (stored in the database) and the delivery log over HTTP; reads through queries."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from shop.common.openapi import problem_responses
-from shop.notification.adapters.tables import deliveries
+from shop.notification.adapters import queries
 from shop.notification.bootstrap import Notifications
 from shop.notification.domain import commands as c
-from shop.notification.service_layer.handlers import TemplateNotFoundError
+from shop.notification.domain.errors import TemplateNotFoundError
+from shop.notification.entrypoints.schemas import DeliveryOut, TemplateIn, TemplateOut
 
 router = APIRouter(tags=["notifications"])
 TemplateName = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
@@ -26,37 +24,6 @@ def get_notifications(request: Request) -> Notifications:
 
 
 NotificationsDep = Annotated[Notifications, Depends(get_notifications)]
-
-
-class TemplateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    event_type: str = Field(pattern=r"^[a-z]+\.[a-z-]+$", examples=["order.confirmed"])
-    subject: str = Field(min_length=1, max_length=500, examples=["Order {{ order_id }} confirmed"])
-    body: str = Field(
-        min_length=1,
-        max_length=20_000,
-        examples=["Hello {{ customer_id }}, we charged {{ total }} {{ currency }}."],
-        description="`{{ name }}` placeholders; `{{ name | default }}` for optional values",
-    )
-
-
-class TemplateOut(TemplateIn):
-    name: str
-    placeholders: list[str]
-
-
-class DeliveryOut(BaseModel):
-    id: UUID
-    cause_event_id: UUID
-    template: str
-    channel: str
-    recipient: str | None
-    subject: str
-    status: str
-    attempts: int
-    error: str | None
-    created_at: datetime
 
 
 @router.get("/templates")
@@ -101,11 +68,6 @@ async def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[DeliveryOut]:
     """The delivery log, newest first."""
-    query = select(deliveries).order_by(deliveries.c.created_at.desc()).limit(limit)
-    if event_id is not None:
-        query = query.where(deliveries.c.cause_event_id == event_id)
-    if delivery_status is not None:
-        query = query.where(deliveries.c.status == delivery_status)
     async with notifications.sessions() as session:
-        rows = (await session.execute(query)).mappings().all()
-    return [DeliveryOut.model_validate(dict(row)) for row in rows]
+        rows = await queries.list_deliveries(session, event_id, delivery_status, limit)
+    return [DeliveryOut.model_validate(row) for row in rows]

@@ -18,7 +18,7 @@ from shop.notification.settings import NotificationSettings
 def main() -> int:
     settings = NotificationSettings(service_name="notification-worker")
     registry = new_registry()
-    consumer = ContextConsumer("notification", settings, registry)
+    consumer = ContextConsumer("notification", settings, registry, alone=True)
 
     async def wire(process: ProcessContext) -> None:
         client = await process.exit_stack.enter_async_context(

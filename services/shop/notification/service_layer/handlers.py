@@ -6,16 +6,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
-from shop.common.errors import NotFoundError
+from shop.common import messagebus
+from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.notification.domain import commands as c
 from shop.notification.domain.delivery import Delivery, OutgoingMessage
+from shop.notification.domain.errors import TemplateError, TemplateNotFoundError
 from shop.notification.domain.retry import RetryPolicy
-from shop.notification.domain.template import Template, TemplateError
+from shop.notification.domain.template import Template
 from shop.notification.domain.values import recipient, template_values
 from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
 from shop.notification.service_layer.ports import Channel, LookupFailedError, OrderLookup
@@ -24,22 +24,13 @@ from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
 log = logging.getLogger(__name__)
 
 
-class TemplateNotFoundError(NotFoundError):
-    code = "template-not-found"
-    title = "Template not found"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class NotificationDependencies:
     channel: Channel
     breaker: BreakerBox
     retry: RetryPolicy
     lookup: OrderLookup | None = None
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     new_id: Callable[[], UUID] = uuid7
 
@@ -121,7 +112,7 @@ async def _deliver(
     )
 
 
-Handler = Callable[[Any, NotificationUnitOfWork, NotificationDependencies], Awaitable[Any]]
+Handler = messagebus.Handler[NotificationUnitOfWork, NotificationDependencies]
 
 COMMAND_HANDLERS: dict[type, Handler] = {
     c.PutTemplate: put_template,

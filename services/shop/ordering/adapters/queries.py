@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,19 @@ _SUMMARY = (
     orders.c.placed_at,
     orders.c.updated_at,
 )
+
+
+@dataclass(frozen=True)
+class SagaProgress:
+    status: str
+    awaiting: list[str]
+
+
+async def saga_progress(session: AsyncSession, order_id: UUID) -> SagaProgress | None:
+    """The order's status and the compensations it awaits; None for an unknown order."""
+    query = select(orders.c.status, orders.c.awaiting).where(orders.c.id == order_id)
+    row = (await session.execute(query)).first()
+    return None if row is None else SagaProgress(row.status, list(row.awaiting))
 
 
 async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shop.common.context_uow import ContextUnitOfWork
-from shop.ordering.adapters.repository import SqlOrderRepository
+from shop.ordering.adapters.repositories import SqlOrderRepository
 from shop.ordering.adapters.tables import MESSAGING
 
 

@@ -9,7 +9,10 @@ from fastapi import FastAPI
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
+from shop.common.relay.options import asyncpg_dsn
 from shop.common.server import run_api
+from shop.ordering.adapters.history_feed import HistoryFeed
+from shop.ordering.adapters.tables import SCHEMA
 from shop.ordering.bootstrap import bootstrap
 from shop.ordering.entrypoints import routes
 from shop.ordering.entrypoints.stream import StreamTiming
@@ -25,6 +28,9 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         process.state["order_stream_timing"] = StreamTiming(
             settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
         )
+        feed = HistoryFeed(asyncpg_dsn(settings.database_url), SCHEMA)
+        process.state["order_history_feed"] = feed
+        process.add_background_task("order-history-feed", feed.run)
 
     return create_app(
         title="Shopkeeper ordering",

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.openapi import problem_responses
 from shop.ordering.adapters import queries
+from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain.errors import OrderNotFoundError
 from shop.ordering.domain.order_terms import OrderStatus
@@ -75,11 +76,13 @@ async def stream_order(
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
     ends once the order is confirmed or cancelled and its compensations are acknowledged."""
     async with get_sessions(request)() as session:  # not held for the stream's lifetime
-        if await queries.get_order(session, order_id) is None:
+        if await queries.saga_progress(session, order_id) is None:
             raise OrderNotFoundError(order_id)
-    timing: StreamTiming = request.app.state.process.state["order_stream_timing"]
+    state = request.app.state.process.state
+    timing: StreamTiming = state["order_stream_timing"]
+    feed: HistoryFeed = state["order_history_feed"]
     events = order_events(
-        get_sessions(request), order_id, last_event_id, timing, request.is_disconnected
+        get_sessions(request), feed, order_id, last_event_id, timing, request.is_disconnected
     )
     return StreamingResponse(
         events,

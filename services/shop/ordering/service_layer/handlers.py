@@ -7,12 +7,14 @@ COMMAND_HANDLERS: the timer's ExpireDeadline times a step out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
+from shop.common import messagebus
+from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.commands import ExpireDeadline
@@ -35,14 +37,10 @@ class _Unobserved:
         return None
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class OrderingDependencies:
     timeouts: SagaTimeouts
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
     new_id: Callable[[], UUID] = uuid7
     observer: SagaObserver = field(default_factory=_Unobserved)
 
@@ -85,7 +83,7 @@ async def expire_deadline(
     await advance_saga(m.DeadlineReached(deps.new_id(), cmd.order_id), uow, deps)
 
 
-Handler = Callable[[Any, OrderingUnitOfWork, OrderingDependencies], Awaitable[None]]
+Handler = messagebus.Handler[OrderingUnitOfWork, OrderingDependencies]
 
 EVENT_HANDLERS: dict[type[m.SagaMessage], list[Handler]] = {
     m.CheckoutReceived: [place_order],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shop.common.context_uow import ContextUnitOfWork
-from shop.payment.adapters.repository import SqlPaymentRepository
+from shop.payment.adapters.repositories import SqlPaymentRepository
 from shop.payment.adapters.tables import MESSAGING
 
 

@@ -16,7 +16,7 @@ from shop.payment.settings import PaymentSettings
 def main() -> int:
     settings = PaymentSettings(service_name="payment-worker")
     registry = new_registry()
-    consumer = ContextConsumer("payment", settings, registry)
+    consumer = ContextConsumer("payment", settings, registry, alone=True)
 
     async def consume(process: ProcessContext) -> None:
         payments = bootstrap(process.engine, mock_gateway(settings))

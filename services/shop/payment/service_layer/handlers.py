@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
+from shop.common import messagebus
+from shop.common.clock import Clock, utc_now
 from shop.payment.domain import commands as c
 from shop.payment.domain.gateway import PaymentGateway
 from shop.payment.domain.payment import Payment
@@ -16,14 +15,10 @@ from shop.payment.service_layer.unit_of_work import PaymentUnitOfWork
 log = logging.getLogger(__name__)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class PaymentDependencies:
     gateway: PaymentGateway
-    clock: Callable[[], datetime] = field(default=_utc_now)
+    clock: Clock = field(default=utc_now)
 
 
 async def request_payment(
@@ -60,7 +55,7 @@ async def refund_payment(
     await uow.payments.save(payment)
 
 
-Handler = Callable[[Any, PaymentUnitOfWork, PaymentDependencies], Awaitable[None]]
+Handler = messagebus.Handler[PaymentUnitOfWork, PaymentDependencies]
 
 COMMAND_HANDLERS: dict[type, Handler] = {
     c.RequestPayment: request_payment,

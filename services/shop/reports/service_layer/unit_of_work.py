@@ -1,13 +1,14 @@
-"""Reports' ports: the projection store and the unit of work (handlers never commit)."""
+"""Reports' ports: the projection store and the unit of work (handlers never commit).
+
+The API reads the projection through `adapters.queries`, not through these ports."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Protocol
 from uuid import UUID
 
 from shop.common.uow_port import UnitOfWorkPort
-from shop.reports.domain.projection import Change, DaySales, ProductSale
+from shop.reports.domain.projection import Change
 
 
 class ProjectionStore(Protocol):
@@ -16,12 +17,6 @@ class ProjectionStore(Protocol):
         ...
 
     async def apply(self, change: Change) -> None: ...
-
-    async def sales_per_day(self, first: date, last: date) -> dict[tuple[date, str], DaySales]: ...
-
-    async def top_products(self, limit: int) -> list[ProductSale]: ...
-
-    async def orders_by_status(self) -> dict[str, int]: ...
 
 
 class ReportsUnitOfWork(UnitOfWorkPort, Protocol):

@@ -1,8 +1,9 @@
-"""The projection in PostgreSQL: a change applied as increments (upserts), never recomputed."""
+"""The projection in PostgreSQL: a change applied as increments (upserts), never recomputed.
+
+The API reads it through `adapters.queries`."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -15,10 +16,10 @@ from shop.reports.adapters.tables import (
     product_sales,
     sales_per_day,
 )
-from shop.reports.domain.projection import Change, DaySales, ProductSale
+from shop.reports.domain.projection import Change
 
 
-class SqlProjectionStore:
+class SqlProjectionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -79,33 +80,3 @@ class SqlProjectionStore:
                 index_elements=["status"], set_={"orders": orders_by_status.c.orders + 1}
             )
         )
-
-    async def sales_per_day(self, first: date, last: date) -> dict[tuple[date, str], DaySales]:
-        query = (
-            select(sales_per_day)
-            .where(sales_per_day.c.day.between(first, last))
-            .order_by(sales_per_day.c.day, sales_per_day.c.currency)
-        )
-        return {
-            (row.day, row.currency): DaySales(row.orders, row.revenue)
-            for row in await self._session.execute(query)
-        }
-
-    async def top_products(self, limit: int) -> list[ProductSale]:
-        query = (
-            select(product_sales)
-            .order_by(
-                product_sales.c.quantity.desc(),
-                product_sales.c.revenue.desc(),
-                product_sales.c.name,
-            )
-            .limit(limit)
-        )
-        return [
-            ProductSale(row.product_id, row.currency, row.name, row.quantity, row.revenue)
-            for row in await self._session.execute(query)
-        ]
-
-    async def orders_by_status(self) -> dict[str, int]:
-        query = select(orders_by_status).order_by(orders_by_status.c.status)
-        return {row.status: row.orders for row in await self._session.execute(query)}

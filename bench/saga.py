@@ -1,0 +1,81 @@
+"""The order saga under open-loop load, through the public APIs, on a stack started as `make up`.
+
+For each outbox mode (built-in relays, Debezium) it starts PostgreSQL, Kafka (and Connect) and
+`shop up`, fills the cart, checks out and follows the order stream as a storefront would, at
+stepped rates with a fixed number of orders per step. Per step: offered and achieved orders/s,
+saga p50/p99/max (checkout to the final status, by the server's clock), stack CPU per finished
+order (every process started for the stack, PostgreSQL and Kafka included) and the client's
+own CPU apart, outcome counts and the load average. The highest sustainable rate is the
+highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/saga.png and
+prints the figures as one JSON object, last.
+
+`python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]` from the
+repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.common.machine import LoadWatch
+
+ROOT = Path(__file__).resolve().parents[1]
+RATES = (10.0, 25.0, 50.0, 100.0, 150.0, 200.0)
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modes", default="relay,debezium", help="outbox modes, in order")
+    parser.add_argument("--rates", default=",".join(f"{r:g}" for r in RATES), help="orders/s")
+    parser.add_argument("--orders", type=int, default=300, help="orders per step")
+    parser.add_argument("--grace", type=float, default=30.0, help="seconds after the last start")
+    parser.add_argument(
+        "--stop-after-failures", type=int, default=2, help="unsustainable steps before skipping"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the stack")
+    parser.add_argument("--figure", type=Path, default=ROOT / "bench" / "out" / "saga.png")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.saga_parts import cpu
+    from bench.saga_parts.drive import HEADER, Plan, drive
+    from bench.saga_parts.plot import draw
+    from bench.saga_parts.stack import started_shop
+
+    args = arguments(argv)
+    plan = Plan(
+        rates=tuple(float(r) for r in args.rates.split(",")),
+        orders_per_step=args.orders,
+        grace_seconds=args.grace,
+        stop_after_failures=args.stop_after_failures,
+        seed=args.seed,
+    )
+    env = dict(pair.split("=", 1) for pair in args.env)
+    watch = LoadWatch()
+    runs: dict[str, dict[str, Any]] = {}
+    for mode in args.modes.split(","):
+        print(f"== {mode}: starting the stack", flush=True)
+        with started_shop(mode, env) as running:
+            print(HEADER, flush=True)
+            runs[mode] = asyncio.run(drive(running, plan, watch))
+        print(
+            f"== {mode}: highest sustainable {runs[mode]['highest_sustainable_per_s']:g}/s, "
+            f"idle stack {runs[mode]['idle_stack_cpu_ms_per_s']} CPU ms/s",
+            flush=True,
+        )
+    loadavg = cpu.load_average()
+    draw(runs, args.figure, watch.describe())
+    print(f"figure: {args.figure}")
+    print(json.dumps({**runs, "orders_per_step": plan.orders_per_step, "loadavg_end": loadavg}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""A storefront's calls to the shop's public APIs, on aiohttp (cheap per request): fill a cart,
+check out, follow the order's server-sent events to its final status."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+
+FINAL = frozenset({"CONFIRMED", "CANCELLED"})
+NOT_PLACED_RETRY_SECONDS = (0.05, 0.5)  # first wait, longest (doubling in between)
+UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
+# Below uvicorn's 5 s keep-alive, so a request never goes out on a connection being closed.
+KEEPALIVE_SECONDS = 2.0
+
+
+class ShopError(Exception):
+    """An API answered something a storefront cannot go on with."""
+
+
+@dataclass(frozen=True)
+class Final:
+    """An order's final status and the server's time of it."""
+
+    status: str
+    cancel_reason: str | None
+    at: datetime
+
+
+def session() -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS)
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=60)
+    return aiohttp.ClientSession(connector=connector, timeout=timeout)
+
+
+class Storefront:
+    """The catalog, basket and ordering APIs of one running shop."""
+
+    def __init__(self, http: aiohttp.ClientSession, apis: dict[str, str]) -> None:
+        self.http = http
+        self.catalog, self.basket, self.ordering = (
+            apis[name] for name in ("catalog", "basket", "ordering")
+        )
+
+    async def products(self) -> list[dict[str, Any]]:
+        async with self.http.get(f"{self.catalog}/products", params={"limit": "100"}) as reply:
+            reply.raise_for_status()
+            body = await reply.json()
+        return [p for p in body["items"] if p["active"]]
+
+    async def receive_stock(self, product_id: str, quantity: int) -> None:
+        url = f"{self.catalog}/products/{product_id}/stock/receipts"
+        async with self.http.post(url, json={"quantity": quantity}) as reply:
+            reply.raise_for_status()
+
+    async def add_line(self, customer: str, product_id: str, quantity: int) -> None:
+        """Put a line into the cart; waits while the basket has not heard of the product."""
+        body = {"product_id": product_id, "quantity": quantity}
+        for _ in range(500):
+            async with self.http.post(f"{self.basket}/carts/{customer}/lines", json=body) as reply:
+                if reply.status < 300:
+                    return
+                problem = await reply.json(content_type=None)
+                if reply.status != 422 or problem.get("type") != UNKNOWN_PRODUCT:
+                    raise ShopError(f"add line: {reply.status} {problem}")
+            await asyncio.sleep(0.1)
+        raise ShopError(f"the basket never learnt of product {product_id}")
+
+    async def checkout(self, customer: str) -> str:
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        url = f"{self.basket}/carts/{customer}/checkout"
+        async with self.http.post(url, headers=headers, json={}) as reply:
+            if reply.status != 202:
+                raise ShopError(f"checkout: {reply.status} {await reply.text()}")
+            return str((await reply.json())["order_id"])
+
+    async def follow(self, order_id: str) -> Final:
+        """Read the order's event stream until a final status (waits until it is placed)."""
+        url = f"{self.ordering}/orders/{order_id}/events"
+        wait, longest = NOT_PLACED_RETRY_SECONDS
+        while True:
+            async with self.http.get(url) as stream:
+                if stream.status == 404:  # ordering has not consumed the checkout yet
+                    await asyncio.sleep(wait)
+                    wait = min(longest, wait * 2)
+                    continue
+                if stream.status != 200:
+                    raise ShopError(f"order stream: {stream.status}")
+                async for line in stream.content:
+                    if not line.startswith(b"data:"):
+                        continue
+                    entry = json.loads(line[5:])
+                    if entry["status"] in FINAL:
+                        at = datetime.fromisoformat(entry["at"])
+                        reason = await self._cancel_reason(order_id, entry["status"])
+                        return Final(entry["status"], reason, at)
+            raise ShopError(f"the stream of order {order_id} ended before a final status")
+
+    async def _cancel_reason(self, order_id: str, status: str) -> str | None:
+        if status != "CANCELLED":
+            return None
+        async with self.http.get(f"{self.ordering}/orders/{order_id}") as reply:
+            reply.raise_for_status()
+            reason: str | None = (await reply.json())["cancel_reason"]
+            return reason

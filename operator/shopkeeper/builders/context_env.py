@@ -1,0 +1,81 @@
+"""Environment of one context's processes: notification's channel and lookups, the spec's env.
+
+Notification's variables are named by the service's own settings class, so the operator sets
+exactly what `shop.notification.settings.NotificationSettings` reads. Credentials are Secret key
+references; their values never pass through the operator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shop.notification.settings import NotificationSettings
+from shopkeeper import naming
+from shopkeeper.api.env import KeySelector
+from shopkeeper.api.services import NotificationServiceSpec
+from shopkeeper.builders.inputs import BuildInput
+
+EnvEntry = dict[str, Any]
+
+
+def _var(field: str) -> str:
+    return NotificationSettings.env_var(field)
+
+
+def _value(field: str, value: object) -> EnvEntry:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return {"name": _var(field), "value": text}
+
+
+def _secret(field: str, selector: KeySelector) -> EnvEntry:
+    return {"name": _var(field), "valueFrom": {"secretKeyRef": selector.manifest()}}
+
+
+def ordering_api_url(inp: BuildInput) -> str:
+    """The in-cluster URL of the platform's ordering API Service."""
+    return f"http://{naming.workload(inp.name, 'ordering', 'api')}.{inp.namespace}.svc"
+
+
+def notification_env(inp: BuildInput, spec: NotificationServiceSpec) -> list[EnvEntry]:
+    """Channel, SMTP or webhook settings and the ordering lookup URL of notification."""
+    env = [
+        _value("channel", spec.channel),
+        _value("ordering_url", spec.ordering_url or ordering_api_url(inp)),
+    ]
+    if spec.channel == "smtp" and spec.smtp is not None:
+        smtp = spec.smtp
+        env += [
+            _value("smtp_host", smtp.host),
+            _value("smtp_port", smtp.port),
+            _value("smtp_sender", smtp.sender),
+            _value("smtp_starttls", smtp.starttls),
+        ]
+        if smtp.username_secret_key_ref is not None:
+            env.append(_secret("smtp_username", smtp.username_secret_key_ref))
+        if smtp.password_secret_key_ref is not None:
+            env.append(_secret("smtp_password", smtp.password_secret_key_ref))
+    if spec.channel == "webhook" and spec.webhook is not None:
+        webhook = spec.webhook
+        if webhook.url_secret_key_ref is not None:
+            env.append(_secret("webhook_url", webhook.url_secret_key_ref))
+        else:
+            env.append(_value("webhook_url", webhook.url))
+    return env
+
+
+def context_env(inp: BuildInput, context: str) -> list[EnvEntry]:
+    """What the context's own settings add to every process of it, the spec's env last."""
+    service = inp.spec.services.of(context)
+    own = notification_env(inp, service) if isinstance(service, NotificationServiceSpec) else []
+    return merge_env(own, [var.manifest() for var in service.env])
+
+
+def merge_env(base: list[EnvEntry], extra: list[EnvEntry]) -> list[EnvEntry]:
+    """`base` with each entry of `extra` replacing the one of its name in place, or appended.
+
+    Names stay unique (server-side apply refuses duplicate keys) and the order of `base` is kept,
+    so `$(VAR)` references to earlier variables still expand.
+    """
+    replacements = {entry["name"]: entry for entry in extra}
+    merged = [replacements.pop(entry["name"], entry) for entry in base]
+    return merged + [entry for entry in extra if entry["name"] in replacements]

@@ -1,0 +1,26 @@
+"""The payment of an order over HTTP: reads through `adapters.queries`."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from shop.common.openapi import problem_responses
+from shop.payment.adapters import queries
+from shop.payment.bootstrap import Payments
+from shop.payment.domain.errors import PaymentNotFoundError
+from shop.payment.entrypoints.schemas import PaymentOut
+
+router = APIRouter(prefix="/payments", tags=["payments"])
+
+
+@router.get("/{order_id}", responses=problem_responses(404))
+async def get_payment(order_id: UUID, request: Request) -> PaymentOut:
+    """The payment of an order (each order is charged at most once)."""
+    payments_app: Payments = request.app.state.process.state["payments"]
+    async with payments_app.sessions() as session:
+        found = await queries.get_payment(session, order_id)
+    if found is None:
+        raise PaymentNotFoundError(order_id)
+    return PaymentOut.model_validate(found)

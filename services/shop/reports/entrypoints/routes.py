@@ -1,0 +1,58 @@
+"""Sales per day, top products, orders by status over HTTP: reads through `adapters.queries`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from shop.common.errors import RuleViolationError
+from shop.common.openapi import problem_responses
+from shop.reports.adapters import queries
+from shop.reports.bootstrap import Reports
+from shop.reports.entrypoints.schemas import DaySalesOut, ProductSalesOut
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+MAX_DAYS = 366
+
+
+def _reports(request: Request) -> Reports:
+    reports: Reports = request.app.state.process.state["reports"]
+    return reports
+
+
+@router.get("/sales", responses=problem_responses(422))
+async def sales(
+    request: Request,
+    first: Annotated[date | None, Query(alias="from", description="Default: 29 days ago")] = None,
+    last: Annotated[date | None, Query(alias="to", description="Default: today (UTC)")] = None,
+) -> list[DaySalesOut]:
+    """Confirmed orders and revenue per UTC day and currency."""
+    last = last or datetime.now(UTC).date()
+    first = first or last - timedelta(days=29)
+    if first > last or (last - first).days >= MAX_DAYS:
+        raise RuleViolationError(f"from..to must be a range of 1 to {MAX_DAYS} days")
+    async with _reports(request).sessions() as session:
+        found = await queries.sales_per_day(session, first, last)
+    return [
+        DaySalesOut(day=day, currency=currency, orders=s.orders, revenue=s.revenue)
+        for (day, currency), s in found.items()
+    ]
+
+
+@router.get("/top-products")
+async def top_products(
+    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 10
+) -> list[ProductSalesOut]:
+    """Best sellers by units sold, then revenue."""
+    async with _reports(request).sessions() as session:
+        found = await queries.top_products(session, limit)
+    return [ProductSalesOut.model_validate(sale, from_attributes=True) for sale in found]
+
+
+@router.get("/orders-by-status")
+async def orders_by_status(request: Request) -> dict[str, int]:
+    """How many orders are in each status now (as far as reports has seen)."""
+    async with _reports(request).sessions() as session:
+        return await queries.orders_by_status(session)
