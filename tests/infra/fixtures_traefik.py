@@ -1,15 +1,19 @@
 """Session fixtures: Traefik, the real Ingress and Gateway API controller, on a real cluster.
 
-`traefik_cluster` is the cluster Traefik serves: by default a control plane of its own with the
-Gateway API CRDs (the shared `kube_control_plane` stays without them: tests check a cluster that
-lacks them). A tier with a cluster of its own (the node's) overrides `traefik_cluster` in its
-conftest with any object that has `.kubeconfig` and whose API serves the Gateway API CRDs.
-`traefik` is one Traefik per session, its IngressClass and GatewayClass `traefik` applied.
+`traefik_cluster` is a control plane of Traefik's own with the Gateway API CRDs (the shared
+`kube_control_plane` stays without them: tests check a cluster that lacks them); `traefik` is one
+Traefik per session on it, its IngressClass and GatewayClass `traefik` applied.
+
+A tier with a cluster of its own (the node's) makes its own session fixture with
+`traefik_serving(request, kubeconfig, name)` once its API serves the Gateway API CRDs
+(`install_upstream_crds("gateway-api")`); overriding `traefik_cluster` would not do, since one
+session fixture is made once per session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -73,21 +77,31 @@ def traefik_cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
         plane.stop()
 
 
-@pytest.fixture(scope="session")
-def traefik(request: pytest.FixtureRequest, traefik_cluster: Cluster) -> Iterator[Traefik]:
-    """Traefik serving `traefik_cluster`'s Ingresses (class `traefik`) and Gateway API routes.
+@contextmanager
+def traefik_serving(
+    request: pytest.FixtureRequest, kubeconfig: Path, name: str = "traefik"
+) -> Iterator[Traefik]:
+    """A started Traefik for the cluster of `kubeconfig`, its IngressClass and GatewayClass
+    `traefik` applied (logs in the session directory `name`); stopped on exit.
 
-    Requests go to `traefik.web_url` with the route's `Host`; a Gateway for it is
-    `traefik.gateway_manifest(name, namespace)`.
+    Requests go to `.web_url` with the route's `Host`; a Gateway for it is
+    `.gateway_manifest(name, namespace)`; `.wait_for_routers(...)` waits for routes to load.
     """
-    proxy = Traefik(traefik_cluster.kubeconfig, session_dir(request, "traefik"))
+    proxy = Traefik(kubeconfig, session_dir(request, name))
 
     def start() -> None:
         proxy.start()
-        apply_manifests(traefik_cluster.kubeconfig, proxy.class_manifests())
+        apply_manifests(kubeconfig, proxy.class_manifests())
 
     start_or_end_session(start, proxy.stop, "Traefik")
     try:
         yield proxy
     finally:
         proxy.stop()
+
+
+@pytest.fixture(scope="session")
+def traefik(request: pytest.FixtureRequest, traefik_cluster: Cluster) -> Iterator[Traefik]:
+    """Traefik serving `traefik_cluster`'s Ingresses (class `traefik`) and Gateway API routes."""
+    with traefik_serving(request, traefik_cluster.kubeconfig) as proxy:
+        yield proxy
