@@ -27,6 +27,7 @@ from localinfra.node_host import (
     NODE_NAME,
     POD_CIDR,
     HostState,
+    host_snapshot,
     machine_lock,
 )
 from localinfra.node_images import BuiltImage, pause_image, release_storage
@@ -48,7 +49,8 @@ def sweep_stale(state_dir: Path | None = None) -> bool:
     """Undo the host changes of a node whose owner is gone; True if there were any."""
     directory = state_dir or default_state_dir()
     host = HostState(directory)
-    if host.record() is None:
+    record = host.record()
+    if record is None or alive(record.owner_pid):
         return False
     with machine_lock(directory, timeout=120):  # a reaper may be sweeping: wait for it
         record = host.record()
@@ -70,6 +72,8 @@ class LocalNode(StopOnExit):
         self.processes: list[ManagedProcess] = []
         self._lock_context: contextlib.AbstractContextManager[IO[str]] | None = None
         self._reaper: ManagedProcess | None = None
+        self.host_before: dict[str, object] | None = None
+        self.host_after: dict[str, object] | None = None
 
     @property
     def name(self) -> str:
@@ -81,9 +85,13 @@ class LocalNode(StopOnExit):
 
     def prepare_host(self) -> None:
         """Take the machine's node lock, undo a previous run's leftovers, create the bridge."""
-        lock = machine_lock(self.state_dir, timeout=120)
+        # One node per machine: wait for another session's node (within a test's 10 minutes).
+        lock = machine_lock(self.state_dir, timeout=540)
         lock.__enter__()
         self._lock_context = lock
+        self.host.sweep()
+        # The host as this node found it: what stop() must leave (see host_snapshot).
+        self.host_before = host_snapshot(self.state_dir)
         release_storage()
         self.host.prepare(self.run_dir)
         self._reaper = ManagedProcess(
@@ -274,5 +282,6 @@ class LocalNode(StopOnExit):
             if self._reaper is not None:
                 self._reaper.stop(timeout=5)
                 self._reaper = None
+            self.host_after = host_snapshot(self.state_dir)  # before another node may start
             self._lock_context.__exit__(None, None, None)
             self._lock_context = None

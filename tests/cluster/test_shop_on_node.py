@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from infra.fixtures_node import NODE_IMAGE_TAG
+from infra.fixtures_traefik import traefik_serving
 from kind.shop_client import ShopClient, ShopError
 from localinfra.cluster_tools import ClusterTools
 from localinfra.errors import InfraError
@@ -29,12 +30,13 @@ from localinfra.node_cluster import NodeCluster
 from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage, project_image
 from localinfra.postgres import PostgresServer
 from localinfra.shop_install import (
+    CONTEXTS,
     OPERATOR_NAMESPACE,
     OPERATOR_RELEASE,
     db_secret,
     local_node_platform,
-    service_urls,
 )
+from localinfra.traefik import Traefik
 from scenario.shop_on_cluster import (
     api_urls,
     kubectl_json,
@@ -59,20 +61,25 @@ __all__ = [
 
 SHOP_NAMESPACE = "shop"
 UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
-CONTEXTS = ("catalog", "basket", "ordering", "payment", "notification", "reports")
+EXPOSURE_HOST = "shop.node.test"
 
 
 class NodeShopCluster:
-    """The local node, its imported project image, and the host's PostgreSQL and Kafka."""
+    """The local node, its imported project image, the host's PostgreSQL and Kafka, and
+    Traefik as the cluster's Ingress controller: the APIs are reached through the exposure."""
 
     image_repository = PROJECT_REPOSITORY
     image_tag = NODE_IMAGE_TAG
     shop_namespace = SHOP_NAMESPACE
+    api_host: str | None = EXPOSURE_HOST
 
-    def __init__(self, tools: ClusterTools, postgres: PostgresServer, kafka: KafkaBroker) -> None:
+    def __init__(
+        self, tools: ClusterTools, postgres: PostgresServer, kafka: KafkaBroker, traefik: Traefik
+    ) -> None:
         self.tools = tools
         self.postgres = postgres
         self.kafka = kafka
+        self.traefik = traefik
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         try:
@@ -87,7 +94,8 @@ class NodeShopCluster:
             pytest.fail(str(err), pytrace=False)
 
     def platform_manifest(self) -> dict[str, Any]:
-        """k8s/samples/platform-local-node.yaml on this session's PostgreSQL and Kafka."""
+        """k8s/samples/platform-local-node.yaml on this session's PostgreSQL and Kafka, exposed
+        through an Ingress of class `traefik`."""
         manifest = local_node_platform(
             namespace=SHOP_NAMESPACE,
             tag=NODE_IMAGE_TAG,
@@ -96,18 +104,36 @@ class NodeShopCluster:
             db_port=self.postgres.port,
         )
         manifest["spec"]["paymentGateway"] = {"failureRate": 0}  # every order must confirm
+        manifest["spec"]["exposure"] = {
+            "mode": "ingress",
+            "host": EXPOSURE_HOST,
+            "ingress": {"className": "traefik"},
+        }
         return manifest
 
     @contextmanager
     def api_urls(self, platform: dict[str, Any]) -> Iterator[dict[str, str]]:
-        """Each context's API Service by its ClusterIP (kube-proxy routes it from the host),
-        once each answers /readyz there (kube-proxy follows the endpoints within a second)."""
-        urls = service_urls(self.tools, platform["metadata"]["name"], SHOP_NAMESPACE)
-        for context, url in urls.items():
-            wait_until(
-                partial(answers, f"{url}/readyz"), within=60, what=f"{context} API", interval=0.5
-            )
+        """`<traefik>/<context>` for every context, once Traefik routes them to ready pods."""
+        self.traefik.wait_for_routers("kubernetes", len(CONTEXTS), name_part=SHOP_NAMESPACE)
+        urls = {context: f"{self.traefik.web_url}/{context}" for context in CONTEXTS}
+        wait_until(
+            partial(answers, f"{urls['catalog']}/products", EXPOSURE_HOST),
+            within=60,
+            what="the catalog through Traefik",
+            interval=0.5,
+        )
         yield urls
+
+
+@pytest.fixture(scope="module")
+def node_traefik(
+    request: pytest.FixtureRequest, node_cluster: NodeCluster, node_tools: ClusterTools
+) -> Iterator[Traefik]:
+    """Traefik serving the node cluster's Ingresses and Gateway API routes (it reaches the pods
+    on the bridge)."""
+    node_cluster.plane.install_upstream_crds("gateway-api")
+    with traefik_serving(request, node_tools.kubeconfig, "node-traefik") as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +142,7 @@ def shop_cluster(
     node_image: BuiltImage,
     node_postgres: PostgresServer,
     node_kafka: KafkaBroker,
+    node_traefik: Traefik,
 ) -> NodeShopCluster:
     """The node with the shop's namespace, its database and the Secret of its credentials."""
     node_postgres.create_database("shop")
@@ -123,12 +150,12 @@ def shop_cluster(
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SHOP_NAMESPACE}}
     )
     node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
-    return NodeShopCluster(node_tools, node_postgres, node_kafka)
+    return NodeShopCluster(node_tools, node_postgres, node_kafka, node_traefik)
 
 
-def answers(url: str) -> bool:
+def answers(url: str, host: str) -> bool:
     try:
-        return httpx.get(url, timeout=2).status_code == 200
+        return httpx.get(url, headers={"Host": host}, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -209,13 +236,19 @@ def test_every_deployment_is_available(
 def test_a_confirmed_order_sells_the_stock_takes_the_payment_tells_the_customer_and_is_reported(
     shop_client: ShopClient, api_urls: dict[str, str]
 ) -> None:
+    # Every read goes through the exposure, as the order did.
     product = shop_client.create_product(stock=10, price="12.50")
     order_id = shop_client.place_order("node-effects", product, quantity=2)
     order = shop_client.outcome(order_id)
     assert order["status"] == "CONFIRMED"
 
     def get(context: str, path: str, **params: int) -> Any:
-        response = httpx.get(f"{api_urls[context]}{path}", params=params, timeout=10)
+        response = httpx.get(
+            f"{api_urls[context]}{path}",
+            params=params,
+            headers={"Host": EXPOSURE_HOST},
+            timeout=10,
+        )
         response.raise_for_status()
         return response.json()
 

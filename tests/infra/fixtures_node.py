@@ -13,9 +13,8 @@ from infra.plugin import exit_on_missing_dependency
 from localinfra.cluster_tools import ClusterTools
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
-from localinfra.node import default_state_dir, sweep_stale
 from localinfra.node_cluster import NodeCluster
-from localinfra.node_host import BRIDGE_IP, POD_CIDR, host_snapshot
+from localinfra.node_host import BRIDGE_IP, POD_CIDR
 from localinfra.node_images import BuiltImage, project_image
 from localinfra.postgres import PostgresServer
 
@@ -31,8 +30,6 @@ def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
     sysctl, cgroup or global directory left).
     """
     cluster = NodeCluster(infra_workdir / "kube-node")
-    sweep_stale()  # a killed session's node, if its reaper has not finished
-    before = host_snapshot(default_state_dir())
     try:
         cluster.start()
     except MissingDependencyError as err:
@@ -43,8 +40,7 @@ def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
         yield cluster
     finally:
         cluster.stop()
-    after = host_snapshot(default_state_dir())
-    assert after == before, "the node left changes on the host"
+    assert cluster.node.host_after == cluster.node.host_before, "the node left host changes"
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,12 @@ class ShopClient:
     basket: str
     ordering: str
     timeout: float = 120.0
+    host: str | None = None
+    """The `Host` every request names (an Ingress or HTTPRoute routes by it)."""
 
     def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        response = httpx.request(method, url, timeout=10.0, **kwargs)
+        headers = {**kwargs.pop("headers", {}), **({"Host": self.host} if self.host else {})}
+        response = httpx.request(method, url, timeout=10.0, headers=headers, **kwargs)
         if response.status_code >= 500:
             raise ShopError(f"{method} {url}: {response.status_code} {response.text[:500]}")
         return response

@@ -100,6 +100,7 @@ class KindShopCluster:
     image_repository = IMAGE
     image_tag = TAG
     shop_namespace = SHOP_NAMESPACE
+    api_host: str | None = None  # port-forwarded Services
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         return run("kubectl", *argv, stdin=stdin, timeout=timeout)

@@ -28,6 +28,8 @@ class ShopCluster(Protocol):
     image_repository: str
     image_tag: str
     shop_namespace: str
+    api_host: str | None
+    """The Host header the APIs are reached with (an exposure's host), or None."""
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         """Run kubectl against the cluster; a failure fails the test with its output."""
@@ -39,7 +41,7 @@ class ShopCluster(Protocol):
         """The EcommercePlatform to apply (image under test, a gateway that never declines)."""
 
     def api_urls(self, platform: dict[str, Any]) -> AbstractContextManager[dict[str, str]]:
-        """Base URLs of the contexts' APIs (`catalog`, `basket`, `ordering`, ...), while open."""
+        """Base URLs of the `catalog`, `basket` and `ordering` APIs, while open."""
 
 
 def kubectl_json(cluster: ShopCluster, *argv: str) -> Any:
@@ -81,8 +83,14 @@ def api_urls(shop_cluster: ShopCluster, platform: dict[str, Any]) -> Iterator[di
 
 
 @pytest.fixture(scope="module")
-def shop_client(api_urls: dict[str, str]) -> ShopClient:
-    return ShopClient(api_urls["catalog"], api_urls["basket"], api_urls["ordering"], timeout=300)
+def shop_client(shop_cluster: ShopCluster, api_urls: dict[str, str]) -> ShopClient:
+    return ShopClient(
+        api_urls["catalog"],
+        api_urls["basket"],
+        api_urls["ordering"],
+        timeout=300,
+        host=shop_cluster.api_host,
+    )
 
 
 def test_the_platform_reports_ready_for_its_current_generation(
