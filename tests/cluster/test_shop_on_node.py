@@ -62,6 +62,7 @@ __all__ = [
 SHOP_NAMESPACE = "shop"
 UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
 EXPOSURE_HOST = "shop.node.test"
+RBAC_GROUP = "rbac.authorization.k8s.io"
 
 
 class NodeShopCluster:
@@ -178,13 +179,16 @@ def test_the_operator_is_a_pod_with_its_own_service_account_and_no_admin_rights(
     account = f"system:serviceaccount:{OPERATOR_NAMESPACE}:{OPERATOR_RELEASE}"
     assert may(shop_cluster, account, "list", "ecommerceplatforms", "shopkeeper.dev")
     assert not may(shop_cluster, account, "delete", "nodes", "")
-    assert not may(shop_cluster, account, "get", "secrets", "", namespace="kube-system")
+    assert not may(shop_cluster, account, "create", "clusterrolebindings", RBAC_GROUP)
+    assert not may(shop_cluster, account, "create", "pods/exec", "", namespace=SHOP_NAMESPACE)
 
 
 def may(
     cluster: NodeShopCluster, user: str, verb: str, resource: str, group: str, namespace: str = ""
 ) -> bool:
-    """The API server's answer to a SubjectAccessReview (what RBAC grants `user`)."""
+    """The API server's answer to a SubjectAccessReview (what RBAC grants `user`);
+    `resource` may name a subresource (`pods/exec`)."""
+    resource, _, subresource = resource.partition("/")
     review = {
         "apiVersion": "authorization.k8s.io/v1",
         "kind": "SubjectAccessReview",
@@ -194,6 +198,7 @@ def may(
             "resourceAttributes": {
                 "verb": verb,
                 "resource": resource,
+                "subresource": subresource,
                 "group": group,
                 "namespace": namespace,
             },
