@@ -46,6 +46,9 @@ def first_confirmed_order(urls: dict[str, str], timeout: float = ORDER_TIMEOUT_S
     """Create a product, fill a cart, check out, and wait for the order's confirmation."""
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=10) as http:
+        for url in (urls["catalog"], urls["basket"], urls["ordering"]):
+            while not _answers(http, f"{url}/readyz"):  # kube-proxy follows within a second
+                _before(deadline, f"{url} answering")
         http.post(f"{urls['catalog']}/categories", json={"slug": "bench", "name": "Bench"})
         product = http.post(
             f"{urls['catalog']}/products",
@@ -74,6 +77,13 @@ def first_confirmed_order(urls: dict[str, str], timeout: float = ORDER_TIMEOUT_S
             if status == "CANCELLED":
                 raise RuntimeError(f"the first order was cancelled: {order.json()}")
             _before(deadline, "the first order's confirmation")
+
+
+def _answers(http: httpx.Client, url: str) -> bool:
+    try:
+        return http.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _before(deadline: float, what: str) -> None:

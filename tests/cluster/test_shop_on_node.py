@@ -27,7 +27,7 @@ from localinfra.cluster_tools import ClusterTools
 from localinfra.errors import InfraError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
-from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage, project_image
+from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage
 from localinfra.postgres import PostgresServer
 from localinfra.shop_install import (
     CONTEXTS,
@@ -60,7 +60,6 @@ __all__ = [
 ]
 
 SHOP_NAMESPACE = "shop"
-UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
 EXPOSURE_HOST = "shop.node.test"
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
@@ -346,60 +345,11 @@ def ready_at_generation(platform: dict[str, Any]) -> bool:
     return bool(ready.get("status") == "True" and ready.get("observedGeneration") == generation)
 
 
-def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
-    shop_cluster: NodeShopCluster,
-    platform: dict[str, Any],
-    shop_client: ShopClient,
-    node_cluster: NodeCluster,
-) -> None:
-    name = platform["metadata"]["name"]
-    upgraded = project_image(UPGRADE_TAG, label=UPGRADE_TAG)  # same sources, a distinct image
-    node_cluster.import_image(upgraded)
-    product = shop_client.create_product(stock=1000)
-    with OrderStream(shop_client, product, "during-upgrade") as stream:
-        shop_cluster.kubectl(
-            "-n",
-            SHOP_NAMESPACE,
-            "patch",
-            "ecommerceplatform",
-            name,
-            "--type=merge",
-            "-p",
-            json.dumps({"spec": {"image": {"tag": UPGRADE_TAG}}}),
-        )
-        live = wait_until(
-            lambda: platform_now(shop_cluster, name),
-            holds=ready_at_generation,
-            what="the platform Ready on the new tag",
-            within=600,
-            interval=0.5,
-        )
-        stream.wait_for_more(3)  # a few orders on the new pods too
-    assert stream.errors == []
-    assert len(stream.order_ids) >= 5
-    assert set(stream.outcomes()) == {"CONFIRMED"}
-    assert live["status"]["image"] == upgraded.reference
-
-    jobs = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "jobs")["items"]
-    (migration,) = [
-        j
-        for j in jobs
-        if j["spec"]["template"]["spec"]["containers"][0]["image"] == upgraded.reference
-    ]
-    migrated_at = migration["status"]["completionTime"]
-    pods = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods")["items"]
-    services = [p for p in pods if "batch.kubernetes.io/job-name" not in p["metadata"]["labels"]]
-    assert {p["spec"]["containers"][0]["image"] for p in services} == {upgraded.reference}
-    # RFC 3339 UTC timestamps of one clock compare as text: no new pod before the migration.
-    assert min(p["metadata"]["creationTimestamp"] for p in services) >= migrated_at
-
-
 def test_a_deleted_pod_comes_back_and_no_order_is_lost(
     shop_cluster: NodeShopCluster, platform: dict[str, Any], shop_client: ShopClient
 ) -> None:
     name = platform["metadata"]["name"]
-    selector = f"shopkeeper.dev/platform={name}"
-    pods = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods", "-l", selector)["items"]
+    pods = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods")["items"]
     (worker,) = [p for p in pods if p["metadata"]["name"].startswith(f"{name}-ordering-worker-")]
     product = shop_client.create_product(stock=1000)
     with OrderStream(shop_client, product, "pod-deleted") as stream:
@@ -436,16 +386,22 @@ def test_deleting_the_platform_with_retain_keeps_its_data(
     shop_cluster.kubectl(
         "-n", SHOP_NAMESPACE, "delete", "ecommerceplatform", name, "--wait=true", "--timeout=300s"
     )
-    left = kubectl_json(
-        shop_cluster,
-        "-n",
-        SHOP_NAMESPACE,
-        "get",
-        "deployments",
-        "-l",
-        f"shopkeeper.dev/platform={name}",
-    )["items"]
-    assert left == []
+    # The garbage collector deletes the platform's children after the platform itself.
+    wait_until(
+        lambda: kubectl_json(
+            shop_cluster,
+            "-n",
+            SHOP_NAMESPACE,
+            "get",
+            "deployments",
+            "-l",
+            f"shopkeeper.dev/platform={name}",
+        )["items"],
+        holds=lambda left: left == [],
+        what="the platform's Deployments deleted",
+        within=180,
+        interval=1,
+    )
     assert int(shop_cluster.postgres.psql("SELECT count(*) FROM ordering.orders", "shop")) == (
         orders_before
     )
