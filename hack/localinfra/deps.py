@@ -19,6 +19,7 @@ from localinfra import (
     promql,
     promtool,
     starlark,
+    traefik,
     upstream_crds,
 )
 from localinfra.errors import InfraError
@@ -36,6 +37,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "promtool": promtool.provision,
     "node": node_provision.provision,
     "crds": upstream_crds.provision,
+    "traefik": traefik.provision,
 }
 
 

@@ -1,7 +1,7 @@
 """`make repin` (`python -m localinfra.repin`): re-lock the wrapper modules to hack/versions.env.
 
-Only the wrappers whose version `hack/versions.env` pins (Kubernetes, etcd, helm) move; the
-others follow their committed go.mod.
+Only the wrappers whose version `hack/versions.env` pins (Kubernetes, etcd, helm, Traefik)
+move; the others follow their committed go.mod.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from localinfra import helm, kube_provision
+from localinfra import helm, kube_provision, traefik
 from localinfra.errors import InfraError
 from localinfra.gobuild import repin
 
@@ -18,7 +18,12 @@ from localinfra.gobuild import repin
 def main(argv: Sequence[str] | None = None) -> int:
     argparse.ArgumentParser(prog="python -m localinfra.repin", description=__doc__).parse_args(argv)
     try:
-        for wrapper, version in (*kube_provision.pinned_wrappers(), *helm.pinned_wrappers()):
+        wrappers = (
+            *kube_provision.pinned_wrappers(),
+            *helm.pinned_wrappers(),
+            *traefik.pinned_wrappers(),
+        )
+        for wrapper, version in wrappers:
             if wrapper.required_version() != f"v{version}":
                 repin(wrapper, version)
     except InfraError as err:

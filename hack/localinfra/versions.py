@@ -24,6 +24,7 @@ class Versions:
     prometheus_operator: str
     keda: str
     gateway_api: str
+    traefik: str
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -57,6 +58,7 @@ def versions() -> Versions:
         prometheus_operator=env["PROMETHEUS_OPERATOR_VERSION"],
         keda=env["KEDA_VERSION"],
         gateway_api=env["GATEWAY_API_VERSION"],
+        traefik=env["TRAEFIK_VERSION"],
     )
 
 

@@ -10,14 +10,14 @@ from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kube import ControlPlane
 
 
-def _workdir(request: pytest.FixtureRequest) -> Path:
-    # The infra plugin's session directory when it is loaded, else a pytest temporary one.
+def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
+    """A fresh directory `name` in the infra plugin's session directory (else a pytest one)."""
     try:
         root: Path = request.getfixturevalue("infra_workdir")
     except pytest.FixtureLookupError:
         factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
-        return factory.mktemp("kube")
-    workdir = root / "kube"
+        return factory.mktemp(name)
+    workdir = root / name
     workdir.mkdir()
     return workdir
 
@@ -27,7 +27,7 @@ def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]
     """A started control plane on free loopback ports; `.kubeconfig` is an admin kubeconfig."""
     plane = ControlPlane()
     try:
-        plane.start(_workdir(request))
+        plane.start(session_dir(request, "kube"))
     except MissingDependencyError as err:
         exit_on_missing_dependency(err)
     except InfraError as err:

@@ -23,6 +23,7 @@ FIXTURE_MODULES = (
     "infra.fixtures_kafka",
     "infra.fixtures_kube",
     "infra.fixtures_node",
+    "infra.fixtures_traefik",
 )
 
 _failed_key = pytest.StashKey[bool]()

@@ -1,7 +1,13 @@
-"""External access to the APIs: `/<context>` on one host, by Ingress or Gateway API HTTPRoute."""
+"""External access to the APIs: `/<context>` on one host, by Ingress or Gateway API HTTPRoute.
+
+Paths go to the APIs unchanged (no controller-specific rewrite): each API serves its routes
+under its `/<context>` prefix too (`shop.common.public_paths`, ADR 0041), and basket's order
+links point at `/ordering/...`, which the same rules route.
+"""
 
 from __future__ import annotations
 
+from shop.common.public_paths import public_prefix
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
 from shopkeeper.builders.inputs import BuildInput, Manifest
@@ -15,7 +21,7 @@ def build_ingress(inp: BuildInput, host: str) -> Manifest:
     settings = inp.spec.exposure.ingress
     paths = [
         {
-            "path": f"/{context}",
+            "path": public_prefix(context),
             "pathType": "Prefix",
             "backend": {
                 "service": {
@@ -51,7 +57,7 @@ def build_http_route(inp: BuildInput, host: str) -> Manifest:
         parent["sectionName"] = gateway.section_name
     rules = [
         {
-            "matches": [{"path": {"type": "PathPrefix", "value": f"/{context}"}}],
+            "matches": [{"path": {"type": "PathPrefix", "value": public_prefix(context)}}],
             "backendRefs": [
                 {"name": naming.workload(inp.name, context, "api"), "port": SERVICE_PORT}
             ],

@@ -15,5 +15,5 @@ class BasketSettings(ServiceSettings):
     ordering_url: str = Field(
         "",
         description="Base URL of the ordering API, for the order link a checkout returns "
-        "(empty: a path relative to the shop's gateway)",
+        "(empty: `/ordering`, the ordering API's path on the shop's host)",
     )

@@ -9,9 +9,11 @@
     )
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
-answers every error with problem+json, measures HTTP RED metrics by route template and tags
-each request with an `X-Request-ID`. Nothing is connected until the lifespan starts.
-`sys.exit(run_api(app))` serves it until SIGTERM/SIGINT.
+serves every route under `public_prefix` too (the context's path on the shop's host, so the
+exposure routes `/<context>/...` to it unchanged), answers every error with problem+json,
+measures HTTP RED metrics by route template and tags each request with an `X-Request-ID`.
+Nothing is connected until the lifespan starts. `sys.exit(run_api(app))` serves it until
+SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry
+from starlette.routing import Router
 
 from shop.common.errors import DomainError
 from shop.common.health import run_readiness_checks
@@ -103,12 +106,14 @@ def create_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     docs: bool = True,
     ping_connections: bool = True,
+    public_prefix: str | None = None,
 ) -> FastAPI:
     """Build an app whose lifespan opens (and closes) the process's resources.
 
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
     given); pass the same one to every component that defines metrics. `ping_connections`:
-    see `ProcessContext`.
+    see `ProcessContext`. `public_prefix` (`shop.common.public_paths.public_prefix(context)`)
+    mounts every route under it as well.
     """
     registry = registry or new_registry()
     process = ProcessContext(settings, registry, ping_connections=ping_connections)
@@ -136,6 +141,9 @@ def create_app(
     app.include_router(probes_router(process))
     for router in routers:
         app.include_router(router)
+    if public_prefix:
+        # The same route objects, so metrics keep one route template per route.
+        app.mount(public_prefix, Router(routes=list(app.router.routes)))
     # Added innermost first: request id, then metrics, wrap the error handler.
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(process.registry))

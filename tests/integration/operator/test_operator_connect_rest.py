@@ -100,37 +100,58 @@ def _connectors(connect: KafkaConnect, namespace: str) -> list[str]:
     return [name for name in names if name.startswith(f"{namespace}-")]
 
 
-def _platform(
+@dataclass(frozen=True)
+class RestShop:
+    """What a test of the mode works with: the API server, the real Connect and PostgreSQL."""
+
+    kube: Client
+    namespace: str
+    kafka: KafkaBroker
+    connect: KafkaConnect
+    postgres: PostgresServer
+    db: ShopDatabase
+    operator: RunningOperator
+
+    def create(self, deletion_policy: str) -> None:
+        """The database Secret and a platform in mode connect-rest; its migrations done."""
+        secret = {"username": self.db.role, "password": self.db.password}
+        self.kube.create(
+            Secret(
+                metadata=ObjectMeta(name="shop-pg", namespace=self.namespace),
+                data={k: base64.b64encode(v.encode()).decode() for k, v in secret.items()},
+            )
+        )
+        body = sample_body(
+            "shop",
+            self.namespace,
+            kafka={"bootstrapServers": self.kafka.bootstrap_servers},
+            outbox={"mode": "connect-rest", "connectRest": {"url": self.connect.rest_url}},
+            database={
+                "mode": "external",
+                "name": self.db.name,
+                "external": {
+                    "host": self.postgres.host,
+                    "port": self.postgres.port,
+                    "credentialsSecret": "shop-pg",
+                },
+            },
+            deletionPolicy=deletion_policy,
+        )
+        create_platform(self.kube, body)
+        _migrate(self.kube, self.namespace)
+
+
+@pytest.fixture
+def shop(
+    kube: Client,
     namespace: str,
     kafka: KafkaBroker,
     connect: KafkaConnect,
     postgres: PostgresServer,
-    db: ShopDatabase,
-    kube: Client,
-) -> dict[str, Any]:
-    secret = {"username": db.role, "password": db.password}
-    kube.create(
-        Secret(
-            metadata=ObjectMeta(name="shop-pg", namespace=namespace),
-            data={k: base64.b64encode(v.encode()).decode() for k, v in secret.items()},
-        )
-    )
-    return sample_body(
-        "shop",
-        namespace,
-        kafka={"bootstrapServers": kafka.bootstrap_servers},
-        outbox={"mode": "connect-rest", "connectRest": {"url": connect.rest_url}},
-        database={
-            "mode": "external",
-            "name": db.name,
-            "external": {
-                "host": postgres.host,
-                "port": postgres.port,
-                "credentialsSecret": "shop-pg",
-            },
-        },
-        deletionPolicy="Delete",
-    )
+    shop_database: ShopDatabase,
+    connect_rest_operator: RunningOperator,
+) -> RestShop:
+    return RestShop(kube, namespace, kafka, connect, postgres, shop_database, connect_rest_operator)
 
 
 def _migrate(kube: Client, namespace: str) -> None:
@@ -162,18 +183,15 @@ def _config(connect: KafkaConnect, name: str) -> dict[str, str]:
     return response.json() if response.status_code == 200 else {}
 
 
-def test_connectors_are_registered_repaired_restarted_and_reported(
-    kube: Client,
-    namespace: str,
-    kafka: KafkaBroker,
-    connect: KafkaConnect,
-    postgres: PostgresServer,
-    shop_database: ShopDatabase,
-    connect_rest_operator: RunningOperator,
-) -> None:
-    db = shop_database
-    create_platform(kube, _platform(namespace, kafka, connect, postgres, db, kube))
-    _migrate(kube, namespace)
+def test_connectors_are_registered_repaired_restarted_and_reported(shop: RestShop) -> None:
+    kube, namespace, connect, postgres, db = (
+        shop.kube,
+        shop.namespace,
+        shop.connect,
+        shop.postgres,
+        shop.db,
+    )
+    shop.create("Delete")
 
     # Registered with the messaging core's config, credentials from the Secret.
     eventually(
@@ -210,7 +228,7 @@ def test_connectors_are_registered_repaired_restarted_and_reported(
         what=f"{catalog}'s config put back",
     )
     eventually(
-        lambda: 'kind="Connector"' in connect_rest_operator.metrics(),
+        lambda: 'kind="Connector"' in shop.operator.metrics(),
         timeout=30,
         what="connector drift repairs counted",
     )
@@ -257,19 +275,9 @@ def test_connectors_are_registered_repaired_restarted_and_reported(
     )
 
 
-def test_retain_leaves_the_connectors_registered(
-    kube: Client,
-    namespace: str,
-    kafka: KafkaBroker,
-    connect: KafkaConnect,
-    postgres: PostgresServer,
-    shop_database: ShopDatabase,
-    connect_rest_operator: RunningOperator,
-) -> None:
-    body = _platform(namespace, kafka, connect, postgres, shop_database, kube)
-    body["spec"]["deletionPolicy"] = "Retain"
-    create_platform(kube, body)
-    _migrate(kube, namespace)
+def test_retain_leaves_the_connectors_registered(shop: RestShop) -> None:
+    kube, namespace, connect = shop.kube, shop.namespace, shop.connect
+    shop.create("Retain")
     eventually(
         lambda: len(_connectors(connect, namespace)) == len(publishing_contexts()),
         timeout=TIMEOUT,

@@ -28,6 +28,9 @@ SETTINGS = ServiceSettings(
 )
 
 
+NEW = {"sku": "sku-42", "price_cents": 1999}
+
+
 class NewProduct(BaseModel):
     sku: str = Field(examples=["sku-42"])
     price_cents: int = Field(gt=0, examples=[1999])
@@ -81,6 +84,41 @@ async def test_requests_are_counted_by_route_template_not_raw_path() -> None:
     assert sample(registry, "shop_http_requests_in_flight") == 0
     assert "/products/1" not in metrics
     assert 'route="/products/{product_id}"' in metrics
+
+
+async def test_routes_are_served_under_the_public_prefix_too_with_one_route_template() -> None:
+    registry = CollectorRegistry()
+    app = create_app(
+        title="Catalog",
+        settings=SETTINGS,
+        routers=[router],
+        registry=registry,
+        public_prefix="/catalog",
+    )
+    async with running(app) as client:
+        assert (await client.get("/catalog/products/7")).json()["id"] == 7
+        assert (await client.get("/products/7")).json()["id"] == 7
+        assert (await client.post("/catalog/products", json=NEW)).status_code == 201
+        assert (await client.get("/catalog/livez")).json() == {"status": "ok"}
+        assert (await client.get("/catalogue/products/7")).status_code == 404
+        problem = await client.get("/catalog/products/x")
+        docs = await client.get("/catalog/docs")
+
+    assert problem.status_code == 422
+    assert problem.headers["content-type"] == "application/problem+json"
+    assert "/catalog/openapi.json" in docs.text  # Swagger UI loads the schema through the prefix
+    route = "/products/{product_id}"
+    requests = "shop_http_requests_total"
+    assert sample(registry, requests, method="GET", route=route, status="200") == 2
+
+
+async def test_a_route_that_starts_with_the_prefix_is_still_served_as_declared() -> None:
+    app = create_app(
+        title="Products", settings=SETTINGS, routers=[router], public_prefix="/products"
+    )
+    async with running(app) as client:
+        assert (await client.get("/products/7")).json()["id"] == 7
+        assert (await client.get("/products/products/7")).json()["id"] == 7
 
 
 async def test_metrics_are_served_as_openmetrics_when_asked() -> None:

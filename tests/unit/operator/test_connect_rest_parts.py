@@ -8,7 +8,7 @@ from shop.common.debezium import outbox_connector_config
 from shopkeeper.api import PlatformStatus
 from shopkeeper.builders.connect_rest import rest_connector_configs
 from shopkeeper.builders.platform import build_all
-from shopkeeper.connect_api import TaskState, parse_connectors
+from shopkeeper.connect_api import ConnectApiError, TaskState, parse_connectors
 from shopkeeper.connect_rest import (
     ConnectorReport,
     ConnectReport,
@@ -202,3 +202,20 @@ def test_connectors_go_with_the_platform_only_under_delete(
     spec: dict[str, Any], deleted: bool
 ) -> None:
     assert connectors_go_with_the_platform(spec) is deleted
+
+
+@pytest.mark.parametrize(
+    ("status", "rejected", "rebalancing"),
+    [
+        (400, True, False),
+        (409, False, True),
+        (401, False, False),
+        (503, False, False),
+        (None, False, False),
+    ],
+)
+def test_connect_errors_tell_a_refused_config_from_an_outage(
+    status: int | None, rejected: bool, rebalancing: bool
+) -> None:
+    error = ConnectApiError("PUT /connectors/x/config", status=status)
+    assert (error.rejected, error.rebalancing) == (rejected, rebalancing)

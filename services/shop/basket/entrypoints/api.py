@@ -11,6 +11,7 @@ from shop.basket.entrypoints import routes
 from shop.basket.settings import BasketSettings
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 
 
@@ -24,6 +25,7 @@ def create_basket_app(settings: BasketSettings) -> FastAPI:
         description="Customers' carts priced from the catalog, and checkout into orders.",
         settings=settings,
         routers=[routes.router],
+        public_prefix=public_prefix("basket"),
         lifespan_hooks=[wire_basket],
     )
 

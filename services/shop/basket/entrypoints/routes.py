@@ -13,6 +13,7 @@ from shop.basket.entrypoints.schemas import CartOut, CheckoutIn, CheckoutOut, Li
 from shop.basket.service_layer.handlers import cart_view
 from shop.basket.settings import BasketSettings
 from shop.common.openapi import problem_responses
+from shop.common.public_paths import public_prefix
 
 router = APIRouter(prefix="/carts/{customer_id}", tags=["carts"])
 
@@ -71,6 +72,7 @@ async def checkout(
     email = body.email if body else None
     done = await basket.bus.handle(c.Checkout(customer_id, idempotency_key, email))
     settings: BasketSettings = request.app.state.process.settings
-    url = f"{settings.ordering_url.rstrip('/')}/orders/{done.order_id}"
+    ordering = settings.ordering_url.rstrip("/") or public_prefix("ordering")
+    url = f"{ordering}/orders/{done.order_id}"
     response.headers["Location"] = url
     return CheckoutOut(order_id=done.order_id, order_url=url)

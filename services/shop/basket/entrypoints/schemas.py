@@ -61,4 +61,6 @@ class CartOut(BaseModel):
 
 class CheckoutOut(BaseModel):
     order_id: UUID
-    order_url: str = Field(examples=["/orders/0196a5b4-..."], description="Follow the order here")
+    order_url: str = Field(
+        examples=["/ordering/orders/0196a5b4-..."], description="Follow the order here"
+    )

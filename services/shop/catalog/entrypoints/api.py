@@ -11,6 +11,7 @@ from shop.catalog.entrypoints import routes_products, routes_stock
 from shop.catalog.settings import CatalogSettings
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 
 
@@ -24,6 +25,7 @@ def create_catalog_app(settings: CatalogSettings) -> FastAPI:
         description="Products, categories and stock. Changes are published as events.",
         settings=settings,
         routers=[routes_products.router, routes_stock.router],
+        public_prefix=public_prefix("catalog"),
         lifespan_hooks=[wire_catalog],
     )
 

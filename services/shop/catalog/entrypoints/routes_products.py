@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from shop.catalog.adapters import queries
 from shop.catalog.domain import commands as c
@@ -22,6 +22,7 @@ from shop.catalog.entrypoints.schemas import (
     ProductUpdate,
 )
 from shop.common.openapi import problem_responses
+from shop.common.public_paths import link
 
 router = APIRouter(tags=["products"])
 
@@ -44,7 +45,7 @@ async def list_categories(session: SessionDep) -> list[CategoryOut]:
 
 @router.post("/products", status_code=201, responses=problem_responses(422))
 async def create_product(
-    body: ProductIn, bus: BusDep, session: SessionDep, response: Response
+    body: ProductIn, bus: BusDep, session: SessionDep, request: Request, response: Response
 ) -> ProductOut:
     product_id: UUID = await bus.handle(
         c.CreateProduct(
@@ -57,7 +58,7 @@ async def create_product(
             body.low_stock_threshold,
         )
     )
-    response.headers["Location"] = f"/products/{product_id}"
+    response.headers["Location"] = link(request, f"/products/{product_id}")
     return await _product(session, product_id)
 
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.notification.bootstrap import bootstrap, dependencies
 from shop.notification.entrypoints import routes
@@ -27,6 +28,7 @@ def create_notification_app(settings: NotificationSettings) -> FastAPI:
         description="Message templates for order and payment events, and the delivery log.",
         settings=settings,
         routers=[routes.router],
+        public_prefix=public_prefix("notification"),
         lifespan_hooks=[wire],
     )
 

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.relay.options import asyncpg_dsn
 from shop.common.server import run_api
 from shop.ordering.adapters.history_feed import HistoryFeed
@@ -36,6 +37,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         description="Orders placed from checkouts, their saga's history, and its live status.",
         settings=settings,
         routers=[routes.router],
+        public_prefix=public_prefix("ordering"),
         lifespan_hooks=[wire_ordering],
     )
 

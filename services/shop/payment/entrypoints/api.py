@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.payment.bootstrap import bootstrap, mock_gateway
 from shop.payment.entrypoints.routes import router
@@ -23,6 +24,7 @@ def create_payment_app(settings: PaymentSettings) -> FastAPI:
         description="Payments of orders through a mock gateway, and their refunds.",
         settings=settings,
         routers=[router],
+        public_prefix=public_prefix("payment"),
         lifespan_hooks=[wire],
     )
 

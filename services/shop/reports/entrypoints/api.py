@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from shop.common.app import create_app
 from shop.common.process import ProcessContext
+from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.reports.bootstrap import bootstrap
 from shop.reports.entrypoints.routes import router
@@ -23,6 +24,7 @@ def create_reports_app(settings: ReportsSettings) -> FastAPI:
         description="Sales projections built from order events.",
         settings=settings,
         routers=[router],
+        public_prefix=public_prefix("reports"),
         lifespan_hooks=[wire],
     )
 
