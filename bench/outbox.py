@@ -5,7 +5,8 @@ load at the same time, and measures from commit to consumption:
 - a burst of BURST_EVENTS events (BATCH per transaction): throughput, events/s;
 - a paced phase of PACED_EVENTS events at PACED_RATE/s, one per transaction: p50/p99 latency.
 Each side writes as its outbox mode does: rows stay for the relay (which deletes them once
-published) and are deleted in the same transaction for Debezium (docs/adr/0004). The connector
+published) and are deleted in the same transaction for Debezium (docs/adr/0004). The relay
+runs in a process of its own, as deployed (and as Debezium runs in Connect's). The connector
 is `outbox_connector_config`'s defaults, as the operator deploys it.
 Prints a table, draws bench/out/outbox.png, and prints the figures as a JSON object last.
 `python -m bench.outbox [--burst-events N] [--paced-events N]` from the repository root, after
@@ -39,9 +40,8 @@ async def measure(
     import asyncpg  # type: ignore[import-untyped]
     from bench.outbox_parts.infra import Infra, prepare, start_debezium
     from bench.outbox_parts.load import Timings, read, write
-    from prometheus_client import CollectorRegistry
+    from bench.outbox_parts.relay_process import relay_process
 
-    from shop.common.relay import OutboxRelay, RelayMetrics
     from shop.common.relay.options import asyncpg_dsn
 
     assert isinstance(infra, Infra)
@@ -49,15 +49,11 @@ async def measure(
     for schema, topic in RELAYS.values():
         await prepare(infra, schema, topic, partitions=3)
     await start_debezium(infra, RELAYS["debezium"][0])
-    schema = RELAYS["relay"][0]
-    relay = OutboxRelay(
-        schema=schema,
-        dsn=asyncpg_dsn(infra.database_url),
-        bootstrap_servers=infra.kafka.bootstrap_servers,
-        metrics=RelayMetrics(CollectorRegistry(), schema),
+    relay = contextlib.ExitStack()  # the relay runs as deployed: a process of its own
+    log = infra.postgres.workdir.parent / "relay.log"
+    relay.enter_context(
+        relay_process(RELAYS["relay"][0], infra.database_url, infra.kafka.bootstrap_servers, log)
     )
-    stop = asyncio.Event()
-    relay_task = asyncio.create_task(relay.run(stop))
     timings = {topic: Timings() for _, topic in RELAYS.values()}
     pool = await asyncpg.create_pool(asyncpg_dsn(infra.database_url), min_size=2, max_size=4)
     total = 2 * (WARM_UP_EVENTS + load.burst_events + load.paced_events)
@@ -93,8 +89,7 @@ async def measure(
         paced = await phase(load.paced_events, 1, load.paced_rate)
         watch.sample()
     finally:
-        stop.set()
-        await relay_task
+        relay.close()
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader

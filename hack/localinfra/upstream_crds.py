@@ -101,14 +101,18 @@ def go_module_files(module: str, *patterns: str) -> Callable[[CrdSet, Path], Non
     return fetch
 
 
-def java_home_at_least(major: int) -> Path:
-    """A JDK of at least `major`: $JAVA_HOME, the `java` on PATH, or one under /usr/lib/jvm."""
-    candidates = [Path(home) for home in [os.environ.get("JAVA_HOME", "")] if home]
+def java_homes() -> list[Path]:
+    """Where a JDK may be, in order: $JAVA_HOME, the `java` on PATH, each one under /usr/lib/jvm."""
+    homes = [Path(home) for home in [os.environ.get("JAVA_HOME", "")] if home]
     on_path = shutil.which("java")
     if on_path:
-        candidates.append(Path(on_path).resolve().parents[1])
-    candidates += sorted(Path("/usr/lib/jvm").glob("*"))
-    for home in candidates:
+        homes.append(Path(on_path).resolve().parents[1])
+    return homes + sorted(Path("/usr/lib/jvm").glob("*"))
+
+
+def java_home_at_least(major: int, homes: list[Path] | None = None) -> Path:
+    """The first JDK of `homes` (default: `java_homes()`) whose release is `major` or newer."""
+    for home in java_homes() if homes is None else homes:
         if (home / "bin" / "java").is_file() and _java_major(home) >= major:
             return home
     raise MissingDependencyError(

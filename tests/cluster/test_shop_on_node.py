@@ -62,6 +62,7 @@ __all__ = [
 SHOP_NAMESPACE = "shop"
 EXPOSURE_HOST = "shop.node.test"
 RBAC_GROUP = "rbac.authorization.k8s.io"
+PLATFORM_CRD = "ecommerceplatforms.shopkeeper.dev"
 
 
 class NodeShopCluster:
@@ -151,6 +152,22 @@ def shop_cluster(
     )
     node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
     return NodeShopCluster(node_tools, node_postgres, node_kafka, node_traefik)
+
+
+def adopt_platform_crd(tools: ClusterTools) -> None:
+    """Let the chart take over the EcommercePlatform CRD if another test applied it by hand
+    (Helm refuses to install over an object it does not own, and adopts one marked so)."""
+    crd = f"crd/{PLATFORM_CRD}"
+    if not tools.kubectl("get", crd, "--ignore-not-found", "-o", "name").strip():
+        return
+    tools.kubectl("label", "--overwrite", crd, "app.kubernetes.io/managed-by=Helm")
+    tools.kubectl(
+        "annotate",
+        "--overwrite",
+        crd,
+        f"meta.helm.sh/release-name={OPERATOR_RELEASE}",
+        f"meta.helm.sh/release-namespace={OPERATOR_NAMESPACE}",
+    )
 
 
 def answers(url: str, host: str) -> bool:

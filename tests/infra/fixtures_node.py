@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,21 @@ def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
 def node_tools(node_cluster: NodeCluster) -> ClusterTools:
     """kubectl and helm on the node cluster."""
     return ClusterTools(node_cluster.plane.kubeconfig)
+
+
+class Kubectl(ClusterTools):
+    """The node cluster's kubectl as a callable: `kubectl("get", ...)`, `kubectl.json(...)`."""
+
+    def __call__(self, *argv: str, stdin: str | None = None, timeout: float = 600) -> str:
+        return self.kubectl(*argv, stdin=stdin, timeout=timeout)
+
+    def json(self, *argv: str) -> Any:
+        return self.kubectl_json(*argv)
+
+
+@pytest.fixture(scope="session")
+def kubectl(node_cluster: NodeCluster) -> Kubectl:
+    return Kubectl(node_cluster.plane.kubeconfig)
 
 
 @pytest.fixture(scope="session")

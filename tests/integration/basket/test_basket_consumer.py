@@ -9,7 +9,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import wait_until
 from localinfra.kafka import KafkaBroker
 from shop.basket.bootstrap import bootstrap
 from shop.basket.entrypoints.consumers import event_handlers
@@ -20,6 +19,7 @@ from shop.catalog.domain.events import (
     ProductPriceChanged,
 )
 from shop.common.events import Envelope
+from support.polling import wait_until_async
 
 
 def from_catalog(event: ProductEvent) -> Envelope:
@@ -74,7 +74,7 @@ async def test_product_events_keep_the_basket_copy_current_in_version_order(
                 )
             return active is False
 
-        await wait_until(tea_withdrawn, within=30, what="the tea's deactivation")
+        await wait_until_async(tea_withdrawn, within=30, what="the tea's deactivation")
 
     async with basket_engine.connect() as connection:
         row = (

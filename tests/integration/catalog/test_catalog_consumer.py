@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import read_topic, wait_until
+from integration.messaging.support import read_topic
 from localinfra.kafka import KafkaBroker
 from shop.catalog.bootstrap import bootstrap
 from shop.catalog.domain import commands as c
@@ -18,6 +18,7 @@ from shop.catalog.entrypoints.consumers import event_handlers
 from shop.common.events import Envelope
 from shop.ordering.domain.events import CommitStock, ReleaseStock, ReserveStock, StockLine
 from shop.topology import dlq_topic_name
+from support.polling import wait_until_async
 
 
 def saga_command(event: ReserveStock | ReleaseStock | CommitStock) -> Envelope:
@@ -61,7 +62,7 @@ async def test_saga_stock_commands_are_applied_once_and_answered_through_the_out
             )
             return count == 1
 
-        await wait_until(released, within=30, what="the release of the cancelled order")
+        await wait_until_async(released, within=30, what="the release of the cancelled order")
 
     stock = await scalar(
         catalog_engine, "SELECT on_hand || '/' || reserved FROM catalog.stock_items"

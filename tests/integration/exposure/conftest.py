@@ -7,6 +7,7 @@ ones, so the APIs listen on an address of a bridge that this session creates for
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import os
@@ -23,9 +24,11 @@ from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess, free_port
 from shop.common.migrations import upgrade
+from shop.devstack.topics import ensure_topics
 
 BRIDGE_PREFIX = "skxp"  # + the pid of the session that made it
 EXPOSED_CONTEXTS = ("catalog", "basket", "ordering")
+BEHIND_THE_APIS = ("basket-relay", "ordering-worker")  # checkout -> Kafka -> order
 DATABASE = "exposure"
 
 
@@ -77,35 +80,37 @@ def context_apis(
     route_address: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, int]]:
-    """`shop run <context>-api` for each exposed context on `route_address`: context -> port."""
-    logs = tmp_path_factory.mktemp("apis")
+    """`shop run <context>-api` for each exposed context on `route_address`: context -> port.
+
+    Basket's relay and ordering's worker run too, so a checkout becomes an order.
+    """
+    asyncio.run(ensure_topics(kafka.bootstrap_servers, partitions=1))
+    logs = tmp_path_factory.mktemp("shop")
     env = {
         "SHOP_DATABASE_URL": exposure_database,
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "SHOP_HTTP_HOST": route_address,
         "SHOP_SHUTDOWN_TIMEOUT_SECONDS": "5",
     }
-    ports = {context: free_port() for context in EXPOSED_CONTEXTS}
-    processes = [
-        api_process(context, port, env, logs / f"{context}-api.log")
-        for context, port in ports.items()
-    ]
+    names = [*(f"{context}-api" for context in EXPOSED_CONTEXTS), *BEHIND_THE_APIS]
+    ports = {name: free_port() for name in names}
+    processes = [shop_process(name, port, env, logs) for name, port in ports.items()]
     try:
         for process, port in zip(processes, ports.values(), strict=True):
             process.wait_ready(
                 functools.partial(ready, f"http://{route_address}:{port}/readyz"), timeout=90
             )
-        yield ports
+        yield {context: ports[f"{context}-api"] for context in EXPOSED_CONTEXTS}
     finally:
         for process in processes:
             process.stop()
 
 
-def api_process(context: str, port: int, env: dict[str, str], log: Path) -> ManagedProcess:
-    argv = [sys.executable, "-m", "shop.cli", "run", f"{context}-api"]
-    return ManagedProcess(
-        f"{context}-api", argv, log, env={**env, "SHOP_HTTP_PORT": str(port)}
-    ).start()
+def shop_process(name: str, port: int, env: dict[str, str], logs: Path) -> ManagedProcess:
+    """`shop run <name>` with its probe (or API) server on `port`."""
+    argv = [sys.executable, "-m", "shop.cli", "run", name]
+    env = {**env, "SHOP_HTTP_PORT": str(port)}
+    return ManagedProcess(name, argv, logs / f"{name}.log", env=env).start()
 
 
 def ready(url: str) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from integration.messaging.support import STATE_SQL, unique, wait_until
+from integration.messaging.support import STATE_SQL, unique
 from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
@@ -20,6 +20,7 @@ from shop.common.migrations import TEMPLATE_DIR, upgrade
 from shop.common.outbox import MessagingTables, messaging_tables
 from shop.common.relay.options import asyncpg_dsn
 from shop.common.uow import UnitOfWork
+from support.polling import wait_until_async
 
 DATABASE = "messaging"
 
@@ -124,7 +125,7 @@ async def debezium(
                 )
             )
 
-        await wait_until(slot_active, within=60, what=f"replication slot {slot} to be active")
+        await wait_until_async(slot_active, within=60, what=f"replication slot {slot} to be active")
 
     yield start
     for name in started:

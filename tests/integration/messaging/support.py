@@ -91,17 +91,6 @@ async def apply_unless_broken(envelope: Envelope, uow: UnitOfWork) -> None:
     await apply_credit(envelope, uow)
 
 
-async def wait_until(
-    condition: Callable[[], Awaitable[bool]], within: float, what: str, interval: float = 0.1
-) -> None:
-    """Poll `condition` until it holds; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {within}s waiting for {what}")
-        await asyncio.sleep(interval)
-
-
 async def read_topic(bootstrap: str, topic: str, count: int, within: float) -> list[ConsumerRecord]:
     """The first `count` messages of a topic (all partitions, from the beginning)."""
     deadline = time.monotonic() + within

@@ -14,13 +14,13 @@ from integration.messaging.support import (
     running,
     send,
     unique,
-    wait_until,
 )
 from shop.common.consumer import PermanentError
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.events import Envelope
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
+from support.polling import wait_until_async
 
 
 async def refuse_account_bad(event: Envelope, uow: UnitOfWork) -> None:
@@ -54,7 +54,7 @@ async def test_poison_and_refused_messages_mid_batch_go_alone_to_the_dlq(
         async def all_applied() -> bool:
             return bool(await schema.scalar("SELECT count(*) FROM {s}.applied") == len(good))
 
-        await wait_until(all_applied, within=60, what="every good message applied")
+        await wait_until_async(all_applied, within=60, what="every good message applied")
         dlq = dlq_topic_name(topic, group)
 
         async def two_letters() -> bool:
@@ -63,7 +63,7 @@ async def test_poison_and_refused_messages_mid_batch_go_alone_to_the_dlq(
             except LookupError:
                 return False
 
-        await wait_until(two_letters, within=30, what="two dead letters")
+        await wait_until_async(two_letters, within=30, what="two dead letters")
 
     letters = await read_dead_letters(bootstrap, dlq)
     assert [

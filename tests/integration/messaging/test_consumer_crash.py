@@ -12,9 +12,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from integration.messaging.conftest import Schema
-from integration.messaging.support import Account, credit, relay_for, running, unique, wait_until
+from integration.messaging.support import Account, credit, relay_for, running, unique
 from localinfra.paths import REPO_ROOT
 from localinfra.process import ManagedProcess, free_port
+from support.polling import wait_until_async
 
 
 def _consumer_process(
@@ -60,7 +61,7 @@ async def _published(producer_side: Schema, bootstrap: str, topic: str, events: 
     for account in accounts:
         await credit(producer_side.uow(), account, 1, times=events // len(accounts))
     async with running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run):
-        await wait_until(
+        await wait_until_async(
             lambda: _count_is(producer_side, "outbox", 0), within=60, what="all events published"
         )
 
@@ -75,7 +76,7 @@ async def test_consumer_killed_mid_batch_applies_every_event_once(
     first = _consumer_process(
         "consumer-1", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()
-    await wait_until(
+    await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 30),
         within=60,
         what="the first consumer applying",
@@ -88,7 +89,7 @@ async def test_consumer_killed_mid_batch_applies_every_event_once(
     second = _consumer_process(
         "consumer-2", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()
-    await wait_until(
+    await wait_until_async(
         lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
     )
     second.stop()
@@ -111,7 +112,7 @@ async def test_kill_mid_batch_transaction_loses_the_batch_whole_then_applies_it_
     async def marked() -> bool:
         return mark.exists() and bool(mark.read_text())
 
-    await wait_until(marked, within=60, what="the 75th handler call, mid-batch")
+    await wait_until_async(marked, within=60, what="the 75th handler call, mid-batch")
     os.kill(first.pid or 0, signal.SIGKILL)  # its transaction holds up to 50 applied messages
     first.stop()
     marked_id = mark.read_text()
@@ -128,7 +129,7 @@ async def test_kill_mid_batch_transaction_loses_the_batch_whole_then_applies_it_
     second = _consumer_process(
         "consumer-n", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()
-    await wait_until(
+    await wait_until_async(
         lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
     )
     second.stop()
@@ -145,7 +146,7 @@ async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
     first = _consumer_process(
         "consumer-a", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()
-    await wait_until(
+    await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 20),
         within=60,
         what="the first consumer applying",
@@ -153,14 +154,14 @@ async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
     second = _consumer_process(
         "consumer-b", tmp_path, consumer_side, producer_side.topic, group, bootstrap
     ).start()  # joins: the group rebalances
-    await wait_until(
+    await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 100),
         within=60,
         what="both consumers applying",
     )
     first.stop(timeout=30)  # SIGTERM: finish the message in hand, commit, leave the group
     assert _exit_code(first) == 0, first.log_tail()
-    await wait_until(
+    await wait_until_async(
         lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
     )
     second.stop(timeout=30)

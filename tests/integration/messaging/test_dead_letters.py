@@ -18,7 +18,6 @@ from integration.messaging.support import (
     running,
     send,
     unique,
-    wait_until,
 )
 from shop.cli import main as shop_cli
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer
@@ -26,6 +25,7 @@ from shop.common.consumer.dlq import read_dead_letters
 from shop.common.events import Envelope
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
+from support.polling import wait_until_async
 
 
 async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
@@ -71,8 +71,12 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
     )
 
     async with running(consumer.run):
-        await wait_until(lambda: _letters(bootstrap, dlq, 4), within=60, what="4 dead letters")
-        await wait_until(lambda: _applied(schema, 1), within=30, what="the flaky event applied")
+        await wait_until_async(
+            lambda: _letters(bootstrap, dlq, 4), within=60, what="4 dead letters"
+        )
+        await wait_until_async(
+            lambda: _applied(schema, 1), within=30, what="the flaky event applied"
+        )
         letters = {letter.offset: letter for letter in await read_dead_letters(bootstrap, dlq)}
         assert sorted(letters) == [0, 1, 2, 3]
         kinds = [
@@ -108,7 +112,7 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
             _cli_output, ["dlq", "replay", dlq, "--event-id", str(broken.id)], bootstrap
         )
         assert json.loads(replayed)["replayed"]["event_id"] == str(broken.id)
-        await wait_until(lambda: _applied(schema, 2), within=30, what="the replayed event")
+        await wait_until_async(lambda: _applied(schema, 2), within=30, what="the replayed event")
 
     applied = await schema.rows("SELECT event_id FROM {s}.applied ORDER BY n")
     assert [row[0] for row in applied] == [flaky_event.id, broken.id]

@@ -16,7 +16,6 @@ from integration.messaging.support import (
     relay_for,
     running,
     unique,
-    wait_until,
 )
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import (
@@ -26,6 +25,7 @@ from shop.common.headers import (
     TRACEPARENT_HEADER,
     TRACESTATE_HEADER,
 )
+from support.polling import wait_until_async
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ async def test_events_relayed_by_debezium_are_applied_once(
 
     consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap)
     async with running(consumer.run):
-        await wait_until(
+        await wait_until_async(
             lambda: _count_is(consumer_side, "SELECT count(*) FROM {s}.applied", 6),
             within=90,
             what="6 applied events",

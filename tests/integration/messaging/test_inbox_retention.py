@@ -15,20 +15,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from integration.messaging.conftest import Schema
-from integration.messaging.support import (
-    Account,
-    credit,
-    relay_for,
-    running,
-    unique,
-    wait_until,
-)
+from integration.messaging.support import Account, credit, relay_for, running, unique
 from shop.cli import main
 from shop.common.consumer import ConsumerMetrics, EventConsumer
 from shop.common.consumer.inbox_purge import purge_inbox, purge_inbox_periodically
 from shop.common.messaging_settings import InboxSettings
 from shop.common.outbox import messaging_tables
 from shop.common.uow import UnitOfWork
+from support.polling import wait_until_async
 
 HOUR = timedelta(hours=1)
 
@@ -95,13 +89,13 @@ async def test_a_running_consumer_purges_its_group_now_and_every_interval(
         running(relay_for(producer_side.name, producer_side.dsn, bootstrap).run),
         running(consumer.run),
     ):
-        await wait_until(
+        await wait_until_async(
             lambda: _count(consumer_side, group, 2),
             within=60,
             what="the old rows purged and the 2 handled events recorded",
         )
         await _handled(consumer_side, group, 3, hours_ago=25)  # expired while running
-        await wait_until(
+        await wait_until_async(
             lambda: _count(consumer_side, group, 2),
             within=10,
             what="rows expired later purged at the next interval",
@@ -139,7 +133,7 @@ async def test_a_failing_purge_is_counted_and_retried_without_stopping(
         )
     )
     try:
-        await wait_until(failed_twice, within=30, what="two failed purge attempts")
+        await wait_until_async(failed_twice, within=30, what="two failed purge attempts")
         assert not purger.done()
     finally:
         stop.set()

@@ -11,19 +11,14 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from integration.messaging.conftest import Schema
-from integration.messaging.support import (
-    AccountCredited,
-    read_topic,
-    relay_for,
-    running,
-    wait_until,
-)
+from integration.messaging.support import AccountCredited, read_topic, relay_for, running
 from localinfra.connect import KafkaConnect
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.debezium import replication_names
 from shop.common.events import Envelope
 from shop.common.headers import EVENT_ID_HEADER
 from shop.common.messaging_settings import OutboxMode
+from support.polling import wait_until_async
 
 OUTBOX_ROWS = "SELECT count(*) FROM {s}.outbox"
 
@@ -99,7 +94,7 @@ async def test_debezium_mode_keeps_rows_for_the_snapshot_until_the_slot_is_ready
         published = {e.id for e in await _on_topic(bootstrap, schema.topic)}
         return {e.id for e in early + later} <= published
 
-    await wait_until(all_published, within=90, what="the snapshotted and the streamed events")
+    await wait_until_async(all_published, within=90, what="the snapshotted and the streamed events")
 
 
 async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stopped(
@@ -117,7 +112,7 @@ async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stoppe
 
     connector = schema.name.replace("_", "-")
     await _connector_action(kafka_connect, connector, "stop")
-    await wait_until(
+    await wait_until_async(
         lambda: _slot_active(schema, active=False),
         within=60,
         what="the replication slot to be released",
@@ -129,7 +124,7 @@ async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stoppe
     async def all_published() -> bool:  # at least once: a resumed connector may repeat some
         return {e.id for e in during} <= {e.id for e in await _on_topic(bootstrap, schema.topic)}
 
-    await wait_until(all_published, within=90, what="the events written while stopped")
+    await wait_until_async(all_published, within=90, what="the events written while stopped")
     ids = {e.id for e in during}
     arrived = [e for e in await _on_topic(bootstrap, schema.topic) if e.id in ids]
     assert [e.data["seq"] for e in arrived][:3] == [1, 2, 3]
@@ -148,7 +143,7 @@ async def test_relay_mode_keeps_rows_until_the_relay_has_published_them(
 
     async with running(relay_for(schema.name, schema.dsn, bootstrap).run):
         records = await read_topic(bootstrap, schema.topic, len(committed), within=30)
-        await wait_until(
+        await wait_until_async(
             lambda: _count_is(schema, OUTBOX_ROWS, 0),
             within=30,
             what="the relay to delete the published rows",

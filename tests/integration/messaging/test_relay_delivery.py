@@ -16,9 +16,9 @@ from integration.messaging.support import (
     relay_for,
     running,
     unique,
-    wait_until,
 )
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER, ID_HEADER
+from support.polling import wait_until_async
 
 
 async def test_committed_events_are_applied_once_even_when_redelivered(
@@ -34,8 +34,10 @@ async def test_committed_events_are_applied_once_even_when_redelivered(
     relay = relay_for(producer_side.name, producer_side.dsn, bootstrap)
     consumer = consumer_for(unique("g"), producer_side.topic, consumer_side.uow, bootstrap)
     async with running(relay.run), running(consumer.run):
-        await wait_until(lambda: _applied(consumer_side, 12), within=60, what="12 applied events")
-        await wait_until(
+        await wait_until_async(
+            lambda: _applied(consumer_side, 12), within=60, what="12 applied events"
+        )
+        await wait_until_async(
             lambda: _is(producer_side, "SELECT count(*) FROM {s}.outbox", 0),
             within=10,
             what="relayed rows deleted",
@@ -43,12 +45,14 @@ async def test_committed_events_are_applied_once_even_when_redelivered(
         # Redeliver every message once more, as a relay crash between publish and delete would.
         records = await read_topic(bootstrap, producer_side.topic, 12, within=10)
         await _republish(bootstrap, records)
-        await wait_until(
+        await wait_until_async(
             lambda: _is(consumer_side, "SELECT count(*) FROM {s}.inbox", 12),
             within=10,
             what="inbox rows",
         )
-        await wait_until(lambda: _lag_is_zero(consumer), within=30, what="duplicates consumed")
+        await wait_until_async(
+            lambda: _lag_is_zero(consumer), within=30, what="duplicates consumed"
+        )
 
     assert await consumer_side.scalar("SELECT count(*) FROM {s}.applied") == 12
     assert await consumer_side.scalar("SELECT count(DISTINCT event_id) FROM {s}.applied") == 12

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from integration.messaging.conftest import Schema
 from integration.messaging.relay_process import RelayProcess
-from integration.messaging.support import Account, consumer_for, credit, running, unique, wait_until
+from integration.messaging.support import Account, consumer_for, credit, running, unique
+from support.polling import wait_until_async
 
 
 async def _count(schema: Schema, sql: str) -> int:
@@ -44,7 +45,7 @@ async def test_relay_killed_between_publish_and_delete_loses_nothing(
         await asyncio.to_thread(paused.start)
         try:
             # The first batch is on Kafka and applied, but its rows are still in the outbox.
-            await wait_until(
+            await wait_until_async(
                 lambda: _is_at_least(consumer_side, "applied", 25),
                 within=60,
                 what="first batch applied",
@@ -63,8 +64,10 @@ async def test_relay_killed_between_publish_and_delete_loses_nothing(
         )
         await asyncio.to_thread(restarted.start)
         try:
-            await wait_until(lambda: _outbox_empty(producer_side), within=60, what="outbox drained")
-            await wait_until(
+            await wait_until_async(
+                lambda: _outbox_empty(producer_side), within=60, what="outbox drained"
+            )
+            await wait_until_async(
                 lambda: _inbox_duplicates_seen(consumer, 25),
                 within=60,
                 what="the republished batch consumed",
@@ -97,14 +100,16 @@ async def test_standby_relay_takes_over_within_seconds(
     accounts = [Account("acc-1"), Account("acc-2")]
     try:
         await asyncio.to_thread(first.start)
-        await wait_until(lambda: _holds(first), within=30, what="relay-a active")
+        await wait_until_async(lambda: _holds(first), within=30, what="relay-a active")
         await asyncio.to_thread(second.start)
-        await wait_until(lambda: _says(second, "standing by"), within=30, what="relay-b standby")
+        await wait_until_async(
+            lambda: _says(second, "standing by"), within=30, what="relay-b standby"
+        )
         assert second.active() is False
 
         async with running(consumer.run):
             await _credit_all(producer_side, accounts, rounds=5)
-            await wait_until(
+            await wait_until_async(
                 lambda: _is_at_least(consumer_side, "applied", 10),
                 within=60,
                 what="events published by relay-a",
@@ -113,12 +118,12 @@ async def test_standby_relay_takes_over_within_seconds(
 
             await asyncio.to_thread(first.kill)
             killed_at = time.monotonic()
-            await wait_until(
+            await wait_until_async(
                 lambda: _holds(second), within=15, what="relay-b takes over", interval=0.05
             )
             takeover_seconds = time.monotonic() - killed_at
             await _credit_all(producer_side, accounts, rounds=5)
-            await wait_until(
+            await wait_until_async(
                 lambda: _is_at_least(consumer_side, "applied", 20),
                 within=60,
                 what="events published by relay-b",

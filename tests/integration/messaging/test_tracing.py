@@ -22,7 +22,6 @@ from integration.messaging.support import (
     relay_for,
     running,
     unique,
-    wait_until,
 )
 from shop.common.app import create_app, get_process
 from shop.common.events import Envelope
@@ -30,6 +29,7 @@ from shop.common.settings import ServiceSettings
 from shop.common.telemetry import install_span_exporter
 from shop.common.trace_context import context_from_headers, context_from_properties
 from shop.common.uow import UnitOfWork
+from support.polling import wait_until_async
 
 
 async def test_one_trace_spans_request_outbox_relay_consumer_and_next_outbox_row(
@@ -76,7 +76,9 @@ async def test_one_trace_spans_request_outbox_relay_consumer_and_next_outbox_row
         unique("g"), producer_side.topic, consumer_side.uow, bootstrap, handler=apply_and_follow_up
     )
     async with running(relay.run), running(consumer.run):
-        await wait_until(lambda: _has_follow_up(consumer_side), within=60, what="follow-up row")
+        await wait_until_async(
+            lambda: _has_follow_up(consumer_side), within=60, what="follow-up row"
+        )
     record = (await read_topic(bootstrap, producer_side.topic, 1, within=10))[0]
 
     spans = exporter.get_finished_spans()

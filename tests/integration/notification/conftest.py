@@ -15,8 +15,8 @@ from fastapi import FastAPI, HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_db import migrated_engine
-from integration.messaging.support import wait_until
 from localinfra.postgres import PostgresServer
+from support.polling import wait_until_async
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ async def peer() -> AsyncIterator[Peer]:
     async def started() -> bool:
         return bool(server.started)
 
-    await wait_until(started, within=10, what="the HTTP peer to listen", interval=0.01)
+    await wait_until_async(started, within=10, what="the HTTP peer to listen", interval=0.01)
     yield state
     server.should_exit = True
     await task

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import wait_until
 from integration.notification.conftest import Peer
 from localinfra.kafka import KafkaBroker
 from shop.common.events import Envelope
@@ -23,6 +22,7 @@ from shop.notification.settings import NotificationSettings
 from shop.ordering.domain.events import OrderConfirmed
 from shop.ordering.domain.order_terms import OrderLine
 from shop.payment.domain.events import PaymentFailed
+from support.polling import wait_until_async
 
 NOW = datetime.now(UTC)
 
@@ -93,7 +93,7 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
         async def both_sent() -> bool:
             return len(peer.received) == 2
 
-        await wait_until(both_sent, within=30, what="two webhook deliveries")
+        await wait_until_async(both_sent, within=30, what="two webhook deliveries")
 
     by_recipient = {message["recipient"]: message for message in peer.received}
     assert by_recipient["alice@example.com"]["subject"] == f"Your order {paid} is confirmed"

@@ -14,11 +14,11 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_api import api_client
-from integration.messaging.support import wait_until
 from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain import messages as m
 from shop.ordering.entrypoints.api import create_ordering_app
 from shop.ordering.settings import OrderingSettings
+from support.polling import wait_until_async
 from unit.ordering.ordering_builders import ORDER_ID, checkout
 
 
@@ -94,7 +94,7 @@ async def test_the_stream_follows_the_order_live_and_ends_when_it_is_settled(
     await ordering.bus.handle(checkout())
 
     stream = asyncio.create_task(http.get(f"/orders/{ORDER_ID}/events"))
-    await wait_until(client.streams_open, within=10, what="the stream to open")
+    await wait_until_async(client.streams_open, within=10, what="the stream to open")
     await ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
     await ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
     response = await asyncio.wait_for(stream, timeout=30)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import read_topic, wait_until
+from integration.messaging.support import read_topic
 from localinfra.kafka import KafkaBroker
 from shop.basket.domain.events import BasketCheckedOut, OrderLine
 from shop.catalog.domain.events import StockLine, StockReserved
@@ -20,6 +20,7 @@ from shop.ordering.entrypoints.consumers import event_handlers
 from shop.ordering.service_layer.handlers import OrderingDependencies
 from shop.payment.domain.events import PaymentSucceeded
 from shop.topology import dlq_topic_name
+from support.polling import wait_until_async
 from unit.ordering.ordering_builders import TIMEOUTS
 
 NOW = datetime.now(UTC)
@@ -70,7 +71,7 @@ async def test_a_checkout_and_its_replies_confirm_the_order(
             status = await scalar(ordering_engine, "SELECT status FROM ordering.orders")
             return status == "CONFIRMED"
 
-        await wait_until(confirmed, within=30, what="the order's confirmation")
+        await wait_until_async(confirmed, within=30, what="the order's confirmation")
 
     assert await scalar(ordering_engine, "SELECT email FROM ordering.orders") == "alice@example.com"
     commands = await scalar(

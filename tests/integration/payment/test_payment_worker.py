@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import wait_until
 from localinfra.kafka import KafkaBroker
 from shop.ordering.domain.events import RefundPayment, RequestPayment
 from shop.payment.adapters.mock_gateway import MockGateway
@@ -19,6 +18,7 @@ from shop.payment.domain import commands as c
 from shop.payment.entrypoints.api import create_payment_app
 from shop.payment.entrypoints.consumers import event_handlers
 from shop.payment.settings import PaymentSettings
+from support.polling import wait_until_async
 
 AMOUNT = Decimal("23.00")
 
@@ -65,7 +65,7 @@ async def test_requests_charge_once_and_refunds_answer_through_the_outbox(
             statuses = await rows(payment_engine, "SELECT status FROM payment.payments")
             return sorted(str(s[0]) for s in statuses) == ["refunded", "voided"]
 
-        await wait_until(both_settled, within=30, what="a refund and a void")
+        await wait_until_async(both_settled, within=30, what="a refund and a void")
 
     outbox = await rows(
         payment_engine, "SELECT type, topic, aggregateid FROM payment.outbox ORDER BY id"

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
-from integration.messaging.support import wait_until
 from localinfra.kafka import KafkaBroker
 from shop.common.events import Envelope
 from shop.ordering.domain.events import OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced
@@ -21,6 +20,7 @@ from shop.reports.bootstrap import bootstrap
 from shop.reports.entrypoints.api import create_reports_app
 from shop.reports.entrypoints.consumers import event_handlers
 from shop.reports.settings import ReportsSettings
+from support.polling import wait_until_async
 
 DAY = datetime(2026, 5, 1, 15, tzinfo=UTC)
 MUG, TEA = uuid4(), uuid4()
@@ -75,7 +75,7 @@ async def test_order_events_become_sales_reports_counted_once(
                 counts = await queries.orders_by_status(session)
             return counts.get("CONFIRMED") == 2 and counts.get("CANCELLED") == 1
 
-        await wait_until(all_projected, within=30, what="three orders projected")
+        await wait_until_async(all_projected, within=30, what="three orders projected")
 
     settings = ReportsSettings(
         database_url=reports_engine.url.render_as_string(hide_password=False),

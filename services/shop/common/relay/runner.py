@@ -85,7 +85,8 @@ class OutboxRelay:
                 self.active = True
                 self._metrics.leader.set(1)
                 try:
-                    await self._lead(store, stop)
+                    async with pool.acquire() as connection:  # held: no reset per query
+                        await self._lead(OutboxStore(connection, self.schema), stop)
                 except _RECOVERABLE as err:
                     logger.warning("relay of schema %s interrupted: %s", self.schema, err)
                     await _wait_for(stop, self._options.standby_retry_seconds)

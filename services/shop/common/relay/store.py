@@ -33,7 +33,8 @@ class Backlog:
 class OutboxStore:
     """Batches in relay order (`created_at, id`: per-aggregate order) and their deletion."""
 
-    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+    def __init__(self, pool: asyncpg.Pool | asyncpg.Connection, schema: str) -> None:
+        """`pool` may be one connection held for a while: no reset round trip per query."""
         self._pool = pool
         table = f"{require_schema_name(schema)}.outbox"
         columns = "id, aggregateid, type, topic, payload::text, tracingspancontext, created_at"
