@@ -104,6 +104,14 @@ class KubeHttp:
             c.get("type") == condition and c.get("status") == "True" for c in self.conditions(path)
         )
 
+    def wait_for(self, path: str, *, timeout: float) -> None:
+        """Poll until the object at `path` exists."""
+        deadline = time.monotonic() + timeout
+        while not self.ok(path):
+            if time.monotonic() > deadline:
+                raise InfraError(f"{path} did not appear within {timeout:.0f}s")
+            time.sleep(0.1)
+
     def wait_for_condition(self, path: str, condition: str, *, timeout: float) -> None:
         """Poll the object at `path` until `status.conditions[condition]` is True."""
         deadline = time.monotonic() + timeout

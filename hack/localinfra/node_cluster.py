@@ -14,6 +14,8 @@ from localinfra.node_host import NODE_NAME
 from localinfra.node_images import BuiltImage
 from localinfra.process import ManagedProcess
 
+DEFAULT_ACCOUNT = "/api/v1/namespaces/default/serviceaccounts/default"
+
 
 class NodeCluster(StopOnExit):
     """`plane` (bound to the node's bridge IP) and `node`; a context manager."""
@@ -31,6 +33,9 @@ class NodeCluster(StopOnExit):
             self.node.prepare_host()
             self.plane.start(self.plane_dir)
             self.node.start(self.plane)
+            # Pods are refused until the controller-manager has made a namespace's `default`
+            # ServiceAccount: wait for the first one, so a pod may be created right away.
+            self.plane.http.wait_for(DEFAULT_ACCOUNT, timeout=60)
         except BaseException:
             self.stop()
             raise

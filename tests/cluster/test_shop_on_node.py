@@ -147,6 +147,7 @@ def shop_cluster(
 ) -> NodeShopCluster:
     """The node with the shop's namespace, its database and the Secret of its credentials."""
     node_postgres.create_database("shop")
+    adopt_platform_crd(node_tools)
     node_tools.apply(
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SHOP_NAMESPACE}}
     )
