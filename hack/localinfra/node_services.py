@@ -4,6 +4,7 @@ on the node's bridge IP at their usual ports."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,7 @@ from localinfra.node_images import ensure_base_image, project_image
 from localinfra.paths import REPO_ROOT
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess
+from localinfra.workdir import make_workdir
 
 POSTGRES_PORT = 5432
 KAFKA_PORT = 9092
@@ -37,6 +39,7 @@ class NodeServices:
         self.kafka: KafkaBroker | None = None
         self.image_tag = chart_app_version()
         self.timings: dict[str, float] = {}
+        self._postgres_dir: Path | None = None
 
     @property
     def server(self) -> str:
@@ -59,9 +62,11 @@ class NodeServices:
             image = project_image(self.image_tag)
             self.timings["image_build_s"] = self.timings["base_image_s"] + image.seconds
             self.cluster.import_image(image)
-            (run_dir / "postgres").mkdir(parents=True, exist_ok=True)
+            # PostgreSQL runs as `nobody` under root: its directory must be reachable (not $HOME).
+            self._postgres_dir = make_workdir("node-postgres")
+            self._postgres_dir.chmod(0o755)
             self.postgres = PostgresServer(
-                run_dir / "postgres", port=POSTGRES_PORT, host=BRIDGE_IP, client_network=POD_CIDR
+                self._postgres_dir, port=POSTGRES_PORT, host=BRIDGE_IP, client_network=POD_CIDR
             ).start()
             self.postgres.create_database(DATABASE)
             self.kafka = KafkaBroker(run_dir / "kafka", port=KAFKA_PORT, host=BRIDGE_IP).start()
@@ -84,4 +89,6 @@ class NodeServices:
         for service in (self.kafka, self.postgres):
             if service is not None:
                 service.stop()
+        if self._postgres_dir is not None:
+            shutil.rmtree(self._postgres_dir, ignore_errors=True)
         self.cluster.stop()
