@@ -46,7 +46,7 @@ def sweep_stale_bridges() -> None:
         _ip("link", "del", name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def route_address() -> Iterator[str]:
     """A host address that may be an EndpointSlice endpoint, on a bridge of this session."""
     if os.geteuid() != 0:
@@ -63,7 +63,7 @@ def route_address() -> Iterator[str]:
         _ip("link", "del", name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def exposure_database(postgres: PostgresServer) -> str:
     """One database holding the exposed contexts' schemas."""
     postgres.create_database(DATABASE)
@@ -73,7 +73,9 @@ def exposure_database(postgres: PostgresServer) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+# Module scope: the worker joins the shop's consumer groups on the session's broker, so it
+# must be gone before later tiers (the e2e shop) consume the same topics with the same groups.
+@pytest.fixture(scope="module")
 def context_apis(
     exposure_database: str,
     kafka: KafkaBroker,
