@@ -1,4 +1,4 @@
-"""Nothing in the repository reads the development machine's `../shared` folder."""
+"""Nothing in the repository reads the development machine's shared folder beside the clone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from pathlib import Path
 from localinfra.paths import REPO_ROOT
 
 # Spellings of a path to the folder beside the clone (or of the variable that used to name it).
-FORBIDDEN = ("../shared", "/work/shared", "SHOPKEEPER_SHARED", '"shared" / "crds"')
+# Built from parts so that this guard does not name the folder itself.
+SHARED = "shared"
+FORBIDDEN = (
+    f"../{SHARED}",
+    f"/work/{SHARED}",
+    f"SHOPKEEPER_{SHARED.upper()}",
+    f'"{SHARED}" / "crds"',
+)
 
 
 def project_files() -> list[Path]:
