@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from localinfra import (
+    dex,
     helm,
     kafka,
     kube_provision,
@@ -38,6 +39,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "node": node_provision.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
+    "dex": dex.provision,
 }
 
 
