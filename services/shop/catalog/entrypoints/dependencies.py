@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.bootstrap import Catalog
 from shop.catalog.service_layer.messagebus import MessageBus
+from shop.common.read_session import read_session
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -22,7 +23,7 @@ def get_bus(request: Request) -> MessageBus:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_catalog(request).sessions() as session:
+    async with read_session(get_catalog(request).sessions) as session:
         yield session
 
 
