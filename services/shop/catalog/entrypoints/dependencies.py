@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.bootstrap import Catalog
-from shop.catalog.service_layer.messagebus import MessageBus
+from shop.catalog.bootstrap import Catalog, CatalogBus
 from shop.common.read_session import read_session
 
 
@@ -18,7 +17,7 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-def get_bus(request: Request) -> MessageBus:
+def get_bus(request: Request) -> CatalogBus:
     return get_catalog(request).bus
 
 
@@ -27,5 +26,5 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-BusDep = Annotated[MessageBus, Depends(get_bus)]
+BusDep = Annotated[CatalogBus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
