@@ -14,7 +14,8 @@ import pytest
 
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from localinfra.process import ManagedProcess, free_port, run_checked
+from localinfra.process import ManagedProcess, free_port
+from shop.common.migrations import upgrade
 from shop.topology import CONTEXTS
 
 DATABASE = "shop_outages"
@@ -69,9 +70,7 @@ def outage_stack(infra_workdir: Path) -> Iterator[OutageStack]:
         postgres.create_database(DATABASE)
         env = _environment(postgres, kafka)
         for context in CONTEXTS:
-            run_checked(
-                [sys.executable, "-m", "shop.cli", "migrate", context], what="migrate", env=env
-            )
+            upgrade(context, postgres.dsn(DATABASE, driver="postgresql+asyncpg"))
         processes, apis = [], {}
         try:
             for context in CONTEXTS:
