@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.bootstrap import Catalog
-from shop.catalog.service_layer.messagebus import MessageBus
+from shop.catalog.bootstrap import Catalog, CatalogBus
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -17,7 +16,7 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-def get_bus(request: Request) -> MessageBus:
+def get_bus(request: Request) -> CatalogBus:
     return get_catalog(request).bus
 
 
@@ -26,5 +25,5 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-BusDep = Annotated[MessageBus, Depends(get_bus)]
+BusDep = Annotated[CatalogBus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
