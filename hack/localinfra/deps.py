@@ -21,6 +21,7 @@ from localinfra import (
     starlark,
     traefik,
     upstream_crds,
+    webapp,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -38,6 +39,8 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "node": node_provision.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
+    "web": webapp.provision,
+    "chromium": webapp.provision_chromium,
 }
 
 

@@ -18,6 +18,7 @@ from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
 from localinfra.postgres import PostgresServer
+from localinfra.webapp import built_dist
 from localinfra.workdir import make_workdir
 
 
@@ -83,6 +84,7 @@ def run_shop_foreground(
                 outbox=outbox,
                 kafka_connect_url=local.connect.rest_url if local.connect else None,
                 workdir=local.workdir / "shop",
+                web_dist=built_dist(),
                 **shop_args,
             )
         except SettingsError as err:

@@ -45,6 +45,7 @@ def add_devstack_commands(commands: Any) -> None:
         help="a variable for every process (repeatable)",
     )
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
+    up.add_argument("--web-dist", type=Path, help="serve this built web app (web/dist)")
     up.add_argument("--no-status", action="store_true", help="no live status view")
     up.set_defaults(command=_up)
     add_demo_command(commands)
@@ -78,6 +79,7 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "payment_failure_rate": args.payment_failure_rate,
         "env": _env_pairs(args.env) or None,
         "seed": False if args.no_seed else None,
+        "web_dist": args.web_dist,
     }
     return {key: value for key, value in given.items() if value is not None}
 

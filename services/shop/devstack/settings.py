@@ -39,6 +39,7 @@ class UpSettings(BaseSettings):
     ready_timeout_seconds: float = Field(240, gt=0, le=3600)
     payment_failure_rate: float | None = Field(None, ge=0, le=1)
     env: dict[str, str] = Field(default_factory=dict, description="extra variables, every process")
+    web_dist: Path | None = Field(None, description="the built web app (web/dist): serve it")
 
     def __init__(self, **values: Any) -> None:
         try:
