@@ -22,6 +22,7 @@ from localinfra import (
     starlark,
     traefik,
     upstream_crds,
+    webapp,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -40,6 +41,8 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
     "dex": dex.provision,
+    "web": webapp.provision,
+    "chromium": webapp.provision_chromium,
 }
 
 

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from localinfra.dex import Dex
 from localinfra.dex_realm import (
+    ADMIN_GROUP,
     API_AUDIENCE,
     API_SCOPES,
     CUSTOMER_PASSWORD,
     DEMO_CLIENT,
     NOTIFICATION_CLIENT,
+    WEB_CLIENT,
     User,
 )
 from localinfra.gateway import Gateway
@@ -64,6 +66,8 @@ class FrontDoor:
             notification_client_id=NOTIFICATION_CLIENT,
             notification_client_secret=self.dex.secrets[NOTIFICATION_CLIENT],
             scopes=API_SCOPES,
+            web_client_id=WEB_CLIENT,
+            admin_group=ADMIN_GROUP,
             users=tuple(DemoUser(email=u.email, password=u.password, role=role(u)) for u in shown),
             customers=tuple(customers),
             customer_password=CUSTOMER_PASSWORD,

@@ -19,6 +19,7 @@ from localinfra.front_door import FrontDoor, start_front_door
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
 from localinfra.postgres import PostgresServer
+from localinfra.webapp import built_dist
 from localinfra.workdir import make_workdir
 
 
@@ -98,13 +99,18 @@ def run_shop_foreground(
                 kafka_connect_url=local.connect.rest_url if local.connect else None,
                 workdir=local.workdir / "shop",
                 identity=door.identity(),
+                web_dist=built_dist(),
                 **shop_args,
             )
         except SettingsError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
         code = run_shop(
-            settings, sys.stdout, announce=lambda shop: door.publish_apis(shop.apis, wait=False)
+            settings,
+            sys.stdout,
+            announce=lambda shop: door.publish_apis(
+                shop.apis, web_url=shop.storefront_url, wait=False
+            ),
         )
         _stop_on_signals(stop)  # the shop's loop restored the defaults; teardown is not interrupted
         print(f"stopping the infrastructure (data and logs: {local.workdir})", flush=True)

@@ -50,6 +50,7 @@ def add_devstack_commands(commands: Any) -> None:
         help="JSON of the OIDC provider, its clients and the gateway (make up writes it)",
     )
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
+    up.add_argument("--web-dist", type=Path, help="serve this built web app (web/dist)")
     up.add_argument("--no-status", action="store_true", help="no live status view")
     up.set_defaults(command=_up)
     add_demo_command(commands)
@@ -90,6 +91,7 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "env": _env_pairs(args.env) or None,
         "seed": False if args.no_seed else None,
         "identity": _identity(args.identity_file) if args.identity_file else None,
+        "web_dist": args.web_dist,
     }
     return {key: value for key, value in given.items() if value is not None}
 

@@ -35,6 +35,8 @@ class Identity(BaseModel):
     notification_client_id: str
     notification_client_secret: str = Field(repr=False)
     scopes: tuple[str, ...]
+    web_client_id: str = "shopkeeper-web"
+    admin_group: str = "shopkeeper-admin"
     users: tuple[DemoUser, ...] = ()
     customers: tuple[str, ...] = Field((), description="logins for the demo's customers")
     customer_password: str = ""
@@ -56,11 +58,21 @@ class Identity(BaseModel):
             "SHOP_NOTIFICATION_TOKEN_SCOPES": " ".join(self.scopes),
         }
 
+    def storefront_env(self) -> dict[str, str]:
+        """The web app's login settings (its `/config.json`, shop.storefront)."""
+        return {
+            "SHOP_STOREFRONT_OIDC_AUTHORITY": self.issuer,
+            "SHOP_STOREFRONT_OIDC_CLIENT_ID": self.web_client_id,
+            "SHOP_STOREFRONT_OIDC_SCOPE": " ".join(self.scopes),
+            "SHOP_STOREFRONT_OIDC_ROLE_CLAIM": "groups",
+            "SHOP_STOREFRONT_OIDC_ADMIN_ROLE": self.admin_group,
+        }
+
     def banner(self) -> list[str]:
         """What the status screen says about the front door and who can log in."""
         lines = [
-            f"storefront: {self.gateway_url}/   APIs: {self.gateway_url}/api/<context>/...",
-            f"OIDC issuer: {self.issuer}",
+            f"front door: {self.gateway_url}/  APIs: {self.gateway_url}/api/<context>/...",
+            f"OIDC issuer: {self.issuer}  (web client: {self.web_client_id}, PKCE)",
         ]
         lines += [f"  {u.role:<9}{u.email}  password: {u.password}" for u in self.users]
         return lines

@@ -64,10 +64,23 @@ class ShopStack:
         self.settings = settings
         self.workdir = workdir
         self.log_dir = workdir / "logs"
-        self.specs = plan_processes(settings.contexts, settings.outbox, free_port)
+        self.specs = plan_processes(
+            settings.contexts, settings.outbox, free_port, storefront=settings.web_dist is not None
+        )
         self.apis = {spec.context: spec.url for spec in self.specs if spec.kind is Kind.API}
+        self.storefront_url = next((s.url for s in self.specs if s.kind is Kind.WEB), None)
+        self.public_storefront_url = (
+            settings.identity.gateway_url
+            if settings.identity and self.storefront_url
+            else self.storefront_url
+        )
         self.env = shared_env(settings)
         per_process = {s.name: {**self.env, **process_env(s, self.apis)} for s in self.specs}
+        if settings.web_dist is not None:
+            web = per_process["storefront-web"]
+            web["SHOP_STOREFRONT_DIST_DIR"] = str(settings.web_dist)
+            if settings.identity is not None:
+                web |= settings.identity.storefront_env()
         self.supervisor = Supervisor(self.specs, per_process, self.log_dir)
         self.phase = "starting"
         self.steps: list[str] = []
@@ -84,6 +97,7 @@ class ShopStack:
             "steps": list(self.steps),
             "apis": self.apis,
             "front_door": self.settings.identity.banner() if self.settings.identity else [],
+            "storefront": self.public_storefront_url,
             "seeded_products": self.seeded,
             "processes": [asdict(row) for row in self.supervisor.status()],
             "orders": {

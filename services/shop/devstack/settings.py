@@ -41,6 +41,7 @@ class UpSettings(BaseSettings):
     payment_failure_rate: float | None = Field(None, ge=0, le=1)
     env: dict[str, str] = Field(default_factory=dict, description="extra variables, every process")
     identity: Identity | None = Field(None, description="the OIDC provider and the gateway")
+    web_dist: Path | None = Field(None, description="the built web app (web/dist): serve it")
 
     def __init__(self, **values: Any) -> None:
         try:

@@ -42,6 +42,7 @@ def render(status: dict[str, Any], colour: bool = True) -> str:
         "(since the ordering worker started)",
         "",
         *[paint(step, DIM) for step in status["steps"]],
+        *([f"storefront: {status['storefront']}/"] if status.get("storefront") else []),
         f"logs: {status['workdir']}/logs",
         "try, in another shell: make demo     Ctrl-C stops everything",
     ]
