@@ -10,7 +10,8 @@
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
 serves every route under `public_prefix` too (the context's path on the shop's host, so the
-exposure routes `/<context>/...` to it unchanged), answers every error with problem+json,
+exposure routes `/<context>/...` to it unchanged), answers every error with problem+json
+(503 with `Retry-After` while the database or the broker is unreachable: `shop.common.outages`),
 measures HTTP RED metrics by route template and tags each request with an `X-Request-ID`.
 Nothing is connected until the lifespan starts. `sys.exit(run_api(app))` serves it until
 SIGTERM/SIGINT.
@@ -145,7 +146,9 @@ def create_app(
         # The same route objects, so metrics keep one route template per route.
         app.mount(public_prefix, Router(routes=list(app.router.routes)))
     # Added innermost first: request id, then metrics, wrap the error handler.
-    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(
+        UnhandledErrorMiddleware, retry_after_seconds=settings.outage_retry_after_seconds
+    )
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(process.registry))
     app.add_middleware(RequestIdMiddleware)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]

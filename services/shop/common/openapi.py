@@ -1,4 +1,4 @@
-"""OpenAPI that tells the truth about errors: problem+json for 422, 500 and declared statuses."""
+"""OpenAPI that tells the truth about errors: problem+json for 422, 500, 503, declared statuses."""
 
 from __future__ import annotations
 
@@ -49,6 +49,14 @@ def _rewrite_error_responses(schema: dict[str, Any]) -> None:
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error", "content": _problem_content("Problem")},
+            )
+            responses.setdefault(
+                "503",
+                {
+                    "description": "The database or the broker is unreachable: retry after "
+                    "the `Retry-After` header's seconds",
+                    "content": _problem_content("Problem"),
+                },
             )
     text = repr(schema.get("paths", {}))
     schemas = schema.get("components", {}).get("schemas", {})
