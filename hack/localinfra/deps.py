@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from localinfra import (
+    dex,
     helm,
     kafka,
     kube_provision,
@@ -21,6 +22,7 @@ from localinfra import (
     starlark,
     traefik,
     upstream_crds,
+    webapp,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -38,6 +40,9 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "node": node_provision.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
+    "dex": dex.provision,
+    "web": webapp.provision,
+    "chromium": webapp.provision_chromium,
 }
 
 

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.bootstrap import Catalog, CatalogBus
+from shop.common.read_session import read_session
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -21,7 +22,7 @@ def get_bus(request: Request) -> CatalogBus:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_catalog(request).sessions() as session:
+    async with read_session(get_catalog(request).sessions) as session:
         yield session
 
 

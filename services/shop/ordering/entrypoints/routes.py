@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.openapi import problem_responses
+from shop.common.read_session import read_session
 from shop.ordering.adapters import queries
 from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
@@ -33,7 +34,7 @@ def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_sessions(request)() as session:
+    async with read_session(get_sessions(request)) as session:
         yield session
 
 

@@ -25,6 +25,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.jsonable import to_jsonable
+from shop.common.read_session import read_session
 from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.adapters.queries import history_since, saga_progress
 
@@ -58,7 +59,7 @@ async def order_exists(
     with feed.watch(order_id) as changed:
         while True:
             changed.clear()
-            async with sessions() as session:
+            async with read_session(sessions) as session:
                 if await saga_progress(session, order_id) is not None:
                     return True
             remaining = deadline - time.monotonic()
