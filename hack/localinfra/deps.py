@@ -14,6 +14,7 @@ from localinfra import (
     kafka,
     kube_provision,
     kustomize,
+    netpol,
     node_provision,
     postgres,
     promql,
@@ -36,6 +37,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "starlark": starlark.provision,
     "promtool": promtool.provision,
     "node": node_provision.provision,
+    "netpol": netpol.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
 }

@@ -195,6 +195,7 @@ class HostState:
         _delete_bridge()
         _forget_connections()
         remove_rules()
+        remove_ipsets()
         for table in set(nft_tables()) - set(record.nft_tables):
             run_checked(["nft", "delete", "table", *table.split()], what="nft delete table")
         for name, value in record.sysctls.items():
@@ -287,6 +288,20 @@ def remove_rules() -> None:
             run_checked([command, "-w", "-t", table, "-F", chain], what=f"{command} -F")
         for table, chain in chains:
             run_checked([command, "-w", "-t", table, "-X", chain], what=f"{command} -X")
+
+
+def kube_ipsets() -> list[str]:
+    """ipsets a NetworkPolicy enforcer (kube-router) made: `KUBE-*` (and `inet6:KUBE-*`)."""
+    if shutil.which("ipset") is None:
+        return []
+    names = run_checked(["ipset", "list", "-n"], what="ipset list").split()
+    return sorted(n for n in names if n.removeprefix("inet6:").startswith(_CHAIN_PREFIXES))
+
+
+def remove_ipsets() -> None:
+    """Destroy the enforcer's ipsets (after the rules that reference them are gone)."""
+    for name in kube_ipsets():
+        run_checked(["ipset", "destroy", name], what=f"ipset destroy {name}")
 
 
 def _ours(rule: str) -> bool:
@@ -404,6 +419,7 @@ def host_snapshot(state_dir: Path) -> dict[str, object]:
         "mounts": sorted(_mount_points()),
         "rules": rules,
         "nft_tables": sorted(nft_tables()),
+        "ipsets": kube_ipsets(),
         "sysctls": read_sysctls(),
         "node_processes": sorted(
             cmdline(pid) for pid in all_pids() if _is_node_process(pid, str(state_dir))
