@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e cluster kind bench lint cluster-up cluster-down repin chart-sync
+.PHONY: help deps venv env up demo test unit integration e2e cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,11 +33,23 @@ deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes
 	@$(NEEDS) "make deps"
 
 OUTBOX ?= relay
-UP_NEEDS := postgres kafka $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
+UP_NEEDS := postgres kafka dex traefik $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
 	$(if $(findstring --kube,$(UP_FLAGS)),kube)
-up: venv ## run the whole shop locally (needs postgres, kafka; OUTBOX=debezium: debezium too)
-	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS)
+up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, web; OUTBOX=debezium: debezium)
+	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS) web
+	@$(MAKE) -s web-build
 	@$(UV) run --frozen python -m localinfra up --outbox $(OUTBOX) $(UP_FLAGS)
+
+web: venv ## build the storefront and admin web app into web/dist (needs web: npm packages)
+	@$(NEEDS) "make web" web
+	@$(MAKE) -s web-build
+
+web-build:
+	@cd web && npm run --silent build
+
+web-test: venv ## the web app's Vitest unit tests (needs web)
+	@$(NEEDS) "make web-test" web
+	@cd web && npm test --silent
 
 demo: venv ## orders through a running `make up`'s saga (DEMO_FLAGS="--orders 300"; needs nothing)
 	@$(UV) run --frozen shop demo $(DEMO_FLAGS)

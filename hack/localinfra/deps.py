@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from localinfra import (
+    dex,
     helm,
     kafka,
     kube_provision,
@@ -22,6 +23,7 @@ from localinfra import (
     starlark,
     traefik,
     upstream_crds,
+    webapp,
 )
 from localinfra.errors import InfraError
 from localinfra.paths import cache_dir
@@ -40,6 +42,9 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "netpol": netpol.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
+    "dex": dex.provision,
+    "web": webapp.provision,
+    "chromium": webapp.provision_chromium,
 }
 
 

@@ -148,6 +148,7 @@ class KafkaBroker(SingleProcessLauncher):
         self.host = host
         self.port = port or free_port()
         self.controller_port = free_port()
+        self.cluster_id = _cluster_id()  # kept, so that start() after stop() reuses the data
         self._process: ManagedProcess | None = None
 
     @property
@@ -169,7 +170,7 @@ class KafkaBroker(SingleProcessLauncher):
                 "kafka.tools.StorageTool",
                 "format",
                 "--cluster-id",
-                _cluster_id(),
+                self.cluster_id,
                 "--config",
                 str(config),
                 "--standalone",

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from localinfra.kube_api import https_ok_unverified
 from localinfra.kube_pki import ControlPlanePki, KeyPair, NodePki, write_kubeconfig
 from localinfra.node_provision import node_binary
-from localinfra.process import free_port
+from localinfra.process import ManagedProcess, free_port
 
-if TYPE_CHECKING:
-    from localinfra.kube import ControlPlane
+
+class Plane(Protocol):
+    """What the scheduler needs of a started control plane (`localinfra.kube.ControlPlane`)."""
+
+    @property
+    def server(self) -> str: ...
+
+    def launch(self, name: str, argv: list[str], workdir: Path) -> ManagedProcess: ...
 
 
 def apiserver_node_flags(node: NodePki, ca: KeyPair) -> list[str]:
@@ -26,7 +32,7 @@ def apiserver_node_flags(node: NodePki, ca: KeyPair) -> list[str]:
     ]
 
 
-def start_scheduler(plane: ControlPlane, pki: ControlPlanePki, workdir: Path) -> str:
+def start_scheduler(plane: Plane, pki: ControlPlanePki, workdir: Path) -> str:
     """Start kube-scheduler against `plane`; returns its /healthz URL once it answers."""
     if pki.node is None:
         raise ValueError("the control plane has no node certificates")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
@@ -51,6 +52,17 @@ class SingleProcessLauncher(StopOnExit):
         if self._process is not None:
             self._process.stop(timeout=self.stop_timeout)
             self._process = None
+
+    def kill(self, sig: signal.Signals = signal.SIGKILL) -> None:
+        """Stop the process abruptly with `sig` (its data stays for the next `start()`)."""
+        if self._process is not None:
+            self._process.stop_signal = sig
+        self.stop()
+
+    def signal(self, sig: signal.Signals) -> None:
+        """Send `sig` to the running process's group (SIGSTOP, SIGCONT, ...)."""
+        if self._process is not None:
+            self._process.send_signal(sig)
 
     def __enter__(self) -> Self:
         return self.start()

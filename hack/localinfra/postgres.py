@@ -91,10 +91,26 @@ class PostgresServer(SingleProcessLauncher):
         return f"{driver}://{self.superuser}:{self.password}@{self.host}:{self.port}/{database}"
 
     def start(self) -> Self:
-        """initdb, start the server and wait until it accepts queries."""
+        """initdb (unless the data directory exists: a restart), start the server and wait
+        until it accepts queries."""
         bins = bindir()
         data = self.workdir / "data"
         run_as = _unprivileged_user()
+        if not (data / "PG_VERSION").exists():
+            self._initdb(data, run_as)
+        self._process = ManagedProcess(
+            "postgres",
+            [str(bins / "postgres"), "-D", str(data)],
+            self.workdir / "postgres.log",
+            cwd=self.workdir,
+            user=run_as,
+            stop_signal=signal.SIGINT,  # "fast" shutdown; SIGTERM waits for clients to leave
+        ).start()
+        self._process.wait_ready(self._accepts_queries, timeout=60, what="accepting queries")
+        return self
+
+    def _initdb(self, data: Path, run_as: str | None) -> None:
+        bins = bindir()
         if run_as:
             shutil.chown(self.workdir, user=run_as)
         pwfile = self.workdir / "pwfile"
@@ -126,16 +142,18 @@ class PostgresServer(SingleProcessLauncher):
             if self.client_network:
                 for kind in ("all", "replication"):
                     hba.write(f"host {kind} all {self.client_network} scram-sha-256\n")
-        self._process = ManagedProcess(
-            "postgres",
-            [str(bins / "postgres"), "-D", str(data)],
-            self.workdir / "postgres.log",
-            cwd=self.workdir,
-            user=run_as,
-            stop_signal=signal.SIGINT,  # "fast" shutdown; SIGTERM waits for clients to leave
-        ).start()
-        self._process.wait_ready(self._accepts_queries, timeout=60, what="accepting queries")
-        return self
+
+    def stop_immediately(self) -> None:
+        """An immediate shutdown (SIGQUIT): no checkpoint; `start()` then recovers from WAL."""
+        self.kill(signal.SIGQUIT)
+
+    def terminate_backends(self, database: str) -> int:
+        """`pg_terminate_backend` every session on `database`; how many there were."""
+        terminated = self.psql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+        return int(terminated or 0)
 
     def _settings(self) -> str:
         settings = {

@@ -160,6 +160,11 @@ class ManagedProcess:
         tail = "\n".join(text.splitlines()[-lines:])
         return f"--- last {lines} lines of {self.log_path} ---\n{tail}"
 
+    def send_signal(self, sig: signal.Signals) -> None:
+        """Send `sig` to the process group, if it still runs."""
+        if self._popen is not None and self._popen.poll() is None:
+            _signal_group(self._popen.pid, sig)
+
     def stop(self, timeout: float = 15.0) -> None:
         """Send `stop_signal` to the process group, then SIGKILL what is left after `timeout`."""
         popen = self._popen

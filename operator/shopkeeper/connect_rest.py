@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import kopf
@@ -24,55 +23,14 @@ from shopkeeper.api.messaging import ConnectRestSpec
 from shopkeeper.builders.connect_rest import rest_connector_configs, rest_settings
 from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Owner
-from shopkeeper.connect_api import ConnectApi, ConnectApiError, ConnectorInfo, TaskState
+from shopkeeper.connect_api import ConnectApi, ConnectApiError, ConnectorInfo
 from shopkeeper.connectors import RestartBudget, earliest
-from shopkeeper.observation import Problem
+from shopkeeper.observation import FAILED, ConnectorReport, ConnectReport, Problem
 from shopkeeper.settings import OperatorSettings
 
-RUNNING, FAILED, UNASSIGNED = "RUNNING", "FAILED", "UNASSIGNED"
+UNASSIGNED = "UNASSIGNED"
 STOPPED_STATES = ("PAUSED", "STOPPED")
 MAX_ERROR = 2048
-
-
-@dataclass(frozen=True)
-class ConnectorReport:
-    """A desired connector after this pass."""
-
-    name: str
-    state: str
-    tasks: tuple[TaskState, ...] = ()
-    error: str | None = None
-    """Summary of the current failure, if any."""
-    restarted: bool = False
-
-    @property
-    def ready(self) -> bool:
-        """Connector and every task RUNNING."""
-        return (
-            self.state == RUNNING
-            and bool(self.tasks)
-            and all(t.state == RUNNING for t in self.tasks)
-        )
-
-    @property
-    def failed(self) -> bool:
-        """The connector or one of its tasks FAILED."""
-        return self.state == FAILED or any(t.state == FAILED for t in self.tasks)
-
-
-@dataclass
-class ConnectReport:
-    """What one pass found and did."""
-
-    connectors: list[ConnectorReport] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    writes: int = 0
-    """Connectors created, reconfigured or resumed."""
-    drift_repairs: int = 0
-    """Of those, the ones someone else had deleted, changed or paused."""
-    restarted: list[str] = field(default_factory=list)
-    restart_due: float | None = None
-    """Seconds until a held-back restart may happen."""
 
 
 def trace_summary(trace: str | None) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from shopkeeper import kinds
 from shopkeeper.api.status import (
     ComponentStatus,
@@ -16,12 +14,9 @@ from shopkeeper.api.status import (
 )
 from shopkeeper.builders.inputs import Manifest, image_tag, manifest_name
 from shopkeeper.conditions import merge_conditions
-from shopkeeper.observation import Observation
+from shopkeeper.observation import ConnectReport, Observation
 from shopkeeper.readiness import ChildState
 from shopkeeper.verdicts import verdicts
-
-if TYPE_CHECKING:
-    from shopkeeper.connect_rest import ConnectReport
 
 
 def _names(manifests: list[Manifest], kind: kinds.ChildKind) -> list[str]:

@@ -3,6 +3,7 @@
     shop run <context>-relay        the built-in outbox relay of <context>'s schema
     shop run <context>-api          shop.<context>.entrypoints.api:main
     shop run <context>-worker       shop.<context>.entrypoints.worker:main
+    shop run storefront-web         the web app's server (shop.storefront.entrypoints.web:main)
     shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
@@ -30,7 +31,7 @@ from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_
 from shop.common.outbox import require_schema_name
 from shop.devstack.commands import add_devstack_commands
 
-_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker)$")
+_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web)$")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +49,9 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="shop", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run a process: <context>-relay|-api|-worker")
+    run = commands.add_parser(
+        "run", help="run a process: <context>-relay|-api|-worker, storefront-web"
+    )
     run.add_argument("process")
     run.set_defaults(command=_run)
 
@@ -106,7 +109,9 @@ def _add_purge_inbox_command(commands: argparse._SubParsersAction[Any]) -> None:
 def _run(args: argparse.Namespace) -> int:
     match = _PROCESS.match(args.process)
     if match is None:
-        raise ValueError(f"{args.process!r} is not <context>-relay, <context>-api or -worker")
+        raise ValueError(
+            f"{args.process!r} is not <context>-relay, -api, -worker or storefront-web"
+        )
     context, kind = match["context"], match["kind"]
     if kind == "relay":
         from shop.common.relay.process import run_relay_process

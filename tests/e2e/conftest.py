@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from e2e.launcher import shop_up_process
 from e2e.local_shop import LocalShop
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
+from localinfra.shop_up import shop_up_process
 
 DATABASE = "shop_e2e"
 
@@ -28,7 +28,7 @@ def shop_up(
         infra_workdir / "shop",
         postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
         kafka.bootstrap_servers,
-        ["--payment-failure-rate", "0"],
+        ["--no-seed", "--payment-failure-rate", "0"],
     ) as state:
         yield state
 

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from e2e.launcher import shop_up_process
 from e2e.local_shop import LocalShop, eventually
 from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
+from localinfra.shop_up import shop_up_process
 
 DATABASE = "shop_e2e_debezium"
 
@@ -35,6 +35,7 @@ def debezium_shop_up(postgres: PostgresServer, infra_workdir: Path) -> Iterator[
             postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
             broker.bootstrap_servers,
             [
+                "--no-seed",
                 "--outbox",
                 "debezium",
                 "--kafka-connect-url",

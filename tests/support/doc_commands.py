@@ -28,7 +28,7 @@ from shopkeeper.cli import parser as shopkeeper_parser
 ROOT = Path(__file__).resolve().parents[2]
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 # Tools from elsewhere that the docs use on purpose: a cluster's clients and the kind dev loop.
-OUTSIDE_TOOLS = {"kubectl", "helm", "tilt", "kind", "docker", "curl", "python3", "git"}
+OUTSIDE_TOOLS = {"kubectl", "helm", "tilt", "kind", "docker", "curl", "python3", "git", "npm"}
 BUILTINS = {"cd", "export", "echo", "eval", "source"}
 SEPARATORS = {"|", "||", "&&", ";", "&", "(", ")", "$("}
 # Make variables whose value is a command line of their own: (parser, the words before it).

@@ -10,7 +10,8 @@
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
 serves every route under `public_prefix` too (the context's path on the shop's host, so the
-exposure routes `/<context>/...` to it unchanged), answers every error with problem+json,
+exposure routes `/<context>/...` to it unchanged), answers every error with problem+json
+(503 with `Retry-After` while the database or the broker is unreachable: `shop.common.outages`),
 measures HTTP RED metrics by route template and tags each request with an `X-Request-ID`.
 Nothing is connected until the lifespan starts. `sys.exit(run_api(app))` serves it until
 SIGTERM/SIGINT.
@@ -27,7 +28,10 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry
 from starlette.routing import Router
 
+from shop.common.auth.settings import AuthSettings
+from shop.common.auth.wiring import token_checks
 from shop.common.errors import DomainError
+from shop.common.gateway_problems import gateway_problems_router
 from shop.common.health import run_readiness_checks
 from shop.common.metrics_http import (
     HttpMetrics,
@@ -107,20 +111,24 @@ def create_app(
     docs: bool = True,
     ping_connections: bool = True,
     public_prefix: str | None = None,
+    auth: AuthSettings | None = None,
 ) -> FastAPI:
     """Build an app whose lifespan opens (and closes) the process's resources.
 
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
     given); pass the same one to every component that defines metrics. `ping_connections`:
     see `ProcessContext`. `public_prefix` (`shop.common.public_paths.public_prefix(context)`)
-    mounts every route under it as well.
+    mounts every route under it as well. `auth` (an API's; `AuthSettings.from_env()`) checks
+    the bearer tokens of the routes that declare an access (`shop.common.auth.dependencies`).
     """
     registry = registry or new_registry()
     process = ProcessContext(settings, registry, ping_connections=ping_connections)
 
+    hooks = [*([token_checks(auth)] if auth is not None else []), *lifespan_hooks]
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await process.start(lifespan_hooks)
+        await process.start(hooks)
         try:
             yield
         finally:
@@ -139,13 +147,16 @@ def create_app(
     app.state.process = process
     install_problem_handlers(app, error_statuses)
     app.include_router(probes_router(process))
+    app.include_router(gateway_problems_router())
     for router in routers:
         app.include_router(router)
     if public_prefix:
         # The same route objects, so metrics keep one route template per route.
         app.mount(public_prefix, Router(routes=list(app.router.routes)))
     # Added innermost first: request id, then metrics, wrap the error handler.
-    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(
+        UnhandledErrorMiddleware, retry_after_seconds=settings.outage_retry_after_seconds
+    )
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(process.registry))
     app.add_middleware(RequestIdMiddleware)
     app.openapi = problem_aware_openapi(app)  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""OpenAPI that tells the truth about errors: problem+json for 422, 500 and declared statuses."""
+"""OpenAPI that tells the truth about errors: problem+json for 422, 500, 503, declared statuses,
+and 401/403 for the routes that need a token (their `security` requirement)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ def _add_problem_schemas(schema: dict[str, Any]) -> None:
         schemas[model.__name__] = model_schema
 
 
+_REFUSALS = {
+    401: "No valid bearer token (missing, expired, wrongly signed, another audience)",
+    403: "The token's caller may not do this",
+}
+
+
+def _refusals(security: list[dict[str, list[str]]]) -> tuple[int, ...]:
+    """401 for any route that needs a token; 403 too when it needs a role or an owner."""
+    if not security:
+        return ()
+    needs_role = any(scopes for requirement in security for scopes in requirement.values())
+    return (401, 403) if needs_role else (401,)
+
+
 def _rewrite_error_responses(schema: dict[str, Any]) -> None:
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
@@ -46,9 +61,22 @@ def _rewrite_error_responses(schema: dict[str, Any]) -> None:
                     "description": "Invalid input: every failing field is listed",
                     "content": _problem_content("ValidationProblem"),
                 }
+            for status in _refusals(operation.get("security", [])):
+                responses.setdefault(
+                    str(status),
+                    {"description": _REFUSALS[status], "content": _problem_content("Problem")},
+                )
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error", "content": _problem_content("Problem")},
+            )
+            responses.setdefault(
+                "503",
+                {
+                    "description": "The database or the broker is unreachable: retry after "
+                    "the `Retry-After` header's seconds",
+                    "content": _problem_content("Problem"),
+                },
             )
     text = repr(schema.get("paths", {}))
     schemas = schema.get("components", {}).get("schemas", {})

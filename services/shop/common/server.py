@@ -13,6 +13,7 @@ import math
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import uvicorn
 import uvloop
@@ -45,7 +46,18 @@ def prepare_process(settings: ServiceSettings) -> None:
     configure_telemetry(settings.service_name)
 
 
-async def serve(app: FastAPI, settings: ServiceSettings) -> None:
+class ListenSettings(Protocol):
+    """What serving needs of a process's settings (ServiceSettings has it)."""
+
+    @property
+    def http_host(self) -> str: ...
+    @property
+    def http_port(self) -> int: ...
+    @property
+    def shutdown_timeout_seconds(self) -> float: ...
+
+
+async def serve(app: FastAPI, settings: ListenSettings) -> None:
     """Serve `app` on the settings' host and port until a shutdown signal arrives."""
     config = uvicorn.Config(
         app,

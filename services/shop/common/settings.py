@@ -49,6 +49,9 @@ class ServiceSettings(BaseSettings):
     log_level: LogLevel = "INFO"
     log_json: bool = True
     readiness_timeout_seconds: float = Field(2.0, gt=0, le=30)
+    outage_retry_after_seconds: int = Field(
+        2, ge=1, le=300, description="Retry-After of a 503 while a dependency is down"
+    )
     shutdown_timeout_seconds: float = Field(10.0, gt=0, le=300)
     otel_sdk_disabled: bool = Field(False, validation_alias="OTEL_SDK_DISABLED")
     otel_exporter_otlp_endpoint: str | None = Field(

@@ -1,12 +1,9 @@
 """Worker processes: background tasks (consumers, relays, timers) in one loop, with probes.
 
-A context's `entrypoints/worker.py` (payment's is the smallest) names its tasks:
+A context's worker is wired by `shop.common.context_worker.run_context_worker`, the relay by
+`shop.common.relay.process`; both run here:
 
-    async def consume(process: ProcessContext) -> None:
-        payments = bootstrap(process.engine, mock_gateway(settings))
-        await consumer.run(event_handlers(payments.bus), payments.unit_of_work)
-
-    return run_worker(settings=settings, registry=registry, tasks={"payment-commands": consume})
+    return run_worker(settings=settings, registry=registry, tasks={"outbox-relay": relay_task})
 
 The worker serves `/livez` (fails once a task crashed), `/readyz` and `/metrics` on the
 settings' HTTP port. On SIGTERM/SIGINT it cancels the tasks, awaits their cleanup for up to

@@ -1,4 +1,5 @@
-"""What `shop up` runs: for each context its migration, API, worker and (relay mode) relay.
+"""What `shop up` runs: for each context its migration, API, worker and (relay mode) relay,
+and the web app's server (`storefront-web`) when there is a built web app.
 
 Pure: given the contexts, the outbox mode and the ports, it returns process specifications;
 nothing is started here.
@@ -23,6 +24,12 @@ class Kind(StrEnum):
     RELAY = "relay"
     WORKER = "worker"
     API = "api"
+    WEB = "web"
+
+
+STOREFRONT = "storefront"
+"""The web app's server: not a bounded context, it owns no schema and calls the APIs only
+through the browser (`shop run storefront-web`, shop.storefront)."""
 
 
 class OutboxMode(StrEnum):
@@ -84,9 +91,14 @@ def env_prefix(context: str, kind: Kind) -> str:
 
 
 def plan_processes(
-    contexts: Iterable[str], outbox: OutboxMode, next_port: Callable[[], int]
+    contexts: Iterable[str],
+    outbox: OutboxMode,
+    next_port: Callable[[], int],
+    *,
+    storefront: bool = False,
 ) -> list[ProcessSpec]:
-    """Every process of `contexts`, relays first, each with its own port."""
+    """Every process of `contexts`, relays first, each with its own port; the web app's
+    server last with `storefront`."""
     chosen = list(contexts)
     unknown = sorted(set(chosen) - set(CONTEXTS))
     if unknown:
@@ -97,6 +109,8 @@ def plan_processes(
         relayed = [c for c in chosen if c in publishing_contexts()]
         specs += [ProcessSpec(c, Kind.RELAY, next_port()) for c in relayed]
     specs += [ProcessSpec(c, kind, next_port()) for kind in kinds for c in chosen]
+    if storefront:
+        specs.append(ProcessSpec(STOREFRONT, Kind.WEB, next_port()))
     return specs
 
 

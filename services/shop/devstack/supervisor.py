@@ -21,7 +21,7 @@ from shop.devstack.restart import RestartPolicy
 log = logging.getLogger(__name__)
 PROBE_INTERVAL_SECONDS = 1.0
 READY_RECHECK_SECONDS = 5.0  # readiness, once reached, is asked again this often (liveness: 1 s)
-STOP_ORDER = (Kind.API, Kind.WORKER, Kind.RELAY)
+STOP_ORDER = (Kind.WEB, Kind.API, Kind.WORKER, Kind.RELAY)
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,40 @@
-"""Wires notification: the channel from settings, its breaker, retries, the order lookup."""
+"""Wires notification: the channel from settings, its breaker, retries, the order lookup, and
+the shared bus with notification's handlers over SQL units of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop.common.messagebus import MessageBus
 from shop.notification.adapters.channels import LogChannel, SmtpChannel, WebhookChannel
 from shop.notification.adapters.order_lookup import HttpOrderLookup
 from shop.notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from shop.notification.domain.circuit_breaker import CircuitBreaker
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.service_layer.delivery import BreakerBox
-from shop.notification.service_layer.handlers import NotificationDependencies
-from shop.notification.service_layer.messagebus import MessageBus
+from shop.notification.service_layer.handlers import COMMAND_HANDLERS, NotificationDependencies
 from shop.notification.service_layer.ports import Channel
+from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
 from shop.notification.settings import NotificationSettings
+
+NotificationBus = MessageBus[NotificationUnitOfWork, NotificationDependencies]
+
+
+def message_bus(
+    uow: Callable[[], NotificationUnitOfWork], deps: NotificationDependencies
+) -> NotificationBus:
+    """The shared bus with notification's handler tables (over SQL or, in tests, the fakes)."""
+    return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
 
 
 @dataclass(frozen=True)
 class Notifications:
-    bus: MessageBus
+    bus: NotificationBus
     sessions: async_sessionmaker[AsyncSession]
 
     def unit_of_work(self) -> SqlNotificationUnitOfWork:
@@ -67,5 +79,5 @@ def dependencies(
 
 def bootstrap(engine: AsyncEngine, deps: NotificationDependencies) -> Notifications:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = MessageBus(lambda: SqlNotificationUnitOfWork(sessions), deps)
+    bus = message_bus(lambda: SqlNotificationUnitOfWork(sessions), deps)
     return Notifications(bus, sessions)

@@ -1,22 +1,32 @@
-"""Wires payment: the mock gateway and a message bus over SQL units of work."""
+"""Wires payment: the mock gateway and the shared bus, with payment's handlers, over SQL units
+of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop.common.messagebus import MessageBus
 from shop.payment.adapters.mock_gateway import MockGateway
 from shop.payment.adapters.unit_of_work import SqlPaymentUnitOfWork
 from shop.payment.domain.gateway import PaymentGateway
-from shop.payment.service_layer.handlers import PaymentDependencies
-from shop.payment.service_layer.messagebus import MessageBus
+from shop.payment.service_layer.handlers import COMMAND_HANDLERS, PaymentDependencies
+from shop.payment.service_layer.unit_of_work import PaymentUnitOfWork
 from shop.payment.settings import PaymentSettings
+
+PaymentBus = MessageBus[PaymentUnitOfWork, PaymentDependencies]
+
+
+def message_bus(uow: Callable[[], PaymentUnitOfWork], deps: PaymentDependencies) -> PaymentBus:
+    """The shared bus with payment's handler tables (over SQL or, in unit tests, the fakes)."""
+    return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
 
 
 @dataclass(frozen=True)
 class Payments:
-    bus: MessageBus
+    bus: PaymentBus
     sessions: async_sessionmaker[AsyncSession]
 
     def unit_of_work(self) -> SqlPaymentUnitOfWork:
@@ -33,5 +43,5 @@ def mock_gateway(settings: PaymentSettings) -> MockGateway:
 
 def bootstrap(engine: AsyncEngine, gateway: PaymentGateway) -> Payments:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = MessageBus(lambda: SqlPaymentUnitOfWork(sessions), PaymentDependencies(gateway))
+    bus = message_bus(lambda: SqlPaymentUnitOfWork(sessions), PaymentDependencies(gateway))
     return Payments(bus, sessions)

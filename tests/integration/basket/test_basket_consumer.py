@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
 from shop.basket.bootstrap import bootstrap
-from shop.basket.entrypoints.consumers import event_handlers
+from shop.basket.entrypoints.consumers import INBOUND
 from shop.catalog.domain.events import (
     ProductCreated,
     ProductDeactivated,
     ProductEvent,
     ProductPriceChanged,
 )
+from shop.common.consumer import routes
 from shop.common.events import Envelope
 from support.polling import wait_until_async
 
@@ -64,7 +65,7 @@ async def test_product_events_keep_the_basket_copy_current_in_version_order(
     )
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(basket.bus), basket.unit_of_work
+        kafka.bootstrap_servers, topic, routes(basket.bus, INBOUND), basket.unit_of_work
     ):
 
         async def tea_withdrawn() -> bool:

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from integration.context_db import migrated_engine
 from localinfra.postgres import PostgresServer
 from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
+from shop.catalog.bootstrap import CatalogBus, message_bus
 from shop.catalog.service_layer.handlers import CatalogDependencies
-from shop.catalog.service_layer.messagebus import MessageBus
 
 
 @pytest.fixture
@@ -21,6 +21,6 @@ async def catalog_engine(postgres: PostgresServer) -> AsyncIterator[AsyncEngine]
 
 
 @pytest.fixture
-def catalog_bus(catalog_engine: AsyncEngine) -> MessageBus:
+def catalog_bus(catalog_engine: AsyncEngine) -> CatalogBus:
     sessions = async_sessionmaker(catalog_engine, expire_on_commit=False)
-    return MessageBus(lambda: SqlCatalogUnitOfWork(sessions), CatalogDependencies())
+    return message_bus(lambda: SqlCatalogUnitOfWork(sessions), CatalogDependencies())

@@ -14,7 +14,8 @@ from integration.messaging.support import read_topic
 from localinfra.kafka import KafkaBroker
 from shop.catalog.bootstrap import bootstrap
 from shop.catalog.domain import commands as c
-from shop.catalog.entrypoints.consumers import event_handlers
+from shop.catalog.entrypoints.consumers import INBOUND
+from shop.common.consumer import routes
 from shop.common.events import Envelope
 from shop.ordering.domain.events import CommitStock, ReleaseStock, ReserveStock, StockLine
 from shop.topology import dlq_topic_name
@@ -52,7 +53,7 @@ async def test_saga_stock_commands_are_applied_once_and_answered_through_the_out
     )
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(catalog.bus), catalog.unit_of_work
+        kafka.bootstrap_servers, topic, routes(catalog.bus, INBOUND), catalog.unit_of_work
     ):
 
         async def released() -> bool:
@@ -84,7 +85,7 @@ async def test_a_malformed_command_is_dead_lettered_at_once(
     payload["data"]["order_id"] = "not-an-id"
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(catalog.bus), catalog.unit_of_work
+        kafka.bootstrap_servers, topic, routes(catalog.bus, INBOUND), catalog.unit_of_work
     ) as group:
         await publish(kafka.bootstrap_servers, topic, raw=json.dumps(payload).encode())
         (letter,) = await read_topic(

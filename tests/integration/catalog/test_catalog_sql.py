@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shop.catalog.bootstrap import CatalogBus
 from shop.catalog.domain import commands as c
 from shop.catalog.domain.errors import InvalidStockError, ProductNotFoundError
 from shop.catalog.domain.events import StockLine
-from shop.catalog.service_layer.messagebus import MessageBus
 
 
 async def outbox(engine: AsyncEngine) -> list[tuple[str, str, str, dict[str, object]]]:
@@ -36,7 +36,7 @@ async def stock_of(engine: AsyncEngine, product_id: UUID) -> tuple[int, int]:
         return row.on_hand, row.reserved
 
 
-async def new_product(bus: MessageBus, stock: int = 5) -> UUID:
+async def new_product(bus: CatalogBus, stock: int = 5) -> UUID:
     product_id: UUID = await bus.handle(
         c.CreateProduct("Mug", "A big mug", "kitchen", Decimal("9.50"), "EUR", stock, 1)
     )
@@ -44,12 +44,12 @@ async def new_product(bus: MessageBus, stock: int = 5) -> UUID:
 
 
 @pytest.fixture
-async def kitchen(catalog_bus: MessageBus) -> None:
+async def kitchen(catalog_bus: CatalogBus) -> None:
     await catalog_bus.handle(c.CreateCategory("kitchen", "Kitchen"))
 
 
 async def test_creating_a_product_writes_it_and_its_event_to_the_outbox(
-    catalog_bus: MessageBus, catalog_engine: AsyncEngine, kitchen: None
+    catalog_bus: CatalogBus, catalog_engine: AsyncEngine, kitchen: None
 ) -> None:
     product_id = await new_product(catalog_bus)
 
@@ -60,7 +60,7 @@ async def test_creating_a_product_writes_it_and_its_event_to_the_outbox(
 
 
 async def test_a_reservation_and_its_reply_commit_together(
-    catalog_bus: MessageBus, catalog_engine: AsyncEngine, kitchen: None
+    catalog_bus: CatalogBus, catalog_engine: AsyncEngine, kitchen: None
 ) -> None:
     product_id, order_id = await new_product(catalog_bus, stock=5), uuid4()
 
@@ -72,7 +72,7 @@ async def test_a_reservation_and_its_reply_commit_together(
 
 
 async def test_release_and_commit_are_idempotent_on_the_database(
-    catalog_bus: MessageBus, catalog_engine: AsyncEngine, kitchen: None
+    catalog_bus: CatalogBus, catalog_engine: AsyncEngine, kitchen: None
 ) -> None:
     first, second = await new_product(catalog_bus), await new_product(catalog_bus)
     paid, failed = uuid4(), uuid4()
@@ -90,7 +90,7 @@ async def test_release_and_commit_are_idempotent_on_the_database(
 
 
 async def test_concurrent_orders_never_oversell_the_last_units(
-    catalog_bus: MessageBus, catalog_engine: AsyncEngine, kitchen: None
+    catalog_bus: CatalogBus, catalog_engine: AsyncEngine, kitchen: None
 ) -> None:
     product_id = await new_product(catalog_bus, stock=3)
     orders = [uuid4() for _ in range(6)]
@@ -106,7 +106,7 @@ async def test_concurrent_orders_never_oversell_the_last_units(
 
 
 async def test_refused_commands_leave_no_event(
-    catalog_bus: MessageBus, catalog_engine: AsyncEngine, kitchen: None
+    catalog_bus: CatalogBus, catalog_engine: AsyncEngine, kitchen: None
 ) -> None:
     product_id = await new_product(catalog_bus, stock=1)
     before = await outbox(catalog_engine)
@@ -121,7 +121,7 @@ async def test_refused_commands_leave_no_event(
 
 
 async def test_the_database_refuses_negative_stock_even_past_the_domain(
-    catalog_engine: AsyncEngine, catalog_bus: MessageBus, kitchen: None
+    catalog_engine: AsyncEngine, catalog_bus: CatalogBus, kitchen: None
 ) -> None:
     product_id = await new_product(catalog_bus, stock=1)
 

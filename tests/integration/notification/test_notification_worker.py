@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from integration.notification.conftest import Peer
 from localinfra.kafka import KafkaBroker
+from shop.common.consumer import routes
 from shop.common.events import Envelope
 from shop.notification.bootstrap import Notifications, bootstrap, dependencies
-from shop.notification.entrypoints.consumers import event_handlers
+from shop.notification.entrypoints.consumers import INBOUND
 from shop.notification.settings import NotificationSettings
 from shop.ordering.domain.events import OrderConfirmed
 from shop.ordering.domain.order_terms import OrderLine
@@ -85,7 +86,7 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
         consuming(
             kafka.bootstrap_servers,
             topic,
-            event_handlers(notifications.bus),
+            routes(notifications.bus, INBOUND),
             notifications.unit_of_work,
         ),
     ):

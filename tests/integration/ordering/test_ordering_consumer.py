@@ -15,8 +15,9 @@ from integration.messaging.support import read_topic
 from localinfra.kafka import KafkaBroker
 from shop.basket.domain.events import BasketCheckedOut, OrderLine
 from shop.catalog.domain.events import StockLine, StockReserved
+from shop.common.consumer import routes
 from shop.ordering.bootstrap import bootstrap
-from shop.ordering.entrypoints.consumers import event_handlers
+from shop.ordering.entrypoints.consumers import INBOUND
 from shop.ordering.service_layer.handlers import OrderingDependencies
 from shop.payment.domain.events import PaymentSucceeded
 from shop.topology import dlq_topic_name
@@ -64,7 +65,7 @@ async def test_a_checkout_and_its_replies_confirm_the_order(
     )
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(ordering.bus), ordering.unit_of_work
+        kafka.bootstrap_servers, topic, routes(ordering.bus, INBOUND), ordering.unit_of_work
     ):
 
         async def confirmed() -> bool:
@@ -97,7 +98,7 @@ async def test_a_checkout_whose_total_does_not_add_up_is_dead_lettered(
     topic = unique_topic("ordering")
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(ordering.bus), ordering.unit_of_work
+        kafka.bootstrap_servers, topic, routes(ordering.bus, INBOUND), ordering.unit_of_work
     ) as group:
         await publish(
             kafka.bootstrap_servers,

@@ -11,17 +11,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
+from shop.ordering.bootstrap import OrderingBus, message_bus
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.order_terms import OrderStatus
-from shop.ordering.service_layer.handlers import OrderingDependencies
-from shop.ordering.service_layer.messagebus import MessageBus
+from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from support.clock import Clock
 from unit.ordering.ordering_builders import ORDER_ID, TIMEOUTS, checkout
 
 
-def bus_on(engine: AsyncEngine, clock: Clock) -> MessageBus:
+def bus_on(engine: AsyncEngine, clock: Clock) -> OrderingBus:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return MessageBus(
+    return message_bus(
         lambda: SqlOrderingUnitOfWork(sessions), OrderingDependencies(TIMEOUTS, clock)
     )
 
@@ -31,7 +31,7 @@ async def rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in await connection.execute(text(sql))]
 
 
-async def status(bus: MessageBus) -> OrderStatus:
+async def status(bus: OrderingBus) -> OrderStatus:
     async with bus.uow_factory() as uow:
         order = await uow.orders.get(ORDER_ID)
     assert order is not None
@@ -89,10 +89,10 @@ async def test_the_timer_finds_and_cancels_orders_past_their_deadline(
     await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
 
     clock.now += TIMEOUTS.payment - timedelta(seconds=1)
-    early = await bus.expire_due()
+    early = await expire_due(bus)
     clock.now += timedelta(seconds=1)
-    expired = await bus.expire_due()
-    again = await bus.expire_due()
+    expired = await expire_due(bus)
+    again = await expire_due(bus)
 
     assert (early, expired, again) == (0, 1, 0)
     assert await status(bus) == OrderStatus.CANCELLED

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
+from shop.common.consumer import routes
 from shop.ordering.domain.events import RefundPayment, RequestPayment
 from shop.payment.adapters.mock_gateway import MockGateway
 from shop.payment.bootstrap import bootstrap
 from shop.payment.domain import commands as c
 from shop.payment.entrypoints.api import create_payment_app
-from shop.payment.entrypoints.consumers import event_handlers
+from shop.payment.entrypoints.consumers import INBOUND
 from shop.payment.settings import PaymentSettings
 from support.polling import wait_until_async
 
@@ -58,7 +59,7 @@ async def test_requests_charge_once_and_refunds_answer_through_the_outbox(
     )
 
     async with consuming(
-        kafka.bootstrap_servers, topic, event_handlers(payments.bus), payments.unit_of_work
+        kafka.bootstrap_servers, topic, routes(payments.bus, INBOUND), payments.unit_of_work
     ):
 
         async def both_settled() -> bool:

@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
+from shop.common.consumer import routes
 from shop.common.events import Envelope
 from shop.ordering.domain.events import OrderCancelled, OrderConfirmed, OrderEvent, OrderPlaced
 from shop.ordering.domain.order_terms import OrderLine
 from shop.reports.adapters import queries
 from shop.reports.bootstrap import bootstrap
 from shop.reports.entrypoints.api import create_reports_app
-from shop.reports.entrypoints.consumers import event_handlers
+from shop.reports.entrypoints.consumers import INBOUND
 from shop.reports.settings import ReportsSettings
 from support.polling import wait_until_async
 
@@ -68,7 +69,9 @@ async def test_order_events_become_sales_reports_counted_once(
     topic = unique_topic("reports")
     await publish(kafka.bootstrap_servers, topic, *events, events[1])  # one redelivery
 
-    async with consuming(kafka.bootstrap_servers, topic, event_handlers(), reports.unit_of_work):
+    async with consuming(
+        kafka.bootstrap_servers, topic, routes(reports.bus, INBOUND), reports.unit_of_work
+    ):
 
         async def all_projected() -> bool:
             async with reports.sessions() as session:

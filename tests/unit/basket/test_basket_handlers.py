@@ -8,13 +8,13 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from shop.basket.bootstrap import BasketBus, message_bus
 from shop.basket.domain import catalog_events as e
 from shop.basket.domain import commands as c
 from shop.basket.domain.errors import EmptyCartError, LineNotFoundError, UnknownProductError
 from shop.basket.domain.events import BasketCheckedOut
 from shop.basket.domain.products import ProductSnapshot
 from shop.basket.service_layer.handlers import BasketDependencies, cart_view
-from shop.basket.service_layer.messagebus import MessageBus
 from unit.basket.basket_fakes import FakeBasketUnitOfWork
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -27,14 +27,14 @@ def uow() -> FakeBasketUnitOfWork:
 
 
 @pytest.fixture
-async def bus(uow: FakeBasketUnitOfWork) -> MessageBus:
-    bus = MessageBus(lambda: uow, BasketDependencies(clock=lambda: NOW))
+async def bus(uow: FakeBasketUnitOfWork) -> BasketBus:
+    bus = message_bus(lambda: uow, BasketDependencies(clock=lambda: NOW))
     await bus.handle_in(e.ProductAnnounced(MUG), uow)
     return bus
 
 
 async def test_checkout_publishes_the_order_and_empties_the_cart(
-    bus: MessageBus, uow: FakeBasketUnitOfWork
+    bus: BasketBus, uow: FakeBasketUnitOfWork
 ) -> None:
     await bus.handle(c.AddLine("alice", MUG.product_id, 2))
 
@@ -51,7 +51,7 @@ async def test_checkout_publishes_the_order_and_empties_the_cart(
 
 
 async def test_repeating_a_checkout_key_returns_the_same_order_and_publishes_nothing_more(
-    bus: MessageBus, uow: FakeBasketUnitOfWork
+    bus: BasketBus, uow: FakeBasketUnitOfWork
 ) -> None:
     await bus.handle(c.AddLine("alice", MUG.product_id, 1))
     first = await bus.handle(c.Checkout("alice", "key-1"))
@@ -64,7 +64,7 @@ async def test_repeating_a_checkout_key_returns_the_same_order_and_publishes_not
     assert uow.carts.rows["alice"].lines == {MUG.product_id: 1}
 
 
-async def test_a_new_checkout_key_checks_out_again(bus: MessageBus) -> None:
+async def test_a_new_checkout_key_checks_out_again(bus: BasketBus) -> None:
     await bus.handle(c.AddLine("alice", MUG.product_id, 1))
     first = await bus.handle(c.Checkout("alice", "key-1"))
     await bus.handle(c.AddLine("alice", MUG.product_id, 1))
@@ -74,20 +74,20 @@ async def test_a_new_checkout_key_checks_out_again(bus: MessageBus) -> None:
     assert second.order_id != first.order_id
 
 
-async def test_a_customer_without_a_cart_cannot_check_out_or_change_lines(bus: MessageBus) -> None:
+async def test_a_customer_without_a_cart_cannot_check_out_or_change_lines(bus: BasketBus) -> None:
     with pytest.raises(EmptyCartError):
         await bus.handle(c.Checkout("bob", "key-1"))
     with pytest.raises(LineNotFoundError):
         await bus.handle(c.RemoveLine("bob", MUG.product_id))
 
 
-async def test_a_product_the_basket_never_heard_of_cannot_be_added(bus: MessageBus) -> None:
+async def test_a_product_the_basket_never_heard_of_cannot_be_added(bus: BasketBus) -> None:
     with pytest.raises(UnknownProductError):
         await bus.handle(c.AddLine("alice", uuid4(), 1))
 
 
 async def test_the_cart_view_shows_the_latest_catalog_price(
-    bus: MessageBus, uow: FakeBasketUnitOfWork
+    bus: BasketBus, uow: FakeBasketUnitOfWork
 ) -> None:
     await bus.handle(c.AddLine("alice", MUG.product_id, 2))
 
@@ -99,7 +99,7 @@ async def test_the_cart_view_shows_the_latest_catalog_price(
 
 
 async def test_a_stale_product_update_does_not_overwrite_a_newer_one(
-    bus: MessageBus, uow: FakeBasketUnitOfWork
+    bus: BasketBus, uow: FakeBasketUnitOfWork
 ) -> None:
     await bus.handle_in(e.ProductWithdrawn(MUG.product_id, 3), uow)
 
@@ -109,7 +109,7 @@ async def test_a_stale_product_update_does_not_overwrite_a_newer_one(
 
 
 async def test_events_about_unknown_products_are_ignored(
-    bus: MessageBus, uow: FakeBasketUnitOfWork
+    bus: BasketBus, uow: FakeBasketUnitOfWork
 ) -> None:
     stranger: UUID = uuid4()
 

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from shop.catalog.bootstrap import CatalogBus, message_bus
 from shop.catalog.domain import commands as c
 from shop.catalog.domain.errors import (
     CategoryExistsError,
@@ -24,7 +25,6 @@ from shop.catalog.domain.events import (
     StockReserved,
 )
 from shop.catalog.service_layer.handlers import CatalogDependencies
-from shop.catalog.service_layer.messagebus import MessageBus
 from unit.catalog.catalog_fakes import FakeCatalogUnitOfWork
 
 
@@ -34,11 +34,11 @@ def uow() -> FakeCatalogUnitOfWork:
 
 
 @pytest.fixture
-def bus(uow: FakeCatalogUnitOfWork) -> MessageBus:
-    return MessageBus(lambda: uow, CatalogDependencies())
+def bus(uow: FakeCatalogUnitOfWork) -> CatalogBus:
+    return message_bus(lambda: uow, CatalogDependencies())
 
 
-async def new_product(bus: MessageBus, stock: int = 5, threshold: int = 0) -> UUID:
+async def new_product(bus: CatalogBus, stock: int = 5, threshold: int = 0) -> UUID:
     product_id: UUID = await bus.handle(
         c.CreateProduct("Mug", "", "kitchen", Decimal("9.50"), "EUR", stock, threshold)
     )
@@ -46,12 +46,12 @@ async def new_product(bus: MessageBus, stock: int = 5, threshold: int = 0) -> UU
 
 
 @pytest.fixture
-async def kitchen(bus: MessageBus, uow: FakeCatalogUnitOfWork) -> None:
+async def kitchen(bus: CatalogBus, uow: FakeCatalogUnitOfWork) -> None:
     await bus.handle(c.CreateCategory("kitchen", "Kitchen"))
 
 
 async def test_creating_a_product_publishes_it_and_stocks_it(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=7)
 
@@ -61,18 +61,18 @@ async def test_creating_a_product_publishes_it_and_stocks_it(
     assert uow.stock.rows[product_id].on_hand == 7
 
 
-async def test_a_product_needs_an_existing_category(bus: MessageBus) -> None:
+async def test_a_product_needs_an_existing_category(bus: CatalogBus) -> None:
     with pytest.raises(UnknownCategoryError):
         await new_product(bus)
 
 
-async def test_a_category_slug_is_taken_once(bus: MessageBus, kitchen: None) -> None:
+async def test_a_category_slug_is_taken_once(bus: CatalogBus, kitchen: None) -> None:
     with pytest.raises(CategoryExistsError):
         await bus.handle(c.CreateCategory("kitchen", "Other kitchen"))
 
 
 async def test_price_changes_and_deactivation_are_published(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus)
     uow.take_published()
@@ -83,7 +83,7 @@ async def test_price_changes_and_deactivation_are_published(
     assert [type(e) for e in uow.take_published()] == [ProductPriceChanged, ProductDeactivated]
 
 
-async def test_commands_for_an_unknown_product_are_refused(bus: MessageBus) -> None:
+async def test_commands_for_an_unknown_product_are_refused(bus: CatalogBus) -> None:
     with pytest.raises(ProductNotFoundError):
         await bus.handle(c.ReceiveStock(uuid4(), 1))
     with pytest.raises(ProductNotFoundError):
@@ -91,7 +91,7 @@ async def test_commands_for_an_unknown_product_are_refused(bus: MessageBus) -> N
 
 
 async def test_receiving_counting_and_threshold_change_the_stock_item(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=5)
 
@@ -105,7 +105,7 @@ async def test_receiving_counting_and_threshold_change_the_stock_item(
 
 
 async def test_reserving_an_order_publishes_the_reply_and_holds_the_units(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=5)
     order_id = uuid4()
@@ -118,7 +118,7 @@ async def test_reserving_an_order_publishes_the_reply_and_holds_the_units(
 
 
 async def test_an_order_with_one_unavailable_line_reserves_nothing(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     plenty, scarce = await new_product(bus, stock=5), await new_product(bus, stock=1)
     uow.take_published()
@@ -131,7 +131,7 @@ async def test_an_order_with_one_unavailable_line_reserves_nothing(
 
 
 async def test_a_deactivated_product_cannot_be_reserved(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus)
     await bus.handle(c.DeactivateProduct(product_id))
@@ -145,7 +145,7 @@ async def test_a_deactivated_product_cannot_be_reserved(
 
 
 async def test_payment_failure_releases_reserved_stock(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=5)
     order_id, lines = uuid4(), (StockLine(product_id, 2),)
@@ -160,7 +160,7 @@ async def test_payment_failure_releases_reserved_stock(
 
 
 async def test_a_timed_out_order_released_before_its_reservation_never_holds_stock(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=5)
     order_id, lines = uuid4(), (StockLine(product_id, 2),)
@@ -172,7 +172,7 @@ async def test_a_timed_out_order_released_before_its_reservation_never_holds_sto
 
 
 async def test_committing_a_paid_order_sells_its_units(
-    bus: MessageBus, uow: FakeCatalogUnitOfWork, kitchen: None
+    bus: CatalogBus, uow: FakeCatalogUnitOfWork, kitchen: None
 ) -> None:
     product_id = await new_product(bus, stock=5)
     order_id = uuid4()

@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from shop.common.consumer import ConsumerOptions
 from shop.common.consumer.settings import ConsumerSettings
-from shop.common.context_consumer import ContextConsumer
+from shop.common.context_worker import ContextConsumer
 from shop.common.settings import ServiceSettings
 from shop.common.settings_errors import SettingsError
 from shop.topology import CONTEXTS

@@ -68,3 +68,15 @@ def test_every_context_is_wired_and_an_unknown_one_is_reported_missing() -> None
     assert missing_entrypoints(["nowhere"]) == {
         "nowhere": ["shop.nowhere.entrypoints.api", "shop.nowhere.entrypoints.worker"]
     }
+
+
+def test_the_web_app_server_comes_last_and_stops_first() -> None:
+    specs = plan_processes(["catalog"], OutboxMode.RELAY, ports().__next__, storefront=True)
+    web = specs[-1]
+    assert (web.name, web.kind) == ("storefront-web", Kind.WEB)
+    assert web.argv[-2:] == ["run", "storefront-web"]
+    assert process_env(web, {})["SHOP_STOREFRONT_HTTP_PORT"] == str(web.port)
+    assert all(
+        s.kind is not Kind.WEB
+        for s in plan_processes(["catalog"], OutboxMode.RELAY, ports().__next__)
+    )

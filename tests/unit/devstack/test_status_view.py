@@ -50,3 +50,17 @@ def test_colour_marks_states_and_readiness() -> None:
 
 def test_a_pipe_is_told_the_phase_and_each_process_state() -> None:
     assert summary(status()) == ("running", "ordering-api=ready", "payment-worker=backoff")
+
+
+def test_the_status_names_the_storefront_when_it_is_served() -> None:
+    status = {
+        "phase": "running",
+        "ready": True,
+        "outbox": "relay",
+        "processes": [],
+        "orders": {"per_second": 0, "placed": 0, "confirmed": 0, "cancelled": 0},
+        "steps": [],
+        "workdir": "/tmp/x",
+        "storefront": "http://127.0.0.1:8080",
+    }
+    assert "storefront: http://127.0.0.1:8080/" in render(status, colour=False)

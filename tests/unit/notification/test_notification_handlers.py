@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from shop.notification.bootstrap import message_bus
 from shop.notification.domain import commands as c
 from shop.notification.domain.circuit_breaker import BreakerState, CircuitBreaker
 from shop.notification.domain.delivery import DeliveryStatus
@@ -15,7 +16,6 @@ from shop.notification.domain.events import NotificationFailed, NotificationSent
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.service_layer.delivery import BreakerBox
 from shop.notification.service_layer.handlers import NotificationDependencies
-from shop.notification.service_layer.messagebus import MessageBus
 from shop.notification.service_layer.ports import OrderLookup
 from unit.notification.notification_fakes import (
     FakeNotificationUnitOfWork,
@@ -55,7 +55,7 @@ class Setup:
             clock=lambda: NOW,
             sleep=self.pause,
         )
-        self.bus = MessageBus(lambda: self.uow, deps)
+        self.bus = message_bus(lambda: self.uow, deps)
 
     async def pause(self, seconds: float) -> None:
         self.pauses.append(seconds)

@@ -9,14 +9,8 @@ from shopkeeper.api import PlatformStatus
 from shopkeeper.builders.connect_rest import rest_connector_configs
 from shopkeeper.builders.platform import build_all
 from shopkeeper.connect_api import ConnectApiError, TaskState, parse_connectors
-from shopkeeper.connect_rest import (
-    ConnectorReport,
-    ConnectReport,
-    connectors_go_with_the_platform,
-    failure_of,
-    trace_summary,
-)
-from shopkeeper.observation import ChildKey, Observation, Problem
+from shopkeeper.connect_rest import connectors_go_with_the_platform, failure_of, trace_summary
+from shopkeeper.observation import ChildKey, ConnectorReport, ConnectReport, Observation, Problem
 from shopkeeper.readiness import ChildState
 from shopkeeper.rollout import decide_rollout
 from shopkeeper.status import compute_status

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from shop.ordering.bootstrap import OrderingBus, message_bus
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.events import (
     OrderCancelled,
@@ -17,8 +18,7 @@ from shop.ordering.domain.events import (
     ReserveStock,
 )
 from shop.ordering.domain.order_terms import OrderStatus
-from shop.ordering.service_layer.handlers import OrderingDependencies
-from shop.ordering.service_layer.messagebus import MessageBus
+from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from support.clock import Clock
 from unit.ordering.ordering_builders import ORDER_ID, T0, TIMEOUTS, checkout
 from unit.ordering.ordering_fakes import FakeOrderingUnitOfWork, RecordingObserver
@@ -40,12 +40,12 @@ def observer() -> RecordingObserver:
 
 
 @pytest.fixture
-def bus(uow: FakeOrderingUnitOfWork, clock: Clock, observer: RecordingObserver) -> MessageBus:
-    return MessageBus(lambda: uow, OrderingDependencies(TIMEOUTS, clock, observer=observer))
+def bus(uow: FakeOrderingUnitOfWork, clock: Clock, observer: RecordingObserver) -> OrderingBus:
+    return message_bus(lambda: uow, OrderingDependencies(TIMEOUTS, clock, observer=observer))
 
 
 async def test_a_checkout_places_the_order_and_publishes_the_reservation_command(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork
 ) -> None:
     await bus.handle(checkout())
 
@@ -54,7 +54,7 @@ async def test_a_checkout_places_the_order_and_publishes_the_reservation_command
 
 
 async def test_a_second_checkout_message_for_the_same_order_is_ignored(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork
 ) -> None:
     await bus.handle(checkout())
     uow.take_published()
@@ -66,7 +66,7 @@ async def test_a_second_checkout_message_for_the_same_order_is_ignored(
 
 
 async def test_replies_advance_the_saga_and_publish_its_next_command(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork, observer: RecordingObserver
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork, observer: RecordingObserver
 ) -> None:
     await bus.handle(checkout())
     uow.take_published()
@@ -81,7 +81,7 @@ async def test_replies_advance_the_saga_and_publish_its_next_command(
 
 
 async def test_a_late_reply_is_neither_saved_nor_observed(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork, observer: RecordingObserver
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork, observer: RecordingObserver
 ) -> None:
     await bus.handle(checkout())
     await bus.handle(m.StockReservationFailed(uuid4(), ORDER_ID, reason="out-of-stock"))
@@ -93,7 +93,7 @@ async def test_a_late_reply_is_neither_saved_nor_observed(
 
 
 async def test_a_reply_for_an_order_never_placed_is_ignored(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork
 ) -> None:
     await bus.handle(m.PaymentSucceeded(uuid4(), uuid4()))
 
@@ -101,14 +101,14 @@ async def test_a_reply_for_an_order_never_placed_is_ignored(
 
 
 async def test_the_timer_cancels_orders_whose_step_never_answered(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork, clock: Clock
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork, clock: Clock
 ) -> None:
     await bus.handle(checkout())
     await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
     uow.take_published()
     clock.now = T0 + TIMEOUTS.payment
 
-    expired = await bus.expire_due()
+    expired = await expire_due(bus)
 
     assert expired == 1
     assert uow.orders.rows[ORDER_ID].status is OrderStatus.CANCELLED
@@ -118,10 +118,10 @@ async def test_the_timer_cancels_orders_whose_step_never_answered(
 
 
 async def test_the_timer_leaves_orders_within_their_deadline_alone(
-    bus: MessageBus, uow: FakeOrderingUnitOfWork, clock: Clock
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork, clock: Clock
 ) -> None:
     await bus.handle(checkout())
     clock.now = T0 + TIMEOUTS.stock_reservation - timedelta(seconds=1)
 
-    assert await bus.expire_due() == 0
+    assert await expire_due(bus) == 0
     assert uow.orders.rows[ORDER_ID].status is OrderStatus.PENDING

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
+from shop.payment.bootstrap import PaymentBus, message_bus
 from shop.payment.domain.commands import RefundPayment, RequestPayment
 from shop.payment.domain.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from shop.payment.domain.gateway import ChargeResult
 from shop.payment.domain.payment import PaymentStatus
 from shop.payment.service_layer.handlers import PaymentDependencies
-from shop.payment.service_layer.messagebus import MessageBus
 from unit.payment.payment_fakes import FakePaymentUnitOfWork, ScriptedGateway
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -20,9 +20,9 @@ REQUEST = RequestPayment(ORDER, "alice", Decimal("23.00"), "EUR")
 REFUND = RefundPayment(ORDER, "alice", Decimal("23.00"), "EUR")
 
 
-def setup(answer: ChargeResult) -> tuple[MessageBus, FakePaymentUnitOfWork, ScriptedGateway]:
+def setup(answer: ChargeResult) -> tuple[PaymentBus, FakePaymentUnitOfWork, ScriptedGateway]:
     uow, gateway = FakePaymentUnitOfWork(), ScriptedGateway(answer)
-    return MessageBus(lambda: uow, PaymentDependencies(gateway, lambda: NOW)), uow, gateway
+    return message_bus(lambda: uow, PaymentDependencies(gateway, lambda: NOW)), uow, gateway
 
 
 async def test_a_payment_request_charges_the_order_once() -> None:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
+from shop.reports.bootstrap import message_bus
 from shop.reports.domain.events import OrderCancelled, OrderConfirmed, OrderPlaced, SoldLine
-from shop.reports.service_layer.handlers import handle_in
 from unit.reports.reports_fakes import FakeReportsUnitOfWork
 
 T0 = datetime(2026, 5, 1, 10, tzinfo=UTC)
@@ -16,6 +16,7 @@ MUG = uuid4()
 
 async def test_placed_then_confirmed_orders_show_up_in_every_report() -> None:
     uow, order = FakeReportsUnitOfWork(), uuid4()
+    handle_in = message_bus(lambda: uow).handle_in
     line = SoldLine(MUG, "Mug", 2, Decimal("9.50"))
 
     await handle_in(OrderPlaced(uuid4(), order, placed_at=T0), uow)
@@ -34,6 +35,7 @@ async def test_placed_then_confirmed_orders_show_up_in_every_report() -> None:
 
 async def test_an_event_that_changes_nothing_is_not_applied() -> None:
     uow, order = FakeReportsUnitOfWork(), uuid4()
+    handle_in = message_bus(lambda: uow).handle_in
     await handle_in(OrderCancelled(uuid4(), order, reason="payment-failed", cancelled_at=T0), uow)
 
     await handle_in(OrderPlaced(uuid4(), order, placed_at=T0), uow)

@@ -10,6 +10,7 @@ from shop.basket.bootstrap import bootstrap
 from shop.basket.entrypoints import routes
 from shop.basket.settings import BasketSettings
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
@@ -24,7 +25,7 @@ def create_basket_app(settings: BasketSettings) -> FastAPI:
         title="Shopkeeper basket",
         description="Customers' carts priced from the catalog, and checkout into orders.",
         settings=settings,
-        routers=[routes.router],
+        routers=[routes.router, dead_letters_router("basket")],
         public_prefix=public_prefix("basket"),
         lifespan_hooks=[wire_basket],
     )

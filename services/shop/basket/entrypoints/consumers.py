@@ -1,27 +1,24 @@
-"""The basket's Kafka handlers: the catalog's product events, as the basket's catalog copy."""
+"""The basket's inbound events: the catalog's product events, as the basket's catalog copy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from shop.basket.adapters.unit_of_work import SqlBasketUnitOfWork
 from shop.basket.domain import catalog_events as e
 from shop.basket.domain.products import ProductSnapshot
-from shop.basket.service_layer.messagebus import MessageBus
-from shop.common.consumer import EventHandlers, Handler, decode
+from shop.common.consumer import Inbound, decode
 from shop.common.events import Envelope
 
 
-def announced(data: Mapping[str, Any]) -> e.ProductAnnounced:
+def announced(envelope: Envelope) -> e.ProductAnnounced:
     """product.created / product.updated carry the product's whole state."""
+    data = envelope.data
     fields = {k: data.get(k) for k in ("product_id", "name", "price", "currency", "active")}
     return e.ProductAnnounced(
         decode(ProductSnapshot, {**fields, "version": data.get("product_version")})
     )
 
 
-def price_changed(data: Mapping[str, Any]) -> e.PriceChanged:
+def price_changed(envelope: Envelope) -> e.PriceChanged:
+    data = envelope.data
     return decode(
         e.PriceChanged,
         {
@@ -33,28 +30,17 @@ def price_changed(data: Mapping[str, Any]) -> e.PriceChanged:
     )
 
 
-def withdrawn(data: Mapping[str, Any]) -> e.ProductWithdrawn:
+def withdrawn(envelope: Envelope) -> e.ProductWithdrawn:
+    data = envelope.data
     return decode(
         e.ProductWithdrawn,
         {"product_id": data.get("product_id"), "version": data.get("product_version")},
     )
 
 
-TRANSLATIONS: dict[str, Callable[[Mapping[str, Any]], e.CatalogEvent]] = {
-    "product.created": announced,
-    "product.updated": announced,
-    "product.price-changed": price_changed,
-    "product.deactivated": withdrawn,
+INBOUND: dict[str, Inbound[e.CatalogEvent]] = {
+    "product.created": Inbound(e.ProductAnnounced, announced),
+    "product.updated": Inbound(e.ProductAnnounced, announced),
+    "product.price-changed": Inbound(e.PriceChanged, price_changed),
+    "product.deactivated": Inbound(e.ProductWithdrawn, withdrawn),
 }
-
-
-def event_handlers(bus: MessageBus) -> EventHandlers[SqlBasketUnitOfWork]:
-    def route(
-        translate: Callable[[Mapping[str, Any]], e.CatalogEvent],
-    ) -> Handler[SqlBasketUnitOfWork]:
-        async def handle(envelope: Envelope, uow: SqlBasketUnitOfWork) -> None:
-            await bus.handle_in(translate(envelope.data), uow)
-
-        return handle
-
-    return {event_type: route(translate) for event_type, translate in TRANSLATIONS.items()}

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import sys
 
+from shop.basket.adapters.unit_of_work import SqlBasketUnitOfWork
 from shop.basket.bootstrap import bootstrap
-from shop.basket.entrypoints.consumers import event_handlers
+from shop.basket.entrypoints.consumers import INBOUND
 from shop.basket.settings import BasketSettings
-from shop.common.context_consumer import ContextConsumer
-from shop.common.metrics_http import new_registry
+from shop.common.consumer import routes
+from shop.common.context_worker import Consuming, run_context_worker
 from shop.common.process import ProcessContext
-from shop.common.worker import run_worker
 
 
 def main() -> int:
     settings = BasketSettings(service_name="basket-worker")
-    registry = new_registry()
-    consumer = ContextConsumer("basket", settings, registry)
 
-    async def consume(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> Consuming[SqlBasketUnitOfWork]:
         basket = bootstrap(process.engine)
-        await consumer.run(event_handlers(basket.bus), basket.unit_of_work)
+        return Consuming(routes(basket.bus, INBOUND), basket.unit_of_work)
 
-    return run_worker(settings=settings, registry=registry, tasks={"product-events": consume})
+    return run_context_worker("basket", settings, wire)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from shop.catalog.bootstrap import bootstrap
 from shop.catalog.entrypoints import routes_products, routes_stock
 from shop.catalog.settings import CatalogSettings
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
@@ -24,7 +25,7 @@ def create_catalog_app(settings: CatalogSettings) -> FastAPI:
         title="Shopkeeper catalog",
         description="Products, categories and stock. Changes are published as events.",
         settings=settings,
-        routers=[routes_products.router, routes_stock.router],
+        routers=[routes_products.router, routes_stock.router, dead_letters_router("catalog")],
         public_prefix=public_prefix("catalog"),
         lifespan_hooks=[wire_catalog],
     )

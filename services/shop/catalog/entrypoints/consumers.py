@@ -1,4 +1,4 @@
-"""The catalog's Kafka handlers: the saga's stock commands, translated into catalog commands.
+"""The catalog's inbound events: the saga's stock commands, each read as a catalog command.
 
 A payload that does not fit the command, or a command the domain refuses, can never succeed:
 it is dead-lettered at once instead of retried.
@@ -6,18 +6,11 @@ it is dead-lettered at once instead of retried.
 
 from __future__ import annotations
 
-from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
 from shop.catalog.domain import commands as c
-from shop.catalog.service_layer.messagebus import MessageBus
-from shop.common.consumer import EventHandlers, command_routes
+from shop.common.consumer import Inbound, data_as
 
-SAGA_COMMANDS: dict[str, type[c.ReserveStock | c.ReleaseStock | c.CommitStock]] = {
-    "saga.reserve-stock": c.ReserveStock,
-    "saga.release-stock": c.ReleaseStock,
-    "saga.commit-stock": c.CommitStock,
+INBOUND: dict[str, Inbound[c.Command]] = {
+    "saga.reserve-stock": data_as(c.ReserveStock),
+    "saga.release-stock": data_as(c.ReleaseStock),
+    "saga.commit-stock": data_as(c.CommitStock),
 }
-
-
-def event_handlers(bus: MessageBus) -> EventHandlers[SqlCatalogUnitOfWork]:
-    """Consumer routes by event type, each applying its command in the consumer's transaction."""
-    return command_routes(SAGA_COMMANDS, bus.handle_in)

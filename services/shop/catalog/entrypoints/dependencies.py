@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.bootstrap import Catalog
-from shop.catalog.service_layer.messagebus import MessageBus
+from shop.catalog.bootstrap import Catalog, CatalogBus
+from shop.common.read_session import read_session
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -17,14 +17,14 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-def get_bus(request: Request) -> MessageBus:
+def get_bus(request: Request) -> CatalogBus:
     return get_catalog(request).bus
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_catalog(request).sessions() as session:
+    async with read_session(get_catalog(request).sessions) as session:
         yield session
 
 
-BusDep = Annotated[MessageBus, Depends(get_bus)]
+BusDep = Annotated[CatalogBus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

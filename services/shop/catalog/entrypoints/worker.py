@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import sys
 
+from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
 from shop.catalog.bootstrap import bootstrap
-from shop.catalog.entrypoints.consumers import event_handlers
+from shop.catalog.entrypoints.consumers import INBOUND
 from shop.catalog.settings import CatalogSettings
-from shop.common.context_consumer import ContextConsumer
-from shop.common.metrics_http import new_registry
+from shop.common.consumer import routes
+from shop.common.context_worker import Consuming, run_context_worker
 from shop.common.process import ProcessContext
-from shop.common.worker import run_worker
 
 
 def main() -> int:
     settings = CatalogSettings(service_name="catalog-worker")
-    registry = new_registry()
-    consumer = ContextConsumer("catalog", settings, registry)
 
-    async def consume_saga_commands(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> Consuming[SqlCatalogUnitOfWork]:
         catalog = bootstrap(process.engine)
-        await consumer.run(event_handlers(catalog.bus), catalog.unit_of_work)
+        return Consuming(routes(catalog.bus, INBOUND), catalog.unit_of_work)
 
-    return run_worker(
-        settings=settings, registry=registry, tasks={"saga-commands": consume_saga_commands}
-    )
+    return run_context_worker("catalog", settings, wire)
 
 
 if __name__ == "__main__":

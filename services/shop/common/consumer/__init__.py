@@ -1,6 +1,13 @@
 """Consumer runtime: typed handlers per event type, inbox, bounded retries, dead letters."""
 
-from shop.common.consumer.decoding import command_routes, decode, domain_errors_are_permanent
+from shop.common.consumer.inbound import (
+    Inbound,
+    data_as,
+    decode,
+    domain_errors_are_permanent,
+    routes,
+    with_event_id,
+)
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
 from shop.common.consumer.processor import MessageProcessor, Outcome
@@ -19,12 +26,15 @@ __all__ = [
     "EventConsumer",
     "EventHandlers",
     "Handler",
+    "Inbound",
     "MessageProcessor",
     "Outcome",
     "PermanentError",
     "PoisonMessageError",
     "Route",
-    "command_routes",
+    "data_as",
     "decode",
     "domain_errors_are_permanent",
+    "routes",
+    "with_event_id",
 ]

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
@@ -27,7 +28,7 @@ def create_notification_app(settings: NotificationSettings) -> FastAPI:
         title="Shopkeeper notification",
         description="Message templates for order and payment events, and the delivery log.",
         settings=settings,
-        routers=[routes.router],
+        routers=[routes.router, dead_letters_router("notification")],
         public_prefix=public_prefix("notification"),
         lifespan_hooks=[wire],
     )

@@ -6,33 +6,26 @@ import sys
 
 import httpx
 
-from shop.common.context_consumer import ContextConsumer
-from shop.common.metrics_http import new_registry
+from shop.common.consumer import routes
+from shop.common.context_worker import Consuming, run_context_worker
 from shop.common.process import ProcessContext
-from shop.common.worker import run_worker
-from shop.notification.bootstrap import Notifications, bootstrap, dependencies
-from shop.notification.entrypoints.consumers import event_handlers
+from shop.notification.adapters.unit_of_work import SqlNotificationUnitOfWork
+from shop.notification.bootstrap import bootstrap, dependencies
+from shop.notification.entrypoints.consumers import INBOUND
 from shop.notification.settings import NotificationSettings
 
 
 def main() -> int:
     settings = NotificationSettings(service_name="notification-worker")
-    registry = new_registry()
-    consumer = ContextConsumer("notification", settings, registry, alone=True)
 
-    async def wire(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> Consuming[SqlNotificationUnitOfWork]:
         client = await process.exit_stack.enter_async_context(
             httpx.AsyncClient(timeout=settings.lookup_timeout_seconds)
         )
-        process.state["notifications"] = bootstrap(process.engine, dependencies(settings, client))
+        notifications = bootstrap(process.engine, dependencies(settings, client))
+        return Consuming(routes(notifications.bus, INBOUND), notifications.unit_of_work)
 
-    async def consume(process: ProcessContext) -> None:
-        notifications: Notifications = process.state["notifications"]
-        await consumer.run(event_handlers(notifications.bus), notifications.unit_of_work)
-
-    return run_worker(
-        settings=settings, registry=registry, lifespan_hooks=[wire], tasks={"notify": consume}
-    )
+    return run_context_worker("notification", settings, wire, alone=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.relay.options import asyncpg_dsn
@@ -36,7 +37,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         title="Shopkeeper ordering",
         description="Orders placed from checkouts, their saga's history, and its live status.",
         settings=settings,
-        routers=[routes.router],
+        routers=[routes.router, dead_letters_router("ordering")],
         public_prefix=public_prefix("ordering"),
         lifespan_hooks=[wire_ordering],
     )

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.openapi import problem_responses
+from shop.common.read_session import read_session
 from shop.ordering.adapters import queries
 from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
@@ -28,7 +29,7 @@ def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_sessions(request)() as session:
+    async with read_session(get_sessions(request)) as session:
         yield session
 
 
@@ -75,7 +76,7 @@ async def stream_order(
 ) -> StreamingResponse:
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
     ends once the order is confirmed or cancelled and its compensations are acknowledged."""
-    async with get_sessions(request)() as session:  # not held for the stream's lifetime
+    async with read_session(get_sessions(request)) as session:  # not held for the stream's lifetime
         if await queries.saga_progress(session, order_id) is None:
             raise OrderNotFoundError(order_id)
     state = request.app.state.process.state

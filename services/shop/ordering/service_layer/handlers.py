@@ -1,7 +1,7 @@
 """The order saga's handlers: every message that moves an order, in one place.
 
 EVENT_HANDLERS: basket.checked-out starts the saga; catalog's and payment's replies advance it.
-COMMAND_HANDLERS: the timer's ExpireDeadline times a step out.
+COMMAND_HANDLERS: the timer's ExpireDeadline times a step out; `expire_due` is the timer's round.
 """
 
 from __future__ import annotations
@@ -98,3 +98,14 @@ EVENT_HANDLERS: dict[type[m.SagaMessage], list[Handler]] = {
 COMMAND_HANDLERS: dict[type, Handler] = {
     ExpireDeadline: expire_deadline,
 }
+
+
+async def expire_due(
+    bus: messagebus.MessageBus[OrderingUnitOfWork, OrderingDependencies], batch_size: int = 100
+) -> int:
+    """Time out every order past its step deadline, each in its own transaction."""
+    async with bus.uow_factory() as uow:
+        due = await uow.orders.due(bus.deps.clock(), batch_size)
+    for order_id in due:
+        await bus.handle(ExpireDeadline(order_id))
+    return len(due)

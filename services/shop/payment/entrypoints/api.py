@@ -7,6 +7,7 @@ import sys
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
@@ -23,7 +24,7 @@ def create_payment_app(settings: PaymentSettings) -> FastAPI:
         title="Shopkeeper payment",
         description="Payments of orders through a mock gateway, and their refunds.",
         settings=settings,
-        routers=[router],
+        routers=[router, dead_letters_router("payment")],
         public_prefix=public_prefix("payment"),
         lifespan_hooks=[wire],
     )

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import sys
 
-from shop.common.context_consumer import ContextConsumer
-from shop.common.metrics_http import new_registry
+from shop.common.consumer import routes
+from shop.common.context_worker import Consuming, run_context_worker
 from shop.common.process import ProcessContext
-from shop.common.worker import run_worker
+from shop.payment.adapters.unit_of_work import SqlPaymentUnitOfWork
 from shop.payment.bootstrap import bootstrap, mock_gateway
-from shop.payment.entrypoints.consumers import event_handlers
+from shop.payment.entrypoints.consumers import INBOUND
 from shop.payment.settings import PaymentSettings
 
 
 def main() -> int:
     settings = PaymentSettings(service_name="payment-worker")
-    registry = new_registry()
-    consumer = ContextConsumer("payment", settings, registry, alone=True)
 
-    async def consume(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> Consuming[SqlPaymentUnitOfWork]:
         payments = bootstrap(process.engine, mock_gateway(settings))
-        await consumer.run(event_handlers(payments.bus), payments.unit_of_work)
+        return Consuming(routes(payments.bus, INBOUND), payments.unit_of_work)
 
-    return run_worker(settings=settings, registry=registry, tasks={"payment-commands": consume})
+    return run_context_worker("payment", settings, wire, alone=True)
 
 
 if __name__ == "__main__":

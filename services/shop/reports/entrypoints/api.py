@@ -7,6 +7,7 @@ import sys
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
@@ -23,7 +24,7 @@ def create_reports_app(settings: ReportsSettings) -> FastAPI:
         title="Shopkeeper reports",
         description="Sales projections built from order events.",
         settings=settings,
-        routers=[router],
+        routers=[router, dead_letters_router("reports")],
         public_prefix=public_prefix("reports"),
         lifespan_hooks=[wire],
     )

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import sys
 
-from shop.common.context_consumer import ContextConsumer
-from shop.common.metrics_http import new_registry
+from shop.common.consumer import routes
+from shop.common.context_worker import Consuming, run_context_worker
 from shop.common.process import ProcessContext
-from shop.common.worker import run_worker
+from shop.reports.adapters.unit_of_work import SqlReportsUnitOfWork
 from shop.reports.bootstrap import bootstrap
-from shop.reports.entrypoints.consumers import event_handlers
+from shop.reports.entrypoints.consumers import INBOUND
 from shop.reports.settings import ReportsSettings
 
 
 def main() -> int:
     settings = ReportsSettings(service_name="reports-worker")
-    registry = new_registry()
-    consumer = ContextConsumer("reports", settings, registry)
 
-    async def consume(process: ProcessContext) -> None:
-        await consumer.run(event_handlers(), bootstrap(process.engine).unit_of_work)
+    async def wire(process: ProcessContext) -> Consuming[SqlReportsUnitOfWork]:
+        reports = bootstrap(process.engine)
+        return Consuming(routes(reports.bus, INBOUND), reports.unit_of_work)
 
-    return run_worker(settings=settings, registry=registry, tasks={"order-events": consume})
+    return run_context_worker("reports", settings, wire)
 
 
 if __name__ == "__main__":

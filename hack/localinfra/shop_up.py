@@ -1,4 +1,4 @@
-"""`shop up` as a real subprocess for the e2e tests, on given PostgreSQL and Kafka."""
+"""`shop up` as a real subprocess on given PostgreSQL and Kafka (the e2e tests, `bench/saga.py`)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,15 @@ def _ready(state_file: Path) -> bool:
 def shop_up_process(
     name: str, workdir: Path, database_url: str, bootstrap_servers: str, options: Sequence[str]
 ) -> Iterator[dict[str, Any]]:
-    """Run `shop up` until the block ends; yields its state file once every process is ready."""
+    """Run `shop up <options>` until the block ends (its log: `<workdir>/../<name>.log`); yields
+    its state file once every process is ready. The caller's `SHOP_*`/`OTEL_*` are not passed on:
+    settings go by `options` (`--env NAME=VALUE`)."""
     state_file = workdir / "shop-up.json"
     argv = [
         sys.executable,
         "-m",
         "shop.cli",
         "up",
-        "--no-seed",
         "--no-status",
         "--database-url",
         database_url,

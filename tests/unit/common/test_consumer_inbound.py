@@ -1,8 +1,9 @@
-"""The consumers' shared helpers: decoding event data, dead-lettering refused commands."""
+"""Inbound routes: decoding event data, applying it by the bus, dead-lettering refused messages."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,15 +12,18 @@ from typing import cast
 import pytest
 
 from shop.common.consumer import (
+    Inbound,
     PermanentError,
     PoisonMessageError,
-    Route,
-    command_routes,
+    data_as,
     decode,
     domain_errors_are_permanent,
+    routes,
+    with_event_id,
 )
 from shop.common.errors import ConflictError
 from shop.common.events import Envelope
+from shop.common.messagebus import MessageBus
 from shop.common.uow import UnitOfWork
 
 NO_UOW = cast(UnitOfWork, None)
@@ -65,31 +69,56 @@ async def test_other_errors_pass_through_to_be_retried() -> None:
         await fail(_envelope(), NO_UOW)
 
 
-async def test_command_routes_decode_each_event_type_as_its_command_and_apply_it() -> None:
+def _bus(
+    handler: Callable[[Charge, UnitOfWork, None], Awaitable[None]],
+) -> MessageBus[UnitOfWork, None]:
+    return MessageBus(lambda: NO_UOW, None, commands={Charge: handler})
+
+
+async def test_routes_decode_each_event_type_as_its_command_and_apply_it() -> None:
     applied: list[object] = []
 
-    async def apply(command: Charge, uow: UnitOfWork) -> None:
+    async def apply(command: Charge, uow: UnitOfWork, deps: None) -> None:
         applied.append(command)
 
-    routes = command_routes({"saga.request-payment": Charge}, apply)
+    handlers = routes(_bus(apply), {"saga.request-payment": data_as(Charge)})
     order_id = uuid.uuid4()
     envelope = replace(_envelope(), data={"order_id": str(order_id), "amount": "3.00"})
 
-    assert list(routes) == ["saga.request-payment"]
-    handler = routes["saga.request-payment"]
-    assert not isinstance(handler, Route)
-    await handler(envelope, NO_UOW)
+    assert list(handlers) == ["saga.request-payment"]
+    await handlers["saga.request-payment"](envelope, NO_UOW)
     assert applied == [Charge(order_id, Decimal("3.00"))]
 
 
-async def test_command_routes_dead_letter_invalid_and_refused_commands() -> None:
-    async def refuse(command: Charge, uow: UnitOfWork) -> None:
+async def test_routes_dead_letter_invalid_and_refused_commands() -> None:
+    async def refuse(command: Charge, uow: UnitOfWork, deps: None) -> None:
         raise ConflictError("already paid")
 
-    handler = command_routes({"saga.request-payment": Charge}, refuse)["saga.request-payment"]
-    assert not isinstance(handler, Route)
+    handler = routes(_bus(refuse), {"saga.request-payment": data_as(Charge)})[
+        "saga.request-payment"
+    ]
     with pytest.raises(PoisonMessageError):
         await handler(_envelope(), NO_UOW)
     valid = replace(_envelope(), data={"order_id": str(uuid.uuid4()), "amount": "1"})
     with pytest.raises(PermanentError, match="refused: already paid"):
         await handler(valid, NO_UOW)
+
+
+@dataclass(frozen=True)
+class Seen:
+    event_id: uuid.UUID
+    order_id: uuid.UUID
+
+
+def test_with_event_id_reads_the_data_and_the_envelopes_id() -> None:
+    order_id = uuid.uuid4()
+    envelope = replace(_envelope("payment.failed"), data={"order_id": str(order_id)})
+    assert with_event_id(Seen).read(envelope) == Seen(envelope.id, order_id)
+
+
+def test_a_route_to_a_message_no_table_handles_fails_when_built() -> None:
+    async def apply(command: Charge, uow: UnitOfWork, deps: None) -> None:
+        return None
+
+    with pytest.raises(KeyError):
+        routes(_bus(apply), {"payment.failed": Inbound(Seen, with_event_id(Seen).read)})

@@ -1,0 +1,64 @@
+"""`GET /dead-letters`: the messages a context's worker gave up on, read-only.
+
+Each API lists its own context's dead letters: every `<topic>.<group>.dlq` of the topics its
+worker consumes (`shop.topology`), read from the beginning without a consumer group, as
+`shop dlq list` shows them. Replaying them stays an operator's command (`shop dlq replay`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from shop.common.app import ProcessDep
+from shop.common.consumer.dlq import DeadLetter, read_dead_letters
+from shop.topology import consumer_group, subscriptions
+
+
+class DeadLetterOut(BaseModel):
+    topic: str = Field(examples=["shop.ordering.order.shop.reports.dlq"])
+    partition: int
+    offset: int
+    key: str | None
+    event_id: str | None
+    event_type: str | None = Field(examples=["order.confirmed"])
+    error_type: str | None = Field(examples=["ValidationError"])
+    error_message: str | None
+    original_topic: str | None
+    original_partition: str | None
+    original_offset: str | None
+    attempts: str | None
+    consumer_group: str | None
+
+    @classmethod
+    def of(cls, topic: str, letter: DeadLetter) -> DeadLetterOut:
+        return cls.model_validate({"topic": topic, **letter.summary()})
+
+
+def dlq_topics(context: str) -> list[str]:
+    """The dead-letter topics of the consumer group of `context`'s worker."""
+    group = consumer_group(context)
+    return [s.dlq_topic for s in subscriptions() if s.group == group]
+
+
+def dead_letters_router(context: str) -> APIRouter:
+    """The route listing `context`'s dead letters, oldest first per topic."""
+    router = APIRouter(tags=["dead letters"])
+
+    @router.get("/dead-letters")
+    async def list_dead_letters(
+        process: ProcessDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    ) -> list[DeadLetterOut]:
+        """The last `limit` dead letters of every dead-letter topic of this context."""
+        found: list[DeadLetterOut] = []
+        for topic in dlq_topics(context):
+            try:
+                letters = await read_dead_letters(process.settings.kafka_bootstrap_servers, topic)
+            except LookupError:  # the topic was never created: nothing was dead-lettered
+                continue
+            found += [DeadLetterOut.of(topic, letter) for letter in letters[-limit:]]
+        return found
+
+    return router

@@ -1,0 +1,158 @@
+"""While the database or the broker is down, every API answers 503 problem+json with
+Retry-After (never a 500), readiness says which dependency is down, and everything recovers
+without a restart once it is back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from integration.outages.conftest import READS, RETRY_AFTER_SECONDS, OutageStack
+from support.polling import wait_until
+
+pytestmark = pytest.mark.integration
+RECOVERY_SECONDS = 30
+
+
+def assert_outage(response: httpx.Response, dependency: str) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
+    problem = response.json()
+    assert problem["status"] == 503
+    assert problem["type"] == "urn:shopkeeper:problem:dependency-unavailable"
+    assert problem["dependency"] == dependency
+
+
+def readiness(stack: OutageStack, context: str) -> httpx.Response:
+    return stack.http.get(f"{stack.apis[context]}/readyz")
+
+
+def read(stack: OutageStack, context: str) -> httpx.Response:
+    return stack.http.get(f"{stack.apis[context]}{READS[context]}")
+
+
+def wait_recovered(stack: OutageStack) -> None:
+    for context in stack.apis:
+        wait_until(
+            lambda context=context: read(stack, context).status_code in (200, 404),  # type: ignore[misc]
+            within=RECOVERY_SECONDS,
+            what=f"{context} answering again",
+        )
+        wait_until(
+            lambda context=context: readiness(stack, context).status_code == 200,  # type: ignore[misc]
+            within=RECOVERY_SECONDS,
+            what=f"{context} ready again",
+        )
+
+
+def test_every_api_answers_503_while_the_database_is_down_and_recovers_without_a_restart(
+    outage_stack: OutageStack,
+) -> None:
+    wait_recovered(outage_stack)
+    outage_stack.postgres.stop_immediately()
+    try:
+        for context in outage_stack.apis:
+            assert_outage(read(outage_stack, context), "database")
+            ready = readiness(outage_stack, context)
+            assert ready.status_code == 503
+            assert ready.json()["checks"]["database"]["status"] == "fail"
+            assert ready.json()["checks"]["kafka"]["status"] == "ok"
+    finally:
+        outage_stack.postgres.start()
+    wait_recovered(outage_stack)
+
+
+def test_terminated_backends_give_503s_or_answers_but_never_a_500(
+    outage_stack: OutageStack,
+) -> None:
+    wait_recovered(outage_stack)
+    statuses: list[httpx.Response] = []
+    stop = threading.Event()
+
+    def load(context: str) -> None:
+        with httpx.Client(timeout=10) as http:
+            while not stop.is_set():
+                statuses.append(http.get(f"{outage_stack.apis[context]}{READS[context]}"))
+
+    readers = [threading.Thread(target=load, args=(c,)) for c in outage_stack.apis]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(8):
+            outage_stack.postgres.terminate_backends("shop_outages")
+            time.sleep(0.25)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert len(statuses) > 50
+    for response in statuses:
+        if response.status_code >= 500:
+            assert_outage(response, "database")
+    wait_recovered(outage_stack)
+
+
+def test_a_checkout_retried_with_its_key_through_a_database_outage_makes_one_order(
+    outage_stack: OutageStack,
+) -> None:
+    product, buyer, key = uuid4(), f"outage-{uuid4().hex[:8]}", uuid4().hex
+    outage_stack.postgres.psql(
+        "INSERT INTO basket.products (product_id, name, price, currency, active, version) "
+        f"VALUES ('{product}', 'Outage mug', 9.50, 'EUR', true, 1)",
+        database="shop_outages",
+    )
+    basket, http = outage_stack.apis["basket"], outage_stack.http
+    added = http.post(
+        f"{basket}/carts/{buyer}/lines", json={"product_id": str(product), "quantity": 2}
+    )
+    assert added.status_code == 200, added.text
+
+    def checkout() -> httpx.Response:
+        return http.post(f"{basket}/carts/{buyer}/checkout", headers={"Idempotency-Key": key})
+
+    outage_stack.postgres.stop_immediately()
+    try:
+        assert_outage(checkout(), "database")
+    finally:
+        outage_stack.postgres.start()
+    first = wait_until(
+        checkout,
+        within=RECOVERY_SECONDS,
+        what="checkout accepted",
+        holds=lambda r: r.status_code != 503,
+    )
+    assert first.status_code == 202, first.text
+    outage_stack.postgres.terminate_backends("shop_outages")
+    again = wait_until(
+        checkout,
+        within=RECOVERY_SECONDS,
+        what="checkout repeated",
+        holds=lambda r: r.status_code != 503,
+    )
+    assert again.status_code == 202, again.text
+    assert again.json()["order_id"] == first.json()["order_id"]
+
+
+def test_a_broker_outage_shows_on_readiness_while_the_apis_keep_serving(
+    outage_stack: OutageStack,
+) -> None:
+    wait_recovered(outage_stack)
+    outage_stack.kafka.kill()
+    try:
+        for context in outage_stack.apis:
+            ready = wait_until(
+                lambda context=context: readiness(outage_stack, context),  # type: ignore[misc]
+                within=RECOVERY_SECONDS,
+                what=f"{context} not ready",
+                holds=lambda r: r.status_code == 503,
+            )
+            assert ready.json()["checks"]["kafka"]["status"] == "fail"
+            assert read(outage_stack, context).status_code in (200, 404)
+    finally:
+        outage_stack.kafka.start()
+    wait_recovered(outage_stack)
