@@ -26,6 +26,7 @@ from localinfra.netpol import firewall_arguments, kube_router_binary
 from localinfra.node_host import (
     BRIDGE_IP,
     CGROUP_ROOT,
+    MAX_PODS,
     NODE_NAME,
     POD_CIDR,
     HostState,
@@ -225,7 +226,7 @@ class LocalNode(StopOnExit):
                 "nodefs.inodesFree": "1%",
             },
             "serializeImagePulls": False,
-            "maxPods": 60,
+            "maxPods": MAX_PODS,
             "shutdownGracePeriod": "0s",
         }
 

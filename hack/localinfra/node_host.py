@@ -32,6 +32,12 @@ BRIDGE_IP = "10.88.0.1"
 POD_CIDR = "10.88.0.0/24"
 NODE_NAME = "shopkeeper-node"
 CGROUP_ROOT = "shopkeeper-node"  # kubelet's cgroupRoot, in every cgroup v1 hierarchy
+MAX_PODS = 60
+# The CPU weight of the node's cgroup root: that of as many busy host processes as the node may
+# run pods. With the default (1024, one process's), every pod together competes as ONE task
+# with each of the host's: on a host loaded to 40, the node's pods got a fortieth of the CPU and
+# a rolling upgrade never settled.
+NODE_CPU_SHARES = 1024 * MAX_PODS
 RULE_COMMENT = "shopkeeper-node"
 
 # What kubelet (kernel tunables), kube-proxy and the CNI bridge plugin may write.
@@ -326,6 +332,8 @@ def _create_cgroup_root(mounts: list[str]) -> None:
         for name in ("cpuset.cpus", "cpuset.mems"):  # v1 cpuset children start empty
             if (directory / name).exists():
                 (directory / name).write_text((Path(mount) / name).read_text())
+        if (directory / "cpu.shares").exists():
+            (directory / "cpu.shares").write_text(str(NODE_CPU_SHARES))
 
 
 def _cgroup_dirs(mounts: list[str]) -> list[Path]:

@@ -409,22 +409,8 @@ def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
     product = shop_client.create_product(stock=1000)
     with OrderStream(shop_client, product, "during-upgrade") as stream:
         stream.wait_for_more(2)
-        shop_cluster.kubectl(
-            "-n",
-            SHOP_NAMESPACE,
-            "patch",
-            "ecommerceplatform",
-            name,
-            "--type=merge",
-            "-p",
-            json.dumps({"spec": {"image": {"tag": UPGRADE_TAG}}}),
-        )
-        live = wait_until(
-            lambda: platform_now(shop_cluster, name),
-            holds=ready_at_generation,
-            what="the platform Ready on the new tag",
-            within=ROLL_WITHIN,
-            interval=1,
+        live = patch_until_ready(
+            shop_cluster, name, {"image": {"tag": UPGRADE_TAG}}, within=ROLL_WITHIN
         )
         stream.wait_for_more(3)  # a few orders on the new pods too
     assert stream.errors == []
@@ -451,6 +437,37 @@ def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
     assert {p["spec"]["containers"][0]["image"] for p in services} == {upgraded}
     # RFC 3339 UTC timestamps of one clock compare as text: no new pod before the migration.
     assert min(p["metadata"]["creationTimestamp"] for p in services) >= migrated_at
+
+
+def patch_until_ready(
+    cluster: NodeShopCluster, name: str, spec: dict[str, Any], *, within: float
+) -> dict[str, Any]:
+    """Merge `spec` into the platform's; the platform once Ready at its new generation."""
+    cluster.kubectl(
+        "-n",
+        SHOP_NAMESPACE,
+        "patch",
+        "ecommerceplatform",
+        name,
+        "--type=merge",
+        "-p",
+        json.dumps({"spec": spec}),
+    )
+    return wait_until(
+        lambda: platform_now(cluster, name),
+        holds=ready_at_generation,
+        what=f"the platform Ready after {sorted(spec)} changed",
+        within=within,
+        interval=1,
+    )
+
+
+def gateway_client(traefik: Traefik) -> ShopClient:
+    """The shop through the HTTPRoute's host on Traefik's entrypoint."""
+    base = traefik.web_url
+    return ShopClient(
+        f"{base}/catalog", f"{base}/basket", f"{base}/ordering", timeout=300, host=GATEWAY_HOST
+    )
 
 
 def test_a_deleted_pod_comes_back_and_no_order_is_lost(
@@ -496,23 +513,7 @@ def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
     name = platform["metadata"]["name"]
     apply_manifests(node_tools.kubeconfig, [node_traefik.gateway_manifest(GATEWAY, SHOP_NAMESPACE)])
     exposure = {"mode": "gateway", "host": GATEWAY_HOST, "gateway": {"name": GATEWAY}}
-    shop_cluster.kubectl(
-        "-n",
-        SHOP_NAMESPACE,
-        "patch",
-        "ecommerceplatform",
-        name,
-        "--type=merge",
-        "-p",
-        json.dumps({"spec": {"exposure": exposure}}),
-    )
-    wait_until(
-        lambda: platform_now(shop_cluster, name),
-        holds=ready_at_generation,
-        what="the platform Ready with its HTTPRoute",
-        within=120,
-        interval=0.5,
-    )
+    patch_until_ready(shop_cluster, name, {"exposure": exposure}, within=120)
     (route,) = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "httproutes")["items"]
     assert route["spec"]["hostnames"] == [GATEWAY_HOST]
     assert kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "ingresses")["items"] == []
@@ -531,10 +532,7 @@ def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
     (parent,) = accepted["status"]["parents"]
     assert parent["controllerName"] == "traefik.io/gateway-controller"
 
-    base = node_traefik.web_url
-    client = ShopClient(
-        f"{base}/catalog", f"{base}/basket", f"{base}/ordering", timeout=300, host=GATEWAY_HOST
-    )
+    client = gateway_client(node_traefik)
     product = client.create_product(stock=5)
     order_id = client.place_order("through-the-gateway", product, quantity=2)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
@@ -590,23 +588,7 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     assert connects(shop_cluster, pods["catalog-worker"], ip("ordering-api"), HTTP_PORT)
     exposure = [{"ipBlock": {"cidr": f"{BRIDGE_IP}/32"}}]  # Traefik runs on the node's host
     policy = {"networkPolicy": {"enabled": True, "apiIngressFrom": exposure}}
-    shop_cluster.kubectl(
-        "-n",
-        SHOP_NAMESPACE,
-        "patch",
-        "ecommerceplatform",
-        name,
-        "--type=merge",
-        "-p",
-        json.dumps({"spec": policy}),
-    )
-    wait_until(
-        lambda: platform_now(shop_cluster, name),
-        holds=ready_at_generation,
-        what="the platform Ready with its NetworkPolicies",
-        within=120,
-        interval=0.5,
-    )
+    patch_until_ready(shop_cluster, name, policy, within=120)
     written = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "networkpolicies")["items"]
     assert {p["metadata"]["name"] for p in written} == {
         f"{name}-{suffix}"
@@ -643,10 +625,7 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
         "an API reaches the API server": False,
     }
     # The shop still works through its exposure (the host's Traefik, the HTTPRoute above).
-    base = shop_cluster.traefik.web_url
-    client = ShopClient(
-        f"{base}/catalog", f"{base}/basket", f"{base}/ordering", timeout=300, host=GATEWAY_HOST
-    )
+    client = gateway_client(shop_cluster.traefik)
     product = client.create_product(stock=5)
     order_id = client.place_order("behind-network-policies", product)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
