@@ -33,9 +33,9 @@ deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes
 	@$(NEEDS) "make deps"
 
 OUTBOX ?= relay
-UP_NEEDS := postgres kafka $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
+UP_NEEDS := postgres kafka dex traefik $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
 	$(if $(findstring --kube,$(UP_FLAGS)),kube)
-up: venv ## run the whole shop locally, storefront included (needs postgres, kafka, web; OUTBOX=debezium: debezium too)
+up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, web; OUTBOX=debezium: debezium)
 	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS) web
 	@$(MAKE) -s web-build
 	@$(UV) run --frozen python -m localinfra up --outbox $(OUTBOX) $(UP_FLAGS)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.front_door import DEFAULT_GATEWAY_PORT
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
     up.add_argument("--kube", action="store_true", help="also a Kubernetes control plane")
+    up.add_argument(
+        "--gateway-port",
+        type=int,
+        default=DEFAULT_GATEWAY_PORT,
+        help=f"the front door's port on 127.0.0.1 (default {DEFAULT_GATEWAY_PORT}; 0: any free)",
+    )
     return parsed
 
 
@@ -43,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.infra_only:
             from localinfra.stack import run_foreground
 
-            run_foreground(with_connect=args.connect, with_kube=args.kube)
+            run_foreground(
+                with_connect=args.connect, with_kube=args.kube, gateway_port=args.gateway_port
+            )
         else:
             from localinfra.stack import run_shop_foreground
 
@@ -55,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_connect=args.connect,
                 with_kube=args.kube,
                 shop_args=shop_args,
+                gateway_port=args.gateway_port,
             )
     except MissingDependencyError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from localinfra import (
+    dex,
     helm,
     kafka,
     kube_provision,
@@ -39,6 +40,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "node": node_provision.provision,
     "crds": upstream_crds.provision,
     "traefik": traefik.provision,
+    "dex": dex.provision,
     "web": webapp.provision,
     "chromium": webapp.provision_chromium,
 }

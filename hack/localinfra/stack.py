@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from localinfra.connect import KafkaConnect
+from localinfra.front_door import FrontDoor, start_front_door
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
 from localinfra.postgres import PostgresServer
@@ -32,14 +33,19 @@ class LocalStack:
     kafka: KafkaBroker | None = None
     connect: KafkaConnect | None = None
     kube: ControlPlane | None = None
+    front_door: FrontDoor | None = None
 
 
 @contextlib.contextmanager
-def local_stack(*, with_connect: bool, with_kube: bool) -> Iterator[LocalStack]:
+def local_stack(
+    *, with_connect: bool, with_kube: bool, gateway_port: int | None = None
+) -> Iterator[LocalStack]:
     """Start the components in dependency order; stop them in reverse on exit."""
     local = LocalStack(workdir=make_workdir("stack"))
     local.workdir.chmod(0o755)
     with contextlib.ExitStack() as started:
+        local.front_door = start_front_door(started, local.workdir, port=gateway_port)
+        local.env.update(local.front_door.env())
         postgres_dir = local.workdir / "postgres"
         postgres_dir.mkdir()
         local.postgres = started.enter_context(PostgresServer(postgres_dir))
@@ -63,7 +69,12 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 
 def run_shop_foreground(
-    *, outbox: str, with_connect: bool, with_kube: bool, shop_args: dict[str, object]
+    *,
+    outbox: str,
+    with_connect: bool,
+    with_kube: bool,
+    shop_args: dict[str, object],
+    gateway_port: int | None = None,
 ) -> int:
     """The infrastructure, then every shop process on it with a live status, until Ctrl-C."""
     from shop.common.settings_errors import SettingsError
@@ -73,8 +84,11 @@ def run_shop_foreground(
     stop = threading.Event()
     _stop_on_signals(stop)
     debezium = outbox == "debezium"
-    with local_stack(with_connect=with_connect or debezium, with_kube=with_kube) as local:
-        if stop.is_set() or local.postgres is None or local.kafka is None:
+    with local_stack(
+        with_connect=with_connect or debezium, with_kube=with_kube, gateway_port=gateway_port
+    ) as local:
+        door = local.front_door
+        if stop.is_set() or local.postgres is None or local.kafka is None or door is None:
             return 130
         local.postgres.create_database("shop")
         try:
@@ -84,26 +98,37 @@ def run_shop_foreground(
                 outbox=outbox,
                 kafka_connect_url=local.connect.rest_url if local.connect else None,
                 workdir=local.workdir / "shop",
+                identity=door.identity(),
                 web_dist=built_dist(),
                 **shop_args,
             )
         except SettingsError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-        code = run_shop(settings, sys.stdout)
+        code = run_shop(
+            settings,
+            sys.stdout,
+            announce=lambda shop: door.publish_apis(
+                shop.apis, web_url=shop.storefront_url, wait=False
+            ),
+        )
         _stop_on_signals(stop)  # the shop's loop restored the defaults; teardown is not interrupted
         print(f"stopping the infrastructure (data and logs: {local.workdir})", flush=True)
     return code
 
 
-def run_foreground(*, with_connect: bool, with_kube: bool) -> None:
+def run_foreground(*, with_connect: bool, with_kube: bool, gateway_port: int | None = None) -> None:
     """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
     stop = threading.Event()
     _stop_on_signals(stop)
-    with local_stack(with_connect=with_connect, with_kube=with_kube) as local:
+    with local_stack(
+        with_connect=with_connect, with_kube=with_kube, gateway_port=gateway_port
+    ) as local:
         print("local stack is up; in another shell:")
         for key, value in sorted(local.env.items()):
             print(f"  export {key}={value}")
+        if local.front_door is not None:
+            print("\n".join(local.front_door.identity().banner()))
         print(f"logs and data: {local.workdir}\nCtrl-C stops everything.", flush=True)
         stop.wait()
         print("stopping...", flush=True)

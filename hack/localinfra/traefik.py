@@ -69,20 +69,18 @@ def provision(force: bool = False) -> None:
     )
 
 
-class Traefik(SingleProcessLauncher):
-    """Traefik on 127.0.0.1 serving the Ingresses and Gateway API routes of one cluster.
+class TraefikProcess(SingleProcessLauncher):
+    """One Traefik on 127.0.0.1: the `web` entrypoint on `web_url`, ping and API on `admin_url`.
 
-    `web_url` is the entrypoint the routes are served on (a Gateway's listener must use
-    `web_port`); the ping and API endpoints are on `admin_url`. `gateway=False` leaves out the
-    Gateway API provider, for clusters without the Gateway API CRDs.
+    Subclasses name the providers (`provider_arguments`) and the environment they need.
     """
 
-    def __init__(self, kubeconfig: Path, workdir: Path | None = None, *, gateway: bool = True):
-        self.kubeconfig = kubeconfig
+    name = "traefik"
+
+    def __init__(self, workdir: Path | None = None, *, web_port: int | None = None) -> None:
         self.workdir = workdir
-        self.gateway = gateway
         self.host = "127.0.0.1"
-        self.web_port = free_port()
+        self.web_port = web_port or free_port()
         self.admin_port = free_port()
 
     @property
@@ -93,9 +91,16 @@ class Traefik(SingleProcessLauncher):
     def admin_url(self) -> str:
         return f"http://{self.host}:{self.admin_port}"
 
+    def provider_arguments(self) -> list[str]:
+        """The providers' (and any other) static configuration flags."""
+        return []
+
+    def process_env(self) -> dict[str, str] | None:
+        """The environment of the process (None: this one's)."""
+        return None
+
     def arguments(self) -> list[str]:
         """Traefik's static configuration, as flags."""
-        providers = ["kubernetesingress", *(["kubernetesgateway"] if self.gateway else [])]
         return [
             f"--entryPoints.web.address={self.host}:{self.web_port}",
             f"--entryPoints.traefik.address={self.host}:{self.admin_port}",
@@ -106,23 +111,25 @@ class Traefik(SingleProcessLauncher):
             "--global.checkNewVersion=false",
             "--global.sendAnonymousUsage=false",
             "--log.level=INFO",
-            *(f"--providers.{provider}=true" for provider in providers),
+            *self.provider_arguments(),
         ]
+
+    def prepare(self, workdir: Path) -> None:
+        """What must exist in `workdir` before Traefik starts."""
+        workdir.mkdir(parents=True, exist_ok=True)
 
     def start(self, workdir: Path | None = None, *, timeout: float = 60) -> Self:
         """Start Traefik and return once it answers its ping."""
         if self._process is not None:
-            raise InfraError("Traefik already started")
+            raise InfraError(f"{self.name} already started")
         binary = traefik_binary()
-        self.workdir = workdir or self.workdir or make_workdir("traefik")
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in _IN_CLUSTER_ENV}
-        env["KUBECONFIG"] = str(self.kubeconfig)
+        self.workdir = workdir or self.workdir or make_workdir(self.name)
+        self.prepare(self.workdir)
         self._process = ManagedProcess(
-            "traefik",
+            self.name,
             [str(binary), *self.arguments()],
-            self.workdir / "traefik.log",
-            env=env,
+            self.workdir / f"{self.name}.log",
+            env=self.process_env(),
             cwd=self.workdir,
         ).start()
         try:
@@ -133,6 +140,35 @@ class Traefik(SingleProcessLauncher):
             self.stop()
             raise
         return self
+
+    def http_routers(self) -> list[dict[str, Any]]:
+        """The HTTP routers Traefik has loaded (its API's `/api/http/routers`)."""
+        routers: list[dict[str, Any]] = httpx.get(
+            f"{self.admin_url}/api/http/routers", timeout=5
+        ).json()
+        return routers
+
+
+class Traefik(TraefikProcess):
+    """Traefik serving the Ingresses and Gateway API routes of one cluster.
+
+    A Gateway's listener must use `web_port`. `gateway=False` leaves out the Gateway API
+    provider, for clusters without the Gateway API CRDs.
+    """
+
+    def __init__(self, kubeconfig: Path, workdir: Path | None = None, *, gateway: bool = True):
+        super().__init__(workdir)
+        self.kubeconfig = kubeconfig
+        self.gateway = gateway
+
+    def provider_arguments(self) -> list[str]:
+        providers = ["kubernetesingress", *(["kubernetesgateway"] if self.gateway else [])]
+        return [f"--providers.{provider}=true" for provider in providers]
+
+    def process_env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _IN_CLUSTER_ENV}
+        env["KUBECONFIG"] = str(self.kubeconfig)
+        return env
 
     def class_manifests(self, name: str = "traefik") -> list[dict[str, Any]]:
         """The IngressClass and (with the Gateway provider) GatewayClass naming this Traefik."""
@@ -174,13 +210,6 @@ class Traefik(SingleProcessLauncher):
             "metadata": {"name": name, "namespace": namespace},
             "spec": {"gatewayClassName": class_name, "listeners": [listener]},
         }
-
-    def http_routers(self) -> list[dict[str, Any]]:
-        """The HTTP routers Traefik has loaded (its API's `/api/http/routers`)."""
-        routers: list[dict[str, Any]] = httpx.get(
-            f"{self.admin_url}/api/http/routers", timeout=5
-        ).json()
-        return routers
 
     def wait_for_routers(
         self, provider: str, count: int, *, name_part: str = "", timeout: float = 30

@@ -25,6 +25,7 @@ class Versions:
     keda: str
     gateway_api: str
     traefik: str
+    dex: str
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -59,6 +60,7 @@ def versions() -> Versions:
         keda=env["KEDA_VERSION"],
         gateway_api=env["GATEWAY_API_VERSION"],
         traefik=env["TRAEFIK_VERSION"],
+        dex=env["DEX_VERSION"],
     )
 
 

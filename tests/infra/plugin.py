@@ -24,6 +24,7 @@ FIXTURE_MODULES = (
     "infra.fixtures_kube",
     "infra.fixtures_node",
     "infra.fixtures_traefik",
+    "infra.fixtures_identity",
 )
 
 _failed_key = pytest.StashKey[bool]()

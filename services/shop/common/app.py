@@ -29,7 +29,10 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CollectorRegistry
 from starlette.routing import Router
 
+from shop.common.auth.settings import AuthSettings
+from shop.common.auth.wiring import token_checks
 from shop.common.errors import DomainError
+from shop.common.gateway_problems import gateway_problems_router
 from shop.common.health import run_readiness_checks
 from shop.common.metrics_http import (
     HttpMetrics,
@@ -110,20 +113,24 @@ def create_app(
     docs: bool = True,
     ping_connections: bool = True,
     public_prefix: str | None = None,
+    auth: AuthSettings | None = None,
 ) -> FastAPI:
     """Build an app whose lifespan opens (and closes) the process's resources.
 
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
     given); pass the same one to every component that defines metrics. `ping_connections`:
     see `ProcessContext`. `public_prefix` (`shop.common.public_paths.public_prefix(context)`)
-    mounts every route under it as well.
+    mounts every route under it as well. `auth` (an API's; `AuthSettings.from_env()`) checks
+    the bearer tokens of the routes that declare an access (`shop.common.auth.dependencies`).
     """
     registry = registry or new_registry()
     process = ProcessContext(settings, registry, ping_connections=ping_connections)
 
+    hooks = [*([token_checks(auth)] if auth is not None else []), *lifespan_hooks]
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await process.start(lifespan_hooks)
+        await process.start(hooks)
         try:
             yield
         finally:
@@ -142,6 +149,7 @@ def create_app(
     app.state.process = process
     install_problem_handlers(app, error_statuses)
     app.include_router(probes_router(process))
+    app.include_router(gateway_problems_router())
     for router in routers:
         app.include_router(router)
     if public_prefix:

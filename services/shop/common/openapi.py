@@ -1,4 +1,5 @@
-"""OpenAPI that tells the truth about errors: problem+json for 422, 500, 503, declared statuses."""
+"""OpenAPI that tells the truth about errors: problem+json for 422, 500, 503, declared statuses,
+and 401/403 for the routes that need a token (their `security` requirement)."""
 
 from __future__ import annotations
 
@@ -38,15 +39,42 @@ def _add_problem_schemas(schema: dict[str, Any]) -> None:
         schemas[model.__name__] = model_schema
 
 
+_REFUSALS = {
+    401: "No valid bearer token (missing, expired, wrongly signed, another audience)",
+    403: "The token's caller may not do this",
+}
+
+
+def _refusals(security: list[dict[str, list[str]]]) -> tuple[int, ...]:
+    """401 for any route that needs a token; 403 too when it needs a role or an owner."""
+    if not security:
+        return ()
+    needs_role = any(scopes for requirement in security for scopes in requirement.values())
+    return (401, 403) if needs_role else (401,)
+
+
 def _rewrite_error_responses(schema: dict[str, Any]) -> None:
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
+<<<<<<< HEAD
             # Every operation may answer 422: the request guard refuses hostile text anywhere.
             responses["422"] = {
                 "description": "Invalid input: every failing field is listed",
                 "content": _problem_content("ValidationProblem"),
             }
+=======
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "Invalid input: every failing field is listed",
+                    "content": _problem_content("ValidationProblem"),
+                }
+            for status in _refusals(operation.get("security", [])):
+                responses.setdefault(
+                    str(status),
+                    {"description": _REFUSALS[status], "content": _problem_content("Problem")},
+                )
+>>>>>>> main
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error", "content": _problem_content("Problem")},

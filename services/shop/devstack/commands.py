@@ -44,6 +44,11 @@ def add_devstack_commands(commands: Any) -> None:
         metavar="NAME=VALUE",
         help="a variable for every process (repeatable)",
     )
+    up.add_argument(
+        "--identity-file",
+        type=Path,
+        help="JSON of the OIDC provider, its clients and the gateway (make up writes it)",
+    )
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--web-dist", type=Path, help="serve this built web app (web/dist)")
     up.add_argument("--no-status", action="store_true", help="no live status view")
@@ -65,6 +70,12 @@ def _env_pairs(pairs: list[str]) -> dict[str, str]:
     return env
 
 
+def _identity(path: Path) -> Any:
+    from shop.devstack.identity import Identity
+
+    return Identity.model_validate_json(path.read_text())
+
+
 def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
     """The options given on the command line, as UpSettings values (unset ones left out)."""
     given = {
@@ -79,6 +90,7 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "payment_failure_rate": args.payment_failure_rate,
         "env": _env_pairs(args.env) or None,
         "seed": False if args.no_seed else None,
+        "identity": _identity(args.identity_file) if args.identity_file else None,
         "web_dist": args.web_dist,
     }
     return {key: value for key, value in given.items() if value is not None}

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +20,12 @@ from shop.devstack.status_view import render, show_status
 log = logging.getLogger(__name__)
 
 
-async def _run(settings: UpSettings, out: TextIO, live_status: bool) -> None:
+async def _run(
+    settings: UpSettings,
+    out: TextIO,
+    live_status: bool,
+    announce: Callable[[ShopStack], None] | None,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -30,6 +36,8 @@ async def _run(settings: UpSettings, out: TextIO, live_status: bool) -> None:
     def on_started(stack: ShopStack) -> None:
         nonlocal viewer
         started.append(stack)
+        if announce is not None:
+            announce(stack)
         _log_to(stack.log_dir / "shop-up.log", echo=not live_status)
         if live_status:
             viewer = asyncio.create_task(show_status(stack.status, out))
@@ -63,10 +71,18 @@ def _log_to(path: Path, echo: bool) -> None:
         root.addHandler(console)
 
 
-def run_foreground(settings: UpSettings, out: TextIO, live_status: bool = True) -> int:
-    """Run the shop until a signal; 0 after a clean stop, 1 if it could not start."""
+def run_foreground(
+    settings: UpSettings,
+    out: TextIO,
+    live_status: bool = True,
+    announce: Callable[[ShopStack], None] | None = None,
+) -> int:
+    """Run the shop until a signal; 0 after a clean stop, 1 if it could not start.
+
+    `announce` learns where the APIs will listen before they start (the gateway's routes).
+    """
     try:
-        uvloop.run(_run(settings, out, live_status))
+        uvloop.run(_run(settings, out, live_status, announce))
     except DevstackError as err:
         out.write(f"shop up: {err}\n")
         return 1

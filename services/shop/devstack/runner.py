@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from shop.common.auth.token_client import TokenRequestError
 from shop.devstack.control import control_server, create_control_app
 from shop.devstack.errors import DevstackError
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
@@ -48,6 +49,8 @@ def shared_env(settings: UpSettings) -> dict[str, str]:
         env["OTEL_SDK_DISABLED"] = "true"
     if settings.payment_failure_rate is not None:
         env["SHOP_PAYMENT_GATEWAY_FAILURE_RATE"] = str(settings.payment_failure_rate)
+    if settings.identity is not None:
+        env |= settings.identity.api_env() | settings.identity.notification_env()
     return {**env, **settings.env}
 
 
@@ -66,10 +69,18 @@ class ShopStack:
         )
         self.apis = {spec.context: spec.url for spec in self.specs if spec.kind is Kind.API}
         self.storefront_url = next((s.url for s in self.specs if s.kind is Kind.WEB), None)
+        self.public_storefront_url = (
+            settings.identity.gateway_url
+            if settings.identity and self.storefront_url
+            else self.storefront_url
+        )
         self.env = shared_env(settings)
         per_process = {s.name: {**self.env, **process_env(s, self.apis)} for s in self.specs}
         if settings.web_dist is not None:
-            per_process["storefront-web"]["SHOP_STOREFRONT_DIST_DIR"] = str(settings.web_dist)
+            web = per_process["storefront-web"]
+            web["SHOP_STOREFRONT_DIST_DIR"] = str(settings.web_dist)
+            if settings.identity is not None:
+                web |= settings.identity.storefront_env()
         self.supervisor = Supervisor(self.specs, per_process, self.log_dir)
         self.phase = "starting"
         self.steps: list[str] = []
@@ -85,7 +96,8 @@ class ShopStack:
             "workdir": str(self.workdir),
             "steps": list(self.steps),
             "apis": self.apis,
-            "storefront": self.storefront_url,
+            "front_door": self.settings.identity.banner() if self.settings.identity else [],
+            "storefront": self.public_storefront_url,
             "seeded_products": self.seeded,
             "processes": [asdict(row) for row in self.supervisor.status()],
             "orders": {
@@ -106,8 +118,8 @@ class ShopStack:
             self.steps.append(f"not ready after the timeout: {', '.join(not_ready)}")
         if self.settings.seed and "catalog" in self.apis and "catalog-api" not in not_ready:
             try:
-                self.seeded = await seed_catalog(self.apis["catalog"])
-            except httpx.HTTPError as err:
+                self.seeded = await seed_catalog(self.apis["catalog"], self.settings.identity)
+            except (httpx.HTTPError, TokenRequestError) as err:
                 log.warning("seeding the demo catalog failed: %r", err)
                 self.steps.append(f"demo catalog not seeded: {err!r}")
             else:
@@ -137,9 +149,8 @@ async def run_shop(
     stack = ShopStack(settings, workdir)
     server, sock = control_server(create_control_app(stack.supervisor, stack.status))
     state_path = settings.state_file or default_state_file()
-    state = StackState(
-        os.getpid(), f"http://127.0.0.1:{sock.getsockname()[1]}", stack.apis, str(workdir)
-    )
+    control = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    state = StackState(os.getpid(), control, stack.apis, str(workdir), settings.identity)
     write_state(state_path, state)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     watching = asyncio.create_task(stack.watch_orders())

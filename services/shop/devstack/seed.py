@@ -1,10 +1,13 @@
-"""A demo catalog (categories, products, stock), created through the catalog API."""
+"""A demo catalog (categories, products, stock), created through the catalog API as an admin."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import httpx
+
+from shop.devstack.identity import Identity
+from shop.devstack.logins import admin_auth
 
 CATEGORIES = {
     "kitchen": "Kitchen",
@@ -39,9 +42,17 @@ PRODUCTS = (
 CURRENCY = "EUR"
 
 
-async def seed_catalog(catalog_url: str, request_seconds: float = 30) -> int:
-    """Create the demo catalog unless the catalog already has products; products created."""
+async def seed_catalog(
+    catalog_url: str, identity: Identity | None, request_seconds: float = 30
+) -> int:
+    """Create the demo catalog unless the catalog already has products; products created.
+
+    The writes carry the demo client's tokens (`identity`; none: the catalog must accept
+    anonymous writes, which the shop's never does).
+    """
     async with httpx.AsyncClient(base_url=catalog_url, timeout=request_seconds) as client:
+        if identity is not None:
+            client.auth = admin_auth(identity, client)
         existing = await client.get("/products", params={"limit": 1, "include_inactive": True})
         existing.raise_for_status()
         if existing.json()["total"] > 0:

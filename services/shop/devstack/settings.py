@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from shop.common.settings_errors import SettingsError
+from shop.devstack.identity import Identity
 from shop.devstack.plan import OutboxMode
 from shop.topology import CONTEXTS
 
@@ -39,6 +40,7 @@ class UpSettings(BaseSettings):
     ready_timeout_seconds: float = Field(240, gt=0, le=3600)
     payment_failure_rate: float | None = Field(None, ge=0, le=1)
     env: dict[str, str] = Field(default_factory=dict, description="extra variables, every process")
+    identity: Identity | None = Field(None, description="the OIDC provider and the gateway")
     web_dist: Path | None = Field(None, description="the built web app (web/dist): serve it")
 
     def __init__(self, **values: Any) -> None:

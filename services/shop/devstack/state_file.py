@@ -1,6 +1,7 @@
 """Where a running `shop up` can be found: a small JSON file with its control URL and APIs.
 
-`shop demo` and the e2e tests read it; it is removed when the stack stops.
+`shop demo` and the e2e tests read it; it is removed when the stack stops. It holds the demo
+client's secret (a local stack's, fresh per start), so only its owner may read it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from shop.devstack.errors import DevstackError
+from shop.devstack.identity import Identity
 
 
 def default_state_file() -> Path:
@@ -25,6 +27,7 @@ class StackState:
     control_url: str
     apis: dict[str, str]
     workdir: str
+    identity: Identity | None = None
 
 
 class StackNotRunningError(DevstackError):
@@ -54,7 +57,9 @@ def write_state(path: Path, state: StackState) -> None:
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(asdict(state), indent=2) + "\n")
+    partial.touch(mode=0o600)
+    identity = state.identity.model_dump(mode="json") if state.identity else None
+    partial.write_text(json.dumps({**asdict(state), "identity": identity}, indent=2) + "\n")
     partial.replace(path)
 
 
@@ -67,10 +72,11 @@ def read_state(path: Path) -> StackState:
             control_url=str(raw["control_url"]),
             apis={str(k): str(v) for k, v in raw["apis"].items()},
             workdir=str(raw["workdir"]),
+            identity=Identity.model_validate(raw["identity"]) if raw.get("identity") else None,
         )
     except FileNotFoundError:
         raise StackNotRunningError(f"no shop is up ({path} is absent); run `make up`") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
+    except (ValueError, KeyError, TypeError, AttributeError) as err:  # ValidationError too
         raise StackNotRunningError(f"{path} is not a shop state file: {err}") from None
     if not pid_alive(state.pid):
         raise StackNotRunningError(f"the shop in {path} (pid {state.pid}) is no longer running")

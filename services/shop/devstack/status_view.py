@@ -25,6 +25,8 @@ def render(status: dict[str, Any], colour: bool = True) -> str:
         f"shop up — {status['phase']}, outbox: {status['outbox']}"
         + (paint("  ALL READY", GREEN) if status["ready"] else ""),
         "",
+        *status.get("front_door", []),
+        *([""] if status.get("front_door") else []),
         f"{'PROCESS':<22}{'STATE':<11}{'PID':>8}{'RESTARTS':>10}  LISTENS ON",
     ]
     for row in status["processes"]:

@@ -1,4 +1,5 @@
 """Each make target provisions what it needs: `make up` no Kubernetes, `make deps` everything."""
+# `make up` runs the shop behind its front door: the gateway (Traefik) and Dex behind it.
 
 from __future__ import annotations
 
@@ -25,19 +26,29 @@ def _needs(target: str, *variables: str) -> tuple[str, list[str]]:
     return who, components
 
 
-def test_make_up_provisions_postgres_and_kafka_only() -> None:
-    assert _needs("up") == ("make up (OUTBOX=relay)", ["postgres", "kafka"])
+def test_make_up_provisions_postgres_kafka_the_front_door_and_the_web_app_only() -> None:
+    assert _needs("up") == (
+        "make up (OUTBOX=relay)",
+        ["postgres", "kafka", "dex", "traefik", "web"],
+    )
 
 
 def test_make_up_in_debezium_mode_adds_the_debezium_plugin() -> None:
     assert _needs("up", "OUTBOX=debezium") == (
         "make up (OUTBOX=debezium)",
-        ["postgres", "kafka", "debezium"],
+        ["postgres", "kafka", "dex", "traefik", "debezium", "web"],
     )
 
 
 def test_make_up_with_a_control_plane_adds_kubernetes() -> None:
-    assert _needs("up", "UP_FLAGS=--infra-only --kube")[1] == ["postgres", "kafka", "kube"]
+    assert _needs("up", "UP_FLAGS=--infra-only --kube")[1] == [
+        "postgres",
+        "kafka",
+        "dex",
+        "traefik",
+        "kube",
+        "web",
+    ]
 
 
 @pytest.mark.parametrize("target", ["deps", "test", "integration", "bench"])

@@ -60,3 +60,10 @@ async def test_config_names_the_provider_only_when_there_is_one(dist: Path) -> N
 def test_a_directory_without_a_build_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="make web"):
         StorefrontSettings(dist_dir=tmp_path)
+
+
+async def test_api_paths_reaching_it_directly_get_a_problem_not_the_app(dist: Path) -> None:
+    async with client(StorefrontSettings(dist_dir=dist)) as http:
+        answer = await http.get("/api/catalog/products")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { ErrorNote, Loading, Money, Pager } from "../components/common";
+import { ErrorNote, Loading, Money, Pager, TableHead } from "../components/common";
 import { useShop } from "../context";
 import { useAction, useLoad } from "../hooks";
 import { parsePrice } from "../lib/money";
@@ -91,16 +91,7 @@ export function AdminProducts() {
       ) : (
         <>
           <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Category</th>
-                <th>Price</th>
-                <th>Available</th>
-                <th>On hand</th>
-                <th>Active</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Category", "Price", "Available", "On hand", "Active"]} />
             <tbody>
               {products.value.items.map((p) => (
                 <tr key={p.id} className={p.active ? "" : "inactive"} data-testid="admin-product-row">

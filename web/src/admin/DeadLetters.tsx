@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 
-import { ErrorNote, Loading } from "../components/common";
+import { ErrorNote, Loading, TableHead } from "../components/common";
 import { useShop } from "../context";
 import { useLoad } from "../hooks";
 
@@ -36,15 +36,7 @@ export function DeadLetters() {
         <p data-testid="no-dead-letters">No dead letters for {context}.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th>Topic</th>
-              <th>At</th>
-              <th>Event</th>
-              <th>Error</th>
-              <th>Attempts</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Topic", "At", "Event", "Error", "Attempts"]} />
           <tbody>
             {letters.value.map((letter) => (
               <tr key={`${letter.topic}-${letter.partition}-${letter.offset}`} data-testid="dead-letter">

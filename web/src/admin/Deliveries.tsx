@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 
-import { ErrorNote, Loading } from "../components/common";
+import { ErrorNote, Loading, TableHead } from "../components/common";
 import { useShop } from "../context";
 import { useLoad } from "../hooks";
 
@@ -34,17 +34,7 @@ export function Deliveries() {
         <Loading what="deliveries" />
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Template</th>
-              <th>Recipient</th>
-              <th>Subject</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Attempts</th>
-            </tr>
-          </thead>
+          <TableHead columns={["When", "Template", "Recipient", "Subject", "Channel", "Status", "Attempts"]} />
           <tbody>
             {deliveries.value.map((d) => (
               <tr key={d.id} data-testid="delivery-row">

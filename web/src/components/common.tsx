@@ -39,3 +39,16 @@ export function Pager({ total, page, size, href }: { total: number; page: number
     </nav>
   );
 }
+
+/** A table's header row. */
+export function TableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => (
+          <th key={i}>{column}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import type { Cart } from "../api/types";
-import { ErrorNote, Loading, Money } from "../components/common";
+import { ErrorNote, Loading, Money, TableHead } from "../components/common";
 import { useShop } from "../context";
 import { useAction, useLoad } from "../hooks";
 import { checkoutKey, forgetCheckoutKey } from "../lib/idempotency";
@@ -50,15 +50,7 @@ export function CartPage() {
     <section>
       <h2>Your cart</h2>
       <table className="cart">
-        <thead>
-          <tr>
-            <th>Product</th>
-            <th>Unit price</th>
-            <th>Quantity</th>
-            <th>Total</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={["Product", "Unit price", "Quantity", "Total", ""]} />
         <tbody>
           {cart.lines.map((line) => (
             <tr key={line.product_id} className={line.available ? "" : "unavailable"} data-testid="cart-line">

@@ -2,7 +2,7 @@
 
 import { Link, useSearchParams } from "react-router";
 
-import { ErrorNote, Loading, Money, Pager, StatusBadge } from "../components/common";
+import { ErrorNote, Loading, Money, Pager, StatusBadge, TableHead } from "../components/common";
 import { useShop } from "../context";
 import { useLoad } from "../hooks";
 import { offsetOf, pageFromParam } from "../lib/pagination";
@@ -27,15 +27,7 @@ export function OrderHistory() {
       ) : (
         <>
           <table>
-            <thead>
-              <tr>
-                <th>Placed</th>
-                <th>Order</th>
-                <th>Items</th>
-                <th>Total</th>
-                <th>Status</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Placed", "Order", "Items", "Total", "Status"]} />
             <tbody>
               {orders.value.items.map((order) => (
                 <tr key={order.id} data-testid="order-row">

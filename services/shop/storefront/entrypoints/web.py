@@ -45,6 +45,17 @@ def create_storefront_app(settings: StorefrontSettings) -> FastAPI:
     async def web_config() -> JSONResponse:
         return JSONResponse(config, headers={"cache-control": REVALIDATE})
 
+    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "DELETE"])
+    async def no_api_here(path: str) -> JSONResponse:
+        """The APIs live behind the gateway; reaching this server directly finds none."""
+        problem = {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": f"/api/{path} is served by the gateway in front of the storefront",
+        }
+        return JSONResponse(problem, status_code=404, media_type="application/problem+json")
+
     @app.get("/{path:path}")
     async def page(path: str) -> FileResponse:
         found = _file_under(root, path)

@@ -1,0 +1,55 @@
+import { expect, it } from "vitest";
+
+import { customer, logIn, newPage, search, Shots, useBrowser } from "./shop";
+
+const browser = useBrowser();
+
+it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED arrive live", async () => {
+  const shots = new Shots("customer-checkout");
+  const { context, page } = await newPage(browser());
+  try {
+    await logIn(page, customer(), shots);
+    await shots.take(page, "storefront");
+
+    await search(page, "lantern");
+    const card = page.getByTestId("product-card").filter({ hasText: "Paper lantern" });
+    await expect.poll(() => card.count()).toBe(1);
+    await shots.take(page, "search");
+
+    await card.getByRole("link").click();
+    await page.getByTestId("stock").waitFor();
+    await shots.take(page, "product");
+    await page.getByLabel("Quantity").fill("2");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByRole("status").filter({ hasText: "Added" }).waitFor();
+
+    await page.getByRole("link", { name: "Cart", exact: true }).click();
+    const line = page.getByTestId("cart-line").filter({ hasText: "Paper lantern" });
+    await line.waitFor();
+    await shots.take(page, "cart");
+    await page.getByRole("button", { name: "Place order" }).click();
+
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    const orderUrl = page.url();
+    // The history is drawn only from the order's event stream: its entries arrived over SSE.
+    const history = page.getByTestId("order-history");
+    await history.getByText("CONFIRMED").waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.locator("p").getByTestId("order-status").textContent()).toBe("CONFIRMED");
+    const statuses = await history.locator("strong").allTextContents();
+    expect(statuses[0]).toBe("PENDING");
+    expect(statuses.at(-1)).toBe("CONFIRMED");
+    expect(page.url()).toBe(orderUrl); // no reload: the page followed the stream
+    await shots.take(page, "order-confirmed");
+
+    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    const row = page.getByTestId("order-row").filter({ hasText: orderUrl.split("/").pop()!.slice(0, 8) });
+    await row.getByText("CONFIRMED").waitFor();
+    await shots.take(page, "order-history");
+    shots.discard();
+  } catch (failure) {
+    await shots.take(page, "failure").catch(() => undefined);
+    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
+  } finally {
+    await context.close();
+  }
+});
