@@ -57,24 +57,16 @@ def _rewrite_error_responses(schema: dict[str, Any]) -> None:
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
-<<<<<<< HEAD
             # Every operation may answer 422: the request guard refuses hostile text anywhere.
             responses["422"] = {
                 "description": "Invalid input: every failing field is listed",
                 "content": _problem_content("ValidationProblem"),
             }
-=======
-            if "422" in responses:
-                responses["422"] = {
-                    "description": "Invalid input: every failing field is listed",
-                    "content": _problem_content("ValidationProblem"),
-                }
             for status in _refusals(operation.get("security", [])):
                 responses.setdefault(
                     str(status),
                     {"description": _REFUSALS[status], "content": _problem_content("Problem")},
                 )
->>>>>>> main
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error", "content": _problem_content("Problem")},

@@ -204,7 +204,7 @@ class RequestGuardMiddleware:
             )
         body, messages = await _read_body(receive, self.limits.max_body_bytes)
         check_body(body, headers, self.limits)
-        replay = [{"type": "http.request", "body": body, "more_body": False}]
+        replay: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
         replay += [m for m in messages if m["type"] != "http.request"]
 
         async def replayed() -> Message:
