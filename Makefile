@@ -63,8 +63,8 @@ unit: venv ## unit tests only
 integration: deps ## integration tests on real infrastructure (needs every component)
 	@$(PYTEST) -m integration tests
 
-e2e: venv ## end-to-end tests of the local shop (needs postgres, kafka, debezium)
-	@$(NEEDS) "make e2e" postgres kafka debezium
+e2e: venv ## end-to-end tests of the local shop, in Chromium too (needs postgres, kafka, debezium, dex, traefik, web, chromium)
+	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium
 	@$(PYTEST) -m e2e tests
 
 chaos: venv ## faults under an order load on local shops of their own (needs postgres, kafka, debezium)

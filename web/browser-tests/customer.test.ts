@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 
-import { customer, logIn, newPage, search, Shots, useBrowser } from "./shop";
+import { customer, logIn, newPage, productName, search, Shots, useBrowser } from "./shop";
 
 const browser = useBrowser();
 
@@ -11,8 +11,9 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     await logIn(page, customer(), shots);
     await shots.take(page, "storefront");
 
-    await search(page, "lantern");
-    const card = page.getByTestId("product-card").filter({ hasText: "Paper lantern" });
+    const name = productName();
+    await search(page, name);
+    const card = page.getByTestId("product-card").filter({ hasText: name });
     await expect.poll(() => card.count()).toBe(1);
     await shots.take(page, "search");
 
@@ -24,7 +25,7 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     await page.getByRole("status").filter({ hasText: "Added" }).waitFor();
 
     await page.getByRole("link", { name: "Cart", exact: true }).click();
-    const line = page.getByTestId("cart-line").filter({ hasText: "Paper lantern" });
+    const line = page.getByTestId("cart-line").filter({ hasText: name });
     await line.waitFor();
     await shots.take(page, "cart");
     await page.getByRole("button", { name: "Place order" }).click();

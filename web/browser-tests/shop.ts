@@ -4,7 +4,7 @@
  *
  * Environment: SHOP_WEB_URL (the storefront's origin), SHOP_WEB_CHROMIUM (the browser),
  * SHOP_WEB_ARTIFACTS (where screenshots go; a failing test's stay there),
- * SHOP_WEB_CUSTOMER / SHOP_WEB_CUSTOMER_PASSWORD and SHOP_WEB_ADMIN / SHOP_WEB_ADMIN_PASSWORD
+ * SHOP_WEB_PRODUCT (the name of a product on sale, in stock), SHOP_WEB_CUSTOMER / SHOP_WEB_CUSTOMER_PASSWORD and SHOP_WEB_ADMIN / SHOP_WEB_ADMIN_PASSWORD
  * (demo users of the identity provider; unset when the shop has none), SHOP_WEB_SCREENSHOTS
  * (optional: where a passing test's screenshots are copied, e.g. docs/screenshots).
  */
@@ -32,6 +32,7 @@ function login(userVar: string, passwordVar: string): Login | null {
 }
 
 export const shopUrl = (): string => required("SHOP_WEB_URL").replace(/\/+$/, "");
+export const productName = (): string => required("SHOP_WEB_PRODUCT");
 export const customer = (): Login | null => login("SHOP_WEB_CUSTOMER", "SHOP_WEB_CUSTOMER_PASSWORD");
 export const admin = (): Login | null => login("SHOP_WEB_ADMIN", "SHOP_WEB_ADMIN_PASSWORD");
 

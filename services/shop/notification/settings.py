@@ -7,10 +7,11 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 
 
-class NotificationSettings(ServiceSettings):
+class NotificationSettings(ContextProcessSettings):
+    context = "notification"
     model_config = SettingsConfigDict(env_prefix="SHOP_NOTIFICATION_", extra="ignore", frozen=True)
 
     service_name: str = "notification"

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import httpx
 
-from shop.notification.service_layer.ports import LookupFailedError
+from shop.notification.service_layer.unit_of_work import LookupFailedError
 
 
 class HttpOrderLookup:

@@ -22,9 +22,9 @@ from shop.ordering.settings import OrderingSettings
 
 
 def create_ordering_app(settings: OrderingSettings) -> FastAPI:
-    async def wire_ordering(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> None:
         process.state["ordering"] = bootstrap(
-            process.engine, OrderingDependencies(settings.saga_timeouts)
+            process.engine, OrderingDependencies(settings.saga_timeouts), settings.outbox_mode
         )
         process.state["order_stream_timing"] = StreamTiming(
             settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
@@ -39,7 +39,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         settings=settings,
         routers=[routes.router, dead_letters_router("ordering")],
         public_prefix=public_prefix("ordering"),
-        lifespan_hooks=[wire_ordering],
+        lifespan_hooks=[wire],
     )
 
 
