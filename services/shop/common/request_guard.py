@@ -2,7 +2,7 @@
 
 Every API checks each request the same way:
 - a body over `max_body_bytes` is a 413, a query string over `max_query_bytes` a 414;
-- a body that is not `application/json` (or `+json`) is a 415;
+- a body that is not `application/json` (or `+json`) is a 415, one that is not UTF-8 a 422;
 - JSON nested deeper than `max_json_depth` is a 422 (it is refused before it is parsed);
 - text that no name, note or identifier needs is a 422 wherever it appears (path, query,
   JSON keys and strings): NUL and other control characters but tab and newlines, lone UTF-16
@@ -150,7 +150,13 @@ def check_body(body: bytes, headers: Headers, limits: RequestLimits) -> None:
             422, "json-too-deep", f"JSON may nest at most {limits.max_json_depth} levels"
         )
     try:
-        document = json.loads(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RefusedError(
+            422, "invalid-encoding", f"the body is not UTF-8 (byte {err.start})"
+        ) from None
+    try:
+        document = json.loads(text)
     except ValueError:
         return  # the route answers invalid JSON with its usual validation problem
     for field, text in _texts(document, "body"):

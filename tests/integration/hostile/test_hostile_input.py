@@ -111,6 +111,9 @@ CASES = [
         json.dumps(CATEGORY).encode(),
         {},
     ),
+    Case(
+        "basket", "POST", "/carts/alice/lines", 422, "invalid-encoding", b'{"quantity": "\xff\xfe"}'
+    ),
     # huge query strings
     Case(
         "catalog", "GET", "/products?q=" + "a" * (LIMITS.max_query_bytes + 1), 414, "query-too-long"
