@@ -1,14 +1,12 @@
 import { expect, it } from "vitest";
 
-import { admin, logIn, newPage, search, Shots, useBrowser } from "./shop";
+import { admin, logIn, onNewPage, search, useBrowser } from "./shop";
 
 const browser = useBrowser();
 
 it("an admin creates a product and changes its price, and the storefront shows the new price", async () => {
-  const shots = new Shots("admin-price");
   const name = `Browser vase ${Math.random().toString(36).slice(2, 8)}`;
-  const { context, page } = await newPage(browser());
-  try {
+  await onNewPage(browser(), "admin-price", async (page, shots) => {
     await logIn(page, admin(), shots);
     await page.getByRole("link", { name: "Admin" }).click();
     await page.getByTestId("admin-product-row").first().waitFor();
@@ -48,11 +46,5 @@ it("an admin creates a product and changes its price, and the storefront shows t
       expect(await page.getByRole("alert").count()).toBe(0);
       await shots.take(page, step);
     }
-    shots.discard();
-  } catch (failure) {
-    await shots.take(page, "failure").catch(() => undefined);
-    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -1,13 +1,11 @@
 import { expect, it } from "vitest";
 
-import { customer, logIn, newPage, productName, search, Shots, useBrowser } from "./shop";
+import { customer, logIn, onNewPage, productName, search, useBrowser } from "./shop";
 
 const browser = useBrowser();
 
 it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED arrive live", async () => {
-  const shots = new Shots("customer-checkout");
-  const { context, page } = await newPage(browser());
-  try {
+  await onNewPage(browser(), "customer-checkout", async (page, shots) => {
     await logIn(page, customer(), shots);
     await shots.take(page, "storefront");
 
@@ -46,11 +44,5 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     const row = page.getByTestId("order-row").filter({ hasText: orderUrl.split("/").pop()!.slice(0, 8) });
     await row.getByText("CONFIRMED").waitFor();
     await shots.take(page, "order-history");
-    shots.discard();
-  } catch (failure) {
-    await shots.take(page, "failure").catch(() => undefined);
-    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
-  } finally {
-    await context.close();
-  }
+  });
 });

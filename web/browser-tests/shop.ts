@@ -87,11 +87,24 @@ export function useBrowser(): () => Browser {
   };
 }
 
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: shopUrl(), viewport: { width: 1280, height: 860 } });
+/**
+ * Run `steps` on a fresh page (its own cookies and storage) with the test's screenshots: they
+ * go when the steps pass, and stay, with one of the failure, when they fail.
+ */
+export async function onNewPage(browser: Browser, test: string, steps: (page: Page, shots: Shots) => Promise<void>): Promise<void> {
+  const shots = new Shots(test);
+  const context: BrowserContext = await browser.newContext({ baseURL: shopUrl(), viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  return { context, page };
+  try {
+    await steps(page, shots);
+    shots.discard();
+  } catch (failure) {
+    await shots.take(page, "failure").catch(() => undefined);
+    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
+  } finally {
+    await context.close();
+  }
 }
 
 /** Log in through the identity provider's own login page (authorization code + PKCE). */
