@@ -51,7 +51,7 @@ async def list_orders(
     customer_id: CustomerId,
     status: OrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> OrderPage:
     """A customer's orders, newest first."""
     rows, total = await queries.customer_orders(
