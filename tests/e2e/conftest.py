@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from e2e.local_shop import LocalShop
+from e2e.local_shop import Buyers, LocalShop
+from infra.fixtures_identity import IdentityProvider
+from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
@@ -19,7 +21,7 @@ DATABASE = "shop_e2e"
 
 @pytest.fixture(scope="session")
 def shop_up(
-    postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path
+    postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path, front_door: FrontDoor
 ) -> Iterator[dict[str, Any]]:
     """`shop up` (built-in relays, payments always approved); its state once all is ready."""
     postgres.create_database(DATABASE)
@@ -29,11 +31,14 @@ def shop_up(
         postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
         kafka.bootstrap_servers,
         ["--no-seed", "--payment-failure-rate", "0"],
+        front_door=front_door,
+        publish=True,
     ) as state:
         yield state
 
 
 @pytest.fixture(scope="session")
-async def shop(shop_up: dict[str, Any]) -> AsyncIterator[LocalShop]:
-    async with httpx.AsyncClient(timeout=30) as http:
-        yield LocalShop(shop_up["control_url"], shop_up["apis"], http)
+async def shop(shop_up: dict[str, Any], identity: IdentityProvider) -> AsyncIterator[LocalShop]:
+    admin = identity.admin()
+    async with httpx.AsyncClient(timeout=30, headers=admin.headers) as http:
+        yield LocalShop(shop_up["control_url"], shop_up["apis"], http, Buyers(identity), admin.auth)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from infra.fixtures_identity import IdentityProvider, LoggedIn
 from shop.devstack.demo_client import Line, ShopClient
 from support.polling import wait_until_async
 
@@ -25,15 +27,35 @@ async def eventually(
     return await wait_until_async(fetch, within=within, what=what, holds=holds, interval=0.2)
 
 
-def customer() -> str:
-    return f"e2e-{uuid4().hex[:10]}"
+FIRST_CUSTOMER, LAST_CUSTOMER = 5, 32  # of Dex's numbered demo customers
+
+
+class Buyers:
+    """Dex's demo customers, lent one at a time so that no two orders fill one cart at once."""
+
+    def __init__(self, identity: IdentityProvider) -> None:
+        self._idle: asyncio.Queue[LoggedIn] = asyncio.Queue()
+        for number in range(FIRST_CUSTOMER, LAST_CUSTOMER + 1):
+            self._idle.put_nowait(identity.customer(number))
+
+    @asynccontextmanager
+    async def borrow(self) -> AsyncIterator[LoggedIn]:
+        buyer = await self._idle.get()
+        try:
+            yield buyer
+        finally:
+            self._idle.put_nowait(buyer)
 
 
 @dataclass
 class LocalShop:
+    """A running shop; `http` carries an admin's token (catalog writes, reads of any order)."""
+
     control_url: str
     apis: dict[str, str]
     http: httpx.AsyncClient
+    buyers: Buyers
+    reader: httpx.Auth
 
     @property
     def client(self) -> ShopClient:
@@ -43,6 +65,9 @@ class LocalShop:
         response = await self.http.get(f"{self.apis[context]}{path}", params=params)
         response.raise_for_status()
         return response.json()
+
+    async def order(self, order_id: UUID) -> dict[str, Any] | None:
+        return await self.client.order(order_id, self.reader)
 
     async def create_product(self, stock: int, price: str = "12.50") -> UUID:
         catalog = self.apis["catalog"]
@@ -66,16 +91,16 @@ class LocalShop:
         return found
 
     async def order_of(self, product_id: UUID, quantity: int, key: str | None = None) -> UUID:
-        """A new customer's cart with one line, checked out; the order's id."""
-        buyer = customer()
-        await self.client.add_line(buyer, Line(product_id, quantity))
-        return await self.client.checkout(buyer, key)
+        """A customer's cart with one line, checked out; the order's id."""
+        async with self.buyers.borrow() as buyer:
+            await self.client.add_line(buyer.auth, Line(product_id, quantity))
+            return await self.client.checkout(buyer.auth, key)
 
     async def final_order(self, order_id: UUID, within: float = ORDER_SECONDS) -> dict[str, Any]:
         """The order once confirmed or cancelled with every compensation acknowledged."""
 
         async def fetch() -> dict[str, Any] | None:
-            return await self.client.order(order_id)
+            return await self.order(order_id)
 
         def settled(order: dict[str, Any] | None) -> bool:
             return (

@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shop.common.auth.token_client import client_credentials_auth
 from shop.common.messagebus import MessageBus
 from shop.notification.adapters.channels import LogChannel, SmtpChannel, WebhookChannel
 from shop.notification.adapters.order_lookup import HttpOrderLookup
@@ -73,8 +74,18 @@ def dependencies(
             initial_delay=timedelta(seconds=settings.delivery_initial_delay_seconds),
             max_delay=timedelta(seconds=settings.delivery_max_delay_seconds),
         ),
-        lookup=HttpOrderLookup(client, settings.ordering_url) if settings.ordering_url else None,
+        lookup=order_lookup(settings, client),
     )
+
+
+def order_lookup(
+    settings: NotificationSettings, client: httpx.AsyncClient
+) -> HttpOrderLookup | None:
+    """Lookups in the ordering API with the service's own tokens (none without an API)."""
+    if not settings.ordering_url:
+        return None
+    auth = client_credentials_auth(settings.oauth_client(), client)
+    return HttpOrderLookup(client, settings.ordering_url, auth)
 
 
 def bootstrap(engine: AsyncEngine, deps: NotificationDependencies) -> Notifications:

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess, free_port
@@ -23,7 +24,7 @@ RETRY_AFTER_SECONDS = 3
 # A read per API that needs the database (404 and 200 both prove that it answered).
 READS = {
     "catalog": "/products",
-    "basket": "/carts/outage-reader",
+    "basket": "/carts/outage-reader",  # staff may read any cart
     "ordering": "/orders/00000000-0000-4000-8000-000000000000",
     "payment": "/payments/00000000-0000-4000-8000-000000000000",
     "notification": "/templates",
@@ -33,10 +34,13 @@ READS = {
 
 @dataclass
 class OutageStack:
+    """The APIs, and a client sending an admin's token (the reads need one)."""
+
     postgres: PostgresServer
     kafka: KafkaBroker
     apis: dict[str, str]
     http: httpx.Client
+    identity: IdentityProvider
 
 
 def _environment(postgres: PostgresServer, kafka: KafkaBroker) -> dict[str, str]:
@@ -59,16 +63,16 @@ def _ready(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def outage_stack(infra_workdir: Path) -> Iterator[OutageStack]:
+def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[OutageStack]:
     root = infra_workdir / "outages"  # reachable by nobody, as whom PostgreSQL runs under root
     (root / "postgres").mkdir(parents=True)
     with (
         PostgresServer(root / "postgres") as postgres,
         KafkaBroker(root / "kafka") as kafka,
-        httpx.Client(timeout=10) as http,
+        httpx.Client(timeout=10, headers=identity.admin().headers) as http,
     ):
         postgres.create_database(DATABASE)
-        env = _environment(postgres, kafka)
+        env = {**_environment(postgres, kafka), **identity.dex.env()}
         for context in CONTEXTS:
             upgrade(context, postgres.dsn(DATABASE, driver="postgresql+asyncpg"))
         processes, apis = [], {}
@@ -86,7 +90,7 @@ def outage_stack(infra_workdir: Path) -> Iterator[OutageStack]:
                 apis[context] = f"http://127.0.0.1:{port}"
             for process, url in zip(processes, apis.values(), strict=True):
                 process.wait_ready(lambda url=url: _ready(url), timeout=90, what="ready")  # type: ignore[misc]
-            yield OutageStack(postgres, kafka, apis, http)
+            yield OutageStack(postgres, kafka, apis, http, identity)
         finally:
             for process in processes:
                 process.stop(timeout=10)
