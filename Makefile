@@ -63,12 +63,12 @@ unit: venv ## unit tests only
 integration: deps ## integration tests on real infrastructure (needs every component)
 	@$(PYTEST) -m integration tests
 
-e2e: venv ## end-to-end tests of the local shop (needs postgres, kafka, debezium)
-	@$(NEEDS) "make e2e" postgres kafka debezium
+e2e: venv ## end-to-end tests of the local shop, in Chromium too (needs postgres, kafka, debezium, dex, traefik, web, chromium)
+	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium
 	@$(PYTEST) -m e2e tests
 
-cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, helm, postgres, kafka)
-	@$(NEEDS) "make cluster" kube node helm postgres kafka
+cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, postgres, kafka)
+	@$(NEEDS) "make cluster" kube node netpol helm postgres kafka
 	@$(PYTEST) -m cluster tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)

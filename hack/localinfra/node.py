@@ -19,11 +19,14 @@ from typing import IO, Any
 import yaml
 
 from localinfra.errors import InfraError
+from localinfra.kube import SERVICE_CLUSTER_IP_RANGE
 from localinfra.kube_pki import KeyPair, NodePki, write_kubeconfig
 from localinfra.launcher import StopOnExit
+from localinfra.netpol import firewall_arguments, kube_router_binary
 from localinfra.node_host import (
     BRIDGE_IP,
     CGROUP_ROOT,
+    MAX_PODS,
     NODE_NAME,
     POD_CIDR,
     HostState,
@@ -132,6 +135,20 @@ class LocalNode(StopOnExit):
     def import_image(self, image: BuiltImage) -> None:
         self.containerd.import_image(image)
 
+    def tag_image(self, source: str, target: str) -> None:
+        self.containerd.tag_image(source, target)
+
+    def enforce_network_policies(self, plane: Any) -> None:
+        """Start kube-router's network policy controller (with the admin kubeconfig); it stops
+        with the node, which removes its chains and ipsets."""
+        directory = self.run_dir / "kube-router"
+        directory.mkdir(parents=True, exist_ok=True)
+        kubeconfig = directory / "kubeconfig"  # under the run dir: a sweep finds the process
+        kubeconfig.write_bytes(Path(plane.kubeconfig).read_bytes())
+        healthz = free_port()
+        argv = firewall_arguments(kubeconfig, NODE_NAME, SERVICE_CLUSTER_IP_RANGE, healthz)
+        self._launch("kube-router", [str(kube_router_binary()), *argv], directory, healthz)
+
     def _start_kubelet(self, plane: Any, pki: NodePki) -> None:
         directory = self.run_dir / "kubelet"
         directory.mkdir(parents=True, exist_ok=True)
@@ -209,7 +226,7 @@ class LocalNode(StopOnExit):
                 "nodefs.inodesFree": "1%",
             },
             "serializeImagePulls": False,
-            "maxPods": 60,
+            "maxPods": MAX_PODS,
             "shutdownGracePeriod": "0s",
         }
 

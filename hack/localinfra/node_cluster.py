@@ -49,6 +49,12 @@ class NodeCluster(StopOnExit):
     def import_image(self, image: BuiltImage) -> None:
         self.node.import_image(image)
 
+    def tag_image(self, image: BuiltImage, tag: str) -> str:
+        """The imported `image` under a second tag of its repository; returns that reference."""
+        reference = f"{image.reference.rpartition(':')[0]}:{tag}"
+        self.node.tag_image(image.reference, reference)
+        return reference
+
     def stop(self) -> None:
         """Stop the node (undoing every host change), then the control plane."""
         try:

@@ -32,6 +32,12 @@ BRIDGE_IP = "10.88.0.1"
 POD_CIDR = "10.88.0.0/24"
 NODE_NAME = "shopkeeper-node"
 CGROUP_ROOT = "shopkeeper-node"  # kubelet's cgroupRoot, in every cgroup v1 hierarchy
+MAX_PODS = 60
+# The CPU weight of the node's cgroup root: that of as many busy host processes as the node may
+# run pods. With the default (1024, one process's), every pod together competes as ONE task
+# with each of the host's: on a host loaded to 40, the node's pods got a fortieth of the CPU and
+# a rolling upgrade never settled.
+NODE_CPU_SHARES = 1024 * MAX_PODS
 RULE_COMMENT = "shopkeeper-node"
 
 # What kubelet (kernel tunables), kube-proxy and the CNI bridge plugin may write.
@@ -195,6 +201,7 @@ class HostState:
         _delete_bridge()
         _forget_connections()
         remove_rules()
+        remove_ipsets()
         for table in set(nft_tables()) - set(record.nft_tables):
             run_checked(["nft", "delete", "table", *table.split()], what="nft delete table")
         for name, value in record.sysctls.items():
@@ -289,6 +296,20 @@ def remove_rules() -> None:
             run_checked([command, "-w", "-t", table, "-X", chain], what=f"{command} -X")
 
 
+def kube_ipsets() -> list[str]:
+    """ipsets a NetworkPolicy enforcer (kube-router) made: `KUBE-*` (and `inet6:KUBE-*`)."""
+    if shutil.which("ipset") is None:
+        return []
+    names = run_checked(["ipset", "list", "-n"], what="ipset list").split()
+    return sorted(n for n in names if n.removeprefix("inet6:").startswith(_CHAIN_PREFIXES))
+
+
+def remove_ipsets() -> None:
+    """Destroy the enforcer's ipsets (after the rules that reference them are gone)."""
+    for name in kube_ipsets():
+        run_checked(["ipset", "destroy", name], what=f"ipset destroy {name}")
+
+
 def _ours(rule: str) -> bool:
     words = rule.split()
     chain, targets = words[1], [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-j", "-g")]
@@ -311,6 +332,8 @@ def _create_cgroup_root(mounts: list[str]) -> None:
         for name in ("cpuset.cpus", "cpuset.mems"):  # v1 cpuset children start empty
             if (directory / name).exists():
                 (directory / name).write_text((Path(mount) / name).read_text())
+        if (directory / "cpu.shares").exists():
+            (directory / "cpu.shares").write_text(str(NODE_CPU_SHARES))
 
 
 def _cgroup_dirs(mounts: list[str]) -> list[Path]:
@@ -404,6 +427,7 @@ def host_snapshot(state_dir: Path) -> dict[str, object]:
         "mounts": sorted(_mount_points()),
         "rules": rules,
         "nft_tables": sorted(nft_tables()),
+        "ipsets": kube_ipsets(),
         "sysctls": read_sysctls(),
         "node_processes": sorted(
             cmdline(pid) for pid in all_pids() if _is_node_process(pid, str(state_dir))

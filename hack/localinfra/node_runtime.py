@@ -163,6 +163,12 @@ class Containerd:
         if image.reference not in self.images():
             raise InfraError(f"{image.archive} did not import as {image.reference}")
 
+    def tag_image(self, source: str, target: str) -> None:
+        """Name the image `source` also `target` (same content, no rebuild or import)."""
+        self.ctr("images", "tag", "--force", source, target, what=f"ctr images tag {target}")
+        if target not in self.images():
+            raise InfraError(f"{source} was not tagged {target}")
+
     def images(self) -> list[str]:
         listing = self.ctr("images", "list", "--quiet", what="ctr images list")
         return listing.split()

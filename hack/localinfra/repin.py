@@ -1,7 +1,7 @@
 """`make repin` (`python -m localinfra.repin`): re-lock the wrapper modules to hack/versions.env.
 
-Only the wrappers whose version `hack/versions.env` pins (Kubernetes, etcd, helm, Traefik)
-move; the others follow their committed go.mod.
+Only the wrappers whose version `hack/versions.env` pins (Kubernetes, etcd, helm, Traefik,
+kube-router) move; the others follow their committed go.mod.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from localinfra import helm, kube_provision, traefik
+from localinfra import helm, kube_provision, netpol, traefik
 from localinfra.errors import InfraError
 from localinfra.gobuild import repin
 
@@ -22,6 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             *kube_provision.pinned_wrappers(),
             *helm.pinned_wrappers(),
             *traefik.pinned_wrappers(),
+            *netpol.pinned_wrappers(),
         )
         for wrapper, version in wrappers:
             if wrapper.required_version() != f"v{version}":

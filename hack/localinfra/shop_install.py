@@ -51,6 +51,22 @@ def local_node_platform(
     return manifest
 
 
+def restricted_namespace(name: str) -> dict[str, Any]:
+    """A Namespace whose pods must meet the `restricted` Pod Security Standard (the API
+    server's PodSecurity admission refuses any other pod)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {
+            "name": name,
+            "labels": {
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/enforce-version": "latest",
+            },
+        },
+    }
+
+
 def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
     """The Secret the platform's `database.external.credentialsSecret` names."""
     return {

@@ -48,6 +48,8 @@ STRIMZI_CONNECTOR_RESOURCES_ANNOTATION: Final = "strimzi.io/use-connector-resour
 # the API (if any), /metrics, and the probes.
 HTTP_PORT: Final = 8000
 HTTP_PORT_NAME: Final = "http"
+PROBE_TIMEOUT_SECONDS: Final = 5
+"""The kubelet's probe timeout: a CPU-starved process answers late, not never."""
 LIVENESS_PATH: Final = "/livez"
 READINESS_PATH: Final = "/readyz"
 METRICS_PATH: Final = "/metrics"

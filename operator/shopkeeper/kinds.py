@@ -37,6 +37,7 @@ PDB = ChildKind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets")
 HPA = ChildKind("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers")
 JOB = ChildKind("Job", "batch", "v1", "jobs")
 INGRESS = ChildKind("Ingress", "networking.k8s.io", "v1", "ingresses")
+NETWORK_POLICY = ChildKind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies")
 HTTP_ROUTE = ChildKind(
     "HTTPRoute", "gateway.networking.k8s.io", "v1", "httproutes", "the Gateway API CRDs"
 )
@@ -57,6 +58,7 @@ SCALED_OBJECT = ChildKind("ScaledObject", "keda.sh", "v1alpha1", "scaledobjects"
 
 CHILD_KINDS: tuple[ChildKind, ...] = (
     CONFIG_MAP,
+    NETWORK_POLICY,
     JOB,
     DEPLOYMENT,
     SERVICE,

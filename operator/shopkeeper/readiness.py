@@ -106,8 +106,11 @@ def _deployment(
     desired = int(spec.get("replicas", 1))
     ready = int(status.get("readyReplicas", 0))
     updated = int(status.get("updatedReplicas", 0))
+    # readyReplicas counts old pods too: mid-rollout, the old ready pod and a new unready one
+    # would look like one ready pod of the new template. Ready only once no old pod is left.
+    old = int(status.get("replicas", updated)) - updated
     current = int(status.get("observedGeneration", 0)) >= generation
-    is_ready = current and ready >= desired and updated >= desired
+    is_ready = current and ready >= desired and updated >= desired and old <= 0
     return ChildState(*ident, ready=is_ready, desired=desired, ready_replicas=ready)
 
 

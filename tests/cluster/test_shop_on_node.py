@@ -16,20 +16,23 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from infra.fixtures_identity import IdentityProvider
 from infra.fixtures_node import NODE_IMAGE_TAG
-from infra.fixtures_traefik import traefik_serving
+from infra.fixtures_traefik import apply_manifests, traefik_serving
+from infra.plugin import exit_on_missing_dependency
 from kind.shop_client import ShopClient, ShopError
 from localinfra.cluster_tools import ClusterTools
 from localinfra.dex import Dex
 from localinfra.dex_realm import NOTIFICATION_CLIENT
-from localinfra.errors import InfraError
+from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
+from localinfra.node_host import BRIDGE_IP
 from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage
 from localinfra.postgres import PostgresServer
 from localinfra.shop_install import (
@@ -38,6 +41,7 @@ from localinfra.shop_install import (
     OPERATOR_RELEASE,
     db_secret,
     local_node_platform,
+    restricted_namespace,
 )
 from localinfra.traefik import Traefik
 from scenario.shop_on_cluster import (
@@ -63,8 +67,15 @@ __all__ = [
 ]
 
 SHOP_NAMESPACE = "shop"
+UPGRADE_TAG = f"{NODE_IMAGE_TAG}-upgrade"
+ROLL_WITHIN = 600
+"""Seconds for the migrations Job and the roll of every Deployment: 22 new pods start on 2
+cores (the relays in two waves); minutes when other work loads the machine to 40-60."""
 EXPOSURE_HOST = "shop.node.test"
+GATEWAY = "public"
+GATEWAY_HOST = "shop.gateway.node.test"
 RBAC_GROUP = "rbac.authorization.k8s.io"
+HTTP_PORT = 8000
 PLATFORM_CRD = "ecommerceplatforms.shopkeeper.dev"
 OIDC_CLIENT_SECRET = "shop-oidc-client"
 
@@ -166,9 +177,8 @@ def shop_cluster(
     (the database's, and notification's client credentials at the bridge's Dex)."""
     node_postgres.create_database("shop")
     adopt_platform_crd(node_tools)
-    node_tools.apply(
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": SHOP_NAMESPACE}}
-    )
+    for namespace in (SHOP_NAMESPACE, OPERATOR_NAMESPACE):
+        node_tools.apply(restricted_namespace(namespace))
     node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
     node_tools.apply(oidc_client_secret(node_dex))
     identity = IdentityProvider(node_dex)
@@ -257,6 +267,28 @@ def may(
     answer = cluster.kubectl("create", "-o", "json", "-f", "-", stdin=json.dumps(review))
     allowed: bool = json.loads(answer)["status"].get("allowed", False)
     return allowed
+
+
+def test_the_shop_runs_in_namespaces_that_enforce_restricted_pod_security(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any]
+) -> None:
+    for namespace in (SHOP_NAMESPACE, OPERATOR_NAMESPACE):
+        labels = kubectl_json(shop_cluster, "get", "namespace", namespace)["metadata"]["labels"]
+        assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    # Admission is real: a pod outside the profile (root allowed, no seccomp) is refused.
+    loose = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "loose", "namespace": SHOP_NAMESPACE},
+        "spec": {"containers": [{"name": "c", "image": f"{PROJECT_REPOSITORY}:{NODE_IMAGE_TAG}"}]},
+    }
+    with pytest.raises(InfraError, match='violates PodSecurity "restricted:latest"'):
+        shop_cluster.tools.kubectl("create", "--dry-run=server", "-f", "-", stdin=json.dumps(loose))
+    # ...while every pod of the platform and the operator was admitted and runs.
+    for namespace in (SHOP_NAMESPACE, OPERATOR_NAMESPACE):
+        pods = kubectl_json(shop_cluster, "-n", namespace, "get", "pods")["items"]
+        assert pods
+        assert {p["status"]["phase"] for p in pods} <= {"Running", "Succeeded"}
 
 
 def test_the_migrations_job_completed_in_a_pod_on_the_node(
@@ -397,6 +429,81 @@ def ready_at_generation(platform: dict[str, Any]) -> bool:
     return bool(ready.get("status") == "True" and ready.get("observedGeneration") == generation)
 
 
+@pytest.mark.timeout(ROLL_WITHIN + 300)  # the shared platform may be set up by this test
+def test_a_new_image_tag_migrates_first_then_rolls_every_pod_and_no_order_fails(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    shop_client: ShopClient,
+    node_cluster: NodeCluster,
+    node_image: BuiltImage,
+) -> None:
+    name = platform["metadata"]["name"]
+    # The same image under a second tag: a new reference for the operator, no rebuild.
+    upgraded = node_cluster.tag_image(node_image, UPGRADE_TAG)
+    product = shop_client.create_product(stock=1000)
+    with OrderStream(shop_client, product, "during-upgrade") as stream:
+        stream.wait_for_more(2)
+        live = patch_until_ready(
+            shop_cluster, name, {"image": {"tag": UPGRADE_TAG}}, within=ROLL_WITHIN
+        )
+        stream.wait_for_more(3)  # a few orders on the new pods too
+    assert stream.errors == []
+    assert len(stream.order_ids) >= 5
+    assert set(stream.outcomes()) == {"CONFIRMED"}
+    assert live["status"]["image"] == upgraded
+
+    jobs = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "jobs")["items"]
+    (migration,) = [
+        j for j in jobs if j["spec"]["template"]["spec"]["containers"][0]["image"] == upgraded
+    ]
+    migrated_at = migration["status"]["completionTime"]
+    services = wait_until(
+        lambda: [
+            p
+            for p in kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods")["items"]
+            if "batch.kubernetes.io/job-name" not in p["metadata"]["labels"]
+        ],
+        holds=lambda pods: not any("deletionTimestamp" in p["metadata"] for p in pods),
+        what="the old pods gone",
+        within=120,
+        interval=1,
+    )
+    assert {p["spec"]["containers"][0]["image"] for p in services} == {upgraded}
+    # RFC 3339 UTC timestamps of one clock compare as text: no new pod before the migration.
+    assert min(p["metadata"]["creationTimestamp"] for p in services) >= migrated_at
+
+
+def patch_until_ready(
+    cluster: NodeShopCluster, name: str, spec: dict[str, Any], *, within: float
+) -> dict[str, Any]:
+    """Merge `spec` into the platform's; the platform once Ready at its new generation."""
+    cluster.kubectl(
+        "-n",
+        SHOP_NAMESPACE,
+        "patch",
+        "ecommerceplatform",
+        name,
+        "--type=merge",
+        "-p",
+        json.dumps({"spec": spec}),
+    )
+    return wait_until(
+        lambda: platform_now(cluster, name),
+        holds=ready_at_generation,
+        what=f"the platform Ready after {sorted(spec)} changed",
+        within=within,
+        interval=1,
+    )
+
+
+def gateway_client(traefik: Traefik) -> ShopClient:
+    """The shop through the HTTPRoute's host on Traefik's entrypoint."""
+    base = traefik.web_url
+    return ShopClient(
+        f"{base}/catalog", f"{base}/basket", f"{base}/ordering", timeout=300, host=GATEWAY_HOST
+    )
+
+
 def test_a_deleted_pod_comes_back_and_no_order_is_lost(
     shop_cluster: NodeShopCluster, platform: dict[str, Any], shop_client: ShopClient
 ) -> None:
@@ -427,6 +534,135 @@ def test_a_deleted_pod_comes_back_and_no_order_is_lost(
         stream.wait_for_more(2)
     assert stream.errors == []
     assert set(stream.outcomes()) == {"CONFIRMED"}
+
+
+def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    node_tools: ClusterTools,
+    node_traefik: Traefik,
+) -> None:
+    # Exposure switched from the Ingress to an HTTPRoute on a Gateway of Traefik's
+    # kubernetesGateway provider; the new host is one that only the HTTPRoute names.
+    name = platform["metadata"]["name"]
+    apply_manifests(node_tools.kubeconfig, [node_traefik.gateway_manifest(GATEWAY, SHOP_NAMESPACE)])
+    exposure = {"mode": "gateway", "host": GATEWAY_HOST, "gateway": {"name": GATEWAY}}
+    patch_until_ready(shop_cluster, name, {"exposure": exposure}, within=120)
+    (route,) = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "httproutes")["items"]
+    assert route["spec"]["hostnames"] == [GATEWAY_HOST]
+    assert kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "ingresses")["items"] == []
+    node_traefik.wait_for_routers(
+        "kubernetesgateway", len(CONTEXTS), name_part=SHOP_NAMESPACE, timeout=60
+    )
+    accepted = wait_until(
+        lambda: kubectl_json(
+            shop_cluster, "-n", SHOP_NAMESPACE, "get", "httproute", route["metadata"]["name"]
+        ),
+        holds=route_accepted,
+        what="the HTTPRoute accepted by Traefik",
+        within=60,
+        interval=0.5,
+    )
+    (parent,) = accepted["status"]["parents"]
+    assert parent["controllerName"] == "traefik.io/gateway-controller"
+
+    client = gateway_client(node_traefik)
+    product = client.create_product(stock=5)
+    order_id = client.place_order("through-the-gateway", product, quantity=2)
+    assert client.outcome(order_id)["status"] == "CONFIRMED"
+
+
+def route_accepted(route: dict[str, Any]) -> bool:
+    """The route's parent (the Gateway) reports it Accepted, its backends resolved."""
+    parents = route.get("status", {}).get("parents") or []
+    conditions = {c["type"]: c["status"] for p in parents for c in p.get("conditions", [])}
+    return conditions.get("Accepted") == "True" and conditions.get("ResolvedRefs") == "True"
+
+
+@pytest.fixture(scope="module")
+def policy_enforcer(node_cluster: NodeCluster) -> None:
+    """kube-router's network policy controller on the node (it runs until the node stops,
+    whose teardown removes its chains and ipsets)."""
+    try:
+        node_cluster.node.enforce_network_policies(node_cluster.plane)
+    except MissingDependencyError as err:
+        exit_on_missing_dependency(err)
+    except InfraError as err:
+        pytest.fail(f"kube-router did not start: {err}", pytrace=False)
+
+
+def connects(cluster: NodeShopCluster, pod: dict[str, Any], host: str, port: int) -> bool:
+    """Whether a TCP connection from inside `pod` to `host:port` opens within 3 seconds."""
+    probe = f"import socket; socket.create_connection(({host!r}, {port}), timeout=3).close()"
+    argv = ("-n", SHOP_NAMESPACE, "exec", pod["metadata"]["name"], "--", "python", "-c", probe)
+    try:
+        cluster.tools.kubectl(*argv, timeout=120)
+    except InfraError:
+        return False
+    return True
+
+
+def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    policy_enforcer: None,
+    node_cluster: NodeCluster,
+) -> None:
+    name = platform["metadata"]["name"]
+    pods = {
+        p["metadata"]["labels"]["app.kubernetes.io/component"]: p
+        for p in kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "pods")["items"]
+        if p["status"]["phase"] == "Running" and "deletionTimestamp" not in p["metadata"]
+    }
+
+    def ip(component: str) -> str:
+        return str(pods[component]["status"]["podIP"])
+
+    # Without policies a worker reaches any API: the control for what follows.
+    assert connects(shop_cluster, pods["catalog-worker"], ip("ordering-api"), HTTP_PORT)
+    exposure = [{"ipBlock": {"cidr": f"{BRIDGE_IP}/32"}}]  # Traefik runs on the node's host
+    policy = {"networkPolicy": {"enabled": True, "apiIngressFrom": exposure}}
+    patch_until_ready(shop_cluster, name, policy, within=120)
+    written = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "networkpolicies")["items"]
+    assert {p["metadata"]["name"] for p in written} == {
+        f"{name}-{suffix}"
+        for suffix in ("isolation", "api-ingress", "notification-egress", "order-lookup")
+    }
+    # kube-router enforces them within its sync (a worker takes no traffic, sends none to APIs).
+    wait_until(
+        lambda: connects(shop_cluster, pods["catalog-worker"], ip("ordering-api"), HTTP_PORT),
+        holds=lambda opened: not opened,
+        what="kube-router enforcing the policies",
+        within=120,
+        interval=1,
+    )
+    database = (shop_cluster.postgres.host, shop_cluster.postgres.port)
+    apiserver = urlsplit(node_cluster.plane.server)
+    reach = {
+        "notification looks orders up": ("notification-worker", ip("ordering-api"), HTTP_PORT),
+        "notification calls another API": ("notification-worker", ip("catalog-api"), HTTP_PORT),
+        "an API calls a worker": ("catalog-api", ip("ordering-worker"), HTTP_PORT),
+        "a relay calls an API": ("ordering-relay", ip("payment-api"), HTTP_PORT),
+        "an API reaches the database": ("catalog-api", *database),
+        "an API reaches the API server": ("catalog-api", str(apiserver.hostname), apiserver.port),
+    }
+    opened = {
+        what: connects(shop_cluster, pods[src], host, int(port or 0))
+        for what, (src, host, port) in reach.items()
+    }
+    assert opened == {
+        "notification looks orders up": True,
+        "notification calls another API": False,
+        "an API calls a worker": False,
+        "a relay calls an API": False,
+        "an API reaches the database": True,
+        "an API reaches the API server": False,
+    }
+    # The shop still works through its exposure (the host's Traefik, the HTTPRoute above).
+    client = gateway_client(shop_cluster.traefik)
+    product = client.create_product(stock=5)
+    order_id = client.place_order("behind-network-policies", product)
+    assert client.outcome(order_id)["status"] == "CONFIRMED"
 
 
 def test_deleting_the_platform_with_retain_keeps_its_data(

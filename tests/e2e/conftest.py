@@ -1,4 +1,6 @@
-"""The whole shop under its supervisor (`shop up`) on the session's PostgreSQL and Kafka."""
+"""The whole shop under its supervisor (`shop up`) on the session's PostgreSQL and Kafka, behind
+its front door (the gateway, with Dex at `/dex`: `infra.fixtures_identity`), serving the built
+web app at `/`."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
+from localinfra.webapp import build
 
 DATABASE = "shop_e2e"
 
@@ -23,14 +26,22 @@ DATABASE = "shop_e2e"
 def shop_up(
     postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path, front_door: FrontDoor
 ) -> Iterator[dict[str, Any]]:
-    """`shop up` (built-in relays, payments always approved); its state once all is ready."""
+    """`shop up` (built-in relays, payments always approved, the web app built and served)
+    behind the front door, its APIs and web app published there; its state once all is ready."""
     postgres.create_database(DATABASE)
+    options = [
+        "--no-seed",
+        "--payment-failure-rate",
+        "0",
+        "--web-dist",
+        str(build(type_check=False)),
+    ]
     with shop_up_process(
         "shop-up",
         infra_workdir / "shop",
         postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
         kafka.bootstrap_servers,
-        ["--no-seed", "--payment-failure-rate", "0"],
+        options,
         front_door=front_door,
         publish=True,
     ) as state:
@@ -39,6 +50,7 @@ def shop_up(
 
 @pytest.fixture(scope="session")
 async def shop(shop_up: dict[str, Any], identity: IdentityProvider) -> AsyncIterator[LocalShop]:
+    """The shop's APIs; requests carry an admin's token, each order a customer's of Dex."""
     admin = identity.admin()
     async with httpx.AsyncClient(timeout=30, headers=admin.headers) as http:
         yield LocalShop(shop_up["control_url"], shop_up["apis"], http, Buyers(identity), admin.auth)

@@ -14,6 +14,7 @@ from integration.messaging.support import running
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, EventHandlers
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
+from shop.common.messaging_settings import InboxSettings
 from shop.common.uow import UnitOfWork
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -65,6 +66,7 @@ async def consuming(
         bootstrap_servers=bootstrap,
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(max_attempts=2, backoff_initial_seconds=0.05),
+        inbox=InboxSettings.for_schema(uow_factory().tables.schema),
     )
     async with running(consumer.run):
         yield group

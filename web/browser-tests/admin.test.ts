@@ -1,21 +1,19 @@
 import { expect, it } from "vitest";
 
-import { admin, logIn, newPage, search, Shots, useBrowser } from "./shop";
+import { admin, logIn, onNewPage, search, useBrowser } from "./shop";
 
 const browser = useBrowser();
 
 it("an admin creates a product and changes its price, and the storefront shows the new price", async () => {
-  const shots = new Shots("admin-price");
   const name = `Browser vase ${Math.random().toString(36).slice(2, 8)}`;
-  const { context, page } = await newPage(browser());
-  try {
+  await onNewPage(browser(), "admin-price", async (page, shots) => {
     await logIn(page, admin(), shots);
     await page.getByRole("link", { name: "Admin" }).click();
     await page.getByTestId("admin-product-row").first().waitFor();
     await shots.take(page, "admin-products");
 
     await page.getByLabel("Name", { exact: true }).fill(name);
-    await page.locator("form.panel").getByLabel("Category").selectOption("kitchen");
+    await page.locator("form.panel").getByLabel("Category").selectOption({ index: 1 });
     await page.getByLabel("Price", { exact: true }).fill("30.00");
     await page.getByLabel("Initial stock").fill("12");
     await page.getByRole("button", { name: "Create" }).click();
@@ -48,11 +46,5 @@ it("an admin creates a product and changes its price, and the storefront shows t
       expect(await page.getByRole("alert").count()).toBe(0);
       await shots.take(page, step);
     }
-    shots.discard();
-  } catch (failure) {
-    await shots.take(page, "failure").catch(() => undefined);
-    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -1,18 +1,17 @@
 import { expect, it } from "vitest";
 
-import { customer, logIn, newPage, search, Shots, useBrowser } from "./shop";
+import { customer, logIn, onNewPage, productName, search, useBrowser } from "./shop";
 
 const browser = useBrowser();
 
 it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED arrive live", async () => {
-  const shots = new Shots("customer-checkout");
-  const { context, page } = await newPage(browser());
-  try {
+  await onNewPage(browser(), "customer-checkout", async (page, shots) => {
     await logIn(page, customer(), shots);
     await shots.take(page, "storefront");
 
-    await search(page, "lantern");
-    const card = page.getByTestId("product-card").filter({ hasText: "Paper lantern" });
+    const name = productName();
+    await search(page, name);
+    const card = page.getByTestId("product-card").filter({ hasText: name });
     await expect.poll(() => card.count()).toBe(1);
     await shots.take(page, "search");
 
@@ -24,7 +23,7 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     await page.getByRole("status").filter({ hasText: "Added" }).waitFor();
 
     await page.getByRole("link", { name: "Cart", exact: true }).click();
-    const line = page.getByTestId("cart-line").filter({ hasText: "Paper lantern" });
+    const line = page.getByTestId("cart-line").filter({ hasText: name });
     await line.waitFor();
     await shots.take(page, "cart");
     await page.getByRole("button", { name: "Place order" }).click();
@@ -45,11 +44,5 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     const row = page.getByTestId("order-row").filter({ hasText: orderUrl.split("/").pop()!.slice(0, 8) });
     await row.getByText("CONFIRMED").waitFor();
     await shots.take(page, "order-history");
-    shots.discard();
-  } catch (failure) {
-    await shots.take(page, "failure").catch(() => undefined);
-    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -4,7 +4,7 @@
  *
  * Environment: SHOP_WEB_URL (the storefront's origin), SHOP_WEB_CHROMIUM (the browser),
  * SHOP_WEB_ARTIFACTS (where screenshots go; a failing test's stay there),
- * SHOP_WEB_CUSTOMER / SHOP_WEB_CUSTOMER_PASSWORD and SHOP_WEB_ADMIN / SHOP_WEB_ADMIN_PASSWORD
+ * SHOP_WEB_PRODUCT (the name of a product on sale, in stock), SHOP_WEB_CUSTOMER / SHOP_WEB_CUSTOMER_PASSWORD and SHOP_WEB_ADMIN / SHOP_WEB_ADMIN_PASSWORD
  * (demo users of the identity provider; unset when the shop has none), SHOP_WEB_SCREENSHOTS
  * (optional: where a passing test's screenshots are copied, e.g. docs/screenshots).
  */
@@ -32,6 +32,7 @@ function login(userVar: string, passwordVar: string): Login | null {
 }
 
 export const shopUrl = (): string => required("SHOP_WEB_URL").replace(/\/+$/, "");
+export const productName = (): string => required("SHOP_WEB_PRODUCT");
 export const customer = (): Login | null => login("SHOP_WEB_CUSTOMER", "SHOP_WEB_CUSTOMER_PASSWORD");
 export const admin = (): Login | null => login("SHOP_WEB_ADMIN", "SHOP_WEB_ADMIN_PASSWORD");
 
@@ -86,11 +87,24 @@ export function useBrowser(): () => Browser {
   };
 }
 
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: shopUrl(), viewport: { width: 1280, height: 860 } });
+/**
+ * Run `steps` on a fresh page (its own cookies and storage) with the test's screenshots: they
+ * go when the steps pass, and stay, with one of the failure, when they fail.
+ */
+export async function onNewPage(browser: Browser, test: string, steps: (page: Page, shots: Shots) => Promise<void>): Promise<void> {
+  const shots = new Shots(test);
+  const context: BrowserContext = await browser.newContext({ baseURL: shopUrl(), viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  return { context, page };
+  try {
+    await steps(page, shots);
+    shots.discard();
+  } catch (failure) {
+    await shots.take(page, "failure").catch(() => undefined);
+    throw new Error(`${String(failure)}\nscreenshots: ${shots.dir}`, { cause: failure });
+  } finally {
+    await context.close();
+  }
 }
 
 /** Log in through the identity provider's own login page (authorization code + PKCE). */

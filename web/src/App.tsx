@@ -18,7 +18,7 @@ import { ProductList } from "./storefront/ProductList";
 import { ProductPage } from "./storefront/ProductPage";
 
 function Header() {
-  const { auth, session } = useShop();
+  const { auth, session, refresh } = useShop();
   const location = useLocation();
   return (
     <header>
@@ -37,7 +37,7 @@ function Header() {
         {session ? <span data-testid="user">{session.name}</span> : null}
         {auth.usesProvider ? (
           session ? (
-            <button onClick={() => void auth.logout()}>Log out</button>
+            <button onClick={() => void auth.logout().then(refresh)}>Log out</button>
           ) : (
             <button onClick={() => void auth.login(location.pathname + location.search)}>Log in</button>
           )

@@ -11,6 +11,8 @@ export interface Shop {
   api: ShopApi;
   auth: Authenticator;
   session: Session | null;
+  /** Read the session again (after a login or logout). */
+  refresh: () => void;
 }
 
 const ShopContext = createContext<Shop | null>(null);

@@ -20,7 +20,7 @@ function Root({ config }: { config: WebConfig }) {
   }, [auth]);
   useEffect(refresh, [refresh]);
   return (
-    <ShopProvider shop={{ config, api, auth, session }}>
+    <ShopProvider shop={{ config, api, auth, session, refresh }}>
       <App onLogin={refresh} />
     </ShopProvider>
   );

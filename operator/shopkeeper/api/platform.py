@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 from shopkeeper.api.auth import AuthSpec
 from shopkeeper.api.base import DNS_SUBDOMAIN_PATTERN, ApiModel, DnsSubdomain, Labels, cel
 from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
+from shopkeeper.api.network import NetworkPolicySpec
 from shopkeeper.api.services import ServicesSpec
 from shopkeeper.api.storage import DatabaseSpec
 from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec
@@ -116,6 +117,8 @@ class PlatformSpec(ApiModel):
     """External access to the APIs."""
     auth: AuthSpec | None = None
     """OIDC token checks. The APIs refuse to start without an issuer: set it."""
+    network_policy: NetworkPolicySpec = NetworkPolicySpec()
+    """NetworkPolicies isolating the platform's pods."""
     deletion_policy: DeletionPolicy = "Retain"
     """What deleting the platform does to its KafkaTopics and database: `Retain` keeps them
     (they carry no ownerReference), `Delete` lets them be garbage-collected."""

@@ -29,6 +29,9 @@ def config_data(inp: BuildInput) -> dict[str, str]:
         "SHOP_OUTBOX_MODE": "relay" if spec.outbox.mode == "relay" else "debezium",
         "SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(gateway.failure_rate),
         "SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS": str(gateway.latency_ms / 1000),
+        # /readyz gives its checks all but a second of the kubelet's probe timeout: a database
+        # slow to answer on a busy node is not taken for one that is down (the default is 2 s).
+        "SHOP_READINESS_TIMEOUT_SECONDS": str(c.PROBE_TIMEOUT_SECONDS - 1),
         "OTEL_RESOURCE_ATTRIBUTES": (
             f"service.namespace={inp.name},k8s.namespace.name={inp.namespace}"
         ),

@@ -11,6 +11,7 @@ from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.kafka import build_topics
 from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.monitoring import build_monitoring
+from shopkeeper.builders.network import build_network_policies
 from shopkeeper.builders.workloads import build_workloads
 
 
@@ -20,6 +21,7 @@ def build_all(inp: BuildInput) -> list[Manifest]:
         *build_database(inp),
         *build_topics(inp),
         build_config_map(inp),
+        *build_network_policies(inp),
         build_migration_job(inp),
         *build_workloads(inp),
         *build_autoscalers(inp),

@@ -12,6 +12,9 @@ from shopkeeper.builders.meta import selector_labels
 RUN_AS_USER = 65532
 """The non-root uid and gid of the image (the Dockerfile's `USER`)."""
 TMP_VOLUME = "tmp"
+DRAIN_SECONDS = 5
+"""An API pod being stopped keeps serving this long before its SIGTERM: the proxies in front
+(kube-proxy, the exposure's controller) take it out of their endpoints first."""
 
 
 def pod_security_context() -> dict[str, object]:
@@ -103,6 +106,10 @@ def process_template(
         service_name=component,
         probes=True,
     )
+    if role == "api":
+        # Without it, requests routed in the moment between SIGTERM and the endpoint's removal
+        # reach a closed port (a 502 through the exposure mid-rollout).
+        main["lifecycle"] = {"preStop": {"sleep": {"seconds": DRAIN_SECONDS}}}
     return {
         "metadata": {
             "labels": {
@@ -122,6 +129,6 @@ def _probe(path: str, *, period: int, failures: int) -> dict[str, object]:
     return {
         "httpGet": {"path": path, "port": c.HTTP_PORT_NAME},
         "periodSeconds": period,
-        "timeoutSeconds": 5,  # a CPU-starved process answers late, not never
+        "timeoutSeconds": c.PROBE_TIMEOUT_SECONDS,
         "failureThreshold": failures,
     }

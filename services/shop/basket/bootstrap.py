@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop.basket.adapters.unit_of_work import SqlBasketUnitOfWork
 from shop.basket.service_layer.handlers import (
@@ -14,7 +13,9 @@ from shop.basket.service_layer.handlers import (
     BasketDependencies,
 )
 from shop.basket.service_layer.unit_of_work import BasketUnitOfWork
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 
 BasketBus = MessageBus[BasketUnitOfWork, BasketDependencies]
 
@@ -24,16 +25,13 @@ def message_bus(uow: Callable[[], BasketUnitOfWork], deps: BasketDependencies) -
     return MessageBus(uow, deps, commands=COMMAND_HANDLERS, events=EVENT_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Basket:
-    bus: BasketBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlBasketUnitOfWork:
-        return SqlBasketUnitOfWork(self.sessions)
+Basket = Wired[BasketBus, SqlBasketUnitOfWork]
 
 
-def bootstrap(engine: AsyncEngine, deps: BasketDependencies | None = None) -> Basket:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = message_bus(lambda: SqlBasketUnitOfWork(sessions), deps or BasketDependencies())
-    return Basket(bus, sessions)
+def bootstrap(
+    engine: AsyncEngine,
+    deps: BasketDependencies | None = None,
+    outbox_mode: OutboxMode = OutboxMode.RELAY,
+) -> Basket:
+    used = deps or BasketDependencies()
+    return wired(engine, SqlBasketUnitOfWork, outbox_mode, lambda uow: message_bus(uow, used))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 
 
-class BasketSettings(ServiceSettings):
+class BasketSettings(ContextProcessSettings):
+    context = "basket"
     model_config = SettingsConfigDict(env_prefix="SHOP_BASKET_", extra="ignore", frozen=True)
 
     service_name: str = "basket"

@@ -4,14 +4,15 @@ read sessions for queries."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
 from shop.catalog.service_layer.handlers import COMMAND_HANDLERS, CatalogDependencies
 from shop.catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 
 CatalogBus = MessageBus[CatalogUnitOfWork, CatalogDependencies]
 
@@ -21,16 +22,13 @@ def message_bus(uow: Callable[[], CatalogUnitOfWork], deps: CatalogDependencies)
     return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Catalog:
-    bus: CatalogBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlCatalogUnitOfWork:
-        return SqlCatalogUnitOfWork(self.sessions)
+Catalog = Wired[CatalogBus, SqlCatalogUnitOfWork]
 
 
-def bootstrap(engine: AsyncEngine, deps: CatalogDependencies | None = None) -> Catalog:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = message_bus(lambda: SqlCatalogUnitOfWork(sessions), deps or CatalogDependencies())
-    return Catalog(bus, sessions)
+def bootstrap(
+    engine: AsyncEngine,
+    deps: CatalogDependencies | None = None,
+    outbox_mode: OutboxMode = OutboxMode.RELAY,
+) -> Catalog:
+    used = deps or CatalogDependencies()
+    return wired(engine, SqlCatalogUnitOfWork, outbox_mode, lambda uow: message_bus(uow, used))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 
 
-class CatalogSettings(ServiceSettings):
+class CatalogSettings(ContextProcessSettings):
+    context = "catalog"
     model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
 
     service_name: str = "catalog"

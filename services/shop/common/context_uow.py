@@ -17,6 +17,7 @@ from typing import ClassVar, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
 from shop.common.uow import UnitOfWork
 
@@ -26,8 +27,14 @@ class ContextUnitOfWork(UnitOfWork):
 
     messaging: ClassVar[MessagingTables]
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(session_factory, self.messaging, source=self.messaging.schema)
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        outbox_mode: OutboxMode = OutboxMode.RELAY,
+    ) -> None:
+        super().__init__(
+            session_factory, self.messaging, source=self.messaging.schema, outbox_mode=outbox_mode
+        )
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()

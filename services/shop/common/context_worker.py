@@ -10,8 +10,8 @@ the worker consumes with (payment's):
 
     return run_context_worker("payment", settings, wire, alone=True)
 
-The consumer (`ContextConsumer`: group and topics from `shop.topology`, tuning from
-`ConsumerSettings`) is built before the process starts, so bad settings keep it from starting.
+The consumer (`ContextConsumer`: group and topics from `shop.topology`, tuning and inbox
+retention from the process's settings) is built before the process starts.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from prometheus_client import CollectorRegistry
 from shop.common.background import TaskFactory
 from shop.common.consumer import ConsumerMetrics, EventConsumer, EventHandlers
 from shop.common.consumer.routing import U
-from shop.common.consumer.settings import ConsumerSettings
 from shop.common.graceful import run_until_cancelled
 from shop.common.metrics_http import new_registry
 from shop.common.process import ProcessContext
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 from shop.common.worker import run_worker
 from shop.topology import CONSUMES, consumer_group
 
@@ -51,7 +50,7 @@ Wire = Callable[[ProcessContext], Awaitable[Consuming[Any]]]
 
 
 def run_context_worker(
-    context: str, settings: ServiceSettings, wire: Wire, *, alone: bool = False
+    context: str, settings: ContextProcessSettings, wire: Wire, *, alone: bool = False
 ) -> int:
     """Run `context`'s worker until SIGTERM/SIGINT (`alone`: see `ContextConsumer`)."""
     registry = new_registry()
@@ -70,12 +69,12 @@ def run_context_worker(
 
 
 class ContextConsumer:
-    """Consumes for `context` (group, topics: `shop.topology`), tuned by `ConsumerSettings`."""
+    """Consumes for `context` (group, topics: `shop.topology`), tuned by the process's settings."""
 
     def __init__(
         self,
         context: str,
-        settings: ServiceSettings,
+        settings: ContextProcessSettings,
         registry: CollectorRegistry,
         *,
         alone: bool = False,
@@ -87,8 +86,9 @@ class ContextConsumer:
             raise ValueError(f"{context!r} consumes nothing; contexts: {sorted(CONSUMES)}")
         self.group = consumer_group(context)
         self.topics = [topic.name for topic in CONSUMES[context]]
-        options = ConsumerSettings.for_schema(context).options()
+        options = settings.consumer
         self.options = dataclasses.replace(options, batch_size=1) if alone else options
+        self.inbox = settings.inbox
         self._bootstrap_servers = settings.kafka_bootstrap_servers
         self._metrics = ConsumerMetrics(registry)
 
@@ -102,5 +102,6 @@ class ContextConsumer:
             bootstrap_servers=self._bootstrap_servers,
             metrics=self._metrics,
             options=self.options,
+            inbox=self.inbox,
         )
         await run_until_cancelled(consumer.run)

@@ -1,7 +1,8 @@
-"""How a context's outbox and inbox are kept: outbox mode and inbox retention, from the environment.
+"""How a context's outbox and inbox are kept: outbox mode and inbox retention.
 
-Read per context like every shop setting: `SHOP_<CONTEXT>_<FIELD>` first, then the shop-wide
-`SHOP_<FIELD>` (the operator sets `SHOP_OUTBOX_MODE` for the whole platform):
+Read per context like every shop setting, once per process into its `ContextProcessSettings`:
+`SHOP_<CONTEXT>_<FIELD>` first, then the shop-wide `SHOP_<FIELD>` (the operator sets
+`SHOP_OUTBOX_MODE` for the whole platform):
 
     SHOP_OUTBOX_MODE              relay (default) | debezium
     SHOP_INBOX_RETENTION          how long handled event ids are kept (default 7d, at least 1h)
@@ -14,15 +15,13 @@ Durations are `<number><unit>` with unit ms, s, m, h, d or w (`7d`, `90m`, `1.5h
 from __future__ import annotations
 
 import enum
-import os
 import re
 from datetime import timedelta
 from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from shop.common.context_settings import ContextSettings, context_prefix
-from shop.common.settings_errors import SHOP_PREFIX, SettingsError
+from shop.common.context_settings import ContextSettings
 
 _DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -37,28 +36,6 @@ class OutboxMode(enum.StrEnum):
     """The built-in relay reads the rows, publishes them and deletes them once acknowledged."""
     DEBEZIUM = "debezium"
     """Debezium reads inserts from the WAL: the unit of work deletes its rows right away."""
-
-    @classmethod
-    def parse(cls, value: str, variable: str = "outbox mode") -> OutboxMode:
-        """The mode named by `value` (any case); a clear error for anything else."""
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            choices = " or ".join(mode.value for mode in cls)
-            raise SettingsError(f"{variable} is {value!r}; expected {choices}") from None
-
-
-def outbox_mode_from_environment(schema: str) -> OutboxMode:
-    """`SHOP_<SCHEMA>_OUTBOX_MODE`, else `SHOP_OUTBOX_MODE`, else relay.
-
-    Read by every unit of work (contexts build them without settings), so it is two dictionary
-    lookups rather than a settings class, which would cost a fraction of a millisecond each time.
-    """
-    for variable in (context_prefix(schema) + "OUTBOX_MODE", SHOP_PREFIX + "OUTBOX_MODE"):
-        value = os.environ.get(variable)
-        if value:
-            return OutboxMode.parse(value, variable)
-    return OutboxMode.RELAY
 
 
 def parse_duration(text: str) -> timedelta:

@@ -39,11 +39,11 @@ class _Server(uvicorn.Server):
 
 
 def prepare_process(settings: ServiceSettings) -> None:
-    """Configure logging and tracing for a process, from its settings and `OTEL_*`."""
+    """Configure logging and tracing for a process, from its settings."""
     configure_logging(
         settings.log_level, json=settings.log_json, static_fields={"service": settings.service_name}
     )
-    configure_telemetry(settings.service_name)
+    configure_telemetry(settings.tracing())
 
 
 class ListenSettings(Protocol):

@@ -2,8 +2,9 @@
 
 Every field is read from `<prefix><FIELD>` (the class's `env_prefix`, e.g. `SHOP_CATALOG_`) and,
 failing that, from the shop-wide `SHOP_<FIELD>`, so one environment can hold values shared by
-all processes while each context overrides its own. OpenTelemetry is configured by the standard
-`OTEL_*` variables, which are read as they are.
+all processes while each context overrides its own. Tracing is set by the standard `OTEL_*`
+variables, read here as they are (`tracing()`); the OTLP exporter reads its own (headers,
+timeouts) as the SDK does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shop.common.settings_errors import (
     describe_validation_error,
     env_var,
 )
+from shop.common.tracing import Tracing
 
 __all__ = ["SHOP_PREFIX", "ServiceSettings", "SettingsError"]
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "changethis", "secret", "password"})
@@ -60,6 +62,8 @@ class ServiceSettings(BaseSettings):
             "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
         ),
     )
+    otel_traces_exporter: str = Field("otlp", validation_alias="OTEL_TRACES_EXPORTER")
+    otel_service_name: str | None = Field(None, validation_alias="OTEL_SERVICE_NAME")
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -106,8 +110,22 @@ class ServiceSettings(BaseSettings):
 
     @property
     def otel_enabled(self) -> bool:
-        """Traces are exported when an OTLP endpoint is set and the SDK is not disabled."""
-        return not self.otel_sdk_disabled and bool(self.otel_exporter_otlp_endpoint)
+        """Traces are exported when an OTLP endpoint is set, the SDK is not disabled and
+        `OTEL_TRACES_EXPORTER` is not `none`."""
+        return (
+            not self.otel_sdk_disabled
+            and bool((self.otel_exporter_otlp_endpoint or "").strip())
+            and self.otel_traces_exporter.strip().lower() != "none"
+        )
+
+    def tracing(self, service_version: str | None = None) -> Tracing:
+        """How this process traces (`shop.common.telemetry.configure_telemetry`)."""
+        return Tracing(
+            service_name=self.otel_service_name or self.service_name,
+            service_version=service_version,
+            disabled=self.otel_sdk_disabled,
+            export=self.otel_enabled,
+        )
 
     @property
     def database(self) -> URL:

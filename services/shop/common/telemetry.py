@@ -1,9 +1,9 @@
-"""OpenTelemetry tracing from the standard `OTEL_*` variables, set up once per process.
+"""OpenTelemetry tracing of a process, set up once from its settings (`ServiceSettings.tracing()`).
 
 - `OTEL_SDK_DISABLED=true`: nothing is configured; every span is a no-op.
 - `OTEL_EXPORTER_OTLP_ENDPOINT` / `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: spans go by OTLP/HTTP
   (batched); headers, timeouts, sampler (`OTEL_TRACES_SAMPLER`), propagators and resource
-  attributes (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`) are read by the SDK as usual.
+  attributes (`OTEL_RESOURCE_ATTRIBUTES`) are read by the SDK as usual.
 - `OTEL_TRACES_EXPORTER=none` keeps the provider (trace ids in logs) without exporting.
 
 FastAPI traces itself once a tracer provider is set (its native telemetry); SQLAlchemy, httpx
@@ -13,7 +13,6 @@ and aiokafka are instrumented here. Tests add an in-memory exporter with `instal
 from __future__ import annotations
 
 import logging
-import os
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
@@ -24,39 +23,26 @@ from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 
+from shop.common.tracing import Tracing
+
 log = logging.getLogger(__name__)
 
 
-def telemetry_disabled() -> bool:
-    """`OTEL_SDK_DISABLED` as the specification reads it (case-insensitive `true`)."""
-    return os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
-
-
-def _otlp_endpoint_configured() -> bool:
-    return any(
-        os.environ.get(name, "").strip()
-        for name in ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
-    )
-
-
 def configure_telemetry(
-    service_name: str,
-    *,
-    service_version: str | None = None,
-    instrument_kafka: bool = True,
+    tracing: Tracing, *, instrument_kafka: bool = True
 ) -> TracerProvider | None:
     """Set the global tracer provider and instrument libraries; later calls reuse the first.
 
     Returns the provider, or None when `OTEL_SDK_DISABLED=true`.
     """
-    if telemetry_disabled():
+    if tracing.disabled:
         log.info("OpenTelemetry disabled by OTEL_SDK_DISABLED")
         return None
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         provider = current
     else:
-        provider = build_tracer_provider(service_name, service_version)
+        provider = build_tracer_provider(tracing)
         trace.set_tracer_provider(provider)
     instrumentors: list[BaseInstrumentor] = [HTTPXClientInstrumentor()]
     if instrument_kafka:
@@ -84,20 +70,17 @@ def uninstrument_libraries() -> None:
             instrumentor.uninstrument()
 
 
-def build_tracer_provider(service_name: str, service_version: str | None = None) -> TracerProvider:
-    """A provider for this service exporting by OTLP/HTTP when an endpoint is configured."""
-    attributes: dict[str, str] = {}
-    if not os.environ.get("OTEL_SERVICE_NAME"):  # the standard variable wins over the code
-        attributes[SERVICE_NAME] = service_name
-    if service_version:
-        attributes[SERVICE_VERSION] = service_version
+def build_tracer_provider(tracing: Tracing) -> TracerProvider:
+    """A provider for this service, exporting by OTLP/HTTP when `tracing.export`."""
+    attributes = {SERVICE_NAME: tracing.service_name}
+    if tracing.service_version:
+        attributes[SERVICE_VERSION] = tracing.service_version
     provider = TracerProvider(resource=Resource.create(attributes))
-    exporter_choice = os.environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower()
-    if _otlp_endpoint_configured() and exporter_choice != "none":
+    if tracing.export:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-        log.info("exporting traces by OTLP/HTTP", extra={"service": service_name})
+        log.info("exporting traces by OTLP/HTTP", extra={"service": tracing.service_name})
     return provider
 
 
@@ -106,11 +89,11 @@ def install_span_exporter(
 ) -> TracerProvider:
     """Send every span to `exporter` as it ends (tests: an `InMemorySpanExporter`).
 
-    Configures telemetry first if needed. Call it once per exporter: each call adds a processor.
+    Configures telemetry (exporting nothing else) first if needed. Call it once per exporter:
+    each call adds a processor.
     """
-    provider = configure_telemetry(service_name)
-    if provider is None:
-        raise RuntimeError("cannot install a span exporter while OTEL_SDK_DISABLED=true")
+    provider = configure_telemetry(Tracing(service_name))
+    assert provider is not None  # tracing is never disabled here
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     return provider
 

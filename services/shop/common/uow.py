@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.aggregate import Aggregate, RecordedEvent
 from shop.common.events import DomainEvent, Envelope
-from shop.common.messaging_settings import OutboxMode, outbox_mode_from_environment
+from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
 from shop.common.outbox_write import write_outbox
 from shop.common.trace_context import current_context_properties
@@ -44,13 +44,13 @@ class UnitOfWork:
         *,
         source: str,
         topic_for: Callable[[str], str] = topic_for_event,
-        outbox_mode: OutboxMode | None = None,
+        outbox_mode: OutboxMode = OutboxMode.RELAY,
     ) -> None:
-        """`outbox_mode` defaults to `SHOP_<SCHEMA>_OUTBOX_MODE`, else `SHOP_OUTBOX_MODE`."""
+        """`outbox_mode`: the process's setting (`ContextProcessSettings.outbox_mode`)."""
         self._session_factory = session_factory
         self.tables = tables
         self.source = source
-        self.outbox_mode = outbox_mode or outbox_mode_from_environment(tables.schema)
+        self.outbox_mode = outbox_mode
         self._topic_for = topic_for
         self._session: AsyncSession | None = None
         self._explicit: list[tuple[str, str, RecordedEvent]] = []

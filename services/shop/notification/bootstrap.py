@@ -4,14 +4,15 @@ the shared bus with notification's handlers over SQL units of work."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop.common.auth.token_client import client_credentials_auth
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 from shop.notification.adapters.channels import LogChannel, SmtpChannel, WebhookChannel
 from shop.notification.adapters.order_lookup import HttpOrderLookup
 from shop.notification.adapters.unit_of_work import SqlNotificationUnitOfWork
@@ -19,8 +20,7 @@ from shop.notification.domain.circuit_breaker import CircuitBreaker
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.service_layer.delivery import BreakerBox
 from shop.notification.service_layer.handlers import COMMAND_HANDLERS, NotificationDependencies
-from shop.notification.service_layer.ports import Channel
-from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
+from shop.notification.service_layer.unit_of_work import Channel, NotificationUnitOfWork
 from shop.notification.settings import NotificationSettings
 
 NotificationBus = MessageBus[NotificationUnitOfWork, NotificationDependencies]
@@ -33,13 +33,7 @@ def message_bus(
     return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Notifications:
-    bus: NotificationBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlNotificationUnitOfWork:
-        return SqlNotificationUnitOfWork(self.sessions)
+Notifications = Wired[NotificationBus, SqlNotificationUnitOfWork]
 
 
 def channel_from(settings: NotificationSettings, client: httpx.AsyncClient) -> Channel:
@@ -88,7 +82,9 @@ def order_lookup(
     return HttpOrderLookup(client, settings.ordering_url, auth)
 
 
-def bootstrap(engine: AsyncEngine, deps: NotificationDependencies) -> Notifications:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = message_bus(lambda: SqlNotificationUnitOfWork(sessions), deps)
-    return Notifications(bus, sessions)
+def bootstrap(
+    engine: AsyncEngine,
+    deps: NotificationDependencies,
+    outbox_mode: OutboxMode = OutboxMode.RELAY,
+) -> Notifications:
+    return wired(engine, SqlNotificationUnitOfWork, outbox_mode, lambda uow: message_bus(uow, deps))

@@ -8,10 +8,11 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shop.common.auth.token_client import OAuthClient
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 
 
-class NotificationSettings(ServiceSettings):
+class NotificationSettings(ContextProcessSettings):
+    context = "notification"
     model_config = SettingsConfigDict(env_prefix="SHOP_NOTIFICATION_", extra="ignore", frozen=True)
 
     service_name: str = "notification"

@@ -4,11 +4,12 @@ sessions."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
 from shop.ordering.service_layer.handlers import (
     COMMAND_HANDLERS,
@@ -25,15 +26,10 @@ def message_bus(uow: Callable[[], OrderingUnitOfWork], deps: OrderingDependencie
     return MessageBus(uow, deps, commands=COMMAND_HANDLERS, events=EVENT_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Ordering:
-    bus: OrderingBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlOrderingUnitOfWork:
-        return SqlOrderingUnitOfWork(self.sessions)
+Ordering = Wired[OrderingBus, SqlOrderingUnitOfWork]
 
 
-def bootstrap(engine: AsyncEngine, deps: OrderingDependencies) -> Ordering:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return Ordering(message_bus(lambda: SqlOrderingUnitOfWork(sessions), deps), sessions)
+def bootstrap(
+    engine: AsyncEngine, deps: OrderingDependencies, outbox_mode: OutboxMode = OutboxMode.RELAY
+) -> Ordering:
+    return wired(engine, SqlOrderingUnitOfWork, outbox_mode, lambda uow: message_bus(uow, deps))

@@ -7,11 +7,12 @@ from datetime import timedelta
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 from shop.ordering.domain.saga_state import SagaTimeouts
 
 
-class OrderingSettings(ServiceSettings):
+class OrderingSettings(ContextProcessSettings):
+    context = "ordering"
     model_config = SettingsConfigDict(env_prefix="SHOP_ORDERING_", extra="ignore", frozen=True)
 
     service_name: str = "ordering"

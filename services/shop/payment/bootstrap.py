@@ -4,11 +4,12 @@ of work."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 from shop.payment.adapters.mock_gateway import MockGateway
 from shop.payment.adapters.unit_of_work import SqlPaymentUnitOfWork
 from shop.payment.domain.gateway import PaymentGateway
@@ -24,13 +25,7 @@ def message_bus(uow: Callable[[], PaymentUnitOfWork], deps: PaymentDependencies)
     return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Payments:
-    bus: PaymentBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlPaymentUnitOfWork:
-        return SqlPaymentUnitOfWork(self.sessions)
+Payments = Wired[PaymentBus, SqlPaymentUnitOfWork]
 
 
 def mock_gateway(settings: PaymentSettings) -> MockGateway:
@@ -41,7 +36,8 @@ def mock_gateway(settings: PaymentSettings) -> MockGateway:
     )
 
 
-def bootstrap(engine: AsyncEngine, gateway: PaymentGateway) -> Payments:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    bus = message_bus(lambda: SqlPaymentUnitOfWork(sessions), PaymentDependencies(gateway))
-    return Payments(bus, sessions)
+def bootstrap(
+    engine: AsyncEngine, gateway: PaymentGateway, outbox_mode: OutboxMode = OutboxMode.RELAY
+) -> Payments:
+    deps = PaymentDependencies(gateway)
+    return wired(engine, SqlPaymentUnitOfWork, outbox_mode, lambda uow: message_bus(uow, deps))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
+from shop.common.messaging_settings import OutboxMode
 from shop.reports.adapters.unit_of_work import SqlReportsUnitOfWork
 from shop.reports.service_layer.handlers import EVENT_HANDLERS
 from shop.reports.service_layer.unit_of_work import ReportsUnitOfWork
@@ -20,15 +21,8 @@ def message_bus(uow: Callable[[], ReportsUnitOfWork]) -> ReportsBus:
     return MessageBus(uow, None, events=EVENT_HANDLERS)
 
 
-@dataclass(frozen=True)
-class Reports:
-    bus: ReportsBus
-    sessions: async_sessionmaker[AsyncSession]
-
-    def unit_of_work(self) -> SqlReportsUnitOfWork:
-        return SqlReportsUnitOfWork(self.sessions)
+Reports = Wired[ReportsBus, SqlReportsUnitOfWork]
 
 
-def bootstrap(engine: AsyncEngine) -> Reports:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return Reports(message_bus(lambda: SqlReportsUnitOfWork(sessions)), sessions)
+def bootstrap(engine: AsyncEngine, outbox_mode: OutboxMode = OutboxMode.RELAY) -> Reports:
+    return wired(engine, SqlReportsUnitOfWork, outbox_mode, message_bus)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 
 
-class ReportsSettings(ServiceSettings):
+class ReportsSettings(ContextProcessSettings):
+    context = "reports"
     model_config = SettingsConfigDict(env_prefix="SHOP_REPORTS_", extra="ignore", frozen=True)
 
     service_name: str = "reports"

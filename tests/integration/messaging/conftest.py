@@ -16,6 +16,7 @@ from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from shop.common.debezium import outbox_connector_config, replication_names
+from shop.common.messaging_settings import OutboxMode
 from shop.common.migrations import TEMPLATE_DIR, upgrade
 from shop.common.outbox import MessagingTables, messaging_tables
 from shop.common.relay.options import asyncpg_dsn
@@ -34,6 +35,8 @@ class Schema:
     engine: AsyncEngine
     tables: MessagingTables
     topic: str
+    outbox_mode: OutboxMode = OutboxMode.RELAY
+    """What the units of work of `uow()` do with their outbox rows (a process's setting)."""
 
     @property
     def dsn(self) -> str:
@@ -45,6 +48,7 @@ class Schema:
             self.tables,
             source=source,
             topic_for=lambda _type: self.topic,
+            outbox_mode=self.outbox_mode,
         )
 
     async def scalar(self, sql: str) -> Any:

@@ -19,6 +19,7 @@ from integration.messaging.support import apply_credit
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer
 from shop.common.events import Envelope
 from shop.common.graceful import run_until_cancelled
+from shop.common.messaging_settings import InboxSettings
 from shop.common.metrics_http import new_registry
 from shop.common.outbox import messaging_tables
 from shop.common.process import ProcessContext
@@ -57,6 +58,7 @@ def main() -> int:
             bootstrap_servers=settings.kafka_bootstrap_servers,
             metrics=metrics,
             options=ConsumerOptions(max_records=50),
+            inbox=InboxSettings.for_schema(tables.schema),
         )
         await run_until_cancelled(consumer.run)
 

@@ -20,6 +20,7 @@ from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer
 from shop.common.consumer.dlq import assign_all_partitions
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
+from shop.common.messaging_settings import InboxSettings
 from shop.common.relay import OutboxRelay, RelayMetrics, RelayOptions
 from shop.common.uow import UnitOfWork
 
@@ -160,6 +161,7 @@ def consumer_for(
         bootstrap_servers=bootstrap,
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(**{"backoff_initial_seconds": 0.05, **options}),
+        inbox=InboxSettings.for_schema(uow_factory().tables.schema),
     )
 
 

@@ -23,6 +23,7 @@ from shop.cli import main as shop_cli
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.events import Envelope
+from shop.common.messaging_settings import InboxSettings
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
 from support.polling import wait_until_async
@@ -58,6 +59,7 @@ async def test_poison_and_exhausted_messages_are_dead_lettered_then_replayed(
         },
         metrics=ConsumerMetrics(CollectorRegistry()),
         options=ConsumerOptions(max_attempts=3, backoff_initial_seconds=0.05),
+        inbox=InboxSettings.for_schema(schema.name),
     )
     broken = envelope("account.credited", "a", 1)
     unknown_version = envelope("account.credited", "a", 2, version=2)

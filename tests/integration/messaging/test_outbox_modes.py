@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
-import pytest
 from aiokafka import ConsumerRecord
 
 from integration.messaging.conftest import Schema
@@ -51,11 +50,10 @@ async def test_debezium_mode_publishes_every_event_and_keeps_the_outbox_empty(
     new_schema: Callable[[], Awaitable[Schema]],
     debezium: Callable[[Schema], Awaitable[None]],
     bootstrap: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     schema = await new_schema()
     await debezium(schema)
-    monkeypatch.setenv("SHOP_OUTBOX_MODE", "debezium")
+    schema.outbox_mode = OutboxMode.DEBEZIUM
     assert schema.uow().outbox_mode is OutboxMode.DEBEZIUM
 
     committed: list[Envelope] = []
@@ -79,10 +77,9 @@ async def test_debezium_mode_keeps_rows_for_the_snapshot_until_the_slot_is_ready
     new_schema: Callable[[], Awaitable[Schema]],
     debezium: Callable[[Schema], Awaitable[None]],
     bootstrap: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     schema = await new_schema()
-    monkeypatch.setenv(f"SHOP_{schema.name.upper()}_OUTBOX_MODE", "debezium")
+    schema.outbox_mode = OutboxMode.DEBEZIUM
     early = await _commit_credits(schema, "acc-early", times=2)
     assert await schema.scalar(OUTBOX_ROWS) == 2  # no slot yet: deleting would lose them
 
@@ -102,11 +99,10 @@ async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stoppe
     debezium: Callable[[Schema], Awaitable[None]],
     kafka_connect: KafkaConnect,
     bootstrap: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     schema = await new_schema()
     await debezium(schema)
-    monkeypatch.setenv(f"SHOP_{schema.name.upper()}_OUTBOX_MODE", "debezium")
+    schema.outbox_mode = OutboxMode.DEBEZIUM
     before = await _commit_credits(schema, "acc-1", times=2)
     await read_topic(bootstrap, schema.topic, len(before), within=90)
 
@@ -133,10 +129,9 @@ async def test_debezium_mode_loses_nothing_written_while_the_connector_is_stoppe
 async def test_relay_mode_keeps_rows_until_the_relay_has_published_them(
     new_schema: Callable[[], Awaitable[Schema]],
     bootstrap: str,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SHOP_OUTBOX_MODE", "relay")
     schema = await new_schema()
+    schema.outbox_mode = OutboxMode.RELAY
     committed = await _commit_credits(schema, "acc-1", times=3)
     committed += await _commit_credits(schema, "acc-2", times=3)
     assert await schema.scalar(OUTBOX_ROWS) == 6

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import uuid4
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
@@ -124,3 +126,29 @@ async def test_compensation_acknowledgements_are_recorded(ordering_engine: Async
     assert saga == [("CANCELLED", "payment-failed", [])]
     kinds = await rows(ordering_engine, "SELECT kind FROM ordering.order_history ORDER BY sequence")
     assert [k[0] for k in kinds][-2:] == ["cancelled", "stock-released"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ordering.order_history SET status = 'CONFIRMED'",
+        "DELETE FROM ordering.order_history",
+        "TRUNCATE ordering.order_history CASCADE",
+    ],
+)
+async def test_the_database_keeps_the_order_history_append_only(
+    ordering_engine: AsyncEngine, statement: str
+) -> None:
+    bus = bus_on(ordering_engine, Clock())
+    await bus.handle(checkout())
+    await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+    before = await rows(ordering_engine, "SELECT * FROM ordering.order_history ORDER BY sequence")
+
+    with pytest.raises(DBAPIError, match="the order history is append-only") as refused:
+        async with ordering_engine.begin() as connection:
+            await connection.execute(text(statement))
+
+    assert refused.value.orig.sqlstate == "55000"  # type: ignore[union-attr]
+    after = await rows(ordering_engine, "SELECT * FROM ordering.order_history ORDER BY sequence")
+    assert after == before
+    assert len(after) == 2  # appending still works

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -10,7 +11,7 @@ from prometheus_client import CollectorRegistry
 from shop.common.consumer import ConsumerOptions
 from shop.common.consumer.settings import ConsumerSettings
 from shop.common.context_worker import ContextConsumer
-from shop.common.settings import ServiceSettings
+from shop.common.process_settings import ContextProcessSettings
 from shop.common.settings_errors import SettingsError
 from shop.topology import CONTEXTS
 
@@ -22,11 +23,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-@pytest.fixture
-def service() -> ServiceSettings:
-    return ServiceSettings(
-        database_url="postgresql://shop:s3cr3t@db/shop", kafka_bootstrap_servers="kafka:9092"
-    )
+def _settings_of(context: str) -> ContextProcessSettings:
+    module = importlib.import_module(f"shop.{context}.settings")
+    kind: type[ContextProcessSettings] = getattr(module, f"{context.capitalize()}Settings")
+    return kind(database_url="postgresql://shop:s3cr3t@db/shop", kafka_bootstrap_servers="k:9092")
 
 
 def test_without_settings_consumers_keep_the_runtime_defaults() -> None:
@@ -72,23 +72,21 @@ def test_a_bad_value_is_refused_naming_both_variables(
 
 @pytest.mark.parametrize("context", CONTEXTS)
 def test_every_worker_consumes_its_topology_with_the_configured_tuning(
-    monkeypatch: pytest.MonkeyPatch, service: ServiceSettings, context: str
+    monkeypatch: pytest.MonkeyPatch, context: str
 ) -> None:
     monkeypatch.setenv(f"SHOP_{context.upper()}_CONSUMER_MAX_RECORDS", "7")
-    consumer = ContextConsumer(context, service, CollectorRegistry())
+    consumer = ContextConsumer(context, _settings_of(context), CollectorRegistry())
     assert consumer.group == f"shop.{context}"
     assert consumer.topics
     assert consumer.options.max_records == 7
 
 
-def test_a_worker_refuses_to_start_on_bad_tuning(
-    monkeypatch: pytest.MonkeyPatch, service: ServiceSettings
-) -> None:
+def test_a_worker_refuses_to_start_on_bad_tuning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS", "soon")
     with pytest.raises(SettingsError, match="SHOP_ORDERING_CONSUMER_BACKOFF_INITIAL_SECONDS"):
-        ContextConsumer("ordering", service, CollectorRegistry())
+        _settings_of("ordering")
 
 
-def test_a_context_that_consumes_nothing_is_refused(service: ServiceSettings) -> None:
+def test_a_context_that_consumes_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="'shipping' consumes nothing"):
-        ContextConsumer("shipping", service, CollectorRegistry())
+        ContextConsumer("shipping", _settings_of("ordering"), CollectorRegistry())

@@ -1,20 +1,26 @@
-"""Outbox mode and inbox retention: read per context from the environment, refused when invalid."""
+"""Outbox mode and inbox retention: read per context into the process's settings, refused when
+invalid."""
 
 import os
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from shop.common.messaging_settings import (
-    InboxSettings,
-    OutboxMode,
-    outbox_mode_from_environment,
-    parse_duration,
-)
+from shop.basket.settings import BasketSettings
+from shop.catalog.settings import CatalogSettings
+from shop.common.messaging_settings import InboxSettings, OutboxMode, parse_duration
 from shop.common.outbox import messaging_tables
+from shop.common.process_settings import ContextProcessSettings
 from shop.common.settings_errors import SettingsError
 from shop.common.uow import UnitOfWork
+from shop.ordering.settings import OrderingSettings
+from shop.payment.adapters.mock_gateway import MockGateway
+from shop.payment.bootstrap import bootstrap
+from shop.payment.settings import PaymentSettings
+
+S = TypeVar("S", bound=ContextProcessSettings)
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +30,12 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+def _settings(kind: type[S]) -> S:
+    return kind(database_url="postgresql://shop:s3cr3t@db/shop", kafka_bootstrap_servers="k:9092")
+
+
 def test_outbox_mode_defaults_to_the_built_in_relay() -> None:
-    assert outbox_mode_from_environment("catalog") is OutboxMode.RELAY
+    assert _settings(CatalogSettings).outbox_mode is OutboxMode.RELAY
 
 
 def test_the_context_outbox_mode_wins_over_the_shop_wide_one(
@@ -33,8 +43,8 @@ def test_the_context_outbox_mode_wins_over_the_shop_wide_one(
 ) -> None:
     monkeypatch.setenv("SHOP_OUTBOX_MODE", "debezium")
     monkeypatch.setenv("SHOP_CATALOG_OUTBOX_MODE", "Relay")
-    assert outbox_mode_from_environment("catalog") is OutboxMode.RELAY
-    assert outbox_mode_from_environment("ordering") is OutboxMode.DEBEZIUM
+    assert _settings(CatalogSettings).outbox_mode is OutboxMode.RELAY
+    assert _settings(OrderingSettings).outbox_mode is OutboxMode.DEBEZIUM
 
 
 def test_an_unknown_outbox_mode_names_its_variable_and_the_choices(
@@ -42,24 +52,34 @@ def test_an_unknown_outbox_mode_names_its_variable_and_the_choices(
 ) -> None:
     monkeypatch.setenv("SHOP_ORDERING_OUTBOX_MODE", "kafka")
     with pytest.raises(
-        SettingsError, match="SHOP_ORDERING_OUTBOX_MODE is 'kafka'; expected relay or debezium"
+        SettingsError, match=r"SHOP_ORDERING_OUTBOX_MODE: .*is 'kafka'; expected relay or debezium"
     ):
-        outbox_mode_from_environment("ordering")
+        _settings(OrderingSettings)
 
 
-def test_the_unit_of_work_reads_its_schema_s_mode_unless_given_one(
+def test_the_units_of_work_take_the_process_s_mode_relay_unless_given_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SHOP_PAYMENT_OUTBOX_MODE", "debezium")
-    tables = messaging_tables("payment")
+    settings = _settings(PaymentSettings)
+    engine = create_async_engine(settings.database_url)
+    payments = bootstrap(engine, MockGateway(failure_rate=0), settings.outbox_mode)
 
-    from_environment = UnitOfWork(async_sessionmaker(), tables, source="payment")
-    explicit = UnitOfWork(
-        async_sessionmaker(), tables, source="payment", outbox_mode=OutboxMode.RELAY
-    )
+    assert payments.unit_of_work().outbox_mode is OutboxMode.DEBEZIUM
+    assert UnitOfWork(
+        async_sessionmaker(), messaging_tables("payment"), source="payment"
+    ).outbox_mode is (OutboxMode.RELAY)
 
-    assert from_environment.outbox_mode is OutboxMode.DEBEZIUM
-    assert explicit.outbox_mode is OutboxMode.RELAY
+
+def test_the_process_settings_hold_the_context_s_inbox_and_consumer_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHOP_BASKET_INBOX_RETENTION", "2d")
+    monkeypatch.setenv("SHOP_CONSUMER_MAX_RECORDS", "7")
+    settings = _settings(BasketSettings)
+    assert settings.inbox == InboxSettings.for_schema("basket")
+    assert settings.inbox.inbox_retention == timedelta(days=2)
+    assert settings.consumer.max_records == 7
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tracing set-up from OTEL_* variables; FastAPI requests traced by route template."""
+"""Tracing set up from the settings' OTEL_* variables; FastAPI requests traced by route template."""
 
 import io
 import json
@@ -20,6 +20,17 @@ from shop.common.app import create_app
 from shop.common.logging_setup import configure_logging
 from shop.common.settings import ServiceSettings
 from shop.common.telemetry import build_tracer_provider, configure_telemetry, install_span_exporter
+from shop.common.tracing import Tracing
+
+
+def _tracing(service_name: str, service_version: str | None = None) -> Tracing:
+    """The tracing of a process named `service_name`, as its settings read the environment."""
+    settings = ServiceSettings(
+        service_name=service_name,
+        database_url="postgresql://shop:s3cr3t@db/shop",
+        kafka_bootstrap_servers="k:9092",
+    )
+    return settings.tracing(service_version)
 
 
 class OtlpReceiver(ThreadingHTTPServer):
@@ -71,7 +82,7 @@ def spans() -> InMemorySpanExporter:
 def test_spans_are_exported_by_otlp_http_to_the_configured_endpoint(
     receiver: OtlpReceiver,
 ) -> None:
-    provider = build_tracer_provider("catalog", "1.2.3")
+    provider = build_tracer_provider(_tracing("catalog", "1.2.3"))
     with provider.get_tracer("test").start_as_current_span("reserve stock"):
         pass
     assert provider.force_flush(5000)
@@ -90,7 +101,7 @@ def test_otel_service_name_wins_over_the_code(
     receiver: OtlpReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OTEL_SERVICE_NAME", "catalog-canary")
-    provider = build_tracer_provider("catalog")
+    provider = build_tracer_provider(_tracing("catalog"))
     assert provider.resource.attributes["service.name"] == "catalog-canary"
     provider.shutdown()
 
@@ -99,7 +110,7 @@ def test_no_spans_leave_when_the_traces_exporter_is_none(
     receiver: OtlpReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OTEL_TRACES_EXPORTER", "none")
-    provider = build_tracer_provider("catalog")
+    provider = build_tracer_provider(_tracing("catalog"))
     with provider.get_tracer("test").start_as_current_span("quiet"):
         pass
     assert provider.force_flush(5000)
@@ -109,13 +120,13 @@ def test_no_spans_leave_when_the_traces_exporter_is_none(
 
 def test_the_sdk_disabled_variable_turns_everything_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OTEL_SDK_DISABLED", "TRUE")
-    assert configure_telemetry("catalog") is None
+    assert configure_telemetry(_tracing("catalog")) is None
 
 
 def test_configuring_twice_keeps_the_first_provider(spans: InMemorySpanExporter) -> None:
-    first = configure_telemetry("catalog")
+    first = configure_telemetry(_tracing("catalog"))
     assert first is not None
-    assert configure_telemetry("catalog") is first
+    assert configure_telemetry(_tracing("catalog")) is first
     assert trace.get_tracer_provider() is first
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.template import Template
-from shop.notification.service_layer.ports import DeliveryError, LookupFailedError
+from shop.notification.service_layer.unit_of_work import DeliveryError, LookupFailedError
 from support.fakes import FakeUnitOfWork
 
 

@@ -16,7 +16,7 @@ from shop.notification.domain.events import NotificationFailed, NotificationSent
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.service_layer.delivery import BreakerBox
 from shop.notification.service_layer.handlers import NotificationDependencies
-from shop.notification.service_layer.ports import OrderLookup
+from shop.notification.service_layer.unit_of_work import OrderLookup
 from unit.notification.notification_fakes import (
     FakeNotificationUnitOfWork,
     FlakyChannel,

@@ -75,6 +75,14 @@ def test_processes_run_the_shop_cli_hardened() -> None:
     assert {"name": "tmp", "mountPath": "/tmp"} in main["volumeMounts"]
 
 
+def test_api_pods_drain_before_their_sigterm_and_workers_stop_at_once() -> None:
+    deployments = by_kind(build_all(build_input(sample_spec())), "Deployment")
+    [api] = _containers(deployments["shop-catalog-api"])
+    [worker] = _containers(deployments["shop-catalog-worker"])
+    assert api["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
+    assert "lifecycle" not in worker
+
+
 def test_held_platform_keeps_deployments_at_zero_and_no_autoscalers() -> None:
     manifests = build_all(build_input(sample_spec(), held=True))
     assert all(d["spec"]["replicas"] == 0 for d in by_kind(manifests, "Deployment").values())
@@ -222,6 +230,14 @@ def test_config_carries_the_services_settings() -> None:
     assert data["SHOP_PAYMENT_GATEWAY_FAILURE_RATE"] == "0.25"
     assert data["SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS"] == "0.15"
     assert data["OTEL_SDK_DISABLED"] == "true"
+
+
+def test_readiness_checks_answer_within_the_kubelets_probe_timeout() -> None:
+    manifests = build_all(build_input(sample_spec()))
+    data = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
+    [api] = _containers(by_kind(manifests, "Deployment")["shop-catalog-api"])
+    probe_timeout = api["readinessProbe"]["timeoutSeconds"]
+    assert float(data["SHOP_READINESS_TIMEOUT_SECONDS"]) == probe_timeout - 1 == 4
 
 
 def test_plain_bootstrap_servers_manage_no_topics() -> None:

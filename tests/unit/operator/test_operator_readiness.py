@@ -48,6 +48,20 @@ def test_deployment_not_yet_observed_is_not_ready() -> None:
     assert not summarize(kinds.DEPLOYMENT, body).ready
 
 
+def test_deployment_mid_rollout_is_not_ready_while_an_old_pod_serves() -> None:
+    # One new pod created (updated 1, not ready), the old one still ready: two pods, one ready.
+    rolling = _body(
+        {"observedGeneration": 1, "replicas": 2, "readyReplicas": 1, "updatedReplicas": 1},
+        spec={"replicas": 1},
+    )
+    rolled = _body(
+        {"observedGeneration": 1, "replicas": 1, "readyReplicas": 1, "updatedReplicas": 1},
+        spec={"replicas": 1},
+    )
+    assert not summarize(kinds.DEPLOYMENT, rolling).ready
+    assert summarize(kinds.DEPLOYMENT, rolled).ready
+
+
 def test_job_states() -> None:
     done = _body({"conditions": [{"type": "Complete", "status": "True"}]})
     failed = _body({"conditions": [{"type": "Failed", "status": "True", "message": "backoff"}]})

@@ -49,7 +49,8 @@ export class OidcAuthenticator implements Authenticator {
       post_logout_redirect_uri: `${origin}/`,
       response_type: "code",
       scope: oidc.scope,
-      automaticSilentRenew: true,
+      // No silent renewal (it needs an iframe the provider may refuse): an expired login asks again.
+      automaticSilentRenew: false,
       userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     });
   }
@@ -78,8 +79,14 @@ export class OidcAuthenticator implements Authenticator {
     return typeof state?.returnTo === "string" ? state.returnTo : "/";
   }
 
+  /** Forget the login here, then end it at the provider if it offers that. */
   async logout(): Promise<void> {
-    await this.manager.signoutRedirect().catch(() => this.manager.removeUser());
+    const user = await this.manager.getUser();
+    await this.manager.removeUser();
+    const metadata = await this.manager.metadataService.getMetadata().catch(() => null);
+    if (metadata?.end_session_endpoint) {
+      await this.manager.signoutRedirect({ id_token_hint: user?.id_token });
+    }
   }
 }
 

@@ -17,11 +17,10 @@ from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 
 
-async def wire_basket(process: ProcessContext) -> None:
-    process.state["basket"] = bootstrap(process.engine)
-
-
 def create_basket_app(settings: BasketSettings) -> FastAPI:
+    async def wire(process: ProcessContext) -> None:
+        process.state["basket"] = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
+
     return create_app(
         title="Shopkeeper basket",
         description="Customers' carts priced from the catalog, and checkout into orders.",
@@ -29,7 +28,7 @@ def create_basket_app(settings: BasketSettings) -> FastAPI:
         routers=[routes.router, dead_letters_router("basket")],
         public_prefix=public_prefix("basket"),
         auth=AuthSettings.from_env(),
-        lifespan_hooks=[wire_basket],
+        lifespan_hooks=[wire],
     )
 
 

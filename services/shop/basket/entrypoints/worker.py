@@ -17,7 +17,7 @@ def main() -> int:
     settings = BasketSettings(service_name="basket-worker")
 
     async def wire(process: ProcessContext) -> Consuming[SqlBasketUnitOfWork]:
-        basket = bootstrap(process.engine)
+        basket = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
         return Consuming(routes(basket.bus, INBOUND), basket.unit_of_work)
 
     return run_context_worker("basket", settings, wire)

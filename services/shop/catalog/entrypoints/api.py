@@ -17,11 +17,10 @@ from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 
 
-async def wire_catalog(process: ProcessContext) -> None:
-    process.state["catalog"] = bootstrap(process.engine)
-
-
 def create_catalog_app(settings: CatalogSettings) -> FastAPI:
+    async def wire(process: ProcessContext) -> None:
+        process.state["catalog"] = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
+
     return create_app(
         title="Shopkeeper catalog",
         description="Products, categories and stock. Changes are published as events.",
@@ -29,7 +28,7 @@ def create_catalog_app(settings: CatalogSettings) -> FastAPI:
         routers=[routes_products.router, routes_stock.router, dead_letters_router("catalog")],
         public_prefix=public_prefix("catalog"),
         auth=AuthSettings.from_env(),
-        lifespan_hooks=[wire_catalog],
+        lifespan_hooks=[wire],
     )
 
 

@@ -17,7 +17,7 @@ def main() -> int:
     settings = CatalogSettings(service_name="catalog-worker")
 
     async def wire(process: ProcessContext) -> Consuming[SqlCatalogUnitOfWork]:
-        catalog = bootstrap(process.engine)
+        catalog = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
         return Consuming(routes(catalog.bus, INBOUND), catalog.unit_of_work)
 
     return run_context_worker("catalog", settings, wire)

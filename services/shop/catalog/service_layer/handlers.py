@@ -8,7 +8,7 @@ from __future__ import annotations
 from shop.catalog.domain import commands as c
 from shop.catalog.service_layer import product_handlers as products
 from shop.catalog.service_layer import stock_handlers as stock
-from shop.catalog.service_layer.dependencies import CatalogDependencies, Handler
+from shop.catalog.service_layer.unit_of_work import CatalogDependencies, Handler
 
 __all__ = ["COMMAND_HANDLERS", "CatalogDependencies", "Handler"]
 

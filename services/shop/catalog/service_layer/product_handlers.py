@@ -13,8 +13,7 @@ from shop.catalog.domain.errors import (
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.stock import StockItem
-from shop.catalog.service_layer.dependencies import CatalogDependencies
-from shop.catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from shop.catalog.service_layer.unit_of_work import CatalogDependencies, CatalogUnitOfWork
 
 
 async def create_category(

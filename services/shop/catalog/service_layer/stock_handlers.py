@@ -9,8 +9,7 @@ from shop.catalog.domain import commands as c
 from shop.catalog.domain.errors import ProductNotFoundError
 from shop.catalog.domain.reservation import OrderReservation, merge_lines
 from shop.catalog.domain.stock import StockItem
-from shop.catalog.service_layer.dependencies import CatalogDependencies
-from shop.catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from shop.catalog.service_layer.unit_of_work import CatalogDependencies, CatalogUnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The catalog's ports: repositories and the unit of work that holds them.
+"""The catalog's ports: repositories, the unit of work that holds them, and what else the
+handlers need (`CatalogDependencies`).
 
 Handlers receive an open unit of work and never commit: the message bus (API) or the consumer
 runtime (Kafka, together with the inbox row) commits, writing recorded events to the outbox.
@@ -6,13 +7,15 @@ runtime (Kafka, together with the inbox row) commits, writing recorded events to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import StockItem
+from shop.common import messagebus
 from shop.common.uow_port import UnitOfWorkPort
 
 
@@ -66,3 +69,11 @@ class CatalogUnitOfWork(UnitOfWorkPort, Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
+
+
+@dataclass(frozen=True)
+class CatalogDependencies:
+    new_id: Callable[[], UUID] = uuid4
+
+
+Handler = messagebus.Handler[CatalogUnitOfWork, CatalogDependencies]

@@ -46,12 +46,12 @@ class EventConsumer(Generic[U]):
         metrics: ConsumerMetrics,
         options: ConsumerOptions | None = None,
         client_id: str | None = None,
-        inbox: InboxSettings | None = None,
+        inbox: InboxSettings,
     ) -> None:
-        """`inbox` defaults to the settings of the unit of work's schema (`SHOP_INBOX_*`)."""
+        """`inbox`: how long the group's handled event ids are kept (the process's settings)."""
         if not topics:
             raise ValueError("a consumer needs at least one topic")
-        self.inbox = inbox or InboxSettings.for_schema(uow_factory().tables.schema)
+        self.inbox = inbox
         self.group = group
         self.topics = list(topics)
         self._handlers = handlers

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import httpx
 
 from shop.notification.domain.delivery import OutgoingMessage
-from shop.notification.service_layer.ports import DeliveryError
+from shop.notification.service_layer.unit_of_work import DeliveryError
 
 log = logging.getLogger(__name__)
 

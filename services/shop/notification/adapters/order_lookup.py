@@ -8,7 +8,7 @@ from uuid import UUID
 import httpx
 
 from shop.common.auth.token_client import TokenRequestError
-from shop.notification.service_layer.ports import LookupFailedError
+from shop.notification.service_layer.unit_of_work import LookupFailedError
 
 
 class HttpOrderLookup:

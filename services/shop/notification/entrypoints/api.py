@@ -23,7 +23,9 @@ def create_notification_app(settings: NotificationSettings) -> FastAPI:
         client = await process.exit_stack.enter_async_context(
             httpx.AsyncClient(timeout=settings.lookup_timeout_seconds)
         )
-        process.state["notifications"] = bootstrap(process.engine, dependencies(settings, client))
+        process.state["notifications"] = bootstrap(
+            process.engine, dependencies(settings, client), settings.outbox_mode
+        )
 
     return create_app(
         title="Shopkeeper notification",

@@ -22,7 +22,9 @@ def main() -> int:
         client = await process.exit_stack.enter_async_context(
             httpx.AsyncClient(timeout=settings.lookup_timeout_seconds)
         )
-        notifications = bootstrap(process.engine, dependencies(settings, client))
+        notifications = bootstrap(
+            process.engine, dependencies(settings, client), settings.outbox_mode
+        )
         return Consuming(routes(notifications.bus, INBOUND), notifications.unit_of_work)
 
     return run_context_worker("notification", settings, wire, alone=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from shop.notification.domain.circuit_breaker import CircuitBreaker
 from shop.notification.domain.delivery import OutgoingMessage
 from shop.notification.domain.retry import RetryPolicy
-from shop.notification.service_layer.ports import Channel, DeliveryError
+from shop.notification.service_layer.unit_of_work import Channel, DeliveryError
 
 log = logging.getLogger(__name__)
 

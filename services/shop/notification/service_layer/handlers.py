@@ -18,8 +18,12 @@ from shop.notification.domain.retry import RetryPolicy
 from shop.notification.domain.template import Template
 from shop.notification.domain.values import recipient, template_values
 from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
-from shop.notification.service_layer.ports import Channel, LookupFailedError, OrderLookup
-from shop.notification.service_layer.unit_of_work import NotificationUnitOfWork
+from shop.notification.service_layer.unit_of_work import (
+    Channel,
+    LookupFailedError,
+    NotificationUnitOfWork,
+    OrderLookup,
+)
 
 log = logging.getLogger(__name__)
 

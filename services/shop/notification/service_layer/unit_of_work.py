@@ -1,12 +1,14 @@
-"""Notification's repositories and unit of work (handlers never commit)."""
+"""Notification's ports: its repositories and unit of work (handlers never commit), the channel
+it sends through and the order lookup."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 from uuid import UUID
 
 from shop.common.uow_port import UnitOfWorkPort
-from shop.notification.domain.delivery import Delivery
+from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.template import Template
 
 
@@ -38,3 +40,26 @@ class NotificationUnitOfWork(UnitOfWorkPort, Protocol):
 
     @property
     def deliveries(self) -> DeliveryRepository: ...
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver a message (worth retrying)."""
+
+
+class LookupFailedError(Exception):
+    """The order lookup is unavailable; notifications fall back to the event's data."""
+
+
+class Channel(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    async def send(self, message: OutgoingMessage) -> None:
+        """Deliver or raise `DeliveryError`."""
+        ...
+
+
+class OrderLookup(Protocol):
+    async def find(self, order_id: UUID) -> Mapping[str, object] | None:
+        """The order as ordering shows it; None if unknown; `LookupFailedError` if unreachable."""
+        ...

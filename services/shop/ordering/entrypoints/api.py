@@ -23,9 +23,9 @@ from shop.ordering.settings import OrderingSettings
 
 
 def create_ordering_app(settings: OrderingSettings) -> FastAPI:
-    async def wire_ordering(process: ProcessContext) -> None:
+    async def wire(process: ProcessContext) -> None:
         process.state["ordering"] = bootstrap(
-            process.engine, OrderingDependencies(settings.saga_timeouts)
+            process.engine, OrderingDependencies(settings.saga_timeouts), settings.outbox_mode
         )
         process.state["order_stream_timing"] = StreamTiming(
             settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
@@ -41,7 +41,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         routers=[routes.router, dead_letters_router("ordering")],
         public_prefix=public_prefix("ordering"),
         auth=AuthSettings.from_env(),
-        lifespan_hooks=[wire_ordering],
+        lifespan_hooks=[wire],
     )
 
 

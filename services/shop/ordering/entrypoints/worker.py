@@ -37,9 +37,8 @@ def main() -> int:
 
     async def wire(process: ProcessContext) -> Consuming[SqlOrderingUnitOfWork]:
         observer = PrometheusSagaObserver(process.registry)
-        ordering = bootstrap(
-            process.engine, OrderingDependencies(settings.saga_timeouts, observer=observer)
-        )
+        deps = OrderingDependencies(settings.saga_timeouts, observer=observer)
+        ordering = bootstrap(process.engine, deps, settings.outbox_mode)
         timer = functools.partial(
             run_saga_timer,
             ordering.bus,

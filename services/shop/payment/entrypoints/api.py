@@ -19,7 +19,9 @@ from shop.payment.settings import PaymentSettings
 
 def create_payment_app(settings: PaymentSettings) -> FastAPI:
     async def wire(process: ProcessContext) -> None:
-        process.state["payments"] = bootstrap(process.engine, mock_gateway(settings))
+        process.state["payments"] = bootstrap(
+            process.engine, mock_gateway(settings), settings.outbox_mode
+        )
 
     return create_app(
         title="Shopkeeper payment",

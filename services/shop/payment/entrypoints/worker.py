@@ -17,7 +17,7 @@ def main() -> int:
     settings = PaymentSettings(service_name="payment-worker")
 
     async def wire(process: ProcessContext) -> Consuming[SqlPaymentUnitOfWork]:
-        payments = bootstrap(process.engine, mock_gateway(settings))
+        payments = bootstrap(process.engine, mock_gateway(settings), settings.outbox_mode)
         return Consuming(routes(payments.bus, INBOUND), payments.unit_of_work)
 
     return run_context_worker("payment", settings, wire, alone=True)

@@ -19,7 +19,7 @@ from shop.reports.settings import ReportsSettings
 
 def create_reports_app(settings: ReportsSettings) -> FastAPI:
     async def wire(process: ProcessContext) -> None:
-        process.state["reports"] = bootstrap(process.engine)
+        process.state["reports"] = bootstrap(process.engine, settings.outbox_mode)
 
     return create_app(
         title="Shopkeeper reports",

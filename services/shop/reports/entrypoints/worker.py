@@ -17,7 +17,7 @@ def main() -> int:
     settings = ReportsSettings(service_name="reports-worker")
 
     async def wire(process: ProcessContext) -> Consuming[SqlReportsUnitOfWork]:
-        reports = bootstrap(process.engine)
+        reports = bootstrap(process.engine, settings.outbox_mode)
         return Consuming(routes(reports.bus, INBOUND), reports.unit_of_work)
 
     return run_context_worker("reports", settings, wire)
