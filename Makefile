@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
+.PHONY: help deps venv env up demo test unit integration e2e chaos fuzz cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,17 @@ integration: deps ## integration tests on real infrastructure (needs every compo
 e2e: venv ## end-to-end tests of the local shop, in Chromium too (needs postgres, kafka, debezium, dex, traefik, web, chromium)
 	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium
 	@$(PYTEST) -m e2e tests
+
+chaos: venv ## faults under an order load on local shops of their own (needs postgres, kafka, debezium)
+	@$(NEEDS) "make chaos" postgres kafka debezium
+	@$(PYTEST) -m chaos tests
+
+FUZZ_EXAMPLES ?= 200
+FUZZ_STATEFUL_EXAMPLES ?= 40
+fuzz: venv ## schemathesis on every API, long (FUZZ_EXAMPLES=200 per operation; needs postgres, kafka)
+	@$(NEEDS) "make fuzz" postgres kafka
+	@SHOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SHOP_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
+		$(PYTEST) tests/integration/fuzz
 
 cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, postgres, kafka)
 	@$(NEEDS) "make cluster" kube node netpol helm postgres kafka

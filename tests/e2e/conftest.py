@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from e2e.local_shop import Buyers, LocalShop
-from infra.fixtures_identity import IdentityProvider
+from e2e.local_shop import LocalShop
+from infra.fixtures_identity import Buyers, IdentityProvider
 from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer

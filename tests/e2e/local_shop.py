@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from infra.fixtures_identity import IdentityProvider, LoggedIn
+from infra.fixtures_identity import Buyers
 from shop.devstack.demo_client import Line, ShopClient
 from support.polling import wait_until_async
 
@@ -25,26 +24,6 @@ async def eventually(
 ) -> T:
     """Poll `fetch` until its value `holds`; fail naming `what` and the last value."""
     return await wait_until_async(fetch, within=within, what=what, holds=holds, interval=0.2)
-
-
-FIRST_CUSTOMER, LAST_CUSTOMER = 5, 32  # of Dex's numbered demo customers
-
-
-class Buyers:
-    """Dex's demo customers, lent one at a time so that no two orders fill one cart at once."""
-
-    def __init__(self, identity: IdentityProvider) -> None:
-        self._idle: asyncio.Queue[LoggedIn] = asyncio.Queue()
-        for number in range(FIRST_CUSTOMER, LAST_CUSTOMER + 1):
-            self._idle.put_nowait(identity.customer(number))
-
-    @asynccontextmanager
-    async def borrow(self) -> AsyncIterator[LoggedIn]:
-        buyer = await self._idle.get()
-        try:
-            yield buyer
-        finally:
-            self._idle.put_nowait(buyer)
 
 
 @dataclass

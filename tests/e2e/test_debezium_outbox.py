@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from e2e.local_shop import Buyers, LocalShop, eventually
-from infra.fixtures_identity import IdentityProvider
+from e2e.local_shop import LocalShop, eventually
+from infra.fixtures_identity import Buyers, IdentityProvider
 from localinfra.connect import KafkaConnect
 from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -107,6 +108,26 @@ class IdentityProvider:
                 token = pool.submit(asyncio.run, fetch()).result()
             self._cache[key] = _logged_in(token.access_token)
         return self._cache[key]
+
+
+FIRST_CUSTOMER, LAST_CUSTOMER = 5, 32  # of Dex's numbered demo customers (1-4: single tests')
+
+
+class Buyers:
+    """Dex's demo customers, lent one at a time so that no two orders fill one cart at once."""
+
+    def __init__(self, identity: IdentityProvider) -> None:
+        self._idle: asyncio.Queue[LoggedIn] = asyncio.Queue()
+        for number in range(FIRST_CUSTOMER, LAST_CUSTOMER + 1):
+            self._idle.put_nowait(identity.customer(number))
+
+    @asynccontextmanager
+    async def borrow(self) -> AsyncIterator[LoggedIn]:
+        buyer = await self._idle.get()
+        try:
+            yield buyer
+        finally:
+            self._idle.put_nowait(buyer)
 
 
 def _logged_in(token: str) -> LoggedIn:

@@ -12,6 +12,7 @@ It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) a
 serves every route under `public_prefix` too (the context's path on the shop's host, so the
 exposure routes `/<context>/...` to it unchanged), answers every error with problem+json
 (503 with `Retry-After` while the database or the broker is unreachable: `shop.common.outages`),
+refuses hostile input before any route (`shop.common.request_guard`),
 measures HTTP RED metrics by route template and tags each request with an `X-Request-ID`.
 Nothing is connected until the lifespan starts. `sys.exit(run_api(app))` serves it until
 SIGTERM/SIGINT.
@@ -42,6 +43,7 @@ from shop.common.metrics_http import (
 from shop.common.openapi import problem_aware_openapi
 from shop.common.problems import install_problem_handlers
 from shop.common.process import LifespanHook, ProcessContext
+from shop.common.request_guard import RequestGuardMiddleware
 from shop.common.request_id import RequestIdMiddleware
 from shop.common.server import run_api
 from shop.common.settings import ServiceSettings
@@ -153,7 +155,8 @@ def create_app(
     if public_prefix:
         # The same route objects, so metrics keep one route template per route.
         app.mount(public_prefix, Router(routes=list(app.router.routes)))
-    # Added innermost first: request id, then metrics, wrap the error handler.
+    # Added innermost first: request id, then metrics, wrap the error handler and the guard.
+    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(
         UnhandledErrorMiddleware, retry_after_seconds=settings.outage_retry_after_seconds
     )

@@ -24,10 +24,11 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
     @router.get("/{product_id}", responses=problem_responses(404))
     """
-    return {
-        status: {"description": HTTPStatus(status).phrase, "content": _problem_content("Problem")}
-        for status in statuses
-    }
+    return {status: _problem_response(status) for status in statuses}
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    return {"description": HTTPStatus(status).phrase, "content": _problem_content("Problem")}
 
 
 def _add_problem_schemas(schema: dict[str, Any]) -> None:
@@ -56,11 +57,11 @@ def _rewrite_error_responses(schema: dict[str, Any]) -> None:
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
-            if "422" in responses:
-                responses["422"] = {
-                    "description": "Invalid input: every failing field is listed",
-                    "content": _problem_content("ValidationProblem"),
-                }
+            # Every operation may answer 422: the request guard refuses hostile text anywhere.
+            responses["422"] = {
+                "description": "Invalid input: every failing field is listed",
+                "content": _problem_content("ValidationProblem"),
+            }
             for status in _refusals(operation.get("security", [])):
                 responses.setdefault(
                     str(status),
@@ -70,6 +71,9 @@ def _rewrite_error_responses(schema: dict[str, Any]) -> None:
                 "500",
                 {"description": "Unexpected error", "content": _problem_content("Problem")},
             )
+            for status in (413, 415) if "requestBody" in operation else ():
+                responses.setdefault(str(status), _problem_response(status))
+            responses.setdefault("414", _problem_response(414))
             responses.setdefault(
                 "503",
                 {

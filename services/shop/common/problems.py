@@ -141,13 +141,18 @@ def install_problem_handlers(
     async def on_domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
         status = next((statuses[c] for c in type(exc).__mro__ if c in statuses), 422)
+        extensions = dict(exc.extensions)
+        if status == 422:  # every 422 is a ValidationProblem: it names what was refused
+            extensions.setdefault(
+                "errors", [{"field": "request", "message": exc.detail, "type": exc.code}]
+            )
         return problem_response(
             status,
             instance=request.url.path,
             title=exc.title,
             detail=exc.detail,
             type_uri=DOMAIN_PROBLEM_TYPE.format(code=exc.code),
-            extensions=exc.extensions,
+            extensions=extensions,
         )
 
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -3,8 +3,6 @@ which the tests stop, kill and restart (the session's servers stay untouched).""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +11,9 @@ import httpx
 import pytest
 
 from infra.fixtures_identity import IdentityProvider
+from integration.shop_apps import api_environment, api_processes
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from localinfra.process import ManagedProcess, free_port
 from shop.common.migrations import upgrade
 from shop.topology import CONTEXTS
 
@@ -43,25 +41,6 @@ class OutageStack:
     identity: IdentityProvider
 
 
-def _environment(postgres: PostgresServer, kafka: KafkaBroker) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "OTEL_"))},
-        "SHOP_DATABASE_URL": postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
-        "SHOP_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-        "SHOP_HTTP_HOST": "127.0.0.1",
-        "SHOP_SHUTDOWN_TIMEOUT_SECONDS": "5",
-        "SHOP_OUTAGE_RETRY_AFTER_SECONDS": str(RETRY_AFTER_SECONDS),
-        "SHOP_READINESS_TIMEOUT_SECONDS": "1",
-    }
-
-
-def _ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/readyz", timeout=3).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[OutageStack]:
     root = infra_workdir / "outages"  # reachable by nobody, as whom PostgreSQL runs under root
@@ -72,25 +51,17 @@ def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[Ou
         httpx.Client(timeout=10, headers=identity.admin().headers) as http,
     ):
         postgres.create_database(DATABASE)
-        env = {**_environment(postgres, kafka), **identity.dex.env()}
+        url = postgres.dsn(DATABASE, driver="postgresql+asyncpg")
         for context in CONTEXTS:
-            upgrade(context, postgres.dsn(DATABASE, driver="postgresql+asyncpg"))
-        processes, apis = [], {}
-        try:
-            for context in CONTEXTS:
-                port = free_port()
-                argv = [sys.executable, "-m", "shop.cli", "run", f"{context}-api"]
-                process = ManagedProcess(
-                    f"{context}-api",
-                    argv,
-                    root / f"{context}-api.log",
-                    env={**env, "SHOP_HTTP_PORT": str(port)},
-                ).start()
-                processes.append(process)
-                apis[context] = f"http://127.0.0.1:{port}"
-            for process, url in zip(processes, apis.values(), strict=True):
-                process.wait_ready(lambda url=url: _ready(url), timeout=90, what="ready")  # type: ignore[misc]
+            upgrade(context, url)
+        env = (
+            api_environment(
+                url,
+                kafka.bootstrap_servers,
+                outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
+                readiness_timeout_seconds="1",
+            )
+            | identity.dex.env()
+        )
+        with api_processes(env, root) as apis:
             yield OutageStack(postgres, kafka, apis, http, identity)
-        finally:
-            for process in processes:
-                process.stop(timeout=10)

@@ -71,12 +71,12 @@ async def search_products(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200, description="Words to find")] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    min_price: Annotated[Decimal | None, Query(ge=0, max_digits=12, decimal_places=2)] = None,
+    max_price: Annotated[Decimal | None, Query(ge=0, max_digits=12, decimal_places=2)] = None,
     include_inactive: bool = False,
     sort: queries.ProductSort = queries.ProductSort.NAME,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> ProductPage:
     """Search by text, category and price range, sorted, one page at a time."""
     where = queries.ProductFilter(q, category, min_price, max_price, include_inactive)

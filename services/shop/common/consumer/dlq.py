@@ -79,7 +79,8 @@ class DeadLetter:
 
 
 async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[DeadLetter]:
-    """Every message currently in a dead-letter topic (read without a consumer group)."""
+    """Every message currently in a dead-letter topic (read without a consumer group);
+    `LookupError` if the topic does not exist."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         enable_auto_commit=False,
@@ -88,6 +89,10 @@ async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[Dead
     )
     await consumer.start()
     try:
+        # Asked first, so that a topic nothing was ever dead-lettered to is known at once
+        # (not after waiting for an assignment) and is not auto-created by subscribing.
+        if dlq_topic not in await consumer.topics():
+            raise LookupError(f"topic {dlq_topic!r} does not exist")
         assigned = await assign_all_partitions(consumer, dlq_topic)
         ends = await consumer.end_offsets(assigned)
         letters: list[DeadLetter] = []

@@ -16,6 +16,15 @@ import time
 import asyncpg  # type: ignore[import-untyped]
 
 logger = logging.getLogger(__name__)
+# A session that failed: refused, reset, terminated, or left mid-operation by a terminated
+# backend (asyncpg's InternalClientError "another operation is in progress").
+CONNECTION_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
 
 # Detect a dead peer in ~10 s instead of the kernel's two hours.
 KEEPALIVE_SETTINGS = {
@@ -70,7 +79,7 @@ class Leadership:
                 if not waiting_logged:
                     logger.info("another relay holds schema %s; standing by", self.schema)
                     waiting_logged = True
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+            except CONNECTION_ERRORS as err:
                 logger.warning("relay lock of schema %s: %s; retrying", self.schema, err)
                 await self._close()
             await _wait(stop, self._retry_seconds)
@@ -86,7 +95,7 @@ class Leadership:
             return
         try:
             await connection.fetchval("SELECT 1", timeout=self._check_seconds)
-        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
+        except CONNECTION_ERRORS as err:
             await self._close()
             raise LostLeadershipError(f"lock connection failed: {err}") from err
         self._checked_at = time.monotonic()
@@ -100,7 +109,7 @@ class Leadership:
         if connection is not None and not connection.is_closed():
             try:
                 await asyncio.wait_for(connection.close(), timeout=5)
-            except (OSError, TimeoutError, asyncpg.InterfaceError):
+            except (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError):
                 connection.terminate()
 
 

@@ -19,7 +19,7 @@ import asyncpg  # type: ignore[import-untyped]
 from aiokafka.errors import KafkaError
 
 from shop.common.outbox import notify_channel
-from shop.common.relay.leadership import Leadership, LostLeadershipError
+from shop.common.relay.leadership import CONNECTION_ERRORS, Leadership, LostLeadershipError
 from shop.common.relay.metrics import RelayMetrics
 from shop.common.relay.options import RelayOptions
 from shop.common.relay.publisher import (
@@ -31,15 +31,7 @@ from shop.common.relay.publisher import (
 from shop.common.relay.store import OutboxRow, OutboxStore
 
 logger = logging.getLogger(__name__)
-_RECOVERABLE = (
-    LostLeadershipError,
-    PublishError,
-    KafkaError,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    OSError,
-    TimeoutError,
-)
+_RECOVERABLE = (LostLeadershipError, PublishError, KafkaError, *CONNECTION_ERRORS)
 
 
 class OutboxRelay:

@@ -1,4 +1,8 @@
-"""The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates."""
+"""The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates.
+
+An order is read in one round trip (its row, locked or not, with its history as a JSON array),
+and saving it appends only the history entries added since it was read.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +35,8 @@ class SqlOrderRepository:
     def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
+        self._stored: dict[UUID, int] = {}
+        """Per order read or written here: the last history sequence already stored."""
 
     async def get(self, order_id: UUID) -> Order | None:
         return await self._load(order_id, lock=False)
@@ -61,26 +67,23 @@ class SqlOrderRepository:
         return list((await self._session.scalars(query)).all())
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
-        query = select(orders).where(orders.c.id == order_id)
-        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings()
-        found = row.first()
+        query = select(orders, _HISTORY).where(orders.c.id == order_id)
+        result = await self._session.execute(query.with_for_update(of=orders) if lock else query)
+        found = result.mappings().first()
         if found is None:
             return None
-        history_query = (
-            select(order_history)
-            .where(order_history.c.order_id == order_id)
-            .order_by(order_history.c.sequence)
-        )
-        entries = [
-            _entry(entry) for entry in (await self._session.execute(history_query)).mappings().all()
-        ]
+        entries = [_entry(entry) for entry in found["history"]]
         order = Order(_saga(found), found["placed_at"], entries)
+        self._stored[order.id] = entries[-1].sequence if entries else 0
         self._track(order)
         return order
 
     async def _append_history(self, order: Order) -> None:
-        if not order.history:
+        stored = self._stored.get(order.id, 0)
+        new = [entry for entry in order.history if entry.sequence > stored]
+        if not new:
             return
+        self._stored[order.id] = new[-1].sequence
         rows = [
             {
                 "order_id": order.id,
@@ -91,7 +94,7 @@ class SqlOrderRepository:
                 "cause_event_id": entry.cause_event_id,
                 "at": entry.at,
             }
-            for entry in order.history
+            for entry in new
         ]
         # Append-only: entries stored before are left exactly as they are.
         await self._session.execute(insert(order_history).values(rows).on_conflict_do_nothing())
@@ -143,12 +146,36 @@ def _saga(row: RowMapping) -> SagaState:
     )
 
 
-def _entry(row: RowMapping) -> HistoryEntry:
+_ENTRY = func.json_build_array(
+    order_history.c.sequence,
+    order_history.c.kind,
+    order_history.c.status,
+    order_history.c.detail,
+    order_history.c.cause_event_id,
+    order_history.c.at,
+)
+_HISTORY = (
+    select(
+        func.coalesce(
+            func.json_agg(aggregate_order_by(_ENTRY, order_history.c.sequence)),
+            literal_column("'[]'::json"),
+            type_=JSON,
+        )
+    )
+    .where(order_history.c.order_id == orders.c.id)
+    .scalar_subquery()
+    .label("history")
+)
+"""An order's history entries, oldest first, as a JSON array of arrays (read with the order)."""
+
+
+def _entry(entry: list[Any]) -> HistoryEntry:
+    sequence, kind, status, detail, cause_event_id, at = entry
     return HistoryEntry(
-        row["sequence"],
-        row["kind"],
-        OrderStatus(row["status"]),
-        row["detail"],
-        row["cause_event_id"],
-        row["at"],
+        int(sequence),
+        kind,
+        OrderStatus(status),
+        detail,
+        UUID(cause_event_id),
+        datetime.fromisoformat(at),
     )

@@ -67,7 +67,7 @@ async def list_orders(
     customer_id: CustomerId = None,
     status: OrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> OrderPage:
     """A customer's orders, newest first (the caller's own; staff may name a customer)."""
     customer = owned_customer(caller, customer_id, read=True)
