@@ -20,6 +20,7 @@ from localinfra import (
     postgres,
     promql,
     promtool,
+    redis_server,
     starlark,
     traefik,
     upstream_crds,
@@ -45,6 +46,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "dex": dex.provision,
     "web": webapp.provision,
     "chromium": webapp.provision_chromium,
+    "redis": redis_server.provision,
 }
 
 

@@ -20,6 +20,7 @@ from localinfra.workdir import make_workdir
 
 FIXTURE_MODULES = (
     "infra.fixtures_postgres",
+    "infra.fixtures_redis",
     "infra.fixtures_kafka",
     "infra.fixtures_kube",
     "infra.fixtures_node",

@@ -1,4 +1,5 @@
-"""Per bounded context settings: processes, env, and what ordering and notification need."""
+"""Per bounded context settings: processes, env, and what catalog, ordering and notification
+need."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from shopkeeper.api.base import ApiModel, cel
 from shopkeeper.api.notification import URL_PATTERN, SmtpSpec, WebhookSpec
 from shopkeeper.api.workloads import ServiceSpec, WorkerProcess
 
+REDIS_URL_PATTERN = r"^rediss?://[^\s]+$"
 SAGA_TIMER_REPLICAS = (
     "self.replicas >= 1",
     "services.ordering.worker.replicas must be at least 1: the ordering worker runs the order "
@@ -35,6 +37,15 @@ class SagaWorkerProcess(WorkerProcess):
         if self.autoscaling.min_replicas < 1:
             raise ValueError(SAGA_TIMER_MIN_REPLICAS[1])
         return self
+
+
+class CatalogServiceSpec(ServiceSpec):
+    """Catalog: its processes, and the Redis of its read cache (optional)."""
+
+    redis_url: str | None = Field(None, pattern=REDIS_URL_PATTERN, max_length=2048)
+    """`redis://host:port/db` of the catalog's read cache (product views and search pages,
+    invalidated by the catalog's committed changes, ADR 0048); none: every read goes to
+    PostgreSQL. The catalog keeps answering, slower, while Redis is down."""
 
 
 class OrderingServiceSpec(ServiceSpec):
@@ -85,8 +96,8 @@ class NotificationServiceSpec(ServiceSpec):
 class ServicesSpec(ApiModel):
     """Per bounded context settings."""
 
-    catalog: ServiceSpec = ServiceSpec()
-    """Products, categories, stock, reservations."""
+    catalog: CatalogServiceSpec = CatalogServiceSpec()
+    """Products, categories, stock, reservations; optionally a Redis read cache."""
     basket: ServiceSpec = ServiceSpec()
     """Carts."""
     ordering: OrderingServiceSpec = OrderingServiceSpec()

@@ -1,22 +1,24 @@
-"""Environment of one context's processes: notification's channel and lookups, the spec's env.
+"""Environment of one context's processes: notification's channel and lookups, catalog's read
+cache, the spec's env.
 
 Notification looks orders up in ordering only with client credentials (`spec.auth.
 clientCredentialsSecret`): ordering's API refuses anonymous callers.
 
-Notification's variables are named by the service's own settings class, so the operator sets
-exactly what `shop.notification.settings.NotificationSettings` reads. Credentials are Secret key
-references; their values never pass through the operator.
+Variables are named by the service's own settings class, so the operator sets exactly what
+`shop.notification.settings.NotificationSettings` and `shop.catalog.settings.CatalogSettings`
+read. Credentials are Secret key references; their values never pass through the operator.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
 from shopkeeper import naming
 from shopkeeper.api.auth import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 from shopkeeper.api.env import KeySelector
-from shopkeeper.api.services import NotificationServiceSpec
+from shopkeeper.api.services import CatalogServiceSpec, NotificationServiceSpec
 from shopkeeper.builders.inputs import BuildInput
 
 EnvEntry = dict[str, Any]
@@ -78,10 +80,22 @@ def notification_env(inp: BuildInput, spec: NotificationServiceSpec) -> list[Env
     return env
 
 
+def catalog_env(spec: CatalogServiceSpec) -> list[EnvEntry]:
+    """The Redis of the catalog's read cache, when the spec names one (API and worker: the
+    worker invalidates what its reservations change)."""
+    if spec.redis_url is None:
+        return []
+    return [{"name": CatalogSettings.env_var("redis_url"), "value": spec.redis_url}]
+
+
 def context_env(inp: BuildInput, context: str) -> list[EnvEntry]:
     """What the context's own settings add to every process of it, the spec's env last."""
     service = inp.spec.services.of(context)
-    own = notification_env(inp, service) if isinstance(service, NotificationServiceSpec) else []
+    own: list[EnvEntry] = []
+    if isinstance(service, NotificationServiceSpec):
+        own = notification_env(inp, service)
+    elif isinstance(service, CatalogServiceSpec):
+        own = catalog_env(service)
     return merge_env(own, [var.manifest() for var in service.env])
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
 from shopkeeper.builders.platform import build_all
 from unit.operator.operator_support import build_input, by_kind, spec_from
@@ -176,3 +177,31 @@ def test_duplicate_env_names_are_refused() -> None:
 def test_smtp_channel_without_smtp_settings_is_refused() -> None:
     with pytest.raises(ValidationError, match=r"channel smtp needs services\.notification\.smtp"):
         spec_from(services={"notification": {"channel": "smtp"}})
+
+
+def test_a_redis_url_in_the_spec_reaches_the_catalog_api_and_worker_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = spec_from(services={"catalog": {"redisUrl": "redis://shop-redis.shop-ns.svc:6379/0"}})
+    manifests = build_all(build_input(spec))
+    config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
+    for name in [n for n in os.environ if n.startswith(("SHOP_", "OTEL_"))]:
+        monkeypatch.delenv(name)
+    for deployment in ("shop-catalog-api", "shop-catalog-worker"):
+        [container] = _containers(manifests, deployment)
+        for name, value in _resolved(container, config).items():
+            monkeypatch.setenv(name, value)
+        assert CatalogSettings().redis_url == "redis://shop-redis.shop-ns.svc:6379/0"
+    [ordering] = _containers(manifests, "shop-ordering-api")
+    assert all("REDIS" not in entry["name"] for entry in ordering["env"])
+
+
+def test_without_a_redis_url_the_catalog_caches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    manifests = build_all(build_input(spec_from()))
+    [api] = _containers(manifests, "shop-catalog-api")
+    assert all(entry["name"] != "SHOP_CATALOG_REDIS_URL" for entry in api["env"])
+
+
+def test_a_redis_url_must_be_a_redis_url() -> None:
+    with pytest.raises(ValidationError, match="redis"):
+        spec_from(services={"catalog": {"redisUrl": "http://cache:6379"}})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,11 @@ _ORDER = {
     ProductSort.PRICE_DESC: (products.c.price.desc(), products.c.id),
     ProductSort.NEWEST: (products.c.created_at.desc(), products.c.id),
 }
+
+
+def page_key(where: ProductFilter, sort: ProductSort, limit: int, offset: int) -> str:
+    """One search page's identity: the same filter, sort and window give the same key."""
+    return json.dumps([asdict(where), sort.value, limit, offset], default=str, sort_keys=True)
 
 
 def _product_view() -> Select[Any]:

@@ -6,7 +6,7 @@ import sys
 
 from fastapi import FastAPI
 
-from shop.catalog.bootstrap import bootstrap
+from shop.catalog.bootstrap import bootstrap, open_read_cache
 from shop.catalog.entrypoints import routes_products, routes_stock
 from shop.catalog.settings import CatalogSettings
 from shop.common.app import create_app
@@ -19,7 +19,9 @@ from shop.common.server import run_api
 
 def create_catalog_app(settings: CatalogSettings) -> FastAPI:
     async def wire(process: ProcessContext) -> None:
-        process.state["catalog"] = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
+        read_cache = open_read_cache(settings, process)
+        process.state["catalog"] = bootstrap(process.engine, None, settings.outbox_mode, read_cache)
+        process.state["catalog_read_cache"] = read_cache
 
     return create_app(
         title="Shopkeeper catalog",

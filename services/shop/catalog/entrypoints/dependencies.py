@@ -1,4 +1,5 @@
-"""FastAPI dependencies of the catalog API: the wired catalog, its bus, a read session."""
+"""FastAPI dependencies of the catalog API: the wired catalog, its bus, a read session, the
+read cache."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog.adapters.read_cache import ReadCache
 from shop.catalog.bootstrap import Catalog, CatalogBus
 from shop.common.read_session import read_session
 
@@ -26,5 +28,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def get_read_cache(request: Request) -> ReadCache:
+    cache: ReadCache = request.app.state.process.state["catalog_read_cache"]
+    return cache
+
+
 BusDep = Annotated[CatalogBus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]

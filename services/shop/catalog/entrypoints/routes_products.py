@@ -1,4 +1,5 @@
-"""Products and categories: thin routes, body -> command -> bus; reads through queries."""
+"""Products and categories: thin routes, body -> command -> bus; reads through queries, product
+views and search pages through the read cache."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from shop.catalog.adapters import queries
 from shop.catalog.domain import commands as c
 from shop.catalog.domain.errors import ProductNotFoundError
-from shop.catalog.entrypoints.dependencies import BusDep, SessionDep
+from shop.catalog.entrypoints.dependencies import BusDep, ReadCacheDep, SessionDep
 from shop.catalog.entrypoints.schemas import (
     CategoryIn,
     CategoryOut,
@@ -69,6 +70,7 @@ async def create_product(
 @router.get("/products")
 async def search_products(
     session: SessionDep,
+    cache: ReadCacheDep,
     q: Annotated[str | None, Query(max_length=200, description="Words to find")] = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     min_price: Annotated[Decimal | None, Query(ge=0, max_digits=12, decimal_places=2)] = None,
@@ -80,14 +82,18 @@ async def search_products(
 ) -> ProductPage:
     """Search by text, category and price range, sorted, one page at a time."""
     where = queries.ProductFilter(q, category, min_price, max_price, include_inactive)
-    rows, total = await queries.search_products(session, where, sort, limit, offset)
-    items = [ProductOut.from_row(row) for row in rows]
-    return ProductPage(items=items, total=total, limit=limit, offset=offset)
+
+    async def page() -> ProductPage:
+        rows, total = await queries.search_products(session, where, sort, limit, offset)
+        items = [ProductOut.from_row(row) for row in rows]
+        return ProductPage(items=items, total=total, limit=limit, offset=offset)
+
+    return await cache.search(queries.page_key(where, sort, limit, offset), ProductPage, page)
 
 
 @router.get("/products/{product_id}", responses=problem_responses(404))
-async def get_product(product_id: UUID, session: SessionDep) -> ProductOut:
-    return await _product(session, product_id)
+async def get_product(product_id: UUID, session: SessionDep, cache: ReadCacheDep) -> ProductOut:
+    return await cache.product(product_id, ProductOut, lambda: _product(session, product_id))
 
 
 @router.put(
