@@ -34,8 +34,8 @@ deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes
 
 OUTBOX ?= relay
 UP_NEEDS := postgres kafka dex traefik $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
-	$(if $(findstring --kube,$(UP_FLAGS)),kube)
-up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, web; OUTBOX=debezium: debezium)
+	$(if $(findstring --kube,$(UP_FLAGS)),kube) $(if $(findstring --no-redis,$(UP_FLAGS)),,redis)
+up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, redis, web; OUTBOX=debezium: debezium)
 	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS) web
 	@$(MAKE) -s web-build
 	@$(UV) run --frozen python -m localinfra up --outbox $(OUTBOX) $(UP_FLAGS)

@@ -31,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
     up.add_argument("--kube", action="store_true", help="also a Kubernetes control plane")
+    up.add_argument("--no-redis", action="store_true", help="no Redis: the catalog reads uncached")
     up.add_argument(
         "--gateway-port",
         type=int,
@@ -51,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             from localinfra.stack import run_foreground
 
             run_foreground(
-                with_connect=args.connect, with_kube=args.kube, gateway_port=args.gateway_port
+                with_connect=args.connect,
+                with_kube=args.kube,
+                with_redis=not args.no_redis,
+                gateway_port=args.gateway_port,
             )
         else:
             from localinfra.stack import run_shop_foreground
@@ -63,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 outbox=args.outbox,
                 with_connect=args.connect,
                 with_kube=args.kube,
+                with_redis=not args.no_redis,
                 shop_args=shop_args,
                 gateway_port=args.gateway_port,
             )

@@ -1,5 +1,6 @@
-"""The local stack in the foreground: PostgreSQL and Kafka (plus Connect and Kubernetes on request)
-and, unless only the infrastructure is asked for, the whole shop on them (`shop.devstack`).
+"""The local stack in the foreground: PostgreSQL, Kafka and Redis (the catalog's read cache; plus
+Connect and Kubernetes on request) and, unless only the infrastructure is asked for, the whole
+shop on them (`shop.devstack`).
 
 `make up` runs it until Ctrl-C; everything it started stops with it.
 """
@@ -19,6 +20,7 @@ from localinfra.front_door import FrontDoor, start_front_door
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
 from localinfra.postgres import PostgresServer
+from localinfra.redis_server import RedisServer
 from localinfra.webapp import built_dist
 from localinfra.workdir import make_workdir
 
@@ -33,12 +35,13 @@ class LocalStack:
     kafka: KafkaBroker | None = None
     connect: KafkaConnect | None = None
     kube: ControlPlane | None = None
+    redis: RedisServer | None = None
     front_door: FrontDoor | None = None
 
 
 @contextlib.contextmanager
 def local_stack(
-    *, with_connect: bool, with_kube: bool, gateway_port: int | None = None
+    *, with_connect: bool, with_kube: bool, with_redis: bool = True, gateway_port: int | None = None
 ) -> Iterator[LocalStack]:
     """Start the components in dependency order; stop them in reverse on exit."""
     local = LocalStack(workdir=make_workdir("stack"))
@@ -52,6 +55,9 @@ def local_stack(
         local.env["SHOP_DATABASE_URL"] = local.postgres.dsn(driver="postgresql+asyncpg")
         local.kafka = started.enter_context(KafkaBroker(local.workdir / "kafka", num_partitions=3))
         local.env["SHOP_KAFKA_BOOTSTRAP_SERVERS"] = local.kafka.bootstrap_servers
+        if with_redis:  # a few MB and milliseconds to start: on by default
+            local.redis = started.enter_context(RedisServer(local.workdir / "redis"))
+            local.env["SHOP_CATALOG_REDIS_URL"] = local.redis.url
         if with_connect:
             connect = KafkaConnect(local.kafka.bootstrap_servers, local.workdir / "connect")
             local.connect = started.enter_context(connect)
@@ -74,6 +80,7 @@ def run_shop_foreground(
     with_connect: bool,
     with_kube: bool,
     shop_args: dict[str, object],
+    with_redis: bool = True,
     gateway_port: int | None = None,
 ) -> int:
     """The infrastructure, then every shop process on it with a live status, until Ctrl-C."""
@@ -85,7 +92,10 @@ def run_shop_foreground(
     _stop_on_signals(stop)
     debezium = outbox == "debezium"
     with local_stack(
-        with_connect=with_connect or debezium, with_kube=with_kube, gateway_port=gateway_port
+        with_connect=with_connect or debezium,
+        with_kube=with_kube,
+        with_redis=with_redis,
+        gateway_port=gateway_port,
     ) as local:
         door = local.front_door
         if stop.is_set() or local.postgres is None or local.kafka is None or door is None:
@@ -100,11 +110,14 @@ def run_shop_foreground(
                 workdir=local.workdir / "shop",
                 identity=door.identity(),
                 web_dist=built_dist(),
+                env=_cache_env(local),
                 **shop_args,
             )
         except SettingsError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
+        if local.redis is not None:
+            print(f"catalog read cache: {local.redis.url}", flush=True)
         code = run_shop(
             settings,
             sys.stdout,
@@ -117,12 +130,27 @@ def run_shop_foreground(
     return code
 
 
-def run_foreground(*, with_connect: bool, with_kube: bool, gateway_port: int | None = None) -> None:
+def _cache_env(local: LocalStack) -> dict[str, str]:
+    """The catalog's read cache address, when the stack runs Redis."""
+    name = "SHOP_CATALOG_REDIS_URL"
+    return {name: local.env[name]} if name in local.env else {}
+
+
+def run_foreground(
+    *,
+    with_connect: bool,
+    with_kube: bool,
+    with_redis: bool = True,
+    gateway_port: int | None = None,
+) -> None:
     """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
     stop = threading.Event()
     _stop_on_signals(stop)
     with local_stack(
-        with_connect=with_connect, with_kube=with_kube, gateway_port=gateway_port
+        with_connect=with_connect,
+        with_kube=with_kube,
+        with_redis=with_redis,
+        gateway_port=gateway_port,
     ) as local:
         print("local stack is up; in another shell:")
         for key, value in sorted(local.env.items()):

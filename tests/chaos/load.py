@@ -15,11 +15,11 @@ from uuid import UUID, uuid4
 import httpx
 
 from infra.fixtures_identity import Buyers, LoggedIn
+from shop.devstack.demo_client import UNKNOWN_PRODUCT, problem_type
 
 RETRY_PAUSE_SECONDS = 0.3
 LONGEST_PAUSE_SECONDS = 1.0
 ORDER_DEADLINE_SECONDS = 120.0
-UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 
 
 class OrderNotAcceptedError(Exception):
@@ -91,7 +91,7 @@ class ChaosShopper:
         line = {"product_id": str(product_id), "quantity": quantity}
 
         def line_added(response: httpx.Response) -> bool:
-            if response.status_code == 422 and _problem_type(response) == UNKNOWN_PRODUCT:
+            if response.status_code == 422 and problem_type(response) == UNKNOWN_PRODUCT:
                 return False  # the basket has not heard of the product yet
             return response.status_code < 500
 
@@ -154,11 +154,3 @@ async def timed(step: Callable[[], Awaitable[object]]) -> float:
     started = time.monotonic()
     await step()
     return time.monotonic() - started
-
-
-def _problem_type(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("type") if isinstance(body, dict) else None

@@ -85,7 +85,7 @@ class ShopClient:
             response = await self.http.post(
                 f"{self.basket}/carts/me/lines", json=body, auth=customer
             )
-            unknown = response.status_code == 422 and _problem_type(response) == UNKNOWN_PRODUCT
+            unknown = response.status_code == 422 and problem_type(response) == UNKNOWN_PRODUCT
             if not unknown or time.monotonic() > deadline:
                 response.raise_for_status()
                 return
@@ -168,7 +168,8 @@ async def _sse_data(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
             data = []
 
 
-def _problem_type(response: httpx.Response) -> str | None:
+def problem_type(response: httpx.Response) -> str | None:
+    """The `type` of a problem+json answer, if it is one."""
     try:
         body = response.json()
     except ValueError:

@@ -26,17 +26,21 @@ def _needs(target: str, *variables: str) -> tuple[str, list[str]]:
     return who, components
 
 
-def test_make_up_provisions_postgres_kafka_the_front_door_and_the_web_app_only() -> None:
+def test_make_up_provisions_postgres_kafka_the_front_door_redis_and_the_web_app_only() -> None:
     assert _needs("up") == (
         "make up (OUTBOX=relay)",
-        ["postgres", "kafka", "dex", "traefik", "web"],
+        ["postgres", "kafka", "dex", "traefik", "redis", "web"],
     )
+
+
+def test_make_up_without_the_read_cache_provisions_no_redis() -> None:
+    assert _needs("up", "UP_FLAGS=--no-redis")[1] == ["postgres", "kafka", "dex", "traefik", "web"]
 
 
 def test_make_up_in_debezium_mode_adds_the_debezium_plugin() -> None:
     assert _needs("up", "OUTBOX=debezium") == (
         "make up (OUTBOX=debezium)",
-        ["postgres", "kafka", "dex", "traefik", "debezium", "web"],
+        ["postgres", "kafka", "dex", "traefik", "debezium", "redis", "web"],
     )
 
 
@@ -47,6 +51,7 @@ def test_make_up_with_a_control_plane_adds_kubernetes() -> None:
         "dex",
         "traefik",
         "kube",
+        "redis",
         "web",
     ]
 
