@@ -24,7 +24,6 @@ from shop.devstack.logins import admin_auth, log_in_customers
 
 FINAL = frozenset({"CONFIRMED", "CANCELLED"})
 NOT_PLACED_RETRY_SECONDS = (0.05, 0.5)  # first wait, longest (doubling in between)
-PREFER_WAIT = {"Prefer": "wait=10"}  # the ordering API answers once the order is placed
 UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 # Below uvicorn's 5 s keep-alive, so a request never goes out on a connection being closed.
 KEEPALIVE_SECONDS = 2.0
@@ -126,12 +125,11 @@ class Storefront:
             return str((await reply.json())["order_id"])
 
     async def follow(self, buyer: Headers, order_id: str) -> Final:
-        """Read the order's event stream until a final status; the server waits for the order
-        to be placed (`Prefer: wait`), and past that the client retries."""
+        """Read the order's event stream until a final status (waits until it is placed)."""
         url = f"{self.ordering}/orders/{order_id}/events"
         wait, longest = NOT_PLACED_RETRY_SECONDS
         while True:
-            async with self.http.get(url, headers={**buyer, **PREFER_WAIT}) as stream:
+            async with self.http.get(url, headers=buyer) as stream:
                 if stream.status == 404:  # ordering has not consumed the checkout yet
                     await asyncio.sleep(wait)
                     wait = min(longest, wait * 2)

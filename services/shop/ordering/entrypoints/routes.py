@@ -20,12 +20,7 @@ from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain.errors import OrderNotFoundError
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.entrypoints.schemas import OrderOut, OrderPage, OrderSummary
-from shop.ordering.entrypoints.stream import (
-    StreamTiming,
-    order_events,
-    order_exists,
-    preferred_wait,
-)
+from shop.ordering.entrypoints.stream import StreamTiming, order_events
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -91,18 +86,16 @@ async def stream_order(
     request: Request,
     caller: CustomerDep,
     last_event_id: Annotated[int, Header(ge=0)] = 0,
-    prefer: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
-    ends once the order is confirmed or cancelled and its compensations are acknowledged.
-    `Prefer: wait=N`: wait up to N seconds (at most 10) for an order not placed yet."""
+    ends once the order is confirmed or cancelled and its compensations are acknowledged."""
+    async with read_session(get_sessions(request)) as session:  # not held for the stream's lifetime
+        await owned_order(session, order_id, caller)  # another customer's: as if absent
+        if await queries.saga_progress(session, order_id) is None:
+            raise OrderNotFoundError(order_id)
     state = request.app.state.process.state
     timing: StreamTiming = state["order_stream_timing"]
     feed: HistoryFeed = state["order_history_feed"]
-    if not await order_exists(get_sessions(request), feed, order_id, preferred_wait(prefer)):
-        raise OrderNotFoundError(order_id)
-    async with read_session(get_sessions(request)) as session:
-        await owned_order(session, order_id, caller)  # another customer's: as if absent
     events = order_events(
         get_sessions(request), feed, order_id, last_event_id, timing, request.is_disconnected
     )
