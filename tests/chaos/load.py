@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from infra.fixtures_identity import Buyers, LoggedIn
 from shop.devstack.demo_client import UNKNOWN_PRODUCT, problem_type
 
 RETRY_PAUSE_SECONDS = 0.3
@@ -46,10 +47,13 @@ class LoadRecord:
 
 
 class ChaosShopper:
-    """Orders through the basket (one new customer per order) and follows them in ordering."""
+    """Orders through the basket (a customer of Dex lent to each order until its checkout) and
+    follows them in ordering."""
 
-    def __init__(self, http: httpx.AsyncClient, apis: dict[str, str], record: LoadRecord) -> None:
-        self.http, self.apis, self.record = http, apis, record
+    def __init__(
+        self, http: httpx.AsyncClient, apis: dict[str, str], record: LoadRecord, buyers: Buyers
+    ) -> None:
+        self.http, self.apis, self.record, self.buyers = http, apis, record, buyers
 
     async def _send(
         self, api: str, method: str, path: str, accept: Callable[[httpx.Response], bool], **kw: Any
@@ -79,8 +83,11 @@ class ChaosShopper:
             await asyncio.sleep(pause)
 
     async def place(self, product_id: UUID, quantity: int) -> UUID:
-        """A new customer's cart with one line, checked out under one key; the order's id."""
-        buyer = f"chaos-{uuid4().hex[:12]}"
+        """A customer's cart with one line, checked out under one key; the order's id."""
+        async with self.buyers.borrow() as buyer:
+            return await self._place_as(buyer, product_id, quantity)
+
+    async def _place_as(self, buyer: LoggedIn, product_id: UUID, quantity: int) -> UUID:
         line = {"product_id": str(product_id), "quantity": quantity}
 
         def line_added(response: httpx.Response) -> bool:
@@ -90,14 +97,16 @@ class ChaosShopper:
 
         # A retry after a lost answer may add the line twice: the invariants count what the
         # orders hold, not what was asked.
-        added = await self._send("basket", "POST", f"/carts/{buyer}/lines", line_added, json=line)
+        added = await self._send(
+            "basket", "POST", "/carts/me/lines", line_added, json=line, headers=buyer.headers
+        )
         if added.status_code != 200:
             raise OrderNotAcceptedError(f"line refused: {added.status_code} {added.text}")
-        headers = {"Idempotency-Key": uuid4().hex}
+        headers = {**buyer.headers, "Idempotency-Key": uuid4().hex}
         checkout = await self._send(
             "basket",
             "POST",
-            f"/carts/{buyer}/checkout",
+            "/carts/me/checkout",
             lambda r: r.status_code < 500,
             headers=headers,
         )

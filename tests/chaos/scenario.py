@@ -86,7 +86,7 @@ async def chaos_run(
 ) -> ChaosResult:
     rng = random.Random(seed)
     record = LoadRecord()
-    shopper = ChaosShopper(stack.http, stack.apis, record)
+    shopper = ChaosShopper(stack.http, stack.apis, record, stack.buyers)
     products = [await _product(stack, STOCK_EACH) for _ in range(PRODUCTS)]
     probe = await _product(stack, PROBE_STOCK)
     initial = {**dict.fromkeys(products, STOCK_EACH), probe: PROBE_STOCK}

@@ -100,7 +100,8 @@ def test_terminated_backends_give_503s_or_answers_but_never_a_500(
 def test_a_checkout_retried_with_its_key_through_a_database_outage_makes_one_order(
     outage_stack: OutageStack,
 ) -> None:
-    product, buyer, key = uuid4(), f"outage-{uuid4().hex[:8]}", uuid4().hex
+    product, key = uuid4(), uuid4().hex
+    buyer = outage_stack.identity.customer(2)
     outage_stack.postgres.psql(
         "INSERT INTO basket.products (product_id, name, price, currency, active, version) "
         f"VALUES ('{product}', 'Outage mug', 9.50, 'EUR', true, 1)",
@@ -108,12 +109,15 @@ def test_a_checkout_retried_with_its_key_through_a_database_outage_makes_one_ord
     )
     basket, http = outage_stack.apis["basket"], outage_stack.http
     added = http.post(
-        f"{basket}/carts/{buyer}/lines", json={"product_id": str(product), "quantity": 2}
+        f"{basket}/carts/me/lines",
+        json={"product_id": str(product), "quantity": 2},
+        headers=buyer.headers,
     )
     assert added.status_code == 200, added.text
 
     def checkout() -> httpx.Response:
-        return http.post(f"{basket}/carts/{buyer}/checkout", headers={"Idempotency-Key": key})
+        headers = {**buyer.headers, "Idempotency-Key": key}
+        return http.post(f"{basket}/carts/me/checkout", headers=headers)
 
     outage_stack.postgres.stop_immediately()
     try:
