@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.common.machine import LoadWatch
 from bench.saga_parts import cpu
-from bench.saga_parts.client import Storefront, session
+from bench.saga_parts.client import Storefront, logged_in, session
 from bench.saga_parts.stack import RunningShop
 from bench.saga_parts.steps import StepResult, run_step
 
@@ -18,6 +18,7 @@ STOCK_PER_PRODUCT = 100_000
 WARMUP_ORDERS, WARMUP_RATE = 30, 5.0
 IDLE_SECONDS = 5.0
 DRAIN_SECONDS = 60.0
+BUYERS = 32  # Dex's numbered demo customers; each is busy only from cart to checkout
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ async def drain(shop: Storefront, control_url: str) -> bool:
 async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str, Any]:
     """Every step of `plan` on a running shop; a JSON-ready account of the run."""
     rng = random.Random(plan.seed)
+    admin, buyers = await logged_in(running.identity, BUYERS)
     async with session() as http:
-        shop = Storefront(http, running.apis)
+        shop = Storefront(http, running.apis, admin, buyers)
         products = [p["id"] for p in await shop.products()]
         for product in products:
             await shop.receive_stock(product, STOCK_PER_PRODUCT)
@@ -62,7 +64,6 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             count=WARMUP_ORDERS,
             grace_seconds=60,
             rng=rng,
-            label="warmup",
         )
         await drain(shop, running.control_url)
         before = cpu.sample()
@@ -84,7 +85,6 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
                 count=plan.orders_per_step,
                 grace_seconds=plan.grace_seconds,
                 rng=rng,
-                label=f"r{rate:g}",
             )
             drained = await drain(shop, running.control_url)
             result = StepResult(

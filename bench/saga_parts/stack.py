@@ -9,6 +9,7 @@ from pathlib import Path
 
 from localinfra.shop_up import shop_up_process
 from localinfra.stack import local_stack
+from shop.devstack.identity import Identity
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class RunningShop:
     apis: dict[str, str]
     control_url: str
     workdir: Path
+    identity: Identity
 
 
 @contextlib.contextmanager
@@ -27,6 +29,7 @@ def started_shop(outbox: str, env: dict[str, str]) -> Iterator[RunningShop]:
     with local_stack(with_connect=outbox == "debezium", with_kube=False) as local:
         assert local.postgres is not None
         assert local.kafka is not None
+        assert local.front_door is not None
         local.postgres.create_database("shop")
         options = [
             "--outbox",
@@ -40,5 +43,7 @@ def started_shop(outbox: str, env: dict[str, str]) -> Iterator[RunningShop]:
             local.postgres.dsn("shop", driver="postgresql+asyncpg"),
             local.kafka.bootstrap_servers,
             options,
+            front_door=local.front_door,
         ) as state:
-            yield RunningShop(state["apis"], state["control_url"], local.workdir / "shop")
+            identity = local.front_door.identity()
+            yield RunningShop(state["apis"], state["control_url"], local.workdir / "shop", identity)

@@ -36,15 +36,16 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
-async def one_order(shop: Storefront, customer: str, product: str, deadline: float) -> Outcome:
+async def one_order(shop: Storefront, product: str, deadline: float) -> Outcome:
     """Cart, checkout, then the order's stream until final, all before `deadline` (loop time)."""
     started = time.perf_counter()
     try:
         async with asyncio.timeout_at(deadline):
-            await shop.add_line(customer, product, 1)
-            started, wall = time.perf_counter(), datetime.now(UTC)
-            order_id = await shop.checkout(customer)
-            final: Final = await shop.follow(order_id)
+            async with shop.borrow() as buyer:
+                await shop.add_line(buyer, product, 1)
+                started, wall = time.perf_counter(), datetime.now(UTC)
+                order_id = await shop.checkout(buyer)
+            final: Final = await shop.follow(buyer, order_id)
     except TimeoutError:
         return Outcome(UNFINISHED, started=started)
     except (aiohttp.ClientError, ShopError) as err:
@@ -119,7 +120,6 @@ async def run_step(
     count: int,
     grace_seconds: float,
     rng: random.Random,
-    label: str,
 ) -> list[Outcome]:
     """Start `count` orders at `rate`/s whatever the answers (open loop); wait for them all,
     until `grace_seconds` after the last one started."""
@@ -129,6 +129,5 @@ async def run_step(
     tasks = []
     for index in range(count):
         await asyncio.sleep(max(0.0, begin + index / rate - loop.time()))
-        customer = f"{label}-{index}"
-        tasks.append(asyncio.create_task(one_order(shop, customer, rng.choice(products), deadline)))
+        tasks.append(asyncio.create_task(one_order(shop, rng.choice(products), deadline)))
     return list(await asyncio.gather(*tasks))

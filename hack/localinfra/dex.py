@@ -62,7 +62,9 @@ class Dex(SingleProcessLauncher):
     """Dex on 127.0.0.1 with the shop's clients and demo users.
 
     `url` is where it listens (`.../dex`); `issuer` is what its tokens say. `web_origins` are
-    the origins the storefront is served on (its redirect URIs and CORS).
+    the origins the storefront is served on (its redirect URIs and CORS); `token_lifetime`
+    how long its tokens live (Dex's duration syntax, `1h`, `8s`); `host` where it listens (the
+    local node's bridge address, for pods).
     """
 
     def __init__(
@@ -72,16 +74,18 @@ class Dex(SingleProcessLauncher):
         issuer: str | None = None,
         web_origins: tuple[str, ...] = (),
         port: int | None = None,
+        token_lifetime: str = "1h",
+        host: str = "127.0.0.1",
     ) -> None:
         self.workdir = workdir
-        self.host = "127.0.0.1"
+        self.host = host
         self.port = port or free_port()
         self.issuer = (issuer or f"http://{self.host}:{self.port}{ISSUER_PATH}").rstrip("/")
         if not self.issuer.endswith(ISSUER_PATH):
             raise InfraError(f"the issuer must end with {ISSUER_PATH} (Dex serves under it)")
         clients = (API_AUDIENCE, DEMO_CLIENT, NOTIFICATION_CLIENT)
         self.secrets = {client: secrets.token_urlsafe(24) for client in clients}
-        self.realm = Realm(self.issuer, web_origins, self.secrets)
+        self.realm = Realm(self.issuer, web_origins, self.secrets, id_token_lifetime=token_lifetime)
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from localinfra.front_door import FrontDoor
 from localinfra.process import ManagedProcess
 
 
@@ -25,13 +26,31 @@ def _ready(state_file: Path) -> bool:
         return False
 
 
+def _processes(state: dict[str, Any]) -> list[dict[str, Any]]:
+    status = httpx.get(f"{state['control_url']}/status", timeout=10).json()
+    processes: list[dict[str, Any]] = status["processes"]
+    return processes
+
+
 @contextmanager
 def shop_up_process(
-    name: str, workdir: Path, database_url: str, bootstrap_servers: str, options: Sequence[str]
+    name: str,
+    workdir: Path,
+    database_url: str,
+    bootstrap_servers: str,
+    options: Sequence[str],
+    *,
+    front_door: FrontDoor,
+    publish: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Run `shop up <options>` until the block ends (its log: `<workdir>/../<name>.log`); yields
     its state file once every process is ready. The caller's `SHOP_*`/`OTEL_*` are not passed on:
-    settings go by `options` (`--env NAME=VALUE`)."""
+    settings go by `options` (`--env NAME=VALUE`). The shop checks the tokens of `front_door`'s
+    Dex; with `publish`, its APIs (and web app) are the gateway's once ready (one shop at once)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    identity_file = workdir / "identity.json"
+    identity_file.touch(mode=0o600)
+    identity_file.write_text(front_door.identity().model_dump_json())
     state_file = workdir / "shop-up.json"
     argv = [
         sys.executable,
@@ -47,6 +66,8 @@ def shop_up_process(
         str(workdir),
         "--state-file",
         str(state_file),
+        "--identity-file",
+        str(identity_file),
         *options,
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "OTEL_"))}
@@ -54,6 +75,9 @@ def shop_up_process(
     try:
         process.wait_ready(lambda: _ready(state_file), timeout=600, what="running, all ready")
         state: dict[str, Any] = json.loads(state_file.read_text())
+        if publish:
+            web = next((p["url"] for p in _processes(state) if p["name"] == "storefront-web"), None)
+            front_door.publish_apis(state["apis"], web_url=web)
         yield state
     finally:
         process.stop(timeout=90)

@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from chaos.faults import ChaosStack
+from infra.fixtures_identity import Buyers, IdentityProvider
 from localinfra.connect import KafkaConnect
+from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
@@ -31,7 +33,14 @@ SHOP_OPTIONS = (
 
 
 @contextmanager
-def chaos_stack(workdir: Path, http: httpx.AsyncClient, *, debezium: bool) -> Iterator[ChaosStack]:
+def chaos_stack(
+    workdir: Path,
+    http: httpx.AsyncClient,
+    front_door: FrontDoor,
+    buyers: Buyers,
+    *,
+    debezium: bool,
+) -> Iterator[ChaosStack]:
     """Servers and `shop up` under `workdir`, started and stopped with the block."""
     (workdir / "postgres").mkdir(parents=True)
     with ExitStack() as stack:
@@ -52,28 +61,41 @@ def chaos_stack(workdir: Path, http: httpx.AsyncClient, *, debezium: bool) -> It
                 postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
                 kafka.bootstrap_servers,
                 options,
+                front_door=front_door,
             )
         )
         yield ChaosStack(
-            postgres, kafka, connect, DATABASE, state["control_url"], state["apis"], http
+            postgres, kafka, connect, DATABASE, state["control_url"], state["apis"], http, buyers
         )
 
 
 @asynccontextmanager
-async def running_stack(workdir: Path, *, debezium: bool) -> AsyncIterator[ChaosStack]:
+async def running_stack(
+    workdir: Path, identity: IdentityProvider, front_door: FrontDoor, *, debezium: bool
+) -> AsyncIterator[ChaosStack]:
+    """`shop up` checking the session Dex's tokens; the client sends an admin's (each order
+    borrows a customer's: `ChaosShopper`)."""
     # Idle connections expire before uvicorn's keep-alive ends: none is reused as it closes.
-    async with httpx.AsyncClient(timeout=30, limits=http_limits(20)) as http:
-        with chaos_stack(workdir, http, debezium=debezium) as stack:
+    admin = identity.admin().headers
+    async with httpx.AsyncClient(timeout=30, limits=http_limits(20), headers=admin) as http:
+        buyers = Buyers(identity)
+        with chaos_stack(workdir, http, front_door, buyers, debezium=debezium) as stack:
             yield stack
 
 
 @pytest.fixture(scope="module")
-async def relay_stack(infra_workdir: Path) -> AsyncIterator[ChaosStack]:
-    async with running_stack(infra_workdir / "chaos-relay", debezium=False) as stack:
+async def relay_stack(
+    infra_workdir: Path, identity: IdentityProvider, front_door: FrontDoor
+) -> AsyncIterator[ChaosStack]:
+    workdir = infra_workdir / "chaos-relay"
+    async with running_stack(workdir, identity, front_door, debezium=False) as stack:
         yield stack
 
 
 @pytest.fixture(scope="module")
-async def debezium_stack(infra_workdir: Path) -> AsyncIterator[ChaosStack]:
-    async with running_stack(infra_workdir / "chaos-debezium", debezium=True) as stack:
+async def debezium_stack(
+    infra_workdir: Path, identity: IdentityProvider, front_door: FrontDoor
+) -> AsyncIterator[ChaosStack]:
+    workdir = infra_workdir / "chaos-debezium"
+    async with running_stack(workdir, identity, front_door, debezium=True) as stack:
         yield stack

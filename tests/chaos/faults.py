@@ -20,6 +20,7 @@ from uuid import UUID
 import httpx
 
 from chaos.load import ChaosShopper
+from infra.fixtures_identity import Buyers
 from localinfra.connect import KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
@@ -42,6 +43,7 @@ class ChaosStack:
     control_url: str
     apis: dict[str, str]
     http: httpx.AsyncClient
+    buyers: Buyers
 
     async def processes(self) -> list[dict[str, Any]]:
         status = (await self.http.get(f"{self.control_url}/status")).json()

@@ -167,11 +167,13 @@ def charged_once(snap: Snapshot) -> Verdict:
     return _verdict("confirmed charged exactly once, cancelled not charged", snap.orders, broken)
 
 
-def expected_notices(order: Mapping[str, Any]) -> Counter[str]:
-    if order["status"] == "CONFIRMED":
-        return Counter({"order-confirmed": 1})
-    notices = Counter({"order-cancelled": 1})
-    if order["cancel_reason"] == "payment-failed":
+def expected_notices(order: Mapping[str, Any], payment: Mapping[str, Any] | None) -> Counter[str]:
+    """One notice of the order's outcome, and one of a failed payment (which may come after the
+    order was cancelled for another reason, e.g. its deadline)."""
+    notices = Counter(
+        {"order-confirmed" if order["status"] == "CONFIRMED" else "order-cancelled": 1}
+    )
+    if payment is not None and payment["status"] == "failed":
         notices["payment-failed"] = 1
     return notices
 
@@ -183,10 +185,11 @@ def notifications_agree(snap: Snapshot) -> Verdict:
             sent.setdefault(order_id, Counter())[delivery["template"]] += 1
 
     def broken(order: Mapping[str, Any]) -> str | None:
-        got, want = sent.get(order["id"], Counter()), expected_notices(order)
+        got = sent.get(order["id"], Counter())
+        want = expected_notices(order, snap.payments.get(order["id"]))
         return None if got == want else f"order {order['id']}: sent {dict(got)}, want {dict(want)}"
 
-    return _verdict("one notification per outcome", snap.orders, broken)
+    return _verdict("one notification per outcome and failed payment", snap.orders, broken)
 
 
 def reports_agree(snap: Snapshot, products: Iterable[UUID]) -> Verdict:

@@ -14,10 +14,12 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from infra.fixtures_identity import Buyers, LoggedIn
+from shop.devstack.demo_client import UNKNOWN_PRODUCT, problem_type
+
 RETRY_PAUSE_SECONDS = 0.3
 LONGEST_PAUSE_SECONDS = 1.0
 ORDER_DEADLINE_SECONDS = 120.0
-UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 
 
 class OrderNotAcceptedError(Exception):
@@ -45,10 +47,13 @@ class LoadRecord:
 
 
 class ChaosShopper:
-    """Orders through the basket (one new customer per order) and follows them in ordering."""
+    """Orders through the basket (a customer of Dex lent to each order until its checkout) and
+    follows them in ordering."""
 
-    def __init__(self, http: httpx.AsyncClient, apis: dict[str, str], record: LoadRecord) -> None:
-        self.http, self.apis, self.record = http, apis, record
+    def __init__(
+        self, http: httpx.AsyncClient, apis: dict[str, str], record: LoadRecord, buyers: Buyers
+    ) -> None:
+        self.http, self.apis, self.record, self.buyers = http, apis, record, buyers
 
     async def _send(
         self, api: str, method: str, path: str, accept: Callable[[httpx.Response], bool], **kw: Any
@@ -78,25 +83,30 @@ class ChaosShopper:
             await asyncio.sleep(pause)
 
     async def place(self, product_id: UUID, quantity: int) -> UUID:
-        """A new customer's cart with one line, checked out under one key; the order's id."""
-        buyer = f"chaos-{uuid4().hex[:12]}"
+        """A customer's cart with one line, checked out under one key; the order's id."""
+        async with self.buyers.borrow() as buyer:
+            return await self._place_as(buyer, product_id, quantity)
+
+    async def _place_as(self, buyer: LoggedIn, product_id: UUID, quantity: int) -> UUID:
         line = {"product_id": str(product_id), "quantity": quantity}
 
         def line_added(response: httpx.Response) -> bool:
-            if response.status_code == 422 and _problem_type(response) == UNKNOWN_PRODUCT:
+            if response.status_code == 422 and problem_type(response) == UNKNOWN_PRODUCT:
                 return False  # the basket has not heard of the product yet
             return response.status_code < 500
 
         # A retry after a lost answer may add the line twice: the invariants count what the
         # orders hold, not what was asked.
-        added = await self._send("basket", "POST", f"/carts/{buyer}/lines", line_added, json=line)
+        added = await self._send(
+            "basket", "POST", "/carts/me/lines", line_added, json=line, headers=buyer.headers
+        )
         if added.status_code != 200:
             raise OrderNotAcceptedError(f"line refused: {added.status_code} {added.text}")
-        headers = {"Idempotency-Key": uuid4().hex}
+        headers = {**buyer.headers, "Idempotency-Key": uuid4().hex}
         checkout = await self._send(
             "basket",
             "POST",
-            f"/carts/{buyer}/checkout",
+            "/carts/me/checkout",
             lambda r: r.status_code < 500,
             headers=headers,
         )
@@ -144,11 +154,3 @@ async def timed(step: Callable[[], Awaitable[object]]) -> float:
     started = time.monotonic()
     await step()
     return time.monotonic() - started
-
-
-def _problem_type(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get("type") if isinstance(body, dict) else None

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
+
 from chaos.faults import ChaosStack, Fault, FaultOutcome, inject
 from chaos.invariants import (
     Verdict,
@@ -84,7 +86,7 @@ async def chaos_run(
 ) -> ChaosResult:
     rng = random.Random(seed)
     record = LoadRecord()
-    shopper = ChaosShopper(stack.http, stack.apis, record)
+    shopper = ChaosShopper(stack.http, stack.apis, record, stack.buyers)
     products = [await _product(stack, STOCK_EACH) for _ in range(PRODUCTS)]
     probe = await _product(stack, PROBE_STOCK)
     initial = {**dict.fromkeys(products, STOCK_EACH), probe: PROBE_STOCK}
@@ -117,3 +119,19 @@ async def chaos_run(
     ]
     report = chaos_report(title, record, seconds, outcomes, verdicts)
     return ChaosResult(report, verdicts, outcomes, len(record.accepted))
+
+
+async def assert_nothing_lost(
+    stack: ChaosStack,
+    faults: Sequence[Fault],
+    capsys: pytest.CaptureFixture[str],
+    *,
+    title: str,
+    seed: int,
+) -> None:
+    """Run the faults under load, print the table, and fail on any broken invariant."""
+    result = await chaos_run(stack, faults, title=title, seed=seed)
+    with capsys.disabled():
+        print(f"\n{result.report}\n")
+    assert result.orders > 0
+    assert all(verdict.held for verdict in result.verdicts), result.report

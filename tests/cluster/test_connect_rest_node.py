@@ -15,9 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from infra.fixtures_node import Kubectl
 from integration.operator.operator_runner import RunningOperator, run_operator
 from localinfra.connect import KafkaConnect
+from localinfra.dex import Dex
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP
@@ -88,7 +90,11 @@ def operator(node_cluster: NodeCluster, namespace: str) -> Iterator[RunningOpera
 
 
 def _platform(
-    image: BuiltImage, kafka: KafkaBroker, postgres: PostgresServer, connect: KafkaConnect
+    image: BuiltImage,
+    kafka: KafkaBroker,
+    postgres: PostgresServer,
+    connect: KafkaConnect,
+    dex: Dex,
 ) -> dict[str, Any]:
     repository, tag = image.reference.rsplit(":", 1)
     context = {"api": OFF, "worker": OFF}
@@ -121,6 +127,7 @@ def _platform(
                     "credentialsSecret": "shop-db",
                 },
             },
+            "auth": {"issuer": dex.issuer},  # the catalog API checks the bridge Dex's tokens
             "deletionPolicy": "Delete",
         },
     }
@@ -145,8 +152,9 @@ def test_debezium_through_the_connect_rest_api_publishes_what_a_pod_writes(
     host_connect: KafkaConnect,
     namespace: str,
     operator: RunningOperator,
+    node_dex: Dex,
 ) -> None:
-    kubectl.apply(_platform(node_image, node_kafka, node_postgres, host_connect))
+    kubectl.apply(_platform(node_image, node_kafka, node_postgres, host_connect, node_dex))
     jobs = _until(
         lambda: kubectl.json("-n", namespace, "get", "jobs")["items"],
         timeout=60,
@@ -168,10 +176,13 @@ def test_debezium_through_the_connect_rest_api_publishes_what_a_pod_writes(
 
     service = kubectl.json("-n", namespace, "get", "service", "shop-catalog-api")
     api = f"http://{service['spec']['clusterIP']}"
-    category = httpx.post(f"{api}/categories", json={"slug": "node", "name": "Node"}, timeout=10)
+    admin = IdentityProvider(node_dex).admin().headers  # catalog writes are an admin's
+    category = httpx.post(
+        f"{api}/categories", json={"slug": "node", "name": "Node"}, headers=admin, timeout=10
+    )
     assert category.status_code in (201, 409), category.text
     body = {"name": "Node mug", "category": "node", "price": "9.50", "currency": "EUR"}
-    created = httpx.post(f"{api}/products", json=body, timeout=10)
+    created = httpx.post(f"{api}/products", json=body, headers=admin, timeout=10)
     assert created.status_code == 201, created.text
     product = created.json()["id"]
 

@@ -21,11 +21,14 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from infra.fixtures_node import NODE_IMAGE_TAG
 from infra.fixtures_traefik import apply_manifests, traefik_serving
 from infra.plugin import exit_on_missing_dependency
 from kind.shop_client import ShopClient, ShopError
 from localinfra.cluster_tools import ClusterTools
+from localinfra.dex import Dex
+from localinfra.dex_realm import NOTIFICATION_CLIENT
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
@@ -74,6 +77,7 @@ GATEWAY_HOST = "shop.gateway.node.test"
 RBAC_GROUP = "rbac.authorization.k8s.io"
 HTTP_PORT = 8000
 PLATFORM_CRD = "ecommerceplatforms.shopkeeper.dev"
+OIDC_CLIENT_SECRET = "shop-oidc-client"
 
 
 class NodeShopCluster:
@@ -86,12 +90,20 @@ class NodeShopCluster:
     api_host: str | None = EXPOSURE_HOST
 
     def __init__(
-        self, tools: ClusterTools, postgres: PostgresServer, kafka: KafkaBroker, traefik: Traefik
+        self,
+        tools: ClusterTools,
+        postgres: PostgresServer,
+        kafka: KafkaBroker,
+        traefik: Traefik,
+        identity: IdentityProvider,
     ) -> None:
         self.tools = tools
         self.postgres = postgres
         self.kafka = kafka
         self.traefik = traefik
+        self.identity = identity
+        self.admin_token: str | None = identity.admin().token
+        self.customer_token: str | None = identity.customer(1).token
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         try:
@@ -116,6 +128,10 @@ class NodeShopCluster:
             db_port=self.postgres.port,
         )
         manifest["spec"]["paymentGateway"] = {"failureRate": 0}  # every order must confirm
+        manifest["spec"]["auth"] = {
+            "issuer": self.identity.dex.issuer,
+            "clientCredentialsSecret": OIDC_CLIENT_SECRET,
+        }
         manifest["spec"]["exposure"] = {
             "mode": "ingress",
             "host": EXPOSURE_HOST,
@@ -155,14 +171,31 @@ def shop_cluster(
     node_postgres: PostgresServer,
     node_kafka: KafkaBroker,
     node_traefik: Traefik,
+    node_dex: Dex,
 ) -> NodeShopCluster:
-    """The node with the shop's namespace, its database and the Secret of its credentials."""
+    """The node with the shop's namespace, its database and the Secrets of its credentials
+    (the database's, and notification's client credentials at the bridge's Dex)."""
     node_postgres.create_database("shop")
     adopt_platform_crd(node_tools)
     for namespace in (SHOP_NAMESPACE, OPERATOR_NAMESPACE):
         node_tools.apply(restricted_namespace(namespace))
     node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
-    return NodeShopCluster(node_tools, node_postgres, node_kafka, node_traefik)
+    node_tools.apply(oidc_client_secret(node_dex))
+    identity = IdentityProvider(node_dex)
+    return NodeShopCluster(node_tools, node_postgres, node_kafka, node_traefik, identity)
+
+
+def oidc_client_secret(dex: Dex) -> dict[str, Any]:
+    """notification's client credentials at `dex` (`spec.auth.clientCredentialsSecret`)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": OIDC_CLIENT_SECRET, "namespace": SHOP_NAMESPACE},
+        "stringData": {
+            "client-id": NOTIFICATION_CLIENT,
+            "client-secret": dex.secrets[NOTIFICATION_CLIENT],
+        },
+    }
 
 
 def adopt_platform_crd(tools: ClusterTools) -> None:
@@ -297,10 +330,11 @@ def test_a_confirmed_order_sells_the_stock_takes_the_payment_tells_the_customer_
     assert order["status"] == "CONFIRMED"
 
     def get(context: str, path: str, **params: int) -> Any:
+        bearer = {"Authorization": f"Bearer {shop_client.admin_token}"}
         response = httpx.get(
             f"{api_urls[context]}{path}",
             params=params,
-            headers={"Host": EXPOSURE_HOST},
+            headers={"Host": EXPOSURE_HOST, **bearer},
             timeout=10,
         )
         response.raise_for_status()

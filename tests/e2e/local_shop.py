@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from infra.fixtures_identity import Buyers
 from shop.devstack.demo_client import Line, ShopClient
 from support.polling import wait_until_async
 
@@ -25,15 +26,15 @@ async def eventually(
     return await wait_until_async(fetch, within=within, what=what, holds=holds, interval=0.2)
 
 
-def customer() -> str:
-    return f"e2e-{uuid4().hex[:10]}"
-
-
 @dataclass
 class LocalShop:
+    """A running shop; `http` carries an admin's token (catalog writes, reads of any order)."""
+
     control_url: str
     apis: dict[str, str]
     http: httpx.AsyncClient
+    buyers: Buyers
+    reader: httpx.Auth
 
     @property
     def client(self) -> ShopClient:
@@ -43,6 +44,9 @@ class LocalShop:
         response = await self.http.get(f"{self.apis[context]}{path}", params=params)
         response.raise_for_status()
         return response.json()
+
+    async def order(self, order_id: UUID) -> dict[str, Any] | None:
+        return await self.client.order(order_id, self.reader)
 
     async def create_product(self, stock: int, price: str = "12.50") -> UUID:
         catalog = self.apis["catalog"]
@@ -66,16 +70,16 @@ class LocalShop:
         return found
 
     async def order_of(self, product_id: UUID, quantity: int, key: str | None = None) -> UUID:
-        """A new customer's cart with one line, checked out; the order's id."""
-        buyer = customer()
-        await self.client.add_line(buyer, Line(product_id, quantity))
-        return await self.client.checkout(buyer, key)
+        """A customer's cart with one line, checked out; the order's id."""
+        async with self.buyers.borrow() as buyer:
+            await self.client.add_line(buyer.auth, Line(product_id, quantity))
+            return await self.client.checkout(buyer.auth, key)
 
     async def final_order(self, order_id: UUID, within: float = ORDER_SECONDS) -> dict[str, Any]:
         """The order once confirmed or cancelled with every compensation acknowledged."""
 
         async def fetch() -> dict[str, Any] | None:
-            return await self.client.order(order_id)
+            return await self.order(order_id)
 
         def settled(order: dict[str, Any] | None) -> bool:
             return (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from e2e.local_shop import LocalShop, customer
+from e2e.local_shop import LocalShop
 from localinfra.process import run_checked
 from localinfra.webapp import WEB_DIR, check_node, chromium_binary, npm_env, provision
 from shop.devstack.demo_client import Line
@@ -41,9 +41,12 @@ def browser_env(storefront: str, identity: dict[str, Any], product: str) -> dict
 
 
 async def product_on_sale(shop: LocalShop) -> str:
-    """A new product's name, once the basket knows it (it is added to a throwaway cart)."""
+    """A new product's name, once the basket knows it (added to a cart, and taken out again)."""
     product_id = await shop.create_product(stock=50, price="15.00")
-    await shop.client.add_line(customer(), Line(product_id, 1))
+    async with shop.buyers.borrow() as buyer:
+        await shop.client.add_line(buyer.auth, Line(product_id, 1))
+        line = f"{shop.apis['basket']}/carts/me/lines/{product_id}"
+        (await shop.http.delete(line, auth=buyer.auth)).raise_for_status()
     name: str = (await shop.get("catalog", f"/products/{product_id}"))["name"]
     return name
 

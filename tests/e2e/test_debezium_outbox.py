@@ -14,7 +14,9 @@ import httpx
 import pytest
 
 from e2e.local_shop import LocalShop, eventually
+from infra.fixtures_identity import Buyers, IdentityProvider
 from localinfra.connect import KafkaConnect
+from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
@@ -23,7 +25,9 @@ DATABASE = "shop_e2e_debezium"
 
 
 @pytest.fixture(scope="module")
-def debezium_shop_up(postgres: PostgresServer, infra_workdir: Path) -> Iterator[dict[str, Any]]:
+def debezium_shop_up(
+    postgres: PostgresServer, infra_workdir: Path, front_door: FrontDoor
+) -> Iterator[dict[str, Any]]:
     workdir = infra_workdir / "debezium-shop"
     postgres.create_database(DATABASE)
     with (
@@ -43,6 +47,7 @@ def debezium_shop_up(postgres: PostgresServer, infra_workdir: Path) -> Iterator[
                 "--payment-failure-rate",
                 "0",
             ],
+            front_door=front_door,
         ) as state,
     ):
         yield {**state, "connect_url": connect.rest_url}
@@ -53,9 +58,13 @@ def debezium_shop_up(postgres: PostgresServer, infra_workdir: Path) -> Iterator[
 
 
 @pytest.fixture(scope="module")
-async def debezium_shop(debezium_shop_up: dict[str, Any]) -> AsyncIterator[LocalShop]:
-    async with httpx.AsyncClient(timeout=30) as http:
-        yield LocalShop(debezium_shop_up["control_url"], debezium_shop_up["apis"], http)
+async def debezium_shop(
+    debezium_shop_up: dict[str, Any], identity: IdentityProvider
+) -> AsyncIterator[LocalShop]:
+    admin = identity.admin()
+    async with httpx.AsyncClient(timeout=30, headers=admin.headers) as http:
+        up = debezium_shop_up
+        yield LocalShop(up["control_url"], up["apis"], http, Buyers(identity), admin.auth)
 
 
 async def test_debezium_mode_runs_the_saga_without_relays(

@@ -10,7 +10,7 @@ from e2e.local_shop import LocalShop
 
 
 async def streamed(shop: LocalShop, order_id: UUID) -> list[dict[str, Any]]:
-    return [entry async for entry in shop.client.status_events(order_id)]
+    return [entry async for entry in shop.client.status_events(order_id, shop.reader)]
 
 
 async def test_the_stream_carries_the_orders_status_changes_in_order(shop: LocalShop) -> None:

@@ -19,7 +19,7 @@ async def test_a_payment_outage_cancels_the_order_at_the_deadline_and_recovery_c
         try:
             order_id = await shop.order_of(product, quantity=2)
             cancelled = await eventually(
-                lambda: shop.client.order(order_id),
+                lambda: shop.order(order_id),
                 lambda o: o is not None and o["status"] == "CANCELLED",
                 "cancelled by the payment deadline",
                 within=120,

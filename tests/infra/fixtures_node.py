@@ -12,6 +12,7 @@ import pytest
 
 from infra.plugin import exit_on_missing_dependency
 from localinfra.cluster_tools import ClusterTools
+from localinfra.dex import Dex
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
@@ -86,6 +87,13 @@ def node_postgres(node_cluster: NodeCluster, infra_workdir: Path) -> Iterator[Po
     server = PostgresServer(workdir, host=BRIDGE_IP, client_network=POD_CIDR)
     with server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def node_dex(node_cluster: NodeCluster, infra_workdir: Path) -> Iterator[Dex]:
+    """Dex listening on the bridge IP: its issuer is reachable from the pods (their JWKS)."""
+    with Dex(infra_workdir / "node-dex", host=BRIDGE_IP) as dex:
+        yield dex
 
 
 @pytest.fixture(scope="session")

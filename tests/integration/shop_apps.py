@@ -16,6 +16,7 @@ from uuid import uuid4
 import httpx
 from fastapi import FastAPI
 
+from infra.fixtures_identity import LoggedIn
 from integration.context_api import api_client
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess, free_port
@@ -49,14 +50,15 @@ async def migrated_shop_database(postgres: PostgresServer, prefix: str) -> str:
 
 @asynccontextmanager
 async def shop_api_clients(
-    database_url: str, bootstrap_servers: str
+    database_url: str, bootstrap_servers: str, caller: LoggedIn
 ) -> AsyncIterator[dict[str, tuple[FastAPI, httpx.AsyncClient]]]:
-    """Every context's app, started, with an in-process client on it."""
+    """Every context's app, started, with an in-process client on it sending `caller`'s token
+    (the apps check the tokens of the session's Dex: `infra.fixtures_identity`)."""
     async with AsyncExitStack() as stack:
         clients = {}
         for context in CONTEXTS:
             app = context_app(context, database_url, bootstrap_servers)
-            clients[context] = (app, await stack.enter_async_context(api_client(app)))
+            clients[context] = (app, await stack.enter_async_context(api_client(app, caller)))
         yield clients
 
 
@@ -76,7 +78,8 @@ def row_counts(postgres: PostgresServer, database: str) -> dict[str, int]:
 
 
 def api_environment(database_url: str, bootstrap_servers: str, **settings: str) -> dict[str, str]:
-    """The environment of `shop run <context>-api` processes (without the caller's SHOP_*)."""
+    """The environment of `shop run <context>-api` processes (without the caller's SHOP_*; add
+    the token checks' settings, `Dex.env()`)."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "OTEL_"))},
         "SHOP_DATABASE_URL": database_url,

@@ -39,9 +39,18 @@ class ShopClient:
     timeout: float = 120.0
     host: str | None = None
     """The `Host` every request names (an Ingress or HTTPRoute routes by it)."""
+    admin_token: str | None = None
+    """Sent with catalog writes and reads of orders (an admin's access token), if given."""
+    customer_token: str | None = None
+    """Sent with the cart's requests, which then address the token's own cart (`me`)."""
 
-    def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        headers = {**kwargs.pop("headers", {}), **({"Host": self.host} if self.host else {})}
+    def _call(
+        self, method: str, url: str, *, as_customer: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        token = self.customer_token if as_customer else self.admin_token
+        bearer = {"Authorization": f"Bearer {token}"} if token else {}
+        host = {"Host": self.host} if self.host else {}
+        headers = {**kwargs.pop("headers", {}), **host, **bearer}
         response = httpx.request(method, url, timeout=10.0, headers=headers, **kwargs)
         if response.status_code >= 500:
             raise ShopError(f"{method} {url}: {response.status_code} {response.text[:500]}")
@@ -73,17 +82,18 @@ class ShopClient:
         retried until the product has arrived there.
         """
         line = {"product_id": product_id, "quantity": quantity}
+        cart = f"{self.basket}/carts/{'me' if self.customer_token else customer}"
         self._until(
             lambda: (
-                self._call("POST", f"{self.basket}/carts/{customer}/lines", json=line).status_code
-                == 200
+                self._call("POST", f"{cart}/lines", json=line, as_customer=True).status_code == 200
             ),
             f"product {product_id} reaching the basket",
         )
         response = self._call(
             "POST",
-            f"{self.basket}/carts/{customer}/checkout",
+            f"{cart}/checkout",
             headers={"Idempotency-Key": uuid.uuid4().hex},
+            as_customer=True,
         )
         if response.status_code != 202:
             raise ShopError(f"checkout: {response.status_code} {response.text[:500]}")

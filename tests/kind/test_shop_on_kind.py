@@ -101,6 +101,8 @@ class KindShopCluster:
     image_tag = TAG
     shop_namespace = SHOP_NAMESPACE
     api_host: str | None = None  # port-forwarded Services
+    admin_token: str | None = None  # k8s/kind/platform.yaml names no issuer yet
+    customer_token: str | None = None
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         return run("kubectl", *argv, stdin=stdin, timeout=timeout)

@@ -30,6 +30,10 @@ class ShopCluster(Protocol):
     shop_namespace: str
     api_host: str | None
     """The Host header the APIs are reached with (an exposure's host), or None."""
+    admin_token: str | None
+    """An admin's access token of the platform's issuer, or None (a platform without auth)."""
+    customer_token: str | None
+    """A customer's access token of that issuer, or None."""
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         """Run kubectl against the cluster; a failure fails the test with its output."""
@@ -90,6 +94,8 @@ def shop_client(shop_cluster: ShopCluster, api_urls: dict[str, str]) -> ShopClie
         api_urls["ordering"],
         timeout=300,
         host=shop_cluster.api_host,
+        admin_token=shop_cluster.admin_token,
+        customer_token=shop_cluster.customer_token,
     )
 
 

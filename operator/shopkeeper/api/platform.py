@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from shopkeeper.api.auth import AuthSpec
 from shopkeeper.api.base import DNS_SUBDOMAIN_PATTERN, ApiModel, DnsSubdomain, Labels, cel
 from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
 from shopkeeper.api.network import NetworkPolicySpec
@@ -114,6 +115,8 @@ class PlatformSpec(ApiModel):
     """Tracing and monitoring."""
     exposure: ExposureSpec = ExposureSpec()
     """External access to the APIs."""
+    auth: AuthSpec | None = None
+    """OIDC token checks. The APIs refuse to start without an issuer: set it."""
     network_policy: NetworkPolicySpec = NetworkPolicySpec()
     """NetworkPolicies isolating the platform's pods."""
     deletion_policy: DeletionPolicy = "Retain"

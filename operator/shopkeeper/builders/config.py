@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
+from shopkeeper.api.auth import AuthSpec
 from shopkeeper.builders.context_env import context_env, merge_env
 from shopkeeper.builders.database import database_connection
 from shopkeeper.builders.inputs import BuildInput, Manifest
@@ -35,12 +36,27 @@ def config_data(inp: BuildInput) -> dict[str, str]:
             f"service.namespace={inp.name},k8s.namespace.name={inp.namespace}"
         ),
     }
+    if spec.auth is not None:
+        data |= auth_data(spec.auth)
     endpoint = spec.observability.otlp_endpoint
     if endpoint:
         data["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint
         data["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"
     else:
         data["OTEL_SDK_DISABLED"] = "true"
+    return data
+
+
+def auth_data(auth: AuthSpec) -> dict[str, str]:
+    """The token checks' settings (`shop.common.auth.settings.AuthSettings`)."""
+    data = {
+        "SHOP_AUTH_ISSUER": auth.issuer,
+        "SHOP_AUTH_AUDIENCE": auth.audience,
+        "SHOP_AUTH_ADMIN_GROUP": auth.admin_group,
+        "SHOP_AUTH_SERVICE_GROUP": auth.service_group,
+    }
+    if auth.jwks_url:
+        data["SHOP_AUTH_JWKS_URL"] = auth.jwks_url
     return data
 
 

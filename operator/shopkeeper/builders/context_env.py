@@ -1,6 +1,9 @@
 """Environment of one context's processes: notification's channel and lookups, catalog's read
 cache, the spec's env.
 
+Notification looks orders up in ordering only with client credentials (`spec.auth.
+clientCredentialsSecret`): ordering's API refuses anonymous callers.
+
 Variables are named by the service's own settings class, so the operator sets exactly what
 `shop.notification.settings.NotificationSettings` and `shop.catalog.settings.CatalogSettings`
 read. Credentials are Secret key references; their values never pass through the operator.
@@ -13,6 +16,7 @@ from typing import Any
 from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
 from shopkeeper import naming
+from shopkeeper.api.auth import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 from shopkeeper.api.env import KeySelector
 from shopkeeper.api.services import CatalogServiceSpec, NotificationServiceSpec
 from shopkeeper.builders.inputs import BuildInput
@@ -38,12 +42,23 @@ def ordering_api_url(inp: BuildInput) -> str:
     return f"http://{naming.workload(inp.name, 'ordering', 'api')}.{inp.namespace}.svc"
 
 
+def order_lookup_env(inp: BuildInput, spec: NotificationServiceSpec) -> list[EnvEntry]:
+    """Ordering's URL and the client credentials of the lookups; none without credentials."""
+    auth = inp.spec.auth
+    if auth is None or auth.client_credentials_secret is None:
+        return []
+    secret = auth.client_credentials_secret
+    return [
+        _value("ordering_url", spec.ordering_url or ordering_api_url(inp)),
+        _value("token_url", auth.token_endpoint()),
+        _secret("client_id", KeySelector(name=secret, key=CLIENT_ID_KEY)),
+        _secret("client_secret", KeySelector(name=secret, key=CLIENT_SECRET_KEY)),
+    ]
+
+
 def notification_env(inp: BuildInput, spec: NotificationServiceSpec) -> list[EnvEntry]:
     """Channel, SMTP or webhook settings and the ordering lookup URL of notification."""
-    env = [
-        _value("channel", spec.channel),
-        _value("ordering_url", spec.ordering_url or ordering_api_url(inp)),
-    ]
+    env = [_value("channel", spec.channel), *order_lookup_env(inp, spec)]
     if spec.channel == "smtp" and spec.smtp is not None:
         smtp = spec.smtp
         env += [

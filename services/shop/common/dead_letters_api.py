@@ -1,4 +1,4 @@
-"""`GET /dead-letters`: the messages a context's worker gave up on, read-only.
+"""`GET /dead-letters`: the messages a context's worker gave up on, read-only, for admins.
 
 Each API lists its own context's dead letters: every `<topic>.<group>.dlq` of the topics its
 worker consumes (`shop.topology`), read from the beginning without a consumer group, as
@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from shop.common.app import ProcessDep
+from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.consumer.dlq import DeadLetter, read_dead_letters
 from shop.topology import consumer_group, subscriptions
 
@@ -45,7 +46,7 @@ def dlq_topics(context: str) -> list[str]:
 
 def dead_letters_router(context: str) -> APIRouter:
     """The route listing `context`'s dead letters, oldest first per topic."""
-    router = APIRouter(tags=["dead letters"])
+    router = APIRouter(tags=["dead letters"], dependencies=[ADMIN_ONLY])
 
     @router.get("/dead-letters")
     async def list_dead_letters(

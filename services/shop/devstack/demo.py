@@ -14,8 +14,10 @@ from uuid import UUID
 
 import httpx
 
+from shop.common.auth.token_client import TokenRequestError
 from shop.devstack.demo_client import Line, ShopClient, http_limits, require_loopback
 from shop.devstack.errors import DevstackError
+from shop.devstack.logins import Customer, CustomerPool, log_in_customers
 from shop.devstack.state_file import StackState
 
 UNFINISHED, FAILED = "UNFINISHED", "FAILED"
@@ -85,29 +87,44 @@ async def wait_stack_ready(http: httpx.AsyncClient, control_url: str, within: fl
     raise DevstackError(f"the shop is not ready after {within:.0f}s (waiting: {waiting})")
 
 
+async def demo_customers(state: StackState, http: httpx.AsyncClient, count: int) -> list[Customer]:
+    """The stack's demo customers, logged in at its identity provider."""
+    if state.identity is None:
+        raise DevstackError("the running shop names no identity provider (start it with make up)")
+    try:
+        return await log_in_customers(state.identity, http, count)
+    except TokenRequestError as err:
+        raise DevstackError(f"logging the demo customers in failed: {err}") from None
+
+
 def pick_lines(rng: random.Random, products: list[dict[str, Any]]) -> list[Line]:
     chosen = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
     return [Line(UUID(p["id"]), rng.randint(1, 2)) for p in chosen]
 
 
 async def one_order(
-    shop: ShopClient, customer: str, lines: list[Line], deadline: float
+    shop: ShopClient, customers: CustomerPool, lines: list[Line], deadline: float
 ) -> OrderOutcome:
-    """Fill the cart, check out, follow the order, all before the loop time `deadline`."""
+    """Fill a customer's cart, check out, follow the order, all before the loop time `deadline`.
+
+    The customer is borrowed until the checkout only: following the order needs their token,
+    not their cart.
+    """
     order_id: UUID | None = None
     checkout_at: datetime | None = None
     step = "add to cart"
     try:
         async with asyncio.timeout_at(deadline):
-            for line in lines:
-                await shop.add_line(customer, line)
-            step, checkout_at = "checkout", datetime.now(UTC)
-            order_id = await shop.checkout(customer, key=str(uuid.uuid4()))
+            async with customers.borrow() as customer:
+                for line in lines:
+                    await shop.add_line(customer.auth, line)
+                step, checkout_at = "checkout", datetime.now(UTC)
+                order_id = await shop.checkout(customer.auth, key=str(uuid.uuid4()))
             step = "follow the order"
-            done = await shop.follow(order_id)
+            done = await shop.follow(order_id, customer.auth)
     except TimeoutError:
         return OrderOutcome(UNFINISHED, None, order_id, checkout_at)
-    except (httpx.HTTPError, DevstackError) as err:
+    except (httpx.HTTPError, DevstackError, TokenRequestError) as err:
         error = f"{step}: {err!r}"[:300]
         return OrderOutcome(FAILED, None, order_id, checkout_at, error=error)
     return OrderOutcome(done.status, done.cancel_reason, order_id, checkout_at, done.finished_at)
@@ -129,15 +146,15 @@ async def run_demo(
         products = await shop.products_on_sale()
         if not products:
             raise DevstackError("the catalog has no product in stock (start shop up with a seed)")
+        customers = CustomerPool(await demo_customers(state, http, options.max_in_flight))
         rng = random.Random(options.seed)
-        run = uuid.uuid4().hex[:8]
         gate = asyncio.Semaphore(options.max_in_flight)
         finished: list[OrderOutcome] = []
         deadline = asyncio.get_running_loop().time() + options.time_limit
 
-        async def place(index: int, lines: list[Line]) -> OrderOutcome:
+        async def place(lines: list[Line]) -> OrderOutcome:
             async with gate:
-                outcome = await one_order(shop, f"demo-{run}-{index}", lines, deadline)
+                outcome = await one_order(shop, customers, lines, deadline)
             finished.append(outcome)
             if progress is not None:
                 progress(len(finished), options.orders)
@@ -148,5 +165,5 @@ async def run_demo(
         for index in range(options.orders):
             await asyncio.sleep(max(0.0, started + index / options.rate - time.monotonic()))
             lines = pick_lines(rng, products)
-            tasks.append(asyncio.create_task(place(index, lines)))
+            tasks.append(asyncio.create_task(place(lines)))
         return list(await asyncio.gather(*tasks))

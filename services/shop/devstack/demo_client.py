@@ -1,4 +1,8 @@
-"""One customer's way through the shop's public APIs: fill a cart, check out, follow the order."""
+"""One customer's way through the shop's public APIs: fill a cart, check out, follow the order.
+
+Every call but the catalog's carries the customer's token (`auth`); carts are addressed as
+`/carts/me`, the token's subject.
+"""
 
 from __future__ import annotations
 
@@ -73,35 +77,40 @@ class ShopClient:
         response.raise_for_status()
         return [p for p in response.json()["items"] if p["stock"]["available"] > 0]
 
-    async def add_line(self, customer: str, line: Line, within: float = 30) -> None:
+    async def add_line(self, customer: httpx.Auth, line: Line, within: float = 30) -> None:
         """Put a line in the cart; waits while the basket has not yet heard of the product."""
         deadline = time.monotonic() + within
         body = {"product_id": str(line.product_id), "quantity": line.quantity}
         while True:
-            response = await self.http.post(f"{self.basket}/carts/{customer}/lines", json=body)
-            unknown = response.status_code == 422 and _problem_type(response) == UNKNOWN_PRODUCT
+            response = await self.http.post(
+                f"{self.basket}/carts/me/lines", json=body, auth=customer
+            )
+            unknown = response.status_code == 422 and problem_type(response) == UNKNOWN_PRODUCT
             if not unknown or time.monotonic() > deadline:
                 response.raise_for_status()
                 return
             await asyncio.sleep(RETRY_SECONDS)
 
-    async def checkout(self, customer: str, key: str | None = None) -> UUID:
+    async def checkout(self, customer: httpx.Auth, key: str | None = None) -> UUID:
         """Check the cart out under an idempotency key (so it is safely retried); the order."""
         headers = {"Idempotency-Key": key or str(uuid4())}
-        url = f"{self.basket}/carts/{customer}/checkout"
-        response = await self._idempotent("POST", url, headers=headers)
+        url = f"{self.basket}/carts/me/checkout"
+        response = await self._idempotent("POST", url, headers=headers, auth=customer)
         response.raise_for_status()
         return UUID(response.json()["order_id"])
 
-    async def order(self, order_id: UUID) -> dict[str, Any] | None:
-        response = await self._idempotent("GET", f"{self.ordering}/orders/{order_id}")
+    async def order(self, order_id: UUID, customer: httpx.Auth) -> dict[str, Any] | None:
+        url = f"{self.ordering}/orders/{order_id}"
+        response = await self._idempotent("GET", url, auth=customer)
         if response.status_code == 404:
             return None
         response.raise_for_status()
         order: dict[str, Any] = response.json()
         return order
 
-    async def status_events(self, order_id: UUID) -> AsyncIterator[dict[str, Any]]:
+    async def status_events(
+        self, order_id: UUID, customer: httpx.Auth
+    ) -> AsyncIterator[dict[str, Any]]:
         """The order's status entries as its SSE stream sends them (waits for the order)."""
         url = f"{self.ordering}/orders/{order_id}/events"
         seen = 0
@@ -110,7 +119,7 @@ class ShopClient:
             headers = {"Last-Event-ID": str(seen)}
             try:
                 async with self.http.stream(
-                    "GET", url, headers=headers, timeout=httpx.Timeout(30, read=60)
+                    "GET", url, headers=headers, auth=customer, timeout=httpx.Timeout(30, read=60)
                 ) as stream:
                     if stream.status_code == 404:
                         await asyncio.sleep(RETRY_SECONDS)  # the order is not placed yet
@@ -137,11 +146,11 @@ class ShopClient:
                 await asyncio.sleep(RETRY_SECONDS)
         raise AssertionError("unreachable")
 
-    async def follow(self, order_id: UUID) -> FinishedOrder:
+    async def follow(self, order_id: UUID, customer: httpx.Auth) -> FinishedOrder:
         """Follow the order's stream until it is confirmed or cancelled."""
-        async for entry in self.status_events(order_id):
+        async for entry in self.status_events(order_id, customer):
             if entry["status"] in FINAL:
-                order = await self.order(order_id)
+                order = await self.order(order_id, customer)
                 reason = order["cancel_reason"] if order else None
                 at = datetime.fromisoformat(entry["at"])
                 return FinishedOrder(order_id, entry["status"], reason, at)
@@ -159,7 +168,8 @@ async def _sse_data(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
             data = []
 
 
-def _problem_type(response: httpx.Response) -> str | None:
+def problem_type(response: httpx.Response) -> str | None:
+    """The `type` of a problem+json answer, if it is one."""
     try:
         body = response.json()
     except ValueError:

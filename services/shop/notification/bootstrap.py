@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shop.common.auth.token_client import client_credentials_auth
 from shop.common.bootstrap import Wired, wired
 from shop.common.messagebus import MessageBus
 from shop.common.messaging_settings import OutboxMode
@@ -67,8 +68,18 @@ def dependencies(
             initial_delay=timedelta(seconds=settings.delivery_initial_delay_seconds),
             max_delay=timedelta(seconds=settings.delivery_max_delay_seconds),
         ),
-        lookup=HttpOrderLookup(client, settings.ordering_url) if settings.ordering_url else None,
+        lookup=order_lookup(settings, client),
     )
+
+
+def order_lookup(
+    settings: NotificationSettings, client: httpx.AsyncClient
+) -> HttpOrderLookup | None:
+    """Lookups in the ordering API with the service's own tokens (none without an API)."""
+    if not settings.ordering_url:
+        return None
+    auth = client_credentials_auth(settings.oauth_client(), client)
+    return HttpOrderLookup(client, settings.ordering_url, auth)
 
 
 def bootstrap(

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shop.common.auth.token_client import OAuthClient
 from shop.common.process_settings import ContextProcessSettings
 
 
@@ -24,6 +25,13 @@ class NotificationSettings(ContextProcessSettings):
     smtp_starttls: bool = True
     webhook_url: str = ""
     ordering_url: str = Field("", description="Ordering API for order lookups (empty: none)")
+    token_url: str = Field("", description="token endpoint for the lookups' client credentials")
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    token_scopes: str = Field(
+        "openid groups audience:server:client_id:shopkeeper",
+        description="what the lookups' tokens ask for (the APIs' audience)",
+    )
     lookup_timeout_seconds: float = Field(2.0, gt=0, le=30)
     delivery_attempts: int = Field(3, ge=1, le=10)
     delivery_initial_delay_seconds: float = Field(0.5, ge=0, le=60)
@@ -37,6 +45,13 @@ class NotificationSettings(ContextProcessSettings):
             raise ValueError("channel smtp needs smtp_host")
         if self.channel == "webhook" and not self.webhook_url:
             raise ValueError("channel webhook needs webhook_url")
+        if self.ordering_url and not (self.token_url and self.client_id and self.client_secret):
+            raise ValueError("ordering_url needs token_url, client_id and client_secret")
         if self.delivery_max_delay_seconds < self.delivery_initial_delay_seconds:
             raise ValueError("delivery_max_delay_seconds must be >= the initial delay")
         return self
+
+    def oauth_client(self) -> OAuthClient:
+        """The confidential client the order lookups get their tokens as."""
+        secret = self.client_secret.get_secret_value() if self.client_secret else ""
+        return OAuthClient(self.token_url, self.client_id, secret, self.token_scopes.split())

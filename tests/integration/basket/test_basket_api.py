@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from shop.basket.bootstrap import Basket
 from shop.basket.domain import catalog_events as e
@@ -30,14 +31,16 @@ async def hear(basket: Basket, event: e.CatalogEvent) -> None:
 
 
 @pytest.fixture
-async def api(basket_engine: AsyncEngine) -> AsyncIterator[tuple[httpx.AsyncClient, Basket]]:
+async def api(
+    basket_engine: AsyncEngine, identity: IdentityProvider
+) -> AsyncIterator[tuple[httpx.AsyncClient, Basket]]:
     settings = BasketSettings(
         database_url=basket_engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
         ordering_url="http://ordering.test",
     )
     app = create_basket_app(settings)
-    async with api_client(app) as http:
+    async with api_client(app, identity.customer(1)) as http:
         basket: Basket = app.state.process.state["basket"]
         for product in (MUG, TEA):
             await hear(basket, e.ProductAnnounced(product))
@@ -54,10 +57,10 @@ async def test_a_cart_is_shown_at_the_latest_catalog_price(
     api: tuple[httpx.AsyncClient, Basket],
 ) -> None:
     http, basket = api
-    await http.post("/carts/alice/lines", json={"product_id": str(MUG.product_id), "quantity": 2})
+    await http.post("/carts/me/lines", json={"product_id": str(MUG.product_id), "quantity": 2})
 
     await hear(basket, e.PriceChanged(MUG.product_id, 2, Decimal("10.00"), "EUR"))
-    cart = (await http.get("/carts/alice")).json()
+    cart = (await http.get("/carts/me")).json()
 
     assert [(line["name"], line["line_total"]) for line in cart["lines"]] == [("Mug", "20.00")]
     assert cart["totals"] == {"EUR": "20.00"}
@@ -67,14 +70,14 @@ async def test_lines_are_changed_and_removed(api: tuple[httpx.AsyncClient, Baske
     http, _ = api
     for product in (MUG, TEA):
         await http.post(
-            "/carts/alice/lines", json={"product_id": str(product.product_id), "quantity": 1}
+            "/carts/me/lines", json={"product_id": str(product.product_id), "quantity": 1}
         )
 
-    await http.put(f"/carts/alice/lines/{MUG.product_id}", json={"quantity": 3})
-    cart = (await http.delete(f"/carts/alice/lines/{TEA.product_id}")).json()
+    await http.put(f"/carts/me/lines/{MUG.product_id}", json={"quantity": 3})
+    cart = (await http.delete(f"/carts/me/lines/{TEA.product_id}")).json()
 
     assert [(line["name"], line["quantity"]) for line in cart["lines"]] == [("Mug", 3)]
-    missing = await http.delete(f"/carts/alice/lines/{TEA.product_id}")
+    missing = await http.delete(f"/carts/me/lines/{TEA.product_id}")
     assert missing.status_code == 404
 
 
@@ -82,12 +85,12 @@ async def test_checkout_is_accepted_once_per_idempotency_key(
     api: tuple[httpx.AsyncClient, Basket], basket_engine: AsyncEngine
 ) -> None:
     http, _ = api
-    await http.post("/carts/alice/lines", json={"product_id": str(MUG.product_id), "quantity": 1})
+    await http.post("/carts/me/lines", json={"product_id": str(MUG.product_id), "quantity": 1})
     headers = {"Idempotency-Key": "checkout-1"}
 
     responses = await asyncio.gather(
         *(
-            http.post("/carts/alice/checkout", headers=headers, json={"email": "alice@example.com"})
+            http.post("/carts/me/checkout", headers=headers, json={"email": "alice@example.com"})
             for _ in range(3)
         )
     )
@@ -98,17 +101,17 @@ async def test_checkout_is_accepted_once_per_idempotency_key(
     (order_id,) = order_ids
     assert responses[0].headers["location"] == f"http://ordering.test/orders/{order_id}"
     assert await checked_out(basket_engine) == 1
-    assert (await http.get("/carts/alice")).json()["lines"] == []
+    assert (await http.get("/carts/me")).json()["lines"] == []
 
 
 async def test_checkout_problems_name_their_cause(api: tuple[httpx.AsyncClient, Basket]) -> None:
     http, basket = api
 
-    no_key = await http.post("/carts/alice/checkout")
-    empty = await http.post("/carts/alice/checkout", headers={"Idempotency-Key": "k"})
-    await http.post("/carts/alice/lines", json={"product_id": str(TEA.product_id), "quantity": 1})
+    no_key = await http.post("/carts/me/checkout")
+    empty = await http.post("/carts/me/checkout", headers={"Idempotency-Key": "k"})
+    await http.post("/carts/me/lines", json={"product_id": str(TEA.product_id), "quantity": 1})
     await hear(basket, e.ProductWithdrawn(TEA.product_id, 2))
-    withdrawn = await http.post("/carts/alice/checkout", headers={"Idempotency-Key": "k"})
+    withdrawn = await http.post("/carts/me/checkout", headers={"Idempotency-Key": "k"})
 
     assert no_key.status_code == 422
     assert no_key.json()["errors"][0]["field"] == "header.idempotency-key"
@@ -122,9 +125,7 @@ async def test_a_product_the_basket_does_not_know_cannot_be_added(
 ) -> None:
     http, _ = api
 
-    response = await http.post(
-        "/carts/alice/lines", json={"product_id": str(uuid4()), "quantity": 1}
-    )
+    response = await http.post("/carts/me/lines", json={"product_id": str(uuid4()), "quantity": 1})
 
     assert (response.status_code, response.json()["type"]) == (
         422,

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import ManagedProcess, free_port
@@ -81,6 +82,7 @@ def context_apis(
     kafka: KafkaBroker,
     route_address: str,
     tmp_path_factory: pytest.TempPathFactory,
+    identity: IdentityProvider,
 ) -> Iterator[dict[str, int]]:
     """`shop run <context>-api` for each exposed context on `route_address`: context -> port.
 
@@ -93,6 +95,7 @@ def context_apis(
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "SHOP_HTTP_HOST": route_address,
         "SHOP_SHUTDOWN_TIMEOUT_SECONDS": "5",
+        **identity.dex.env(),
     }
     names = [*(f"{context}-api" for context in EXPOSED_CONTEXTS), *BEHIND_THE_APIS]
     ports = {name: free_port() for name in names}

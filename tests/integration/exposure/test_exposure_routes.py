@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from infra.fixtures_identity import IdentityProvider
 from infra.fixtures_traefik import Cluster, apply_manifests
 from integration.exposure.conftest import EXPOSED_CONTEXTS
 from localinfra.traefik import Traefik
@@ -101,6 +102,7 @@ def exposed(
     traefik_cluster: Cluster,
     context_apis: dict[str, int],
     route_address: str,
+    identity: IdentityProvider,
 ) -> Iterator[Exposed]:
     mode: str = request.param
     namespace, host = f"exposure-{mode}", f"{mode}.shop.test"
@@ -120,7 +122,8 @@ def exposed(
     manifests += [unowned(m) for m in build_exposure(inp)]
     apply_manifests(traefik_cluster.kubeconfig, manifests)
     traefik.wait_for_routers(ROUTER_PROVIDER[mode], len(EXPOSED_CONTEXTS), name_part=namespace)
-    with httpx.Client(base_url=traefik.web_url, headers={"Host": host}, timeout=10) as client:
+    headers = {"Host": host, **identity.admin().headers}  # catalog writes are an admin's
+    with httpx.Client(base_url=traefik.web_url, headers=headers, timeout=10) as client:
         yield Exposed(mode, namespace, host, client)
 
 
@@ -160,16 +163,18 @@ async def seed_basket_product(database_url: str, product: ProductSnapshot) -> No
 
 
 def test_the_order_link_of_a_checkout_leads_to_the_order_through_the_exposure(
-    exposed: Exposed, exposure_database: str
+    exposed: Exposed, exposure_database: str, identity: IdentityProvider
 ) -> None:
     tea = ProductSnapshot(uuid.uuid4(), "Tea", Decimal("4.00"), "EUR", True, 1)
     asyncio.run(seed_basket_product(exposure_database, tea))
-    customer = f"alice-{exposed.mode}"
+    buyer = identity.customer(3 if exposed.mode == "ingress" else 4)
     line = {"product_id": str(tea.product_id), "quantity": 2}
-    assert exposed.client.post(f"/basket/carts/{customer}/lines", json=line).status_code == 200
+    added = exposed.client.post("/basket/carts/me/lines", json=line, headers=buyer.headers)
+    assert added.status_code == 200, added.text
 
     checkout = exposed.client.post(
-        f"/basket/carts/{customer}/checkout", headers={"Idempotency-Key": customer}
+        "/basket/carts/me/checkout",
+        headers={**buyer.headers, "Idempotency-Key": f"checkout-{exposed.mode}"},
     )
     assert checkout.status_code == 202, checkout.text
     order_id, order_url = checkout.json()["order_id"], checkout.json()["order_url"]
@@ -178,7 +183,7 @@ def test_the_order_link_of_a_checkout_leads_to_the_order_through_the_exposure(
 
     # Basket's relay publishes the checkout and ordering's worker places the order.
     deadline = time.monotonic() + 60
-    while (followed := exposed.client.get(order_url)).status_code == 404:
+    while (followed := exposed.client.get(order_url, headers=buyer.headers)).status_code == 404:
         assert followed.headers["content-type"].startswith("application/problem+json")
         assert time.monotonic() < deadline, "the order was not placed within 60s"
         time.sleep(0.2)

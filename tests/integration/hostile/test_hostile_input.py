@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from infra.fixtures_identity import IdentityProvider
 from integration.shop_apps import migrated_shop_database, row_counts, shop_api_clients
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
@@ -210,9 +211,11 @@ class Shop:
 
 
 @pytest.fixture(scope="module")
-async def shop(postgres: PostgresServer, kafka: KafkaBroker) -> AsyncIterator[Shop]:
+async def shop(
+    postgres: PostgresServer, kafka: KafkaBroker, identity: IdentityProvider
+) -> AsyncIterator[Shop]:
     url = await migrated_shop_database(postgres, "hostile")
-    async with shop_api_clients(url, kafka.bootstrap_servers) as apis:
+    async with shop_api_clients(url, kafka.bootstrap_servers, identity.admin()) as apis:
         yield Shop(postgres, url.rsplit("/", 1)[1], apis)
 
 

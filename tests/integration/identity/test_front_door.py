@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import jwt
-import pytest
 
-from infra.fixtures_traefik import start_or_end_session
 from localinfra.dex_realm import API_AUDIENCE, API_SCOPES, DEMO_CLIENT
-from localinfra.front_door import FrontDoor, start_front_door
+from localinfra.front_door import FrontDoor
 from shop.common.auth.token_client import OAuthClient
-
-
-@pytest.fixture(scope="module")
-def front_door(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontDoor]:
-    with contextlib.ExitStack() as started:
-        workdir: Path = tmp_path_factory.mktemp("front-door")
-        doors: list[FrontDoor] = []
-        start_or_end_session(
-            lambda: doors.append(start_front_door(started, workdir)), started.close, "front door"
-        )
-        yield doors[0]
 
 
 def test_the_issuer_is_the_gateways_origin(front_door: FrontDoor) -> None:

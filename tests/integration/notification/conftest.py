@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_db import migrated_engine
@@ -31,6 +31,7 @@ class Peer:
     received: list[dict[str, Any]] = field(default_factory=list)
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures_left: int = 0
+    lookup_authorizations: list[str] = field(default_factory=list)
 
 
 def _free_port() -> int:
@@ -54,7 +55,8 @@ async def peer() -> AsyncIterator[Peer]:
         return {"status": "ok"}
 
     @app.get("/orders/{order_id}")
-    async def order(order_id: str) -> dict[str, Any]:
+    async def order(order_id: str, request: Request) -> dict[str, Any]:
+        state.lookup_authorizations.append(request.headers.get("authorization", ""))
         if order_id not in state.orders:
             raise HTTPException(404)
         return state.orders[order_id]

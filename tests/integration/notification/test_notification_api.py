@@ -8,18 +8,21 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from shop.notification.entrypoints.api import create_notification_app
 from shop.notification.settings import NotificationSettings
 
 
 @pytest.fixture
-async def http(notification_engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+async def http(
+    notification_engine: AsyncEngine, identity: IdentityProvider
+) -> AsyncIterator[httpx.AsyncClient]:
     settings = NotificationSettings(
         database_url=notification_engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
     )
-    async with api_client(create_notification_app(settings)) as client:
+    async with api_client(create_notification_app(settings), identity.admin()) as client:
         yield client
 
 

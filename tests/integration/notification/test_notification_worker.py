@@ -9,11 +9,15 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 import httpx
+import jwt
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from integration.notification.conftest import Peer
+from localinfra.dex_realm import NOTIFICATION_CLIENT, SERVICE_GROUP
 from localinfra.kafka import KafkaBroker
 from shop.common.consumer import routes
 from shop.common.events import Envelope
@@ -29,13 +33,19 @@ NOW = datetime.now(UTC)
 
 
 @asynccontextmanager
-async def notifications_for(engine: AsyncEngine, peer: Peer) -> AsyncIterator[Notifications]:
+async def notifications_for(
+    engine: AsyncEngine, peer: Peer, identity: IdentityProvider
+) -> AsyncIterator[Notifications]:
+    lookups = identity.client(NOTIFICATION_CLIENT)
     settings = NotificationSettings(
         database_url=engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
         channel="webhook",
         webhook_url=f"{peer.url}/hook",
         ordering_url=peer.url,
+        token_url=lookups.token_url,
+        client_id=lookups.client_id,
+        client_secret=SecretStr(lookups.client_secret),
         delivery_initial_delay_seconds=0.05,
     )
     async with httpx.AsyncClient(timeout=2) as client:
@@ -73,7 +83,7 @@ def payment_failed(order_id: UUID) -> Envelope:
 
 
 async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
-    notification_engine: AsyncEngine, kafka: KafkaBroker, peer: Peer
+    notification_engine: AsyncEngine, kafka: KafkaBroker, peer: Peer, identity: IdentityProvider
 ) -> None:
     paid, declined = uuid4(), uuid4()
     peer.orders[str(declined)] = {"email": "bob@example.com", "status": "CANCELLED"}
@@ -82,7 +92,7 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
     await publish(kafka.bootstrap_servers, topic, confirmed(paid), payment_failed(declined))
 
     async with (
-        notifications_for(notification_engine, peer) as notifications,
+        notifications_for(notification_engine, peer, identity) as notifications,
         consuming(
             kafka.bootstrap_servers,
             topic,
@@ -112,3 +122,8 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
         "SELECT count(*) FROM notification.outbox WHERE type = 'notification.sent'",
     )
     assert sent == [(2,)]
+    assert peer.lookup_authorizations, "notification looked no order up"
+    scheme, _, token = peer.lookup_authorizations[0].partition(" ")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert scheme == "Bearer"
+    assert (claims["azp"], claims["groups"]) == (NOTIFICATION_CLIENT, [SERVICE_GROUP])

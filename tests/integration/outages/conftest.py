@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from integration.shop_apps import api_environment, api_processes
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
@@ -21,7 +22,7 @@ RETRY_AFTER_SECONDS = 3
 # A read per API that needs the database (404 and 200 both prove that it answered).
 READS = {
     "catalog": "/products",
-    "basket": "/carts/outage-reader",
+    "basket": "/carts/outage-reader",  # staff may read any cart
     "ordering": "/orders/00000000-0000-4000-8000-000000000000",
     "payment": "/payments/00000000-0000-4000-8000-000000000000",
     "notification": "/templates",
@@ -31,30 +32,36 @@ READS = {
 
 @dataclass
 class OutageStack:
+    """The APIs, and a client sending an admin's token (the reads need one)."""
+
     postgres: PostgresServer
     kafka: KafkaBroker
     apis: dict[str, str]
     http: httpx.Client
+    identity: IdentityProvider
 
 
 @pytest.fixture(scope="module")
-def outage_stack(infra_workdir: Path) -> Iterator[OutageStack]:
+def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[OutageStack]:
     root = infra_workdir / "outages"  # reachable by nobody, as whom PostgreSQL runs under root
     (root / "postgres").mkdir(parents=True)
     with (
         PostgresServer(root / "postgres") as postgres,
         KafkaBroker(root / "kafka") as kafka,
-        httpx.Client(timeout=10) as http,
+        httpx.Client(timeout=10, headers=identity.admin().headers) as http,
     ):
         postgres.create_database(DATABASE)
         url = postgres.dsn(DATABASE, driver="postgresql+asyncpg")
         for context in CONTEXTS:
             upgrade(context, url)
-        env = api_environment(
-            url,
-            kafka.bootstrap_servers,
-            outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
-            readiness_timeout_seconds="1",
+        env = (
+            api_environment(
+                url,
+                kafka.bootstrap_servers,
+                outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
+                readiness_timeout_seconds="1",
+            )
+            | identity.dex.env()
         )
         with api_processes(env, root) as apis:
-            yield OutageStack(postgres, kafka, apis, http)
+            yield OutageStack(postgres, kafka, apis, http, identity)

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
@@ -78,7 +79,9 @@ async def test_requests_charge_once_and_refunds_answer_through_the_outbox(
     ]
 
 
-async def test_the_api_shows_an_orders_payment(payment_engine: AsyncEngine) -> None:
+async def test_the_api_shows_an_orders_payment(
+    payment_engine: AsyncEngine, identity: IdentityProvider
+) -> None:
     settings = PaymentSettings(
         database_url=payment_engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
@@ -87,7 +90,7 @@ async def test_the_api_shows_an_orders_payment(payment_engine: AsyncEngine) -> N
     )
     app = create_payment_app(settings)
     order_id = uuid4()
-    async with api_client(app) as http:
+    async with api_client(app, identity.admin()) as http:
         payments = app.state.process.state["payments"]
         await payments.bus.handle(c.RequestPayment(order_id, "alice", Decimal("5.00"), "EUR"))
         found = await http.get(f"/payments/{order_id}")

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
@@ -61,7 +62,7 @@ def story(order_id: UUID, mugs: int, confirmed: bool) -> list[Envelope]:
 
 
 async def test_order_events_become_sales_reports_counted_once(
-    reports_engine: AsyncEngine, kafka: KafkaBroker
+    reports_engine: AsyncEngine, kafka: KafkaBroker, identity: IdentityProvider
 ) -> None:
     reports = bootstrap(reports_engine)
     first, second, third = uuid4(), uuid4(), uuid4()
@@ -84,7 +85,7 @@ async def test_order_events_become_sales_reports_counted_once(
         database_url=reports_engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
     )
-    async with api_client(create_reports_app(settings)) as http:
+    async with api_client(create_reports_app(settings), identity.admin()) as http:
         sales = (
             await http.get("/reports/sales", params={"from": "2026-05-01", "to": "2026-05-01"})
         ).json()

@@ -17,7 +17,10 @@ SECRETS = {
     ("smtp-login", "pass"): "s3cret-Mail-pw",
     ("hooks", "url"): "https://hooks.example.com/T0KEN",
     ("shop-db-app", "uri"): "postgresql://shop:db-Pw-4711@shop-db-rw:5432/shop",
+    ("shop-oidc-client", "client-id"): "shopkeeper-notification",
+    ("shop-oidc-client", "client-secret"): "oidc-S3cret",
 }
+AUTH = {"issuer": "https://id.example.com/dex", "clientCredentialsSecret": "shop-oidc-client"}
 SMTP = {
     "channel": "smtp",
     "smtp": {
@@ -50,9 +53,10 @@ def _resolved(container: dict[str, Any], config: dict[str, str]) -> dict[str, st
 
 
 def _notification_settings(
-    spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch, auth: dict[str, Any] | None = None
 ) -> NotificationSettings:
-    manifests = build_all(build_input(spec_from(services={"notification": spec})))
+    platform = spec_from(services={"notification": spec}, auth=AUTH if auth is None else auth)
+    manifests = build_all(build_input(platform))
     config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
     [worker] = _containers(manifests, "shop-notification-worker")
     for name in [n for n in os.environ if n.startswith(("SHOP_", "OTEL_"))]:
@@ -95,6 +99,32 @@ def test_ordering_lookup_defaults_to_the_in_cluster_ordering_api(
     services = by_kind(build_all(build_input(spec_from())), "Service")
     assert "shop-ordering-api" in services
     assert services["shop-ordering-api"]["spec"]["ports"][0]["port"] == 80
+
+
+def test_lookups_carry_the_client_credentials_of_the_auth_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = _notification_settings({}, monkeypatch)
+    assert settings.token_url == "https://id.example.com/dex/token"
+    assert settings.client_id == "shopkeeper-notification"
+    assert settings.client_secret is not None
+    assert settings.client_secret.get_secret_value() == "oidc-S3cret"
+
+
+def test_without_client_credentials_notification_looks_nothing_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = _notification_settings({}, monkeypatch, auth={"issuer": "https://id.example.com"})
+    assert settings.ordering_url == ""
+
+
+def test_every_process_reads_the_issuer_and_audience_from_the_config_map() -> None:
+    spec = spec_from(auth={**AUTH, "jwksUrl": "http://dex.id.svc:5556/dex/keys"})
+    config = by_kind(build_all(build_input(spec)), "ConfigMap")["shop-config"]["data"]
+    assert config["SHOP_AUTH_ISSUER"] == "https://id.example.com/dex"
+    assert config["SHOP_AUTH_AUDIENCE"] == "shopkeeper"
+    assert config["SHOP_AUTH_JWKS_URL"] == "http://dex.id.svc:5556/dex/keys"
+    assert config["SHOP_AUTH_ADMIN_GROUP"] == "shopkeeper-admin"
 
 
 def test_webhook_url_may_come_from_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from shop.basket.bootstrap import bootstrap
 from shop.basket.entrypoints import routes
 from shop.basket.settings import BasketSettings
 from shop.common.app import create_app
+from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
@@ -26,6 +27,7 @@ def create_basket_app(settings: BasketSettings) -> FastAPI:
         settings=settings,
         routers=[routes.router, dead_letters_router("basket")],
         public_prefix=public_prefix("basket"),
+        auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],
     )
 

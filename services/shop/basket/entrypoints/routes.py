@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
 from shop.basket.bootstrap import Basket
 from shop.basket.domain import commands as c
 from shop.basket.entrypoints.schemas import CartOut, CheckoutIn, CheckoutOut, LineIn, QuantityIn
 from shop.basket.service_layer.handlers import cart_view
 from shop.basket.settings import BasketSettings
+from shop.common.auth.dependencies import OwnCustomerPath
 from shop.common.openapi import problem_responses
 from shop.common.public_paths import public_prefix
 
@@ -24,7 +25,6 @@ def get_basket(request: Request) -> Basket:
 
 
 BasketDep = Annotated[Basket, Depends(get_basket)]
-CustomerId = Annotated[str, Path(min_length=1, max_length=128, examples=["alice"])]
 
 
 async def _view(basket: Basket, customer_id: str) -> CartOut:
@@ -33,34 +33,34 @@ async def _view(basket: Basket, customer_id: str) -> CartOut:
 
 
 @router.get("", responses=problem_responses(422))
-async def get_cart(customer_id: CustomerId, basket: BasketDep) -> CartOut:
+async def get_cart(customer_id: OwnCustomerPath, basket: BasketDep) -> CartOut:
     """The cart at current catalog prices."""
     return await _view(basket, customer_id)
 
 
 @router.post("/lines", responses=problem_responses(409, 422))
-async def add_line(customer_id: CustomerId, body: LineIn, basket: BasketDep) -> CartOut:
+async def add_line(customer_id: OwnCustomerPath, body: LineIn, basket: BasketDep) -> CartOut:
     await basket.bus.handle(c.AddLine(customer_id, body.product_id, body.quantity))
     return await _view(basket, customer_id)
 
 
 @router.put("/lines/{product_id}", responses=problem_responses(404, 422))
 async def change_quantity(
-    customer_id: CustomerId, product_id: UUID, body: QuantityIn, basket: BasketDep
+    customer_id: OwnCustomerPath, product_id: UUID, body: QuantityIn, basket: BasketDep
 ) -> CartOut:
     await basket.bus.handle(c.ChangeQuantity(customer_id, product_id, body.quantity))
     return await _view(basket, customer_id)
 
 
 @router.delete("/lines/{product_id}", responses=problem_responses(404, 422))
-async def remove_line(customer_id: CustomerId, product_id: UUID, basket: BasketDep) -> CartOut:
+async def remove_line(customer_id: OwnCustomerPath, product_id: UUID, basket: BasketDep) -> CartOut:
     await basket.bus.handle(c.RemoveLine(customer_id, product_id))
     return await _view(basket, customer_id)
 
 
 @router.post("/checkout", status_code=202, responses=problem_responses(409, 422))
 async def checkout(
-    customer_id: CustomerId,
+    customer_id: OwnCustomerPath,
     basket: BasketDep,
     request: Request,
     response: Response,

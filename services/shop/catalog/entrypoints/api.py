@@ -10,6 +10,7 @@ from shop.catalog.bootstrap import bootstrap, open_read_cache
 from shop.catalog.entrypoints import routes_products, routes_stock
 from shop.catalog.settings import CatalogSettings
 from shop.common.app import create_app
+from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
@@ -28,6 +29,7 @@ def create_catalog_app(settings: CatalogSettings) -> FastAPI:
         settings=settings,
         routers=[routes_products.router, routes_stock.router, dead_letters_router("catalog")],
         public_prefix=public_prefix("catalog"),
+        auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],
     )
 

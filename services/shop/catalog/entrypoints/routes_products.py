@@ -22,6 +22,7 @@ from shop.catalog.entrypoints.schemas import (
     ProductPage,
     ProductUpdate,
 )
+from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.openapi import problem_responses
 from shop.common.public_paths import link
 
@@ -31,6 +32,7 @@ router = APIRouter(tags=["products"])
 @router.post(
     "/categories",
     status_code=201,
+    dependencies=[ADMIN_ONLY],
     response_model=CategoryOut,
     responses=problem_responses(409, 422),
 )
@@ -44,7 +46,9 @@ async def list_categories(session: SessionDep) -> list[CategoryOut]:
     return [CategoryOut(**row) for row in await queries.list_categories(session)]
 
 
-@router.post("/products", status_code=201, responses=problem_responses(422))
+@router.post(
+    "/products", status_code=201, dependencies=[ADMIN_ONLY], responses=problem_responses(422)
+)
 async def create_product(
     body: ProductIn, bus: BusDep, session: SessionDep, request: Request, response: Response
 ) -> ProductOut:
@@ -92,7 +96,11 @@ async def get_product(product_id: UUID, session: SessionDep, cache: ReadCacheDep
     return await cache.product(product_id, ProductOut, lambda: _product(session, product_id))
 
 
-@router.put("/products/{product_id}", responses=problem_responses(404, 409, 422))
+@router.put(
+    "/products/{product_id}",
+    dependencies=[ADMIN_ONLY],
+    responses=problem_responses(404, 409, 422),
+)
 async def update_product(
     product_id: UUID, body: ProductUpdate, bus: BusDep, session: SessionDep
 ) -> ProductOut:
@@ -100,7 +108,11 @@ async def update_product(
     return await _product(session, product_id)
 
 
-@router.put("/products/{product_id}/price", responses=problem_responses(404, 409, 422))
+@router.put(
+    "/products/{product_id}/price",
+    dependencies=[ADMIN_ONLY],
+    responses=problem_responses(404, 409, 422),
+)
 async def change_price(
     product_id: UUID, body: PriceIn, bus: BusDep, session: SessionDep
 ) -> ProductOut:
@@ -111,6 +123,7 @@ async def change_price(
 @router.post(
     "/products/{product_id}/deactivate",
     status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[ADMIN_ONLY],
     responses=problem_responses(404),
 )
 async def deactivate_product(product_id: UUID, bus: BusDep) -> None:

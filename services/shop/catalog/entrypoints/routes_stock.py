@@ -11,6 +11,7 @@ from shop.catalog.domain import commands as c
 from shop.catalog.domain.errors import ProductNotFoundError
 from shop.catalog.entrypoints.dependencies import BusDep, SessionDep
 from shop.catalog.entrypoints.schemas import StockCount, StockOut, StockReceipt, ThresholdIn
+from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.openapi import problem_responses
 
 router = APIRouter(prefix="/products/{product_id}/stock", tags=["stock"])
@@ -21,7 +22,7 @@ async def get_stock(product_id: UUID, session: SessionDep) -> StockOut:
     return await _stock(session, product_id)
 
 
-@router.post("/receipts", responses=problem_responses(404, 422))
+@router.post("/receipts", dependencies=[ADMIN_ONLY], responses=problem_responses(404, 422))
 async def receive_stock(
     product_id: UUID, body: StockReceipt, bus: BusDep, session: SessionDep
 ) -> StockOut:
@@ -30,7 +31,7 @@ async def receive_stock(
     return await _stock(session, product_id)
 
 
-@router.put("", responses=problem_responses(404, 422))
+@router.put("", dependencies=[ADMIN_ONLY], responses=problem_responses(404, 422))
 async def count_stock(
     product_id: UUID, body: StockCount, bus: BusDep, session: SessionDep
 ) -> StockOut:
@@ -39,7 +40,7 @@ async def count_stock(
     return await _stock(session, product_id)
 
 
-@router.put("/threshold", responses=problem_responses(404, 422))
+@router.put("/threshold", dependencies=[ADMIN_ONLY], responses=problem_responses(404, 422))
 async def set_threshold(
     product_id: UUID, body: ThresholdIn, bus: BusDep, session: SessionDep
 ) -> StockOut:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import CommitFailedError, KafkaError
 
 from shop.common.consumer.batch import BatchProcessor
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
@@ -100,7 +100,7 @@ class EventConsumer(Generic[U]):
                 await self._handle(consumer, processor, batches, stop)
                 now = time.monotonic()
                 if now - committed >= self._options.commit_interval_seconds:
-                    await self._commit(consumer)
+                    await self._commit_unless_rebalanced(consumer)
                     committed = now
                 if now - observed >= self._options.lag_interval_seconds:
                     await self._observe_lag(consumer)
@@ -159,6 +159,16 @@ class EventConsumer(Generic[U]):
             await consumer.commit(offsets)
             for tp in offsets:
                 self._done.pop(tp, None)
+
+    async def _commit_unless_rebalanced(self, consumer: AIOKafkaConsumer) -> None:
+        """Commit; if the group rebalanced meanwhile (a broker paused beyond the session
+        timeout), the offsets are dropped instead of crashing: whoever owns the partitions now
+        redelivers those messages and the inbox absorbs the duplicates. The next poll rejoins."""
+        try:
+            await self._commit(consumer)
+        except CommitFailedError as err:
+            logger.warning("consumer %s lost its partitions before committing: %s", self.group, err)
+            self._done.clear()
 
     async def on_revoked(self, consumer: AIOKafkaConsumer, revoked: set[TopicPartition]) -> None:
         async with self._lock:  # the message in hand finishes first

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
@@ -32,6 +33,7 @@ def create_notification_app(settings: NotificationSettings) -> FastAPI:
         settings=settings,
         routers=[routes.router, dead_letters_router("notification")],
         public_prefix=public_prefix("notification"),
+        auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],
     )
 

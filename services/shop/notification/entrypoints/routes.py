@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
+from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.openapi import problem_responses
 from shop.notification.adapters import queries
 from shop.notification.bootstrap import Notifications
@@ -14,7 +15,7 @@ from shop.notification.domain import commands as c
 from shop.notification.domain.errors import TemplateNotFoundError
 from shop.notification.entrypoints.schemas import DeliveryOut, TemplateIn, TemplateOut
 
-router = APIRouter(tags=["notifications"])
+router = APIRouter(tags=["notifications"], dependencies=[ADMIN_ONLY])
 TemplateName = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 
 

@@ -7,6 +7,7 @@ import sys
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
@@ -39,6 +40,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         settings=settings,
         routers=[routes.router, dead_letters_router("ordering")],
         public_prefix=public_prefix("ordering"),
+        auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],
     )
 

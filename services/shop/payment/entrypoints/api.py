@@ -7,6 +7,7 @@ import sys
 from fastapi import FastAPI
 
 from shop.common.app import create_app
+from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
@@ -28,6 +29,7 @@ def create_payment_app(settings: PaymentSettings) -> FastAPI:
         settings=settings,
         routers=[router, dead_letters_router("payment")],
         public_prefix=public_prefix("payment"),
+        auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],
     )
 

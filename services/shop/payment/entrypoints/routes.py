@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
+from shop.common.auth.dependencies import CustomerDep, ensure_owner
 from shop.common.openapi import problem_responses
 from shop.payment.adapters import queries
 from shop.payment.bootstrap import Payments
@@ -16,11 +17,11 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 
 @router.get("/{order_id}", responses=problem_responses(404))
-async def get_payment(order_id: UUID, request: Request) -> PaymentOut:
+async def get_payment(order_id: UUID, request: Request, caller: CustomerDep) -> PaymentOut:
     """The payment of an order (each order is charged at most once)."""
     payments_app: Payments = request.app.state.process.state["payments"]
     async with payments_app.sessions() as session:
         found = await queries.get_payment(session, order_id)
-    if found is None:
+    if found is None or not ensure_owner(caller, found["customer_id"]):
         raise PaymentNotFoundError(order_id)
     return PaymentOut.model_validate(found)

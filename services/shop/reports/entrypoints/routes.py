@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.errors import RuleViolationError
 from shop.common.openapi import problem_responses
 from shop.reports.adapters import queries
 from shop.reports.bootstrap import Reports
 from shop.reports.entrypoints.schemas import DaySalesOut, ProductSalesOut
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[ADMIN_ONLY])
 MAX_DAYS = 366
 
 
