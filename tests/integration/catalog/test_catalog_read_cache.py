@@ -166,7 +166,7 @@ async def test_an_invalidation_lost_while_redis_failed_starts_a_new_epoch_once_i
     try:
         assert (await cache.product(product, Named, lambda: named("old"))).name == "old"
         assert (await cache.product(product, Named, lambda: named("new"))).name == "old"
-        await admin.execute_command("CLIENT", "PAUSE", "1000", "ALL")  # no answers for 1 s
+        await admin.client_pause(1000, all=True)  # no answers for 1 s
         assert (await cache.product(product, Named, lambda: named("new"))).name == "new"
         await cache.invalidate([product])  # Redis is skipped now: this invalidation is lost
         assert await admin.ping()  # answered once the pause is over
