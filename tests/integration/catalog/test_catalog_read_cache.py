@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from localinfra.redis_server import RedisServer
 from shop.catalog.adapters.cache_metrics import CacheMetrics
@@ -32,7 +33,7 @@ SEARCH = "/products?q=mug"
 
 @pytest.fixture
 async def client(
-    catalog_engine: AsyncEngine, redis: RedisServer
+    catalog_engine: AsyncEngine, redis: RedisServer, identity: IdentityProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
     url = catalog_engine.url.render_as_string(hide_password=False)
     settings = CatalogSettings(
@@ -41,7 +42,7 @@ async def client(
         redis_url=redis.url,
         cache_retry_seconds=0.2,
     )
-    async with api_client(create_catalog_app(settings)) as client:
+    async with api_client(create_catalog_app(settings), identity.admin()) as client:
         category = {"slug": "kitchen", "name": "Kitchen"}
         assert (await client.post("/categories", json=category)).status_code == 201
         yield client
