@@ -2,7 +2,10 @@
 
 Starts PostgreSQL and Redis itself (hack/localinfra), migrates a catalog, seeds PRODUCTS
 products, and runs the same read mix against the catalog API twice, in-process (ASGI, no
-sockets between the client and the app): without a Redis address, then with one. The mix:
+sockets between the client and the app): without a Redis address, then with one. Reads go
+through the API (anonymous, as a storefront browses); writes go through the API process's own
+message bus (as its admin routes do, so they invalidate the same cache; no OIDC provider is
+needed: the issuer the settings name is never contacted for anonymous reads). The mix:
 product views skewed towards popular products (weight 1/rank), SEARCH_SHARE of search pages
 over a few queries, and one price change every WRITE_EVERY reads (it invalidates that product
 and every search page, as in the shop). Prints a table, then the figures as a JSON object last.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import time
@@ -22,18 +26,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import httpx
 from bench.common.machine import LoadWatch
 
+if TYPE_CHECKING:
+    from shop.catalog.bootstrap import CatalogBus
+
 PRODUCTS, READS, WARM_UP = 200, 3000, 200
 SEARCH_SHARE, WRITE_EVERY = 0.2, 100
 QUERIES = ["mug", "tea", "pot", "kettle", "cup"]
+NO_ISSUER = {"SHOP_AUTH_ISSUER": "http://127.0.0.1:9/dex", "SHOP_AUTH_AUDIENCE": "shop-api"}
 
 
 @asynccontextmanager
-async def catalog_api(database_url: str, redis_url: str | None) -> AsyncIterator[httpx.AsyncClient]:
+async def catalog_api(
+    database_url: str, redis_url: str | None
+) -> AsyncIterator[tuple[httpx.AsyncClient, CatalogBus]]:
     from shop.catalog.entrypoints.api import create_catalog_app
     from shop.catalog.settings import CatalogSettings
 
@@ -46,24 +57,20 @@ async def catalog_api(database_url: str, redis_url: str | None) -> AsyncIterator
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://catalog.bench") as client,
     ):
-        yield client
+        yield client, app.state.process.state["catalog"].bus
 
 
-async def seed(client: httpx.AsyncClient) -> list[str]:
-    category = {"slug": "kitchen", "name": "Kitchen"}
-    (await client.post("/categories", json=category)).raise_for_status()
+async def seed(bus: CatalogBus) -> list[str]:
+    from shop.catalog.domain import commands as c
+
+    await bus.handle(c.CreateCategory("kitchen", "Kitchen"))
     ids = []
     for number in range(PRODUCTS):
         word = QUERIES[number % len(QUERIES)]
-        body: dict[str, object] = {
-            "name": f"{word.title()} {number}",
-            "description": f"A {word}",
-            "price": "9.50",
-        }
-        body |= {"category": "kitchen", "currency": "EUR", "initial_stock": 100}
-        response = await client.post("/products", json=body)
-        response.raise_for_status()
-        ids.append(str(response.json()["id"]))
+        create = c.CreateProduct(
+            f"{word.title()} {number}", f"A {word}", "kitchen", Decimal("9.50"), "EUR", 100, 0
+        )
+        ids.append(str(await bus.handle(create)))
     return ids
 
 
@@ -81,13 +88,14 @@ def read_mix(ids: list[str], count: int, rng: random.Random) -> list[str]:
     return paths
 
 
-async def run_mix(client: httpx.AsyncClient, paths: list[str]) -> list[float]:
+async def run_mix(client: httpx.AsyncClient, bus: CatalogBus, paths: list[str]) -> list[float]:
     """Each read's latency in ms (the price changes are not timed)."""
+    from shop.catalog.domain.commands import ChangePrice
+
     latencies = []
     for number, path in enumerate(paths):
         if path.startswith("PUT "):
-            price = {"price": str(Decimal("9.50") + number % 7), "currency": "EUR"}
-            (await client.put(f"/products/{path[4:]}/price", json=price)).raise_for_status()
+            await bus.handle(ChangePrice(UUID(path[4:]), Decimal("9.50") + number % 7, "EUR"))
             continue
         started = time.perf_counter()
         (await client.get(path)).raise_for_status()
@@ -115,15 +123,15 @@ def summary(latencies: list[float]) -> dict[str, float]:
 
 async def measure(database_url: str, redis_url: str, reads: int) -> dict[str, Any]:
     watch = LoadWatch()
-    async with catalog_api(database_url, None) as client:
-        ids = await seed(client)
+    async with catalog_api(database_url, None) as (_, bus):
+        ids = await seed(bus)
     results: dict[str, Any] = {}
     for mode, url in (("without_cache", None), ("with_cache", redis_url)):
         rng = random.Random(14)  # the same mix for both
-        async with catalog_api(database_url, url) as client:
-            await run_mix(client, read_mix(ids, WARM_UP, rng))
+        async with catalog_api(database_url, url) as (client, bus):
+            await run_mix(client, bus, read_mix(ids, WARM_UP, rng))
             watch.sample()
-            results[mode] = summary(await run_mix(client, read_mix(ids, reads, rng)))
+            results[mode] = summary(await run_mix(client, bus, read_mix(ids, reads, rng)))
             watch.sample()
             if url:
                 results[mode]["hit_ratio"] = round(await hit_ratio(client), 3)
@@ -135,6 +143,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--reads", type=int, default=READS, help="timed reads per mode")
     args = parser.parse_args()
+    for name, value in NO_ISSUER.items():
+        os.environ.setdefault(name, value)
     from localinfra.postgres import PostgresServer
     from localinfra.redis_server import RedisServer
     from localinfra.workdir import make_workdir
