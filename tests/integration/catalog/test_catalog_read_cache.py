@@ -25,6 +25,7 @@ from shop.catalog.domain.commands import ReserveStock
 from shop.catalog.domain.events import StockLine
 from shop.catalog.entrypoints.api import create_catalog_app
 from shop.catalog.settings import CatalogSettings
+from support.polling import wait_until_async
 
 pytestmark = pytest.mark.integration
 
@@ -145,6 +146,15 @@ async def test_with_redis_stopped_reads_still_succeed_from_postgres(
     assert counts["failures"] >= 1
     assert counts["misses"] >= 41
     assert elapsed < 5, f"40 reads with Redis down took {elapsed:.2f}s"
+
+    redis.start()  # empty, on the same port: reads are cached again once the retry delay passed
+
+    async def hits_after_two_reads() -> float:
+        for _ in range(2):
+            assert (await client.get(f"/products/{product_id}")).json()["price"] == "11.00"
+        return (await cache_counts(client))["hits"]
+
+    await wait_until_async(hits_after_two_reads, within=10, what="a hit after Redis restarted")
 
 
 class Named(BaseModel):
