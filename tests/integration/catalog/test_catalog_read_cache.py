@@ -10,7 +10,7 @@ from uuid import UUID
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
-from prometheus_client.parser import text_string_to_metric_families
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,6 +18,7 @@ from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
 from localinfra.redis_server import RedisServer
 from shop.catalog.adapters.cache_metrics import CacheMetrics
+from shop.catalog.adapters.cache_metrics import cache_counts as read_cache_counts
 from shop.catalog.adapters.redis_read_cache import RedisReadCache, redis_client
 from shop.catalog.bootstrap import bootstrap
 from shop.catalog.domain.commands import ReserveStock
@@ -56,14 +57,7 @@ async def add_mug(client: httpx.AsyncClient) -> str:
 
 
 async def cache_counts(client: httpx.AsyncClient) -> dict[str, float]:
-    """`hits`, `misses` (product and search summed) and `failures` from /metrics."""
-    exposition = (await client.get("/metrics")).text
-    counts = {"hits": 0.0, "misses": 0.0, "failures": 0.0}
-    for family in text_string_to_metric_families(exposition):
-        name = family.name.removeprefix("shop_catalog_cache_")
-        if name in counts:
-            counts[name] += sum(s.value for s in family.samples if s.name.endswith("_total"))
-    return counts
+    return read_cache_counts((await client.get("/metrics")).text)
 
 
 async def rename_behind_the_catalog(engine: AsyncEngine, product_id: str, name: str) -> None:
@@ -151,3 +145,36 @@ async def test_with_redis_stopped_reads_still_succeed_from_postgres(
     assert counts["failures"] >= 1
     assert counts["misses"] >= 41
     assert elapsed < 5, f"40 reads with Redis down took {elapsed:.2f}s"
+
+
+class Named(BaseModel):
+    name: str
+
+
+async def test_an_invalidation_lost_while_redis_failed_starts_a_new_epoch_once_it_answers(
+    redis: RedisServer,
+) -> None:
+    now = [0.0]
+    client = redis_client(redis.url, timeout_seconds=0.25)
+    admin = redis_client(redis.url, timeout_seconds=5)
+    metrics = CacheMetrics(CollectorRegistry())
+    cache = RedisReadCache(client, metrics, ttl_seconds=60, retry_seconds=5, clock=lambda: now[0])
+    product = UUID(int=14)
+
+    async def named(name: str) -> Named:
+        return Named(name=name)
+
+    try:
+        assert (await cache.product(product, Named, lambda: named("old"))).name == "old"
+        assert (await cache.product(product, Named, lambda: named("new"))).name == "old"
+        await admin.client_pause(1000, all=True)  # no answers for 1 s
+        assert (await cache.product(product, Named, lambda: named("new"))).name == "new"
+        await cache.invalidate([product])  # Redis is skipped now: this invalidation is lost
+        assert await admin.ping()  # answered once the pause is over
+        now[0] += 5
+
+        assert (await cache.product(product, Named, lambda: named("new"))).name == "new"
+        assert (await cache.product(product, Named, lambda: named("newer"))).name == "new"
+    finally:
+        await client.aclose()
+        await admin.aclose()

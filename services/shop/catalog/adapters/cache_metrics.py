@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter
+from prometheus_client.parser import text_string_to_metric_families
 
 
 class CacheMetrics:
@@ -32,3 +33,13 @@ class CacheMetrics:
             "Products whose cached views a committed change invalidated",
             registry=registry,
         )
+
+
+def cache_counts(exposition: str) -> dict[str, float]:
+    """`hits`, `misses` (every kind summed) and `failures`, read back from a `/metrics` text."""
+    counts = {"hits": 0.0, "misses": 0.0, "failures": 0.0}
+    for family in text_string_to_metric_families(exposition):
+        name = family.name.removeprefix("shop_catalog_cache_")
+        if name in counts:
+            counts[name] += sum(s.value for s in family.samples if s.name.endswith("_total"))
+    return counts

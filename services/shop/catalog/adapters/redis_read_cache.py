@@ -35,6 +35,15 @@ SEARCH_GENERATION = f"{PREFIX}:gen:search"
 REDIS_FAILURES: tuple[type[BaseException], ...] = (RedisError, OSError)
 
 
+LOOKUP = """
+local key = ARGV[1] .. (redis.call('GET', KEYS[1]) or '0') .. '.'
+    .. (redis.call('GET', KEYS[2]) or '0')
+return {key, redis.call('GET', key)}
+"""
+"""Reads the epoch and a generation, then the entry they name (a standalone server: the
+entry's key is not declared, which Redis Cluster would refuse)."""
+
+
 def product_generation(product_id: UUID) -> str:
     return f"{PREFIX}:gen:product:{product_id}"
 
@@ -68,6 +77,7 @@ class RedisReadCache:
         self._clock = clock
         self._down_until = 0.0
         self._lost_invalidation = False
+        self._lookup_script = client.register_script(LOOKUP)
 
     async def product(
         self, product_id: UUID, model: type[M], load: Callable[[], Awaitable[M]]
@@ -106,8 +116,7 @@ class RedisReadCache:
         model: type[M],
         load: Callable[[], Awaitable[M]],
     ) -> M:
-        key = await self._entry_key(kind, generation_key, name)
-        cached = await self._get(key) if key else None
+        key, cached = await self._lookup(generation_key, f"{PREFIX}:{kind}:{name}:")
         if cached is not None:
             self._metrics.hits.labels(kind).inc()
             return model.model_validate_json(cached)
@@ -117,24 +126,17 @@ class RedisReadCache:
             await self._store(key, value)
         return value
 
-    async def _entry_key(self, kind: str, generation_key: str, name: str) -> str | None:
-        """The entry's key at the current epoch and generation; None while Redis is down."""
+    async def _lookup(self, generation_key: str, stem: str) -> tuple[str | None, bytes | None]:
+        """The entry's key at the current epoch and generation, and its value if cached, in
+        one round trip; (None, None) while Redis is down."""
         if not self._up() or not await self._recover_lost_invalidation():
-            return None
+            return None, None
         try:
-            epoch, generation = await self._client.mget(EPOCH, generation_key)
+            key, value = await self._lookup_script(keys=[EPOCH, generation_key], args=[stem])
         except REDIS_FAILURES:
             self._failed("read")
-            return None
-        return f"{PREFIX}:{kind}:{name}:{int(epoch or 0)}.{int(generation or 0)}"
-
-    async def _get(self, key: str) -> bytes | str | None:
-        try:
-            found: bytes | str | None = await self._client.get(key)
-        except REDIS_FAILURES:
-            self._failed("read")
-            return None
-        return found
+            return None, None
+        return key.decode(), value
 
     async def _store(self, key: str, value: BaseModel) -> None:
         try:
