@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infra.fixtures_identity import IdentityProvider
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.process import free_port
@@ -31,9 +32,13 @@ def shop(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 @pytest.fixture(scope="module")
 def shop_env(
-    postgres: PostgresServer, kafka: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
+    postgres: PostgresServer,
+    kafka: KafkaBroker,
+    tmp_path_factory: pytest.TempPathFactory,
+    identity: IdentityProvider,
 ) -> dict[str, str]:
-    """The environment of the shop's processes, on a database every context migrated."""
+    """The environment of the shop's processes, on a database every context migrated; the APIs
+    check the session Dex's tokens."""
     postgres.create_database(DATABASE)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP_", "OTEL_"))},
@@ -41,6 +46,7 @@ def shop_env(
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "SHOP_HTTP_HOST": "127.0.0.1",
         "SHOP_SHUTDOWN_TIMEOUT_SECONDS": "5",
+        **identity.dex.env(),
     }
     log = tmp_path_factory.mktemp("migrate") / "migrate.log"
     for context in CONTEXTS:
