@@ -496,11 +496,17 @@ def patch_until_ready(
     )
 
 
-def gateway_client(traefik: Traefik) -> ShopClient:
-    """The shop through the HTTPRoute's host on Traefik's entrypoint."""
-    base = traefik.web_url
+def gateway_client(shop_cluster: NodeShopCluster) -> ShopClient:
+    """The shop through the HTTPRoute's host on Traefik's entrypoint, with the cluster's tokens."""
+    base = shop_cluster.traefik.web_url
     return ShopClient(
-        f"{base}/catalog", f"{base}/basket", f"{base}/ordering", timeout=300, host=GATEWAY_HOST
+        f"{base}/catalog",
+        f"{base}/basket",
+        f"{base}/ordering",
+        timeout=300,
+        host=GATEWAY_HOST,
+        admin_token=shop_cluster.admin_token,
+        customer_token=shop_cluster.customer_token,
     )
 
 
@@ -566,7 +572,7 @@ def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
     (parent,) = accepted["status"]["parents"]
     assert parent["controllerName"] == "traefik.io/gateway-controller"
 
-    client = gateway_client(node_traefik)
+    client = gateway_client(shop_cluster)
     product = client.create_product(stock=5)
     order_id = client.place_order("through-the-gateway", product, quantity=2)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
@@ -662,7 +668,7 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
         "an API reaches the API server": False,
     }
     # The shop still works through its exposure (the host's Traefik, the HTTPRoute above).
-    client = gateway_client(shop_cluster.traefik)
+    client = gateway_client(shop_cluster)
     product = client.create_product(stock=5)
     order_id = client.place_order("behind-network-policies", product)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
