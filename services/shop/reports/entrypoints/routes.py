@@ -16,6 +16,7 @@ from shop.reports.entrypoints.schemas import DaySalesOut, ProductSalesOut
 
 router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[ADMIN_ONLY])
 MAX_DAYS = 366
+DEFAULT_DAYS = 29
 
 
 def _reports(request: Request) -> Reports:
@@ -31,7 +32,7 @@ async def sales(
 ) -> list[DaySalesOut]:
     """Confirmed orders and revenue per UTC day and currency."""
     last = last or datetime.now(UTC).date()
-    first = first or last - timedelta(days=29)
+    first = first or days_before(last, DEFAULT_DAYS)
     if first > last or (last - first).days >= MAX_DAYS:
         raise RuleViolationError(f"from..to must be a range of 1 to {MAX_DAYS} days")
     async with _reports(request).sessions() as session:
@@ -40,6 +41,11 @@ async def sales(
         DaySalesOut(day=day, currency=currency, orders=s.orders, revenue=s.revenue)
         for (day, currency), s in found.items()
     ]
+
+
+def days_before(day: date, days: int) -> date:
+    """The date `days` before `day`, or the earliest date there is when that is out of range."""
+    return day - timedelta(days=days) if day.toordinal() > days else date.min
 
 
 @router.get("/top-products")
