@@ -12,14 +12,15 @@ from collections.abc import Callable, Sequence
 from localinfra import (
     dex,
     helm,
+    jaeger,
     kafka,
     kube_provision,
     kustomize,
     netpol,
     node_provision,
     postgres,
+    prometheus_package,
     promql,
-    promtool,
     redis_server,
     starlark,
     traefik,
@@ -38,7 +39,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "kustomize": kustomize.provision,
     "promql": promql.provision,
     "starlark": starlark.provision,
-    "promtool": promtool.provision,
+    "prometheus": prometheus_package.provision,
     "node": node_provision.provision,
     "netpol": netpol.provision,
     "crds": upstream_crds.provision,
@@ -47,6 +48,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "web": webapp.provision,
     "chromium": webapp.provision_chromium,
     "redis": redis_server.provision,
+    "jaeger": jaeger.provision,
 }
 
 
