@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from localinfra import (
     dex,
     helm,
-    jaeger,
     kafka,
     kube_provision,
     kustomize,
@@ -48,7 +47,6 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "web": webapp.provision,
     "chromium": webapp.provision_chromium,
     "redis": redis_server.provision,
-    "jaeger": jaeger.provision,
 }
 
 

@@ -23,19 +23,19 @@ class Observability:
     """Running Prometheus and Jaeger, and what a shop needs to be seen by them."""
 
     prometheus: PrometheusServer
-    jaeger: Jaeger
+    jaeger: Jaeger | None
     targets_file: Path
 
     def shop_env(self) -> dict[str, str]:
-        """Variables for every shop process: export spans to Jaeger."""
-        return self.jaeger.env()
+        """Variables for every shop process: export spans to Jaeger (if it runs)."""
+        return self.jaeger.env() if self.jaeger else {}
 
     def backends(self) -> dict[str, str]:
         """What the status view lists."""
-        return {
-            "prometheus": self.prometheus.url,
-            "jaeger": f"{self.jaeger.url}/api/traces (query API; no UI in this build)",
-        }
+        listed = {"prometheus": self.prometheus.url}
+        if self.jaeger is not None:
+            listed["jaeger"] = f"{self.jaeger.url}/api/traces (query API; no UI in this build)"
+        return listed
 
     def up_options(self) -> list[str]:
         """`shop up` options that hand it to these backends."""
@@ -52,10 +52,12 @@ def start_observability(
     rule_values: Mapping[str, str] | None = None,
     scrape_interval: str = "5s",
     evaluation_interval: str = "5s",
+    tracing: bool = True,
 ) -> Observability:
-    """Start Jaeger and Prometheus (stopped by `started`), the chart's rules loaded."""
+    """Start Prometheus, the chart's rules loaded, and with `tracing` Jaeger (stopped by
+    `started`)."""
     rules = write_rule_file(workdir / "prometheus" / "rules.yaml", LOCAL_NAMESPACE, rule_values)
-    jaeger = started.enter_context(Jaeger(workdir / "jaeger"))
+    jaeger = started.enter_context(Jaeger(workdir / "jaeger")) if tracing else None
     targets = workdir / "prometheus" / "targets.json"
     prometheus = PrometheusServer(
         workdir / "prometheus",
