@@ -19,7 +19,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.common.aggregate import Aggregate
+from shop.ordering.adapters.customer_history import customer_history, risk_json, risk_of
 from shop.ordering.adapters.tables import order_history, orders
+from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import HistoryEntry, Order
 from shop.ordering.domain.order_terms import (
     CancelReason,
@@ -55,6 +57,11 @@ class SqlOrderRepository:
         self._track(order)
         await self._session.execute(_UPDATE_ORDER, {"order_key": order.id, **_saga_columns(order)})
         await self._append_history(order)
+
+    async def customer_history(
+        self, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory:
+        return await customer_history(self._session, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
         query = (
@@ -123,6 +130,7 @@ def _saga_columns(order: Order) -> dict[str, Any]:
         "deadline": saga.deadline,
         "cancel_reason": saga.cancel_reason.value if saga.cancel_reason else None,
         "awaiting": sorted(step.value for step in saga.awaiting),
+        "risk": risk_json(saga.risk),
         "updated_at": order.history[-1].at if order.history else order.placed_at,
     }
 
@@ -142,6 +150,7 @@ def _saga(row: RowMapping) -> SagaState:
         row["deadline"],
         CancelReason(row["cancel_reason"]) if row["cancel_reason"] else None,
         frozenset(Compensation(step) for step in row["awaiting"]),
+        risk_of(row["risk"]),
     )
 
 
@@ -178,6 +187,7 @@ def _entry(entry: list[Any]) -> HistoryEntry:
         UUID(cause_event_id),
         datetime.fromisoformat(at),
     )
+
 
 _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
 _READ_ORDER = select(orders, _HISTORY).where(orders.c.id == _ORDER_KEY)
