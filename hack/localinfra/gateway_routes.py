@@ -1,10 +1,11 @@
 """The shop's front door as Traefik dynamic configuration (file provider): pure, no I/O.
 
-One origin serves everything: `/api/<context>/...` reaches that context's API with `/api`
-stripped (each API serves under `/<context>`, ADR 0041), `/dex/...` reaches the OIDC provider
-unchanged (its issuer lives there), and `/` the web app when there is one. API routes get CORS,
-a rate limit per client address, and problem+json for the answers the gateway makes itself
-(429, 502-504), fetched from an API's `/problems/{status}` so they carry a request id.
+One origin serves everything: `/api/<context>/...` reaches that context's API unchanged (each
+API serves under `/api/<context>`, ADR 0041, so its links keep the prefix), `/dex/...` reaches
+the OIDC provider unchanged (its issuer lives there), and `/` the web app when there is one.
+API routes get CORS, a rate limit per client address, and problem+json for the answers the
+gateway makes itself (429, 502-504), fetched from an API's `/problems/{status}` so they carry a
+request id.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 API_PREFIX = "/api"
 DEX_PREFIX = "/dex"
-MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems", "api-strip")
+MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems")
 CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "X-Request-ID")
 EXPOSED_HEADERS = ("Location", "X-Request-ID", "Retry-After")
 GATEWAY_ERROR_STATUSES = ("429", "502-504")
@@ -62,7 +63,6 @@ def _middlewares(options: GatewayOptions, problem_service: str) -> dict[str, Any
                 "query": "/problems/{status}",
             }
         },
-        "api-strip": {"stripPrefix": {"prefixes": [API_PREFIX]}},
         "api-not-found": {"replacePath": {"path": "/problems/404"}},
     }
 

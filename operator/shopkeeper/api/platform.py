@@ -12,6 +12,7 @@ from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
 from shopkeeper.api.network import NetworkPolicySpec
 from shopkeeper.api.services import ServicesSpec
 from shopkeeper.api.storage import DatabaseSpec
+from shopkeeper.api.web import WebSpec
 from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec
 
 DeletionPolicy = Literal["Retain", "Delete"]
@@ -69,7 +70,8 @@ class GatewayRef(ApiModel):
 
 
 class ExposureSpec(ApiModel):
-    """How the APIs are reachable from outside: `/<context>` paths on one host."""
+    """How the shop is reachable from outside, on one host: each API at `/api/<context>` and
+    `/<context>`, the web app (`web`) at `/`."""
 
     model_config = ConfigDict(
         json_schema_extra=cel(
@@ -117,6 +119,8 @@ class PlatformSpec(ApiModel):
     """External access to the APIs."""
     auth: AuthSpec | None = None
     """OIDC token checks. The APIs refuse to start without an issuer: set it."""
+    web: WebSpec = WebSpec()
+    """The storefront and admin web app at `/` of the exposure's host."""
     network_policy: NetworkPolicySpec = NetworkPolicySpec()
     """NetworkPolicies isolating the platform's pods."""
     deletion_policy: DeletionPolicy = "Retain"

@@ -1,36 +1,47 @@
-"""External access to the APIs: `/<context>` on one host, by Ingress or Gateway API HTTPRoute.
+"""External access on one host, by Ingress or Gateway API HTTPRoute: each API at
+`/api/<context>` and `/<context>`, the web app (when enabled) at `/`.
 
 Paths go to the APIs unchanged (no controller-specific rewrite): each API serves its routes
-under its `/<context>` prefix too (`shop.common.public_paths`, ADR 0041), and basket's order
-links point at `/ordering/...`, which the same rules route.
+under both prefixes (`shop.common.public_paths`, ADR 0041), so its links (basket's order link,
+`Location`s) keep the prefix the request came by, which the same rules route. The longest
+prefix wins, in both kinds: `/` reaches the web app only when no API prefix matches.
 """
 
 from __future__ import annotations
 
-from shop.common.public_paths import public_prefix
+from shop.common.public_paths import public_prefix, served_prefixes
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
+from shopkeeper.builders.web import CONTEXT as WEB_CONTEXT
+from shopkeeper.builders.web import ROLE as WEB_ROLE
 from shopkeeper.builders.workloads import SERVICE_PORT
 from shopkeeper.topics import CONTEXTS
 
 
+def routes(inp: BuildInput) -> list[tuple[str, str]]:
+    """(path prefix, Service) pairs: every API's prefixes, then `/` for the web app."""
+    out = [
+        (prefix, naming.workload(inp.name, context, "api"))
+        for context in CONTEXTS
+        for prefix in served_prefixes(public_prefix(context))
+    ]
+    if inp.spec.web.enabled:
+        out.append(("/", naming.workload(inp.name, WEB_CONTEXT, WEB_ROLE)))
+    return out
+
+
 def build_ingress(inp: BuildInput, host: str) -> Manifest:
-    """An Ingress routing `/<context>` to `<platform>-<context>-api`."""
+    """An Ingress routing each prefix of `routes` to its Service."""
     settings = inp.spec.exposure.ingress
     paths = [
         {
-            "path": public_prefix(context),
+            "path": prefix,
             "pathType": "Prefix",
-            "backend": {
-                "service": {
-                    "name": naming.workload(inp.name, context, "api"),
-                    "port": {"name": c.HTTP_PORT_NAME},
-                }
-            },
+            "backend": {"service": {"name": service, "port": {"name": c.HTTP_PORT_NAME}}},
         }
-        for context in CONTEXTS
+        for prefix, service in routes(inp)
     ]
     spec: dict[str, object] = {"rules": [{"host": host, "http": {"paths": paths}}]}
     if settings.class_name:
@@ -57,12 +68,10 @@ def build_http_route(inp: BuildInput, host: str) -> Manifest:
         parent["sectionName"] = gateway.section_name
     rules = [
         {
-            "matches": [{"path": {"type": "PathPrefix", "value": public_prefix(context)}}],
-            "backendRefs": [
-                {"name": naming.workload(inp.name, context, "api"), "port": SERVICE_PORT}
-            ],
+            "matches": [{"path": {"type": "PathPrefix", "value": prefix}}],
+            "backendRefs": [{"name": service, "port": SERVICE_PORT}],
         }
-        for context in CONTEXTS
+        for prefix, service in routes(inp)
     ]
     return {
         "apiVersion": kinds.HTTP_ROUTE.api_version,
