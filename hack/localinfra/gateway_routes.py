@@ -14,12 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-API_PREFIX = "/api"
+from shop.common.front_door import cors, problem_pages, rate_limit
+from shop.common.public_paths import API_PREFIX
+
 DEX_PREFIX = "/dex"
 MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems")
-CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "X-Request-ID")
-EXPOSED_HEADERS = ("Location", "X-Request-ID", "Retry-After")
-GATEWAY_ERROR_STATUSES = ("429", "502-504")
 
 
 @dataclass(frozen=True)
@@ -37,32 +36,9 @@ def _service(url: str) -> dict[str, Any]:
 
 def _middlewares(options: GatewayOptions, problem_service: str) -> dict[str, Any]:
     return {
-        "api-cors": {
-            "headers": {
-                "accessControlAllowOriginList": list(options.cors_origins),
-                "accessControlAllowMethods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-                "accessControlAllowHeaders": list(CORS_HEADERS),
-                "accessControlExposeHeaders": list(EXPOSED_HEADERS),
-                "accessControlAllowCredentials": False,
-                "accessControlMaxAge": 600,
-                "addVaryHeader": True,
-            }
-        },
-        "api-rate-limit": {
-            "rateLimit": {
-                "average": options.requests_per_second,
-                "burst": options.burst,
-                "period": "1s",
-                "sourceCriterion": {"ipStrategy": {"depth": 0}},
-            }
-        },
-        "api-problems": {
-            "errors": {
-                "status": list(GATEWAY_ERROR_STATUSES),
-                "service": problem_service,
-                "query": "/problems/{status}",
-            }
-        },
+        "api-cors": {"headers": cors(options.cors_origins)},
+        "api-rate-limit": {"rateLimit": rate_limit(options.requests_per_second, options.burst)},
+        "api-problems": {"errors": problem_pages(problem_service)},
         "api-not-found": {"replacePath": {"path": "/problems/404"}},
     }
 
