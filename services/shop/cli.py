@@ -3,6 +3,7 @@
     shop run <context>-relay        the built-in outbox relay of <context>'s schema
     shop run <context>-api          shop.<context>.entrypoints.api:main
     shop run <context>-worker       shop.<context>.entrypoints.worker:main
+    shop run <context>-api+worker[+relay]   all three in one process (shop.common.context_process)
     shop run storefront-web         the web app's server (shop.storefront.entrypoints.web:main)
     shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
     shop dlq list <dlq-topic>       dead letters as JSON lines
@@ -33,7 +34,9 @@ from shop.common.outbox import require_schema_name
 from shop.devstack.commands import add_devstack_commands
 from shop.kafka_commands import add_kafka_commands
 
-_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web)$")
+_PROCESS = re.compile(
+    r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web|api\+[a-z+]+)$"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +119,10 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.process!r} is not <context>-relay, -api, -worker or storefront-web"
         )
     context, kind = match["context"], match["kind"]
+    if "+" in kind:
+        from shop.common.context_process import parse_roles, run_context_process
+
+        return run_context_process(require_schema_name(context), parse_roles(kind))
     if kind == "relay":
         from shop.common.relay.process import run_relay_process
 

@@ -14,7 +14,7 @@ from shopkeeper.builders.meta import metadata, selector_labels
 from shopkeeper.builders.pods import (
     TMP_VOLUME,
     container_security_context,
-    http_probe,
+    probe,
     pod_spec,
 )
 from shopkeeper.builders.workloads import SERVICE_PORT
@@ -48,10 +48,10 @@ def build_kafka_ui_deployment(inp: BuildInput) -> Manifest:
         "resources": ui.resources.manifest(),
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": TMP_VOLUME, "mountPath": "/tmp"}],
-        "readinessProbe": http_probe(HEALTH_PATH, period=10, failures=3),
-        "livenessProbe": http_probe(HEALTH_PATH, period=20, failures=3),
+        "readinessProbe": probe(HEALTH_PATH, period=10, failures=3),
+        "livenessProbe": probe(HEALTH_PATH, period=20, failures=3),
         # A JVM on a busy node: up to 5 minutes to start.
-        "startupProbe": http_probe(HEALTH_PATH, period=5, failures=60),
+        "startupProbe": probe(HEALTH_PATH, period=5, failures=60),
     }
     selector = selector_labels(inp.name, COMPONENT)
     return {

@@ -65,11 +65,11 @@ def container(
         spec["ports"] = [
             {"name": c.HTTP_PORT_NAME, "containerPort": c.HTTP_PORT, "protocol": "TCP"}
         ]
-        spec["livenessProbe"] = http_probe(c.LIVENESS_PATH, period=10, failures=3)
-        spec["readinessProbe"] = http_probe(c.READINESS_PATH, period=5, failures=2)
+        spec["livenessProbe"] = probe(c.LIVENESS_PATH, period=10, failures=3)
+        spec["readinessProbe"] = probe(c.READINESS_PATH, period=5, failures=2)
         # Up to 5 minutes to start: a rolling upgrade starts every context's new pods at once
         # (on a busy 2-core node a minute was not enough: pods restarted in a loop).
-        spec["startupProbe"] = http_probe(c.LIVENESS_PATH, period=2, failures=150)
+        spec["startupProbe"] = probe(c.LIVENESS_PATH, period=2, failures=150)
     return spec
 
 
@@ -125,8 +125,8 @@ def process_template(
     }
 
 
-def http_probe(path: str, *, period: int, failures: int) -> dict[str, object]:
-    """An HTTP GET probe of `path` on the container's `http` port."""
+def probe(path: str, *, period: int, failures: int) -> dict[str, object]:
+    """An HTTP probe of `path` on the container's `http` port."""
     return {
         "httpGet": {"path": path, "port": c.HTTP_PORT_NAME},
         "periodSeconds": period,
