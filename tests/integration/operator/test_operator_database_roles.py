@@ -20,7 +20,7 @@ from localinfra.kube import ControlPlane
 from shopkeeper import kinds
 from shopkeeper.topics import CONTEXTS
 
-TIMEOUT = 60.0
+TIMEOUT = 120.0
 
 
 def _role_secrets(kube: Client, namespace: str) -> dict[str, Any]:
@@ -53,7 +53,11 @@ def test_each_context_gets_a_role_secret_once_and_its_processes_log_in_with_it(
             timeout=TIMEOUT,
             what="the CNPG Cluster",
         )
-        database = children(kube, kinds.PG_DATABASE, "shop", namespace)["shop-database"]
+        database = eventually(
+            lambda: children(kube, kinds.PG_DATABASE, "shop", namespace).get("shop-database"),
+            timeout=TIMEOUT,
+            what="the CNPG Database",
+        )
         [job] = eventually(
             lambda: list(children(kube, kinds.JOB, "shop", namespace).values()),
             timeout=TIMEOUT,
