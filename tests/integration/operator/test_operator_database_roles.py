@@ -18,6 +18,7 @@ from integration.operator.kube_support import (
 from integration.operator.operator_runner import start_operator
 from localinfra.kube import ControlPlane
 from shopkeeper import kinds
+from shopkeeper.kinds import ChildKind
 from shopkeeper.topics import CONTEXTS
 
 TIMEOUT = 120.0
@@ -35,6 +36,13 @@ def _role_secrets(kube: Client, namespace: str) -> dict[str, Any]:
     return found
 
 
+def _child(kube: Client, kind: ChildKind, name: str, namespace: str) -> Any:
+    """The live child `name` of platform `shop`, once the operator has written it."""
+    return eventually(
+        lambda: children(kube, kind, "shop", namespace).get(name), timeout=TIMEOUT, what=name
+    )
+
+
 def _env(container: dict[str, Any]) -> dict[str, Any]:
     return {e["name"]: e for e in container["env"]}
 
@@ -48,25 +56,13 @@ def test_each_context_gets_a_role_secret_once_and_its_processes_log_in_with_it(
         secrets = eventually(
             lambda: _role_secrets(kube, namespace), timeout=TIMEOUT, what="six role Secrets"
         )
-        cluster = eventually(
-            lambda: children(kube, kinds.PG_CLUSTER, "shop", namespace).get("shop-db"),
-            timeout=TIMEOUT,
-            what="the CNPG Cluster",
-        )
-        database = eventually(
-            lambda: children(kube, kinds.PG_DATABASE, "shop", namespace).get("shop-database"),
-            timeout=TIMEOUT,
-            what="the CNPG Database",
-        )
+        cluster = _child(kube, kinds.PG_CLUSTER, "shop-db", namespace)
+        database = _child(kube, kinds.PG_DATABASE, "shop-database", namespace)
+        api = _child(kube, kinds.DEPLOYMENT, "shop-payment-api", namespace)
         [job] = eventually(
             lambda: list(children(kube, kinds.JOB, "shop", namespace).values()),
             timeout=TIMEOUT,
             what="the migrations Job",
-        )
-        api = eventually(
-            lambda: children(kube, kinds.DEPLOYMENT, "shop", namespace).get("shop-payment-api"),
-            timeout=TIMEOUT,
-            what="payment's API",
         )
     passwords = {}
     for context, secret in secrets.items():
