@@ -3,6 +3,7 @@
     shop run <context>-relay        the built-in outbox relay of <context>'s schema
     shop run <context>-api          shop.<context>.entrypoints.api:main
     shop run <context>-worker       shop.<context>.entrypoints.worker:main
+    shop run <context>-api+worker[+relay]   all three in one process (shop.common.context_process)
     shop run storefront-web         the web app's server (shop.storefront.entrypoints.web:main)
     shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations),
                                     as the context's role; with an admin URL, the role and its
@@ -33,7 +34,9 @@ from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_
 from shop.common.outbox import require_schema_name
 from shop.devstack.commands import add_devstack_commands
 
-_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web)$")
+_PROCESS = re.compile(
+    r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web|api\+[a-z+]+)$"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +130,10 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.process!r} is not <context>-relay, -api, -worker or storefront-web"
         )
     context, kind = match["context"], match["kind"]
+    if "+" in kind:
+        from shop.common.context_process import parse_roles, run_context_process
+
+        return run_context_process(require_schema_name(context), parse_roles(kind))
     if kind == "relay":
         from shop.common.relay.process import run_relay_process
 

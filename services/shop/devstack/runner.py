@@ -37,6 +37,21 @@ def free_port() -> int:
         return port
 
 
+def distinct_free_ports(pick: Callable[[], int] = free_port) -> Callable[[], int]:
+    """Free ports, never the same one twice: the kernel may hand a just-released port out
+    again, and two processes planned on one port leave one of them failing to bind forever."""
+    given: set[int] = set()
+
+    def next_port() -> int:
+        port = pick()
+        while port in given:
+            port = pick()
+        given.add(port)
+        return port
+
+    return next_port
+
+
 def shared_env(settings: UpSettings) -> dict[str, str]:
     """Variables every process (and migration) gets; the database URL is each context's own."""
     env = {
@@ -65,7 +80,11 @@ class ShopStack:
         self.workdir = workdir
         self.log_dir = workdir / "logs"
         self.specs = plan_processes(
-            settings.contexts, settings.outbox, free_port, storefront=settings.web_dist is not None
+            settings.contexts,
+            settings.outbox,
+            distinct_free_ports(),
+            storefront=settings.web_dist is not None,
+            layout=settings.layout,
         )
         self.apis = {spec.context: spec.url for spec in self.specs if spec.kind is Kind.API}
         self.storefront_url = next((s.url for s in self.specs if s.kind is Kind.WEB), None)
@@ -132,7 +151,7 @@ class ShopStack:
         not_ready = await self.supervisor.wait_ready(self.settings.ready_timeout_seconds)
         if not_ready:
             self.steps.append(f"not ready after the timeout: {', '.join(not_ready)}")
-        if self.settings.seed and "catalog" in self.apis and "catalog-api" not in not_ready:
+        if self.settings.seed and "catalog" in self.apis and self._catalog_api() not in not_ready:
             try:
                 self.seeded = await seed_catalog(self.apis["catalog"], self.settings.identity)
             except (httpx.HTTPError, TokenRequestError) as err:
@@ -142,9 +161,12 @@ class ShopStack:
                 self.steps.append(f"demo catalog: {self.seeded} products created")
         self.phase = "running"
 
+    def _catalog_api(self) -> str | None:
+        return next((s.name for s in self.specs if s.runs("catalog", Kind.API)), None)
+
     async def watch_orders(self) -> None:
         """Sample ordering's saga counters once a second, for the orders-per-second figure."""
-        worker = next((s.url for s in self.specs if s.name == "ordering-worker"), None)
+        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
         if worker is None:
             return
         async with httpx.AsyncClient() as client:
