@@ -14,8 +14,8 @@ from shopkeeper.builders.meta import metadata, selector_labels
 from shopkeeper.builders.pods import (
     TMP_VOLUME,
     container_security_context,
-    probe,
     pod_spec,
+    probe,
 )
 from shopkeeper.builders.workloads import SERVICE_PORT
 
