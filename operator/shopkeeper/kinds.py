@@ -48,6 +48,9 @@ KAFKA_CONNECTOR = ChildKind(
 )
 PG_CLUSTER = ChildKind("Cluster", "postgresql.cnpg.io", "v1", "clusters", "CloudNativePG", True)
 PG_DATABASE = ChildKind("Database", "postgresql.cnpg.io", "v1", "databases", "CloudNativePG", True)
+SECRET = ChildKind("Secret", "", "v1", "secrets", retained=True)
+"""A context role's credentials: created once, never applied, watched nor pruned (not in
+`CHILD_KINDS`); kept under `Retain` like the data whose role it logs in as."""
 SERVICE_MONITOR = ChildKind(
     "ServiceMonitor", "monitoring.coreos.com", "v1", "servicemonitors", "Prometheus Operator"
 )
@@ -55,6 +58,7 @@ PROMETHEUS_RULE = ChildKind(
     "PrometheusRule", "monitoring.coreos.com", "v1", "prometheusrules", "Prometheus Operator"
 )
 SCALED_OBJECT = ChildKind("ScaledObject", "keda.sh", "v1alpha1", "scaledobjects", "KEDA")
+TRAEFIK_MIDDLEWARE = ChildKind("Middleware", "traefik.io", "v1alpha1", "middlewares", "Traefik")
 
 CHILD_KINDS: tuple[ChildKind, ...] = (
     CONFIG_MAP,
@@ -64,6 +68,7 @@ CHILD_KINDS: tuple[ChildKind, ...] = (
     SERVICE,
     PDB,
     HPA,
+    TRAEFIK_MIDDLEWARE,
     INGRESS,
     HTTP_ROUTE,
     KAFKA_TOPIC,

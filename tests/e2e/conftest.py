@@ -18,7 +18,7 @@ from localinfra.kafka import KafkaBroker
 from localinfra.observability import Observability
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
-from localinfra.webapp import build
+from localinfra.webapp import current_dist
 
 DATABASE = "shop_e2e"
 
@@ -40,7 +40,7 @@ def shop_up(
         "--payment-failure-rate",
         "0",
         "--web-dist",
-        str(build(type_check=False)),
+        str(current_dist()),
         *observability.up_options(),
     ]
     with shop_up_process(

@@ -48,15 +48,16 @@ def container(
     resources: Resources,
     service_name: str,
     probes: bool,
+    extra_env: tuple[dict[str, object], ...] = (),
 ) -> dict[str, object]:
-    """One shop container (the image's `shop` CLI as command)."""
+    """One shop container (the image's `shop` CLI as command); `extra_env` after the rest."""
     spec: dict[str, object] = {
         "name": name,
         "image": image,
         "imagePullPolicy": inp.spec.image.pull_policy,
         "command": command,
         "envFrom": env_from(inp),
-        "env": process_env(inp, context, service_name),
+        "env": [*process_env(inp, context, service_name), *extra_env],
         "resources": resources.manifest(),
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": TMP_VOLUME, "mountPath": "/tmp"}],
@@ -65,11 +66,11 @@ def container(
         spec["ports"] = [
             {"name": c.HTTP_PORT_NAME, "containerPort": c.HTTP_PORT, "protocol": "TCP"}
         ]
-        spec["livenessProbe"] = _probe(c.LIVENESS_PATH, period=10, failures=3)
-        spec["readinessProbe"] = _probe(c.READINESS_PATH, period=5, failures=2)
+        spec["livenessProbe"] = probe(c.LIVENESS_PATH, period=10, failures=3)
+        spec["readinessProbe"] = probe(c.READINESS_PATH, period=5, failures=2)
         # Up to 5 minutes to start: a rolling upgrade starts every context's new pods at once
         # (on a busy 2-core node a minute was not enough: pods restarted in a loop).
-        spec["startupProbe"] = _probe(c.LIVENESS_PATH, period=2, failures=150)
+        spec["startupProbe"] = probe(c.LIVENESS_PATH, period=2, failures=150)
     return spec
 
 
@@ -125,7 +126,8 @@ def process_template(
     }
 
 
-def _probe(path: str, *, period: int, failures: int) -> dict[str, object]:
+def probe(path: str, *, period: int, failures: int) -> dict[str, object]:
+    """An HTTP probe of `path` on the container's `http` port."""
     return {
         "httpGet": {"path": path, "port": c.HTTP_PORT_NAME},
         "periodSeconds": period,

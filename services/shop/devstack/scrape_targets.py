@@ -3,7 +3,7 @@
 One group per process that serves `/metrics` (APIs, workers, relays: the roles the cluster's
 ServiceMonitor selects), labelled as the cluster labels them, so the chart's dashboards and
 rules select local series unchanged: `namespace`, `service` and `pod` (the process name, e.g.
-`ordering-worker`), `context` and `role`.
+`ordering-worker`), `context` and `role` (`api+worker+relay` in the combined layout).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ def file_sd_groups(
                 "service": spec.name,
                 "pod": spec.name,
                 "context": spec.context,
-                "role": spec.kind.value,
+                "role": "+".join(kind.value for kind in spec.kinds),
             },
         }
         for spec in specs
-        if spec.kind in SCRAPED_KINDS
+        if SCRAPED_KINDS.intersection(spec.kinds)
     ]
 
 
