@@ -5,7 +5,9 @@
     shop run <context>-worker       shop.<context>.entrypoints.worker:main
     shop run <context>-api+worker[+relay]   all three in one process (shop.common.context_process)
     shop run storefront-web         the web app's server (shop.storefront.entrypoints.web:main)
-    shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
+    shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations),
+                                    as the context's role; with an admin URL, the role and its
+                                    schema are prepared first (shop.common.db_roles)
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
     shop purge-inbox <context> [--older-than 7d] [--group GROUP]   delete expired inbox rows
@@ -62,6 +64,18 @@ def parser() -> argparse.ArgumentParser:
     migrate.add_argument("context")
     migrate.add_argument("--revision", default="head")
     migrate.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
+    migrate.add_argument(
+        "--admin-url",
+        default=os.environ.get("SHOP_DATABASE_ADMIN_URL") or None,
+        help="prepare the context's role and schema as this administrator first "
+        "(default: $SHOP_DATABASE_ADMIN_URL; unset: the role and schema are not touched)",
+    )
+    migrate.add_argument(
+        "--roles",
+        choices=["manage", "adopt"],
+        default="manage",
+        help="manage: create the role, set its password; adopt: it exists (CloudNativePG)",
+    )
     migrate.add_argument(
         "--script-location",
         default=None,
@@ -136,6 +150,14 @@ def _migrate(args: argparse.Namespace) -> int:
     from shop.common.migrations import upgrade
 
     url = args.database_url or _env("DATABASE_URL", args.context)
+    if args.admin_url:
+        from sqlalchemy.engine import make_url
+
+        from shop.common.db_roles import ContextRole, RoleMode, prepare_context_schema
+
+        own = make_url(url)
+        role = ContextRole(args.context, own.username or "", own.password)
+        prepare_context_schema(args.admin_url, role, RoleMode(args.roles))
     upgrade(
         require_schema_name(args.context), url, args.revision, script_location=args.script_location
     )

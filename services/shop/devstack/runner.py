@@ -21,6 +21,7 @@ from shop.devstack.errors import DevstackError
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
 from shop.devstack.prepare import prepare
 from shop.devstack.probes import OrderRate, scrape_order_counts
+from shop.devstack.roles import context_urls, migration_env
 from shop.devstack.seed import seed_catalog
 from shop.devstack.settings import UpSettings
 from shop.devstack.state_file import StackState, default_state_file, remove_state, write_state
@@ -52,10 +53,9 @@ def distinct_free_ports(pick: Callable[[], int] = free_port) -> Callable[[], int
 
 
 def shared_env(settings: UpSettings) -> dict[str, str]:
-    """Variables every process (and migration) gets."""
+    """Variables every process (and migration) gets; the database URL is each context's own."""
     env = {
         "SHOP_ENVIRONMENT": "development",
-        "SHOP_DATABASE_URL": settings.database_url,
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
         "SHOP_LOG_JSON": os.environ.get("SHOP_LOG_JSON", "false"),
         "PYTHONUNBUFFERED": "1",
@@ -94,7 +94,11 @@ class ShopStack:
             else self.storefront_url
         )
         self.env = shared_env(settings)
-        per_process = {s.name: {**self.env, **process_env(s, self.apis)} for s in self.specs}
+        self.database_urls = context_urls(settings.database_url, settings.contexts)
+        per_process = {
+            s.name: {**self.env, **self._database_env(s.context), **process_env(s, self.apis)}
+            for s in self.specs
+        }
         if settings.web_dist is not None:
             web = per_process["storefront-web"]
             web["SHOP_STOREFRONT_DIST_DIR"] = str(settings.web_dist)
@@ -105,6 +109,18 @@ class ShopStack:
         self.steps: list[str] = []
         self.seeded: int | None = None
         self.rate = OrderRate()
+
+    def _database_env(self, context: str) -> dict[str, str]:
+        """The context's own database URL (the web app's server has none)."""
+        url = self.database_urls.get(context)
+        return {"SHOP_DATABASE_URL": url} if url else {}
+
+    def migration_envs(self) -> dict[str, dict[str, str]]:
+        """Each context's migration: its own URL, and the administrator's to prepare its role."""
+        return {
+            context: migration_env(self.env, self.settings.database_url, url)
+            for context, url in self.database_urls.items()
+        }
 
     def status(self) -> dict[str, Any]:
         counts = self.rate.latest
@@ -129,7 +145,7 @@ class ShopStack:
 
     async def bring_up(self) -> None:
         self.phase = "preparing"
-        self.steps += await prepare(self.settings, self.env, self.log_dir)
+        self.steps += await prepare(self.settings, self.migration_envs(), self.log_dir)
         self.phase = "starting processes"
         self.supervisor.start_all()
         not_ready = await self.supervisor.wait_ready(self.settings.ready_timeout_seconds)
