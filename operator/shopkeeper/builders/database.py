@@ -85,6 +85,10 @@ def build_database(inp: BuildInput) -> list[Manifest]:
             "schemas": [
                 {"name": context, "owner": db.owner, "ensure": "present"} for context in CONTEXTS
             ],
+            # The catalog's vectors (ADR 0052). pgvector is not a trusted extension, so the
+            # database's owner may not create it: CloudNativePG does, as its superuser (its
+            # default and `standard` images ship pgvector; its `minimal` images do not).
+            "extensions": [{"name": "vector", "ensure": "present", "schema": "public"}],
         },
     }
     return [cluster, database]
