@@ -120,7 +120,7 @@ async def test_products_bought_together_come_from_confirmed_orders_counted_once(
                 orders = await connection.scalar(
                     text("SELECT count(*) FROM catalog.bought_together_orders")
                 )
-            return orders == 3
+            return bool(orders == 3)
 
         await wait_until_async(projected, within=30, what="three confirmed orders projected")
 
