@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1.7
-# One image for every Shopkeeper process: the shop's services (`shop run <process>`) and the
-# operator (`shopkeeper`). Kubernetes sets the command; the image only provides the programs.
+# One image for every Shopkeeper process: the shop's services (`shop run <process>`), the web
+# app's server (built by `make web` first) and the operator (`shopkeeper`). Kubernetes sets
+# the command; the image only provides the programs.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -51,6 +52,9 @@ WORKDIR /app
 COPY --from=builder /app/.venv /app/.venv
 COPY --from=builder --chown=${SOURCE_OWNER} /app/services /app/services
 COPY --from=builder --chown=${SOURCE_OWNER} /app/operator /app/operator
+# The storefront's static build (`make web` writes web/dist before the image is built; the
+# image build runs no npm): `shop run storefront-web` serves it, configured at run time.
+COPY web/dist/ /app/web/dist/
 
 # A numeric user, so `runAsNonRoot: true` can be verified by the kubelet.
 USER 65532:65532

@@ -1,10 +1,11 @@
 """The shop's front door as Traefik dynamic configuration (file provider): pure, no I/O.
 
-One origin serves everything: `/api/<context>/...` reaches that context's API with `/api`
-stripped (each API serves under `/<context>`, ADR 0041), `/dex/...` reaches the OIDC provider
-unchanged (its issuer lives there), and `/` the web app when there is one. API routes get CORS,
-a rate limit per client address, and problem+json for the answers the gateway makes itself
-(429, 502-504), fetched from an API's `/problems/{status}` so they carry a request id.
+One origin serves everything: `/api/<context>/...` reaches that context's API unchanged (each
+API serves under `/api/<context>`, ADR 0041, so its links keep the prefix), `/dex/...` reaches
+the OIDC provider unchanged (its issuer lives there), and `/` the web app when there is one.
+API routes get CORS, a rate limit per client address, and problem+json for the answers the
+gateway makes itself (429, 502-504), fetched from an API's `/problems/{status}` so they carry a
+request id.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-API_PREFIX = "/api"
+from shop.common.front_door import cors, problem_pages, rate_limit
+from shop.common.public_paths import API_PREFIX
+
 DEX_PREFIX = "/dex"
-MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems", "api-strip")
-CORS_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "X-Request-ID")
-EXPOSED_HEADERS = ("Location", "X-Request-ID", "Retry-After")
-GATEWAY_ERROR_STATUSES = ("429", "502-504")
+MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems")
 
 
 @dataclass(frozen=True)
@@ -36,33 +36,9 @@ def _service(url: str) -> dict[str, Any]:
 
 def _middlewares(options: GatewayOptions, problem_service: str) -> dict[str, Any]:
     return {
-        "api-cors": {
-            "headers": {
-                "accessControlAllowOriginList": list(options.cors_origins),
-                "accessControlAllowMethods": ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-                "accessControlAllowHeaders": list(CORS_HEADERS),
-                "accessControlExposeHeaders": list(EXPOSED_HEADERS),
-                "accessControlAllowCredentials": False,
-                "accessControlMaxAge": 600,
-                "addVaryHeader": True,
-            }
-        },
-        "api-rate-limit": {
-            "rateLimit": {
-                "average": options.requests_per_second,
-                "burst": options.burst,
-                "period": "1s",
-                "sourceCriterion": {"ipStrategy": {"depth": 0}},
-            }
-        },
-        "api-problems": {
-            "errors": {
-                "status": list(GATEWAY_ERROR_STATUSES),
-                "service": problem_service,
-                "query": "/problems/{status}",
-            }
-        },
-        "api-strip": {"stripPrefix": {"prefixes": [API_PREFIX]}},
+        "api-cors": {"headers": cors(options.cors_origins)},
+        "api-rate-limit": {"rateLimit": rate_limit(options.requests_per_second, options.burst)},
+        "api-problems": {"errors": problem_pages(problem_service)},
         "api-not-found": {"replacePath": {"path": "/problems/404"}},
     }
 

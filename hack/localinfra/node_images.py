@@ -1,7 +1,7 @@
 """The node's images, made here (there is no registry): the pause image from Kubernetes' own
 pause.c, a Debian base with Python made with mmdebstrap, and the project image built from the
-unchanged Dockerfile on that base with buildah. Each is saved as an OCI archive that
-`Containerd.import_image` loads into the node.
+unchanged Dockerfile on that base with buildah (after the web app's bundle, which it copies).
+Each is saved as an OCI archive that `Containerd.import_image` loads into the node.
 
 buildah keeps its storage under the cache (never /var/lib/containers).
 """
@@ -22,6 +22,7 @@ from localinfra.node_provision import pause_binary
 from localinfra.paths import REPO_ROOT, cache_dir
 from localinfra.process import run_checked
 from localinfra.versions import pins, versions
+from localinfra.webapp import current_dist
 
 PAUSE_IMAGE = f"shopkeeper.local/pause:{versions().kubernetes}"
 PROJECT_REPOSITORY = "ghcr.io/shopkeeper/shopkeeper"
@@ -224,6 +225,7 @@ def project_image(tag: str, *, label: str | None = None) -> BuiltImage:
     base_seconds = ensure_base_image()
     reference = f"{PROJECT_REPOSITORY}:{tag}"
     started = time.monotonic()
+    current_dist()  # the Dockerfile copies web/dist
     extra = ["--label", f"shopkeeper.dev/build={label}"] if label else []
     images_dir().mkdir(parents=True, exist_ok=True)
     id_file = images_dir() / f"project-{tag}.iid"

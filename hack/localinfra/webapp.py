@@ -4,7 +4,8 @@
 cache in the project cache), skipping it while node_modules still matches the lock.
 `provision_chromium()` installs Debian's Chromium at its hack/versions.env pin (the browser
 tests drive it headless through playwright-core). `build()` runs the web app's Vite build
-into web/dist, which `shop up` serves.
+into web/dist, which `shop up` serves and the image holds (`current_dist()` skips a build of
+unchanged sources).
 """
 
 from __future__ import annotations
@@ -106,6 +107,31 @@ def build(*, type_check: bool = True) -> Path:
         raise InfraError(f"the web build left no {DIST_DIR / 'index.html'}")
     print(f"web: built {DIST_DIR} in {time.monotonic() - started:.1f}s", flush=True)
     return DIST_DIR
+
+
+SOURCES = ("src", "index.html", "package-lock.json", "package.json", "vite.config.ts")
+BUILD_STAMP = NODE_MODULES / ".shopkeeper-dist.sha256"
+
+
+def sources_digest() -> str:
+    """A digest of everything the bundle is made from."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        root = WEB_DIR / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for file in (f for f in files if f.is_file()):
+            digest.update(str(file.relative_to(WEB_DIR)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def current_dist() -> Path:
+    """web/dist of the current sources: bundled now (no type check) unless it already is."""
+    digest = sources_digest()
+    if built_dist() and BUILD_STAMP.is_file() and BUILD_STAMP.read_text().strip() == digest:
+        return DIST_DIR
+    dist = build(type_check=False)
+    BUILD_STAMP.write_text(digest + "\n")
+    return dist
 
 
 def built_dist() -> Path | None:

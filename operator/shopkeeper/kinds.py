@@ -55,6 +55,7 @@ PROMETHEUS_RULE = ChildKind(
     "PrometheusRule", "monitoring.coreos.com", "v1", "prometheusrules", "Prometheus Operator"
 )
 SCALED_OBJECT = ChildKind("ScaledObject", "keda.sh", "v1alpha1", "scaledobjects", "KEDA")
+TRAEFIK_MIDDLEWARE = ChildKind("Middleware", "traefik.io", "v1alpha1", "middlewares", "Traefik")
 
 CHILD_KINDS: tuple[ChildKind, ...] = (
     CONFIG_MAP,
@@ -64,6 +65,7 @@ CHILD_KINDS: tuple[ChildKind, ...] = (
     SERVICE,
     PDB,
     HPA,
+    TRAEFIK_MIDDLEWARE,
     INGRESS,
     HTTP_ROUTE,
     KAFKA_TOPIC,

@@ -9,6 +9,7 @@ this node shows: the migrations Job's pod, every Deployment Available, an order'
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -542,24 +543,31 @@ def test_a_deleted_pod_comes_back_and_no_order_is_lost(
     assert set(stream.outcomes()) == {"CONFIRMED"}
 
 
+def expose_through_the_gateway(
+    cluster: NodeShopCluster, platform: dict[str, Any], tools: ClusterTools, traefik: Traefik
+) -> dict[str, Any]:
+    """Exposure switched from the Ingress to an HTTPRoute on a Gateway of Traefik's
+    kubernetesGateway provider, on a host that only the HTTPRoute names (a no-op once done);
+    the HTTPRoute once Traefik loaded its routers."""
+    apply_manifests(tools.kubeconfig, [traefik.gateway_manifest(GATEWAY, SHOP_NAMESPACE)])
+    exposure = {"mode": "gateway", "host": GATEWAY_HOST, "gateway": {"name": GATEWAY}}
+    patch_until_ready(cluster, platform["metadata"]["name"], {"exposure": exposure}, within=120)
+    (route,) = kubectl_json(cluster, "-n", SHOP_NAMESPACE, "get", "httproutes")["items"]
+    traefik.wait_for_routers(
+        "kubernetesgateway", len(CONTEXTS), name_part=SHOP_NAMESPACE, timeout=60
+    )
+    return dict(route)
+
+
 def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
     shop_cluster: NodeShopCluster,
     platform: dict[str, Any],
     node_tools: ClusterTools,
     node_traefik: Traefik,
 ) -> None:
-    # Exposure switched from the Ingress to an HTTPRoute on a Gateway of Traefik's
-    # kubernetesGateway provider; the new host is one that only the HTTPRoute names.
-    name = platform["metadata"]["name"]
-    apply_manifests(node_tools.kubeconfig, [node_traefik.gateway_manifest(GATEWAY, SHOP_NAMESPACE)])
-    exposure = {"mode": "gateway", "host": GATEWAY_HOST, "gateway": {"name": GATEWAY}}
-    patch_until_ready(shop_cluster, name, {"exposure": exposure}, within=120)
-    (route,) = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "httproutes")["items"]
+    route = expose_through_the_gateway(shop_cluster, platform, node_tools, node_traefik)
     assert route["spec"]["hostnames"] == [GATEWAY_HOST]
     assert kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "ingresses")["items"] == []
-    node_traefik.wait_for_routers(
-        "kubernetesgateway", len(CONTEXTS), name_part=SHOP_NAMESPACE, timeout=60
-    )
     accepted = wait_until(
         lambda: kubectl_json(
             shop_cluster, "-n", SHOP_NAMESPACE, "get", "httproute", route["metadata"]["name"]
@@ -576,6 +584,55 @@ def test_an_order_through_the_platforms_gateway_api_route_is_confirmed(
     product = client.create_product(stock=5)
     order_id = client.place_order("through-the-gateway", product, quantity=2)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
+
+
+def test_the_web_app_and_the_apis_share_the_routes_host(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    node_tools: ClusterTools,
+    node_traefik: Traefik,
+) -> None:
+    # `/` is the web app's, `/api/<context>` each API's (ADR 0041), on the HTTPRoute's host.
+    expose_through_the_gateway(shop_cluster, platform, node_tools, node_traefik)
+    with httpx.Client(
+        base_url=shop_cluster.traefik.web_url, headers={"Host": GATEWAY_HOST}, timeout=30
+    ) as http:
+        page = wait_until(
+            lambda: http.get("/"),
+            holds=lambda answer: answer.status_code == 200,
+            what="the web app through the HTTPRoute",
+            within=60,
+            interval=0.5,
+        )
+        deep_link = http.get("/orders/00000000-0000-0000-0000-000000000000")
+        config = http.get("/config.json")
+        asset = re.search(r'src="(/assets/[^"]+\.js)"', page.text)
+        script = http.get(asset.group(1)) if asset else None
+        admin = {"Authorization": f"Bearer {shop_cluster.admin_token}"}
+        product = {"name": "Route tea", "category": "node", "price": "2.00", "currency": "EUR"}
+        http.post("/api/catalog/categories", json={"slug": "node", "name": "Node"}, headers=admin)
+        created = http.post("/api/catalog/products", json=product, headers=admin)
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<div id="root">' in page.text
+    assert deep_link.text == page.text  # the app's router draws /orders/<id>
+    assert script is not None
+    assert script.status_code == 200
+    assert "immutable" in script.headers["cache-control"]
+    assert config.json() == {
+        "apiBase": "/api",
+        "apis": {},
+        "oidc": {
+            "authority": shop_cluster.identity.dex.issuer,
+            "clientId": "shopkeeper-web",
+            "scope": "openid profile email groups audience:server:client_id:shopkeeper",
+            "roleClaim": "groups",
+            "adminRole": "shopkeeper-admin",
+        },
+    }
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"/api/catalog/products/{created.json()['id']}"
 
 
 def route_accepted(route: dict[str, Any]) -> bool:

@@ -17,7 +17,7 @@ from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
-from localinfra.webapp import build
+from localinfra.webapp import current_dist
 
 DATABASE = "shop_e2e"
 
@@ -34,7 +34,7 @@ def shop_up(
         "--payment-failure-rate",
         "0",
         "--web-dist",
-        str(build(type_check=False)),
+        str(current_dist()),
     ]
     with shop_up_process(
         "shop-up",

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from infra.fixtures_identity import Buyers
+from infra.fixtures_identity import Buyers, LoggedIn
 from shop.devstack.demo_client import Line, ShopClient
 from support.polling import wait_until_async
 
@@ -48,7 +48,7 @@ class LocalShop:
     async def order(self, order_id: UUID) -> dict[str, Any] | None:
         return await self.client.order(order_id, self.reader)
 
-    async def create_product(self, stock: int, price: str = "12.50") -> UUID:
+    async def create_product(self, stock: int, price: str = "12.50", currency: str = "EUR") -> UUID:
         catalog = self.apis["catalog"]
         category = await self.http.post(
             f"{catalog}/categories", json={"slug": CATEGORY, "name": "End-to-end"}
@@ -58,7 +58,7 @@ class LocalShop:
             "name": f"E2E {uuid4().hex[:6]}",
             "category": CATEGORY,
             "price": price,
-            "currency": "EUR",
+            "currency": currency,
             "initial_stock": stock,
         }
         created = await self.http.post(f"{catalog}/products", json=body)
@@ -72,8 +72,14 @@ class LocalShop:
     async def order_of(self, product_id: UUID, quantity: int, key: str | None = None) -> UUID:
         """A customer's cart with one line, checked out; the order's id."""
         async with self.buyers.borrow() as buyer:
-            await self.client.add_line(buyer.auth, Line(product_id, quantity))
-            return await self.client.checkout(buyer.auth, key)
+            return await self.order_as(buyer, product_id, quantity, key)
+
+    async def order_as(
+        self, buyer: LoggedIn, product_id: UUID, quantity: int, key: str | None = None
+    ) -> UUID:
+        """`buyer`'s cart with one line, checked out; the order's id."""
+        await self.client.add_line(buyer.auth, Line(product_id, quantity))
+        return await self.client.checkout(buyer.auth, key)
 
     async def final_order(self, order_id: UUID, within: float = ORDER_SECONDS) -> dict[str, Any]:
         """The order once confirmed or cancelled with every compensation acknowledged."""

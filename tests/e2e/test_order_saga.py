@@ -84,6 +84,42 @@ async def test_a_declined_payment_cancels_the_order_and_gives_the_stock_back(
     assert {d["status"] for d in sent} == {"sent"}
 
 
+async def test_a_burst_of_orders_then_a_new_customers_large_basket_is_cancelled_as_fraud(
+    shop: LocalShop,
+) -> None:
+    # CHF: the buyer's confirmed orders of other tests are in EUR, so here it is a new customer.
+    scarce = await shop.create_product(stock=1, price="5.00", currency="CHF")
+    luxury = await shop.create_product(stock=5, price="450.00", currency="CHF")
+    async with shop.buyers.borrow() as buyer:
+        # Ten orders in a minute (each out of stock): velocity. One customer's checkouts are
+        # consumed in order (keyed by customer), so the last is scored after all ten.
+        for _ in range(10):
+            await shop.order_as(buyer, scarce, quantity=2)
+        order_id = await shop.order_as(buyer, luxury, quantity=2)
+    order = await shop.final_order(order_id)
+
+    assert (order["status"], order["cancel_reason"]) == ("CANCELLED", "fraud-suspected")
+    assert [entry["kind"] for entry in order["history"]] == [
+        "placed",
+        "cancelled",
+        "stock-released",
+    ]
+    risk = order["risk"]
+    assert [reason["rule"] for reason in risk["reasons"]] == [
+        "velocity",
+        "new-customer-large-basket",
+    ]
+    assert (risk["score"], risk["threshold"]) == (85, 80)
+    assert await shop.stock(luxury) == {
+        "on_hand": 5,
+        "reserved": 0,
+        "available": 5,
+        "low_stock_threshold": 0,
+    }
+    never_charged = await shop.http.get(f"{shop.apis['payment']}/payments/{order_id}")
+    assert never_charged.status_code == 404
+
+
 async def test_an_order_beyond_the_stock_is_cancelled_as_out_of_stock(shop: LocalShop) -> None:
     product = await shop.create_product(stock=1)
     order = await shop.final_order(await shop.order_of(product, quantity=2))

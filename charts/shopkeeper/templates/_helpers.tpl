@@ -76,3 +76,10 @@ The operator image reference; the tag defaults to the chart's appVersion.
 {{- define "shopkeeper.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/*
+The Secret of the platform's OIDC client credentials (platform.oidcClient).
+*/}}
+{{- define "shopkeeper.oidcClientSecretName" -}}
+{{- default (printf "%s-oidc-client" .Values.platform.name) .Values.platform.oidcClient.secretName }}
+{{- end }}

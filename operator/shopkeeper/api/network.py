@@ -58,15 +58,16 @@ class NetworkPeer(ApiModel):
 class NetworkPolicySpec(ApiModel):
     """NetworkPolicies: every pod of the platform denies what is not listed here.
 
-    APIs take traffic only from `apiIngressFrom` (the exposure's controller) and from the
-    platform's own callers; workers, relays and the migrations Job take none; egress goes
-    only to the database, Kafka, DNS and the endpoints the spec names (OTLP, SMTP, webhook).
+    APIs and the web app take traffic only from `apiIngressFrom` (the exposure's controller),
+    APIs also from the platform's own callers; workers, relays and the migrations Job take
+    none; egress goes only to the database, Kafka, DNS and the endpoints the spec names (OTLP,
+    SMTP, webhook).
     Enforced only where the cluster's network plugin implements NetworkPolicy.
     """
 
     enabled: bool = False
     """Write the NetworkPolicies."""
     api_ingress_from: list[NetworkPeer] = Field(default_factory=list, max_length=16)
-    """Who reaches the APIs: the exposure's Ingress or Gateway controller."""
+    """Who reaches the APIs and the web app: the exposure's Ingress or Gateway controller."""
     metrics_from: list[NetworkPeer] = Field(default_factory=list, max_length=16)
     """Who scrapes `/metrics` of every process (e.g. Prometheus' namespace)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -12,6 +12,7 @@ from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
 from shopkeeper.api.network import NetworkPolicySpec
 from shopkeeper.api.services import ServicesSpec
 from shopkeeper.api.storage import DatabaseSpec
+from shopkeeper.api.web import WebSpec
 from shopkeeper.api.workloads import ImageSpec, PaymentGatewaySpec
 
 DeletionPolicy = Literal["Retain", "Delete"]
@@ -68,8 +69,30 @@ class GatewayRef(ApiModel):
     """Listener of the Gateway."""
 
 
+Origin = Annotated[str, Field(pattern=r"^https?://[^\s/]+$", max_length=2048)]
+"""A browser origin: scheme, host and port, no path."""
+
+
+class FrontDoorSpec(ApiModel):
+    """Traefik Middlewares (`traefik.io/v1alpha1`) on the API routes, as the local front door
+    has them (ADR 0043): needs Traefik as the exposure's controller, with its Kubernetes CRD
+    provider on."""
+
+    enabled: bool = False
+    """Write the Middlewares and reference them from the Ingress (annotation) or the HTTPRoute's
+    API rules (ExtensionRef filters)."""
+    cors_origins: list[Origin] = Field(default_factory=list, max_length=16)
+    """Browser origins besides the host's own that may call the APIs (CORS), e.g.
+    `https://admin.example.com`."""
+    requests_per_second: int = Field(100, ge=1, le=100000)
+    """Requests per second each client address may send, on average."""
+    burst: int = Field(200, ge=1, le=100000)
+    """Requests a client may send at once above the average."""
+
+
 class ExposureSpec(ApiModel):
-    """How the APIs are reachable from outside: `/<context>` paths on one host."""
+    """How the shop is reachable from outside, on one host: each API at `/api/<context>` and
+    `/<context>`, the web app (`web`) at `/`."""
 
     model_config = ConfigDict(
         json_schema_extra=cel(
@@ -92,6 +115,8 @@ class ExposureSpec(ApiModel):
     """Ingress settings (mode `ingress`)."""
     gateway: GatewayRef | None = None
     """Gateway settings (mode `gateway`)."""
+    traefik: FrontDoorSpec = FrontDoorSpec()
+    """CORS, a rate limit per client and problem+json for Traefik's own errors."""
 
 
 class PlatformSpec(ApiModel):
@@ -117,6 +142,8 @@ class PlatformSpec(ApiModel):
     """External access to the APIs."""
     auth: AuthSpec | None = None
     """OIDC token checks. The APIs refuse to start without an issuer: set it."""
+    web: WebSpec = WebSpec()
+    """The storefront and admin web app at `/` of the exposure's host."""
     network_policy: NetworkPolicySpec = NetworkPolicySpec()
     """NetworkPolicies isolating the platform's pods."""
     deletion_policy: DeletionPolicy = "Retain"

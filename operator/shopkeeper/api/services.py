@@ -48,11 +48,22 @@ class CatalogServiceSpec(ServiceSpec):
     PostgreSQL. The catalog keeps answering, slower, while Redis is down."""
 
 
+class FraudScreeningSpec(ApiModel):
+    """The order saga's fraud screening (ADR 0051): rules add points to a score per order."""
+
+    threshold: int = Field(80, ge=1, le=1000)
+    """Score from which an order is cancelled as `fraud-suspected` once its stock is reserved.
+    The rules add 40 (velocity), 35 (amount against the customer's history) and 45 (a new
+    customer's large basket); above 120 nothing is ever cancelled."""
+
+
 class OrderingServiceSpec(ServiceSpec):
-    """Ordering: its worker also runs the order saga's deadline timer."""
+    """Ordering: its worker also runs the order saga's deadline timer and fraud screening."""
 
     worker: SagaWorkerProcess = SagaWorkerProcess()
     """The worker process (consumers and the saga's deadline timer; never zero replicas)."""
+    fraud: FraudScreeningSpec = FraudScreeningSpec()
+    """Fraud screening of each order between its stock reservation and its payment."""
 
 
 class NotificationServiceSpec(ServiceSpec):

@@ -1,5 +1,5 @@
 """Environment of one context's processes: notification's channel and lookups, catalog's read
-cache, the spec's env.
+cache, ordering's fraud threshold, the spec's env.
 
 Notification looks orders up in ordering only with client credentials (`spec.auth.
 clientCredentialsSecret`): ordering's API refuses anonymous callers.
@@ -15,10 +15,15 @@ from typing import Any
 
 from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
+from shop.ordering.settings import OrderingSettings
 from shopkeeper import naming
 from shopkeeper.api.auth import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 from shopkeeper.api.env import KeySelector
-from shopkeeper.api.services import CatalogServiceSpec, NotificationServiceSpec
+from shopkeeper.api.services import (
+    CatalogServiceSpec,
+    NotificationServiceSpec,
+    OrderingServiceSpec,
+)
 from shopkeeper.builders.inputs import BuildInput
 
 EnvEntry = dict[str, Any]
@@ -88,6 +93,13 @@ def catalog_env(spec: CatalogServiceSpec) -> list[EnvEntry]:
     return [{"name": CatalogSettings.env_var("redis_url"), "value": spec.redis_url}]
 
 
+def ordering_env(spec: OrderingServiceSpec) -> list[EnvEntry]:
+    """The fraud screening's threshold (read by the worker, which screens)."""
+    return [
+        {"name": OrderingSettings.env_var("fraud_threshold"), "value": str(spec.fraud.threshold)}
+    ]
+
+
 def context_env(inp: BuildInput, context: str) -> list[EnvEntry]:
     """What the context's own settings add to every process of it, the spec's env last."""
     service = inp.spec.services.of(context)
@@ -96,6 +108,8 @@ def context_env(inp: BuildInput, context: str) -> list[EnvEntry]:
         own = notification_env(inp, service)
     elif isinstance(service, CatalogServiceSpec):
         own = catalog_env(service)
+    elif isinstance(service, OrderingServiceSpec):
+        own = ordering_env(service)
     return merge_env(own, [var.manifest() for var in service.env])
 
 

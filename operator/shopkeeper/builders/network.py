@@ -24,6 +24,7 @@ DNS_PORT = 53
 CNPG_CLUSTER_LABEL = "cnpg.io/cluster"
 STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster"
 API = {c.ROLE_LABEL: "api"}
+WEB = {c.ROLE_LABEL: "web"}
 ORDERING_API = {c.CONTEXT_LABEL: "ordering", c.ROLE_LABEL: "api"}
 NOTIFICATION = {c.CONTEXT_LABEL: "notification"}
 
@@ -144,6 +145,10 @@ def build_network_policies(inp: BuildInput) -> list[Manifest]:
         policies.append(
             _policy(inp, "api-ingress", API, {"policyTypes": ["Ingress"], "ingress": exposure})
         )
+        if inp.spec.web.enabled:
+            policies.append(
+                _policy(inp, "web-ingress", WEB, {"policyTypes": ["Ingress"], "ingress": exposure})
+            )
     if not inp.spec.services.notification.ordering_url:
         lookups = [{"from": [pods({c.INSTANCE_LABEL: inp.name, **NOTIFICATION})], "ports": http}]
         policies.append(

@@ -12,6 +12,7 @@ from shopkeeper.builders.kafka import build_topics
 from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.monitoring import build_monitoring
 from shopkeeper.builders.network import build_network_policies
+from shopkeeper.builders.web import build_web
 from shopkeeper.builders.workloads import build_workloads
 
 
@@ -24,6 +25,7 @@ def build_all(inp: BuildInput) -> list[Manifest]:
         *build_network_policies(inp),
         build_migration_job(inp),
         *build_workloads(inp),
+        *build_web(inp),
         *build_autoscalers(inp),
         *build_outbox_connect(inp),
         *build_monitoring(inp),

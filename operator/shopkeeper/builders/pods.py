@@ -65,11 +65,11 @@ def container(
         spec["ports"] = [
             {"name": c.HTTP_PORT_NAME, "containerPort": c.HTTP_PORT, "protocol": "TCP"}
         ]
-        spec["livenessProbe"] = _probe(c.LIVENESS_PATH, period=10, failures=3)
-        spec["readinessProbe"] = _probe(c.READINESS_PATH, period=5, failures=2)
+        spec["livenessProbe"] = probe(c.LIVENESS_PATH, period=10, failures=3)
+        spec["readinessProbe"] = probe(c.READINESS_PATH, period=5, failures=2)
         # Up to 5 minutes to start: a rolling upgrade starts every context's new pods at once
         # (on a busy 2-core node a minute was not enough: pods restarted in a loop).
-        spec["startupProbe"] = _probe(c.LIVENESS_PATH, period=2, failures=150)
+        spec["startupProbe"] = probe(c.LIVENESS_PATH, period=2, failures=150)
     return spec
 
 
@@ -125,7 +125,8 @@ def process_template(
     }
 
 
-def _probe(path: str, *, period: int, failures: int) -> dict[str, object]:
+def probe(path: str, *, period: int, failures: int) -> dict[str, object]:
+    """An HTTP probe of `path` on the container's `http` port."""
     return {
         "httpGet": {"path": path, "port": c.HTTP_PORT_NAME},
         "periodSeconds": period,

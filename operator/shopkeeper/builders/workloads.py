@@ -13,6 +13,8 @@ from shopkeeper.builders.pods import process_template
 from shopkeeper.topics import CONTEXTS, publishing_contexts
 
 SERVICE_PORT = 80
+SERVING_ROLES = ("api", "web")
+"""Processes that take traffic through their Service (the others serve probes and metrics)."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,17 @@ def workloads(inp: BuildInput) -> list[Workload]:
     return out
 
 
-def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
-    """The Deployment of one process; zero replicas while the first migration runs."""
+def build_deployment(
+    inp: BuildInput, workload: Workload, template: dict[str, object] | None = None
+) -> Manifest:
+    """The Deployment of one process (of `template`, default `shop run <context>-<role>`'s);
+    zero replicas while the first migration runs."""
     name = naming.workload(inp.name, workload.context, workload.role)
     spec: dict[str, object] = {
         "revisionHistoryLimit": 5,
         "selector": {"matchLabels": selector_labels(inp.name, workload.component)},
-        "template": process_template(
+        "template": template
+        or process_template(
             inp, context=workload.context, role=workload.role, resources=workload.resources
         ),
         # Relays too: the advisory lock keeps a surged relay standing by until the old one goes.
@@ -84,7 +90,8 @@ def build_deployment(inp: BuildInput, workload: Workload) -> Manifest:
 
 
 def build_service(inp: BuildInput, workload: Workload) -> Manifest:
-    """Service of one process: a ClusterIP for an API, headless for workers and relays.
+    """Service of one process: a ClusterIP for an API or the web app, headless for workers
+    and relays.
 
     Workers and relays serve only /metrics and probes; scrapers resolve their pods directly,
     so they need no virtual IP.
@@ -103,7 +110,7 @@ def build_service(inp: BuildInput, workload: Workload) -> Manifest:
             }
         ],
     }
-    if workload.role != "api":
+    if workload.role not in SERVING_ROLES:
         spec["clusterIP"] = "None"
     return {
         "apiVersion": kinds.SERVICE.api_version,

@@ -15,6 +15,7 @@ class BasketSettings(ContextProcessSettings):
     service_name: str = "basket"
     ordering_url: str = Field(
         "",
-        description="Base URL of the ordering API, for the order link a checkout returns "
-        "(empty: `/ordering`, the ordering API's path on the shop's host)",
+        description="Base URL of the ordering API, for the order link of a checkout that "
+        "came straight to basket's API (empty: `/ordering`); a checkout by `/basket` or "
+        "`/api/basket` links to `/ordering` or `/api/ordering` on the same host",
     )

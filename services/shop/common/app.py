@@ -9,8 +9,9 @@
     )
 
 It serves `/livez`, `/readyz` (database, Kafka and the hooks' checks, by name) and `/metrics`,
-serves every route under `public_prefix` too (the context's path on the shop's host, so the
-exposure routes `/<context>/...` to it unchanged), answers every error with problem+json
+serves every route under `public_prefix` and `/api<public_prefix>` too (the context's paths on
+the shop's host, so the exposure and the gateway route `/<context>/...` and
+`/api/<context>/...` to it unchanged), answers every error with problem+json
 (503 with `Retry-After` while the database or the broker is unreachable: `shop.common.outages`),
 refuses hostile input before any route (`shop.common.request_guard`),
 measures HTTP RED metrics by route template and tags each request with an `X-Request-ID`.
@@ -43,6 +44,7 @@ from shop.common.metrics_http import (
 from shop.common.openapi import problem_aware_openapi
 from shop.common.problems import install_problem_handlers
 from shop.common.process import LifespanHook, ProcessContext
+from shop.common.public_paths import served_prefixes
 from shop.common.request_guard import RequestGuardMiddleware
 from shop.common.request_id import RequestIdMiddleware
 from shop.common.server import run_api
@@ -120,8 +122,9 @@ def create_app(
     `registry` is the process's Prometheus registry (a fresh one with process metrics if not
     given); pass the same one to every component that defines metrics. `ping_connections`:
     see `ProcessContext`. `public_prefix` (`shop.common.public_paths.public_prefix(context)`)
-    mounts every route under it as well. `auth` (an API's; `AuthSettings.from_env()`) checks
-    the bearer tokens of the routes that declare an access (`shop.common.auth.dependencies`).
+    mounts every route under it and under `/api<prefix>` as well. `auth` (an API's;
+    `AuthSettings.from_env()`) checks the bearer tokens of the routes that declare an access
+    (`shop.common.auth.dependencies`).
     """
     registry = registry or new_registry()
     process = ProcessContext(settings, registry, ping_connections=ping_connections)
@@ -154,7 +157,9 @@ def create_app(
         app.include_router(router)
     if public_prefix:
         # The same route objects, so metrics keep one route template per route.
-        app.mount(public_prefix, Router(routes=list(app.router.routes)))
+        routes = list(app.router.routes)
+        for prefix in served_prefixes(public_prefix):
+            app.mount(prefix, Router(routes=routes))
     # Added innermost first: request id, then metrics, wrap the error handler and the guard.
     app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shop.common.process_settings import ContextProcessSettings
+from shop.ordering.domain.fraud import FraudRules
 from shop.ordering.domain.saga_state import SagaTimeouts
 
 
@@ -22,10 +24,25 @@ class OrderingSettings(ContextProcessSettings):
     saga_timer_batch_size: int = Field(100, ge=1, le=10_000)
     order_stream_poll_seconds: float = Field(5.0, gt=0, le=60)  # fallback: LISTEN/NOTIFY wakes
     order_stream_keepalive_seconds: float = Field(15.0, gt=0, le=300)
+    fraud_threshold: int = Field(80, ge=1, le=1_000)  # above 120 (every rule): never cancels
+    fraud_velocity_window_seconds: float = Field(600.0, gt=0, le=86_400 * 30)
+    fraud_velocity_limit: int = Field(10, ge=1, le=1_000_000)
+    fraud_amount_factor: Decimal = Field(Decimal(5), gt=1, le=1_000)
+    fraud_large_basket_total: Decimal = Field(Decimal(500), gt=0)
 
     @property
     def saga_timeouts(self) -> SagaTimeouts:
         return SagaTimeouts(
             stock_reservation=timedelta(seconds=self.stock_reservation_timeout_seconds),
             payment=timedelta(seconds=self.payment_timeout_seconds),
+        )
+
+    @property
+    def fraud_rules(self) -> FraudRules:
+        return FraudRules(
+            threshold=self.fraud_threshold,
+            velocity_window=timedelta(seconds=self.fraud_velocity_window_seconds),
+            velocity_limit=self.fraud_velocity_limit,
+            amount_factor=self.fraud_amount_factor,
+            large_basket_total=self.fraud_large_basket_total,
         )

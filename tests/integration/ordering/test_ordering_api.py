@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import NamedTuple
 from uuid import uuid4
 
@@ -20,7 +21,7 @@ from shop.ordering.domain import messages as m
 from shop.ordering.entrypoints.api import create_ordering_app
 from shop.ordering.settings import OrderingSettings
 from support.polling import wait_until_async
-from unit.ordering.ordering_builders import ORDER_ID, checkout
+from unit.ordering.ordering_builders import ORDER_ID, checkout, terms
 
 
 class Api(NamedTuple):
@@ -64,6 +65,21 @@ async def test_an_order_is_served_with_its_history(
     assert (order["status"], order["total"], order["currency"]) == ("PENDING", "23.00", "EUR")
     assert [entry["kind"] for entry in order["history"]] == ["placed"]
     assert order["lines"][0]["name"] == "Mug"
+
+
+async def test_staff_see_the_orders_fraud_score_and_its_customer_does_not(
+    client: Api, identity: IdentityProvider
+) -> None:
+    http, ordering, _ = client
+    buyer = identity.customer(1)
+    own = replace(checkout(), terms=replace(terms(), customer_id=buyer.subject))
+    await ordering.bus.handle(own)
+
+    staff_view = (await http.get(f"/orders/{ORDER_ID}")).json()
+    own_view = (await http.get(f"/orders/{ORDER_ID}", headers=buyer.headers)).json()
+
+    assert staff_view["risk"] == {"score": 0, "threshold": 80, "reasons": []}
+    assert (own_view["id"], own_view["risk"]) == (str(ORDER_ID), None)
 
 
 async def test_a_customers_orders_are_listed_newest_first_and_filtered_by_status(

@@ -131,3 +131,41 @@ def test_the_tilt_values_render_manifests_the_api_server_accepts(
     assert [d["metadata"]["name"] for d in deployments] == ["shopkeeper-operator"]
     assert deployments[0]["spec"]["template"]["spec"]["containers"][0]["command"] == ["watchfiles"]
     assert dry_run(manifests) == []
+
+
+def test_the_release_creates_the_oidc_client_secret_that_the_platform_names(
+    render_chart: RenderChart,
+) -> None:
+    manifests = render_chart(CHART / "ci" / "with-platform-values.yaml", "pkg")
+    (secret,) = of_kind(manifests, "Secret")
+    (platform,) = of_kind(manifests, "EcommercePlatform")
+    assert secret["metadata"]["namespace"] == platform["metadata"]["namespace"]
+    assert secret["stringData"] == {
+        "client-id": "shopkeeper-notification",
+        "client-secret": "ci-only-secret",
+    }
+    assert platform["spec"]["auth"]["clientCredentialsSecret"] == secret["metadata"]["name"]
+    assert platform["spec"]["auth"]["issuer"] == "https://id.example.com/dex"
+
+
+def test_the_oidc_client_secret_needs_its_secret(helm: Path, kube_version: str) -> None:
+    result = subprocess.run(
+        [
+            str(helm),
+            "template",
+            "shopkeeper",
+            str(CHART),
+            "--kube-version",
+            kube_version,
+            "--values",
+            str(CHART / "ci" / "with-platform-values.yaml"),
+            "--set",
+            "platform.oidcClient.clientSecret=",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "platform.oidcClient.clientSecret is required" in result.stderr

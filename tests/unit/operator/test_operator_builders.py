@@ -268,7 +268,9 @@ def test_gateway_exposure_routes_each_context_to_its_api() -> None:
     [route] = by_kind(build_all(build_input(spec)), "HTTPRoute").values()
     assert route["spec"]["parentRefs"] == [{"name": "public", "namespace": "gw"}]
     prefixes = [r["matches"][0]["path"]["value"] for r in route["spec"]["rules"]]
-    assert prefixes == [f"/{ctx}" for ctx in CONTEXTS]
+    assert prefixes == [p for ctx in CONTEXTS for p in (f"/api/{ctx}", f"/{ctx}")]
+    backends = [r["backendRefs"] for r in route["spec"]["rules"]]
+    assert backends[:2] == [[{"name": "shop-catalog-api", "port": 80}]] * 2
 
 
 def test_scaled_object_scales_the_worker_on_each_consumed_topic() -> None:

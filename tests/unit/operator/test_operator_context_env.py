@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
+from shop.ordering.settings import OrderingSettings
 from shopkeeper.builders.platform import build_all
 from unit.operator.operator_support import build_input, by_kind, spec_from
 
@@ -205,3 +206,28 @@ def test_without_a_redis_url_the_catalog_caches_nothing(monkeypatch: pytest.Monk
 def test_a_redis_url_must_be_a_redis_url() -> None:
     with pytest.raises(ValidationError, match="redis"):
         spec_from(services={"catalog": {"redisUrl": "http://cache:6379"}})
+
+
+def test_the_fraud_threshold_of_the_spec_reaches_the_ordering_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = spec_from(services={"ordering": {"fraud": {"threshold": 45}}})
+    manifests = build_all(build_input(spec))
+    config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
+    for name in [n for n in os.environ if n.startswith(("SHOP_", "OTEL_"))]:
+        monkeypatch.delenv(name)
+    [worker] = _containers(manifests, "shop-ordering-worker")
+    for name, value in _resolved(worker, config).items():
+        monkeypatch.setenv(name, value)
+    assert OrderingSettings().fraud_rules.threshold == 45
+
+
+def test_the_default_fraud_threshold_is_the_services_own() -> None:
+    [worker] = _containers(build_all(build_input(spec_from())), "shop-ordering-worker")
+    [threshold] = [e for e in worker["env"] if e["name"] == "SHOP_ORDERING_FRAUD_THRESHOLD"]
+    assert threshold["value"] == str(OrderingSettings.model_fields["fraud_threshold"].default)
+
+
+def test_a_fraud_threshold_must_be_positive() -> None:
+    with pytest.raises(ValidationError, match="threshold"):
+        spec_from(services={"ordering": {"fraud": {"threshold": 0}}})

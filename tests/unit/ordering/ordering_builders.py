@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 from shop.ordering.domain import messages as m
+from shop.ordering.domain.fraud import RiskAssessment, RiskReason
 from shop.ordering.domain.order_terms import (
     CancelReason,
     Compensation,
@@ -40,6 +41,7 @@ def state(
     *,
     cancel_reason: CancelReason | None = None,
     awaiting: frozenset[Compensation] = frozenset(),
+    risk: RiskAssessment | None = None,
 ) -> SagaState:
     """A saga of the test order in `status`, waiting steps with their deadline from T0."""
     deadlines = {
@@ -47,8 +49,22 @@ def state(
         OrderStatus.STOCK_RESERVED: T0 + TIMEOUTS.payment,
     }
     return SagaState(
-        ORDER_ID, terms(), status, deadlines.get(status), cancel_reason, frozenset(awaiting)
+        ORDER_ID,
+        terms(),
+        status,
+        deadlines.get(status),
+        cancel_reason,
+        frozenset(awaiting),
+        risk,
     )
+
+
+PASSED = RiskAssessment(40, 80, (RiskReason("velocity", 40, "12 orders in the last 10 min"),))
+SUSPECTED = RiskAssessment(
+    85,
+    80,
+    (*PASSED.reasons, RiskReason("new-customer-large-basket", 45, "no confirmed order yet")),
+)
 
 
 def reply(kind: type[m.SagaMessage]) -> m.SagaMessage:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
+from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.domain.saga import WAITING
@@ -20,6 +22,18 @@ class FakeOrders(FakeRows[UUID, Order]):
     async def save(self, item: Order) -> None:
         self.saves += 1
         await super().save(item)
+
+    async def customer_history(
+        self, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory:
+        mine = [o for o in self.rows.values() if o.terms.customer_id == customer_id]
+        confirmed = [
+            o.terms.total
+            for o in mine
+            if o.status is OrderStatus.CONFIRMED and o.terms.currency == currency
+        ]
+        recent = sum(1 for o in mine if o.placed_at >= since)
+        return CustomerHistory(recent, len(confirmed), sum(confirmed, Decimal(0)))
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
         waiting = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from uuid import uuid4
 
@@ -17,7 +18,8 @@ from shop.ordering.domain.events import (
     RequestPayment,
     ReserveStock,
 )
-from shop.ordering.domain.order_terms import OrderStatus
+from shop.ordering.domain.fraud import FraudRules
+from shop.ordering.domain.order_terms import CancelReason, OrderStatus
 from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from support.clock import Clock
 from unit.ordering.ordering_builders import ORDER_ID, T0, TIMEOUTS, checkout
@@ -125,3 +127,36 @@ async def test_the_timer_leaves_orders_within_their_deadline_alone(
 
     assert await expire_due(bus) == 0
     assert uow.orders.rows[ORDER_ID].status is OrderStatus.PENDING
+
+
+async def test_a_checkout_is_scored_from_the_customers_earlier_orders(
+    bus: OrderingBus, uow: FakeOrderingUnitOfWork
+) -> None:
+    for _ in range(10):
+        await bus.handle(checkout(uuid4()))
+
+    await bus.handle(checkout())
+
+    risk = uow.orders.rows[ORDER_ID].risk
+    assert risk is not None
+    assert [(r.rule, r.points) for r in risk.reasons] == [("velocity", 40)]
+    assert not risk.suspected
+
+
+async def test_a_suspected_checkout_is_cancelled_once_its_stock_is_reserved(
+    uow: FakeOrderingUnitOfWork, clock: Clock
+) -> None:
+    strict = replace(FraudRules(), velocity_limit=1, threshold=40)
+    bus = message_bus(lambda: uow, OrderingDependencies(TIMEOUTS, clock, fraud=strict))
+    await bus.handle(checkout(uuid4()))
+    await bus.handle(checkout())
+    uow.take_published()
+
+    await bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+
+    order = uow.orders.rows[ORDER_ID]
+    assert (order.status, order.cancel_reason) == (
+        OrderStatus.CANCELLED,
+        CancelReason.FRAUD_SUSPECTED,
+    )
+    assert [type(e) for e in uow.take_published()] == [ReleaseStock, OrderCancelled]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -26,7 +27,9 @@ from shop.ordering.domain.saga_state import Note, SagaTimeouts, Transition
 from unit.ordering.ordering_builders import (
     MUG,
     ORDER_ID,
+    PASSED,
     REPLIES,
+    SUSPECTED,
     T0,
     TEA,
     TIMEOUTS,
@@ -75,6 +78,49 @@ def test_reserved_stock_moves_on_to_taking_payment_for_the_order_total() -> None
         RequestPayment(ORDER_ID, customer_id="alice", amount=Decimal("23.00"), currency="EUR"),
     )
     assert result.notes == (Note("stock-reserved"),)
+
+
+def test_a_checkout_carries_its_fraud_score_into_the_saga() -> None:
+    result = transition(None, replace(checkout(), risk=PASSED), T0, TIMEOUTS)
+
+    assert result.state is not None
+    assert result.state.risk == PASSED
+
+
+def test_an_order_that_passes_the_screening_moves_on_to_payment() -> None:
+    before = state(OrderStatus.PENDING, risk=PASSED)
+
+    result = transition(before, reply(m.StockReserved), T0, TIMEOUTS)
+
+    assert result.state is not None
+    assert result.state.status is OrderStatus.STOCK_RESERVED
+    assert emitted_types(result) == [RequestPayment]
+
+
+def test_a_suspected_order_is_cancelled_and_its_reserved_stock_released() -> None:
+    before = state(OrderStatus.PENDING, risk=SUSPECTED)
+
+    result = transition(before, reply(m.StockReserved), T0, TIMEOUTS)
+
+    assert result.state is not None
+    assert result.state.status is OrderStatus.CANCELLED
+    assert result.state.cancel_reason is CancelReason.FRAUD_SUSPECTED
+    assert result.state.awaiting == {Compensation.RELEASE_STOCK}
+    release, cancelled = result.emit
+    assert release == ReleaseStock(ORDER_ID, lines=STOCK_LINES)
+    assert isinstance(cancelled, OrderCancelled)
+    assert cancelled.reason == "fraud-suspected"
+    assert result.notes == (Note("cancelled", "fraud-suspected: score 85 >= 80"),)
+
+
+def test_a_suspected_order_out_of_stock_is_cancelled_as_out_of_stock() -> None:
+    failed = m.StockReservationFailed(uuid4(), ORDER_ID, reason="out-of-stock")
+
+    result = transition(state(OrderStatus.PENDING, risk=SUSPECTED), failed, T0, TIMEOUTS)
+
+    assert result.state is not None
+    assert result.state.cancel_reason is CancelReason.OUT_OF_STOCK
+    assert emitted_types(result) == [OrderCancelled]
 
 
 def test_out_of_stock_cancels_without_releasing_anything() -> None:

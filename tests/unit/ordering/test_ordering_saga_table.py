@@ -1,4 +1,5 @@
-"""The saga's transition table, exhaustively: every (status, message) pair before the deadline.
+"""The saga's transition table, exhaustively: every (status, message) pair before the deadline,
+for an unscored order, one that passes the fraud screening and one that is suspected.
 
 A pair not listed as a transition must change nothing: that is what makes late and duplicate
 replies harmless.
@@ -9,10 +10,19 @@ from __future__ import annotations
 import pytest
 
 from shop.ordering.domain import messages as m
+from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.order_terms import CancelReason, Compensation, OrderStatus
 from shop.ordering.domain.saga import transition
 from shop.ordering.domain.saga_state import SagaState
-from unit.ordering.ordering_builders import REPLIES, T0, TIMEOUTS, reply, state
+from unit.ordering.ordering_builders import (
+    PASSED,
+    REPLIES,
+    SUSPECTED,
+    T0,
+    TIMEOUTS,
+    reply,
+    state,
+)
 
 S = OrderStatus
 TRANSITIONS: dict[tuple[OrderStatus, type[m.SagaMessage]], OrderStatus] = {
@@ -21,36 +31,55 @@ TRANSITIONS: dict[tuple[OrderStatus, type[m.SagaMessage]], OrderStatus] = {
     (S.STOCK_RESERVED, m.PaymentSucceeded): S.CONFIRMED,
     (S.STOCK_RESERVED, m.PaymentFailed): S.CANCELLED,
 }
+# The screening step: a suspected order's reserved stock cancels it (and releases the stock).
+SUSPECTED_TRANSITIONS: dict[tuple[OrderStatus, type[m.SagaMessage]], OrderStatus] = {
+    **TRANSITIONS,
+    (S.PENDING, m.StockReserved): S.CANCELLED,
+}
 # A cancelled saga still awaiting both compensations: only their acknowledgements count.
 ACKNOWLEDGEMENTS = {m.StockReleased, m.PaymentRefunded}
-CASES = [(status, kind) for status in OrderStatus for kind in REPLIES]
+SCREENINGS: dict[str, RiskAssessment | None] = {
+    "unscored": None,
+    "passed": PASSED,
+    "suspected": SUSPECTED,
+}
+CASES = [
+    (status, kind, screening)
+    for status in OrderStatus
+    for kind in REPLIES
+    for screening in SCREENINGS
+]
 
 
-def saga_in(status: OrderStatus) -> SagaState:
+def saga_in(status: OrderStatus, risk: RiskAssessment | None) -> SagaState:
     if status is OrderStatus.CANCELLED:
         return state(
             status,
             cancel_reason=CancelReason.PAYMENT_TIMED_OUT,
             awaiting=frozenset(Compensation),
+            risk=risk,
         )
-    if status is OrderStatus.CONFIRMED:
-        return state(status)
-    return state(status)
+    return state(status, risk=risk)
 
 
 @pytest.mark.parametrize(
-    ("status", "kind"), CASES, ids=[f"{s.value}-{k.__name__}" for s, k in CASES]
+    ("status", "kind", "screening"),
+    CASES,
+    ids=[f"{s.value}-{k.__name__}-{screening}" for s, k, screening in CASES],
 )
 def test_each_message_in_each_state_follows_the_transition_table(
-    status: OrderStatus, kind: type[m.SagaMessage]
+    status: OrderStatus, kind: type[m.SagaMessage], screening: str
 ) -> None:
-    before = saga_in(status)
+    risk = SCREENINGS[screening]
+    table = SUSPECTED_TRANSITIONS if risk is not None and risk.suspected else TRANSITIONS
+    before = saga_in(status, risk)
 
     result = transition(before, reply(kind), T0, TIMEOUTS)
 
     assert result.state is not None
-    if (status, kind) in TRANSITIONS:
-        assert result.state.status is TRANSITIONS[(status, kind)]
+    assert result.state.risk == risk
+    if (status, kind) in table:
+        assert result.state.status is table[(status, kind)]
         assert result.emit
     elif status is OrderStatus.CANCELLED and kind in ACKNOWLEDGEMENTS:
         assert result.state.status is OrderStatus.CANCELLED

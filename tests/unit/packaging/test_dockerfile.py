@@ -14,6 +14,7 @@ import pytest
 
 from localinfra.paths import REPO_ROOT
 from localinfra.versions import parse_env_file
+from shopkeeper.builders.web import DIST_DIR as WEB_DIST_DIR
 
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 COMPILERS = ("gcc", "g++", "cc ", "clang", "build-essential", "make ", "libpq-dev")
@@ -118,11 +119,20 @@ def test_dockerignore_keeps_every_path_the_dockerfile_copies(stages: list[Stage]
     }
     copied = {
         source.rstrip("/")
-        for args in stages[0].arguments("COPY")
+        for stage in stages
+        for args in stage.arguments("COPY")
+        if not args.startswith("--from=")
         for source in args.split()[:-1]
         if not source.startswith("--")
     }
+    assert "web/dist" in copied
     assert copied <= allowed
+
+
+def test_the_runtime_stage_holds_the_web_app_where_the_operator_serves_it_from(
+    stages: list[Stage],
+) -> None:
+    assert f"web/dist/ {WEB_DIST_DIR}/" in stages[-1].arguments("COPY")
 
 
 def test_hadolint_finds_nothing() -> None:

@@ -56,12 +56,13 @@ def test_dex_enforces_pkce_and_offers_the_grants_the_shop_uses() -> None:
     assert all(u["hash"].startswith("$2a$10$") for u in config["staticPasswords"])
 
 
-def test_each_context_is_reached_under_api_with_the_prefix_stripped() -> None:
+def test_each_context_is_reached_under_api_with_the_path_unchanged() -> None:
+    # The APIs serve under /api/<context> (ADR 0041): their links keep the prefix.
     http = gateway_config(APIS, dex_url="http://127.0.0.1:5556/dex")["http"]
     catalog = http["routers"]["api-catalog"]
     assert catalog["rule"] == "Path(`/api/catalog`) || PathPrefix(`/api/catalog/`)"
-    assert catalog["middlewares"][-1] == "api-strip"
-    assert http["middlewares"]["api-strip"] == {"stripPrefix": {"prefixes": ["/api"]}}
+    assert catalog["middlewares"] == ["api-cors", "api-rate-limit", "api-problems"]
+    assert not any("stripPrefix" in m for m in http["middlewares"].values())
     assert http["services"]["api-catalog"]["loadBalancer"]["servers"] == [{"url": APIS["catalog"]}]
 
 

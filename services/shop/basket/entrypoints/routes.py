@@ -14,7 +14,7 @@ from shop.basket.service_layer.handlers import cart_view
 from shop.basket.settings import BasketSettings
 from shop.common.auth.dependencies import OwnCustomerPath
 from shop.common.openapi import problem_responses
-from shop.common.public_paths import public_prefix
+from shop.common.public_paths import public_prefix, sibling_link
 
 router = APIRouter(prefix="/carts/{customer_id}", tags=["carts"])
 
@@ -72,7 +72,9 @@ async def checkout(
     email = body.email if body else None
     done = await basket.bus.handle(c.Checkout(customer_id, idempotency_key, email))
     settings: BasketSettings = request.app.state.process.settings
+    # Through the exposure or the gateway: the ordering API on the same host and prefix.
+    path = f"/orders/{done.order_id}"
     ordering = settings.ordering_url.rstrip("/") or public_prefix("ordering")
-    url = f"{ordering}/orders/{done.order_id}"
+    url = sibling_link(request, public_prefix("basket"), "ordering", path) or f"{ordering}{path}"
     response.headers["Location"] = url
     return CheckoutOut(order_id=done.order_id, order_url=url)

@@ -1,4 +1,5 @@
-"""Saga metrics: orders placed, outcomes by reason, and how long sagas take to finish."""
+"""Saga metrics: orders placed, outcomes by reason, how long sagas take to finish, and the
+fraud screening's scores and verdicts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from shop.ordering.adapters.fraud_metrics import FraudMetrics
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 
@@ -33,7 +35,10 @@ class PrometheusSagaObserver:
             registry=registry,
         )
 
+        self.fraud = FraudMetrics(registry)
+
     def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None:
+        self.fraud.changed(order, previous)
         if previous is None:
             self.placed.inc()
         if order.status == previous or order.status not in (

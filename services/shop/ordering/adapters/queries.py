@@ -40,8 +40,9 @@ async def saga_progress(session: AsyncSession, order_id: UUID) -> SagaProgress |
 
 
 async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:
-    """The order with its whole history, or None."""
-    found = (await session.execute(select(*_SUMMARY).where(orders.c.id == order_id))).mappings()
+    """The order with its whole history and fraud score, or None."""
+    query = select(*_SUMMARY, orders.c.risk).where(orders.c.id == order_id)
+    found = (await session.execute(query)).mappings()
     row = found.first()
     if row is None:
         return None

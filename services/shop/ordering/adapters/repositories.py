@@ -18,7 +18,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.common.aggregate import Aggregate
+from shop.ordering.adapters.customer_history import customer_history, risk_json, risk_of
 from shop.ordering.adapters.tables import order_history, orders
+from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import HistoryEntry, Order
 from shop.ordering.domain.order_terms import (
     CancelReason,
@@ -56,6 +58,11 @@ class SqlOrderRepository:
             update(orders).where(orders.c.id == order.id).values(_saga_columns(order))
         )
         await self._append_history(order)
+
+    async def customer_history(
+        self, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory:
+        return await customer_history(self._session, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
         query = (
@@ -124,6 +131,7 @@ def _saga_columns(order: Order) -> dict[str, Any]:
         "deadline": saga.deadline,
         "cancel_reason": saga.cancel_reason.value if saga.cancel_reason else None,
         "awaiting": sorted(step.value for step in saga.awaiting),
+        "risk": risk_json(saga.risk),
         "updated_at": order.history[-1].at if order.history else order.placed_at,
     }
 
@@ -143,6 +151,7 @@ def _saga(row: RowMapping) -> SagaState:
         row["deadline"],
         CancelReason(row["cancel_reason"]) if row["cancel_reason"] else None,
         frozenset(Compensation(step) for step in row["awaiting"]),
+        risk_of(row["risk"]),
     )
 
 

@@ -38,6 +38,7 @@ orders = Table(
     Column("deadline", DateTime(timezone=True)),
     Column("cancel_reason", String(32)),
     Column("awaiting", ARRAY(Text), nullable=False),
+    Column("risk", JSONB),  # the fraud score as placed: {score, threshold, reasons}
     Column("placed_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("orders_customer_idx", "customer_id", "placed_at"),

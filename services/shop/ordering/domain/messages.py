@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.order_terms import OrderTerms
 
 
@@ -21,10 +22,12 @@ class SagaMessage:
 
 @dataclass(frozen=True, kw_only=True)
 class CheckoutReceived(SagaMessage):
-    """basket.checked-out: starts the saga."""
+    """basket.checked-out: starts the saga. `risk` is the order's fraud score, which ordering
+    adds from the customer's earlier orders before the saga starts (none: not screened)."""
 
     terms: OrderTerms
     checked_out_at: datetime
+    risk: RiskAssessment | None = None
 
 
 @dataclass(frozen=True)

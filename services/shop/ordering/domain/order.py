@@ -8,6 +8,7 @@ from typing import ClassVar
 from uuid import UUID
 
 from shop.common.aggregate import Aggregate
+from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.messages import CheckoutReceived, SagaMessage
 from shop.ordering.domain.order_terms import CancelReason, OrderStatus, OrderTerms
 from shop.ordering.domain.saga import transition
@@ -60,6 +61,10 @@ class Order(Aggregate):
     @property
     def cancel_reason(self) -> CancelReason | None:
         return self.saga.cancel_reason
+
+    @property
+    def risk(self) -> RiskAssessment | None:
+        return self.saga.risk
 
     def handle(self, message: SagaMessage, now: datetime, timeouts: SagaTimeouts) -> bool:
         """Advance the saga by `message`; True if the order changed (False: late or duplicate)."""

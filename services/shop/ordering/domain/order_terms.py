@@ -14,7 +14,10 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 class OrderStatus(enum.StrEnum):
-    """PENDING -> STOCK_RESERVED -> CONFIRMED; PENDING or STOCK_RESERVED -> CANCELLED."""
+    """PENDING -> STOCK_RESERVED -> CONFIRMED; PENDING or STOCK_RESERVED -> CANCELLED.
+
+    The fraud screening runs as PENDING ends: a suspected order goes from PENDING to CANCELLED
+    once its stock is reserved, instead of to STOCK_RESERVED."""
 
     PENDING = "PENDING"
     STOCK_RESERVED = "STOCK_RESERVED"
@@ -27,6 +30,7 @@ class CancelReason(enum.StrEnum):
     PAYMENT_FAILED = "payment-failed"
     STOCK_RESERVATION_TIMED_OUT = "stock-reservation-timed-out"
     PAYMENT_TIMED_OUT = "payment-timed-out"
+    FRAUD_SUSPECTED = "fraud-suspected"
 
 
 class Compensation(enum.StrEnum):

@@ -1,9 +1,11 @@
 """The order saga as a pure state machine: `transition(state, message, now) -> Transition`.
 
-reserve stock -> take payment -> confirm. Out of stock cancels; a failed payment releases the
-stock and cancels. Each waiting step has a deadline: a message handled at or after it first
-times the step out (release stock, refund if the payment step was waiting, cancel), so the
-outcome never depends on how late the timer runs. Late and duplicate replies change nothing.
+reserve stock -> screen for fraud -> take payment -> confirm. Out of stock cancels; an order
+whose fraud score (computed as it is placed) reaches the threshold is cancelled once its stock
+is reserved, releasing it; a failed payment releases the stock and cancels. Each waiting step
+has a deadline: a message handled at or after it first times the step out (release stock,
+refund if the payment step was waiting, cancel), so the outcome never depends on how late the
+timer runs. Late and duplicate replies change nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from shop.ordering.domain.events import (
     ReserveStock,
     StockLine,
 )
+from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.order_terms import (
     CancelReason,
     Compensation,
@@ -41,6 +44,7 @@ WAITING = frozenset({OrderStatus.PENDING, OrderStatus.STOCK_RESERVED})
 UNDO: dict[CancelReason, tuple[Compensation, ...]] = {
     CancelReason.OUT_OF_STOCK: (),  # a reservation is all-or-nothing: nothing is held
     CancelReason.PAYMENT_FAILED: (Compensation.RELEASE_STOCK,),
+    CancelReason.FRAUD_SUSPECTED: (Compensation.RELEASE_STOCK,),  # screened once reserved
     # The step's reply may still come: the undo command follows its request on the same
     # partition, so it is applied after it.
     CancelReason.STOCK_RESERVATION_TIMED_OUT: (Compensation.RELEASE_STOCK,),
@@ -66,7 +70,11 @@ def transition(
 def _start(message: m.CheckoutReceived, now: datetime, timeouts: SagaTimeouts) -> Transition:
     terms = message.terms
     state = SagaState(
-        message.order_id, terms, OrderStatus.PENDING, now + timeouts.stock_reservation
+        message.order_id,
+        terms,
+        OrderStatus.PENDING,
+        now + timeouts.stock_reservation,
+        risk=message.risk,
     )
     placed = OrderPlaced(message.order_id, placed_at=now, **_terms(terms))
     reserve = ReserveStock(message.order_id, lines=_stock_lines(terms))
@@ -85,6 +93,8 @@ def _react(
     state: SagaState, message: m.SagaMessage, now: datetime, timeouts: SagaTimeouts
 ) -> Transition:
     match state.status, message:
+        case OrderStatus.PENDING, m.StockReserved() if state.risk and state.risk.suspected:
+            return _cancel(state, CancelReason.FRAUD_SUSPECTED, _suspicion(state.risk), now)
         case OrderStatus.PENDING, m.StockReserved():
             reserved = replace(
                 state, status=OrderStatus.STOCK_RESERVED, deadline=now + timeouts.payment
@@ -129,6 +139,11 @@ def _cancel(
         state.order_id, reason=reason.value, cancelled_at=now, **_terms(state.terms)
     )
     return Transition(cancelled, (*commands, event), (Note("cancelled", detail or reason.value),))
+
+
+def _suspicion(risk: RiskAssessment) -> str:
+    """The cancellation's history detail: the score, not the rules (customers read it)."""
+    return f"{CancelReason.FRAUD_SUSPECTED.value}: score {risk.score} >= {risk.threshold}"
 
 
 def _acknowledge(state: SagaState, step: Compensation, kind: str) -> Transition:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from shop.ordering.domain.events import Outbound
+from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.order_terms import CancelReason, Compensation, OrderStatus, OrderTerms
 
 
@@ -24,7 +25,8 @@ class SagaTimeouts:
 
 @dataclass(frozen=True)
 class SagaState:
-    """Where one order's saga stands; `deadline` is set while it waits for a reply."""
+    """Where one order's saga stands; `deadline` is set while it waits for a reply; `risk` is
+    the fraud score of the order as placed (None for orders placed before scoring existed)."""
 
     order_id: UUID
     terms: OrderTerms
@@ -32,6 +34,7 @@ class SagaState:
     deadline: datetime | None
     cancel_reason: CancelReason | None = None
     awaiting: frozenset[Compensation] = frozenset()
+    risk: RiskAssessment | None = None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,9 @@ async def owned_order(session: AsyncSession, order_id: UUID, caller: Principal) 
 
 @router.get("/{order_id}", responses=problem_responses(404))
 async def get_order(order_id: UUID, session: SessionDep, caller: CustomerDep) -> OrderOut:
-    return OrderOut.from_row(await owned_order(session, order_id, caller))
+    """The order with its history; staff also see its fraud score (`risk`)."""
+    row = await owned_order(session, order_id, caller)
+    return OrderOut.from_row(row if caller.is_staff else {**row, "risk": None})
 
 
 @router.get("")

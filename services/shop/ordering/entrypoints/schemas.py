@@ -40,8 +40,25 @@ class OrderSummary(BaseModel):
     updated_at: datetime
 
 
+class RiskReasonOut(BaseModel):
+    rule: str = Field(examples=["velocity"])
+    points: int = Field(examples=[40])
+    detail: str = Field(examples=["12 orders in the last 10 min (limit 10)"])
+
+
+class RiskOut(BaseModel):
+    """The order's fraud score as placed: the sum of the points of the rules that fired."""
+
+    score: int = Field(examples=[85])
+    threshold: int = Field(examples=[80], description="A score at or above it is suspected")
+    reasons: list[RiskReasonOut]
+
+
 class OrderOut(OrderSummary):
     history: list[HistoryEntryOut]
+    risk: RiskOut | None = Field(
+        None, description="Staff only (null for customers, and for orders placed unscored)"
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OrderOut:

@@ -37,7 +37,9 @@ def main() -> int:
 
     async def wire(process: ProcessContext) -> Consuming[SqlOrderingUnitOfWork]:
         observer = PrometheusSagaObserver(process.registry)
-        deps = OrderingDependencies(settings.saga_timeouts, observer=observer)
+        deps = OrderingDependencies(
+            settings.saga_timeouts, fraud=settings.fraud_rules, observer=observer
+        )
         ordering = bootstrap(process.engine, deps, settings.outbox_mode)
         timer = functools.partial(
             run_saga_timer,

@@ -1,6 +1,7 @@
 """The order saga's handlers: every message that moves an order, in one place.
 
-EVENT_HANDLERS: basket.checked-out starts the saga; catalog's and payment's replies advance it.
+EVENT_HANDLERS: basket.checked-out scores the order for fraud (from the customer's earlier
+orders) and starts the saga; catalog's and payment's replies advance it.
 COMMAND_HANDLERS: the timer's ExpireDeadline times a step out; `expire_due` is the timer's round.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -18,6 +19,7 @@ from shop.common.clock import Clock, utc_now
 from shop.common.uuid7 import uuid7
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.commands import ExpireDeadline
+from shop.ordering.domain.fraud import FraudRules, assess
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.domain.saga_state import SagaTimeouts
@@ -41,6 +43,7 @@ class _Unobserved:
 class OrderingDependencies:
     timeouts: SagaTimeouts
     clock: Clock = field(default=utc_now)
+    fraud: FraudRules = field(default_factory=FraudRules)
     new_id: Callable[[], UUID] = uuid7
     observer: SagaObserver = field(default_factory=_Unobserved)
 
@@ -52,7 +55,12 @@ async def place_order(
         log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
         return
     now = deps.clock()
-    order = Order.place(msg, now, deps.timeouts)
+    terms, rules = msg.terms, deps.fraud
+    history = await uow.orders.customer_history(
+        terms.customer_id, terms.currency, since=now - rules.velocity_window
+    )
+    screened = replace(msg, risk=assess(terms, history, rules))
+    order = Order.place(screened, now, deps.timeouts)
     await uow.orders.add(order)
     deps.observer.changed(order, None, now)
 

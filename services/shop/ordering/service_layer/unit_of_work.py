@@ -7,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from shop.common.uow_port import UnitOfWorkPort
+from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import Order
 
 
@@ -21,6 +22,12 @@ class OrderRepository(Protocol):
 
     async def save(self, order: Order) -> None:
         """Store the saga state and append the history entries not stored yet."""
+        ...
+
+    async def customer_history(
+        self, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory:
+        """The customer's orders so far: placed since `since`, and confirmed in `currency`."""
         ...
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
