@@ -47,6 +47,11 @@ def pg_database(platform: str) -> str:
     return f"{platform}-database"
 
 
+def db_role_secret(platform: str, context: str) -> str:
+    """The credentials of one context's database role (ADR 0053)."""
+    return f"{platform}-db-{context}"
+
+
 def shop(platform: str) -> str:
     """Platform-wide objects: Ingress, HTTPRoute, ServiceMonitor, PrometheusRule."""
     return f"{platform}-shop"

@@ -67,7 +67,7 @@ class Supervisor:
             ProcessStatus(
                 name,
                 spec.context,
-                spec.kind.value,
+                "+".join(kind.value for kind in spec.kinds),
                 child.state.value,
                 child.pid,
                 spec.url,

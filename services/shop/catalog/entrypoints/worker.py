@@ -15,7 +15,7 @@ from shop.catalog.domain.commands import EmbedProducts
 from shop.catalog.entrypoints.consumers import INBOUND
 from shop.catalog.settings import CatalogSettings
 from shop.common.consumer import routes
-from shop.common.context_worker import Consuming, run_context_worker
+from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,8 @@ async def run_embedding_backfill(bus: CatalogBus, interval: float, batch_size: i
             await asyncio.sleep(interval)
 
 
-def main() -> int:
-    settings = CatalogSettings(service_name="catalog-worker")
+def context_worker(settings: CatalogSettings) -> ContextWorker:
+    """Catalog's worker, wired on the process's engine."""
 
     async def wire(process: ProcessContext) -> Consuming[SqlCatalogUnitOfWork]:
         read_cache = open_read_cache(settings, process)  # reservations invalidate reads
@@ -54,7 +54,11 @@ def main() -> int:
             tasks={"embedding-backfill": backfill},
         )
 
-    return run_context_worker("catalog", settings, wire)
+    return ContextWorker("catalog", settings, wire)
+
+
+def main() -> int:
+    return run_context_worker(context_worker(CatalogSettings(service_name="catalog-worker")))
 
 
 if __name__ == "__main__":
