@@ -57,6 +57,11 @@ def shop(platform: str) -> str:
     return f"{platform}-shop"
 
 
+def kafka_ui(platform: str) -> str:
+    """The optional Kafka UI's Deployment and Service."""
+    return f"{platform}-kafka-ui"
+
+
 def content_hash(value: Any, length: int = 10) -> str:
     """A short, stable hash of JSON-serialisable content."""
     encoded = json.dumps(value, sort_keys=True, separators=(",", ":")).encode()

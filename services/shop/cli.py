@@ -11,6 +11,7 @@
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
     shop purge-inbox <context> [--older-than 7d] [--group GROUP]   delete expired inbox rows
+    shop kafka topics|lag|dead-letters [--json]   topics and offsets, consumer lag, DLQ reasons
     shop up                         every context's processes, supervised (see docs/local-shop.md)
     shop demo                       orders through the saga of a running `shop up`
 
@@ -33,6 +34,7 @@ from typing import Any
 from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_letters
 from shop.common.outbox import require_schema_name
 from shop.devstack.commands import add_devstack_commands
+from shop.kafka_commands import add_kafka_commands
 
 _PROCESS = re.compile(
     r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web|api\+[a-z+]+)$"
@@ -100,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
                 "--offset", action="append", default=[], help="PARTITION:OFFSET of a dead letter"
             )
     _add_purge_inbox_command(commands)
+    add_kafka_commands(commands)
     add_devstack_commands(commands)
     return root
 
