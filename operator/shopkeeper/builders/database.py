@@ -103,6 +103,10 @@ def build_database(inp: BuildInput) -> list[Manifest]:
                 {"name": context, "owner": context_role(inp, context), "ensure": "present"}
                 for context in CONTEXTS
             ],
+            # The catalog's vectors (ADR 0052). pgvector is not a trusted extension, so the
+            # database's owner may not create it: CloudNativePG does, as its superuser (its
+            # default and `standard` images ship pgvector; its `minimal` images do not).
+            "extensions": [{"name": "vector", "ensure": "present", "schema": "public"}],
         },
     }
     return [cluster, database]

@@ -12,7 +12,8 @@ run as the context's own role:
 
 Both create the schema with the role as its owner if it is missing, hand an existing schema and
 every object in it to the role (a database that predates the roles), and take away what
-`PUBLIC` may hold on the schema. Every statement is idempotent.
+`PUBLIC` may hold on the schema; they create the extensions the context's migrations use
+(`EXTENSIONS`), which its role may not. Every statement is idempotent.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ _RELATION_KINDS = {
     "f": "FOREIGN TABLE",
     "c": "TYPE",
 }
+
+
+EXTENSIONS: dict[str, tuple[str, ...]] = {"catalog": ("vector",)}
+"""The extensions each context's migrations use, created in `public` by the administrator:
+pgvector is not a trusted extension (ADR 0052). With CloudNativePG, whose owner is no superuser,
+its `Database` creates them first, and `IF NOT EXISTS` then changes nothing."""
 
 
 class RoleMode(StrEnum):
@@ -138,9 +145,17 @@ def schema_statements(role: ContextRole) -> list[sql.Composed]:
     ]
 
 
+def extension_statements(role: ContextRole) -> list[sql.Composed]:
+    """The context's extensions (`EXTENSIONS`), in `public`, unless they exist."""
+    return [
+        sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA public").format(sql.Identifier(name))
+        for name in EXTENSIONS.get(role.schema, ())
+    ]
+
+
 def preparation_statements(role: ContextRole, mode: RoleMode) -> list[sql.Composed]:
     """Everything `prepare_context_schema` runs, in order."""
-    own = schema_statements(role)
+    own = [*schema_statements(role), *extension_statements(role)]
     return [*role_statements(role), *own] if mode is RoleMode.MANAGE else own
 
 

@@ -31,7 +31,7 @@ def test_sample_platform_builds_every_kind_of_child() -> None:
         "ScaledObject",
     )
     assert all(kinds[k] == 1 for k in expected_once), kinds
-    assert kinds["KafkaTopic"] == 17
+    assert kinds["KafkaTopic"] == 18  # 8 topics and 10 DLQs (catalog reads order events too)
 
 
 def test_every_child_is_labelled_for_pruning_and_named_after_the_platform() -> None:
