@@ -84,3 +84,22 @@ def service_urls(tools: ClusterTools, platform: str, namespace: str) -> dict[str
         service = tools.kubectl_json("-n", namespace, "get", "service", f"{platform}-{context}-api")
         urls[context] = f"http://{service['spec']['clusterIP']}"
     return urls
+
+
+OIDC_CLIENT_SECRET = "shop-oidc-client"
+"""The Secret of notification's client credentials that `platform_auth` names."""
+
+
+def oidc_client_secret(namespace: str, client_id: str, client_secret: str) -> dict[str, Any]:
+    """The Secret `spec.auth.clientCredentialsSecret` names (keys `client-id`, `client-secret`)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": OIDC_CLIENT_SECRET, "namespace": namespace},
+        "stringData": {"client-id": client_id, "client-secret": client_secret},
+    }
+
+
+def platform_auth(issuer: str) -> dict[str, Any]:
+    """`spec.auth`: tokens of `issuer`, service calls with the `oidc_client_secret`."""
+    return {"issuer": issuer, "clientCredentialsSecret": OIDC_CLIENT_SECRET}
