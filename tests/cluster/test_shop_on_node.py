@@ -735,7 +735,13 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     written = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "networkpolicies")["items"]
     assert {p["metadata"]["name"] for p in written} == {
         f"{name}-{suffix}"
-        for suffix in ("isolation", "api-ingress", "notification-egress", "order-lookup")
+        for suffix in (
+            "isolation",
+            "api-ingress",
+            "web-ingress",  # the sample runs the web app
+            "notification-egress",
+            "order-lookup",
+        )
     }
     # kube-router enforces them within its sync (a worker takes no traffic, sends none to APIs).
     wait_until(
@@ -775,6 +781,8 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     product = client.create_product(stock=5)
     order_id = client.place_order("behind-network-policies", product)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
+    page = httpx.get(f"{shop_cluster.traefik.web_url}/", headers={"Host": GATEWAY_HOST}, timeout=30)
+    assert page.status_code == 200  # the web app takes the exposure's traffic too
 
 
 def test_deleting_the_platform_with_retain_keeps_its_data(
