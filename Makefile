@@ -73,10 +73,11 @@ chaos: venv ## faults under an order load on local shops of their own (needs pos
 
 FUZZ_EXAMPLES ?= 200
 FUZZ_STATEFUL_EXAMPLES ?= 40
+FUZZ_TIMEOUT ?= 5400
 fuzz: venv ## schemathesis on every API, long (FUZZ_EXAMPLES=200 per operation; needs postgres, kafka)
 	@$(NEEDS) "make fuzz" postgres kafka
 	@SHOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SHOP_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
-		$(PYTEST) tests/integration/fuzz
+		$(PYTEST) --timeout=$(FUZZ_TIMEOUT) tests/integration/fuzz
 
 cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, crds, postgres, kafka, dex, traefik, web)
 	@$(NEEDS) "make cluster" kube node netpol helm crds postgres kafka dex traefik web

@@ -9,7 +9,8 @@ own CPU apart, outcome counts and the load average. The highest sustainable rate
 highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/saga.png and
 prints the figures as one JSON object, last.
 
-`python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]` from the
+`python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]
+[--layout split|combined]` from the
 repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
@@ -38,6 +39,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         "--stop-after-failures", type=int, default=2, help="unsustainable steps before skipping"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--layout", default="split", choices=["split", "combined"], help="shop up's"
+    )
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the stack")
     parser.add_argument("--figure", type=Path, default=ROOT / "bench" / "out" / "saga.png")
     return parser.parse_args(argv)
@@ -62,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):
         print(f"== {mode}: starting the stack", flush=True)
-        with started_shop(mode, env) as running:
+        with started_shop(mode, env, args.layout) as running:
             print(HEADER, flush=True)
             runs[mode] = asyncio.run(drive(running, plan, watch))
         print(

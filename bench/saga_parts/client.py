@@ -24,6 +24,8 @@ from shop.devstack.logins import admin_auth, log_in_customers
 
 FINAL = frozenset({"CONFIRMED", "CANCELLED"})
 NOT_PLACED_RETRY_SECONDS = (0.05, 0.5)  # first wait, longest (doubling in between)
+PLACED_WAIT = "wait=10"
+LOGIN_TIMEOUT_SECONDS = 180  # the order stream waits this long for a just-checked-out order
 UNKNOWN_PRODUCT = "urn:shopkeeper:problem:unknown-product"
 # Below uvicorn's 5 s keep-alive, so a request never goes out on a connection being closed.
 KEEPALIVE_SECONDS = 2.0
@@ -57,7 +59,8 @@ def bearer(token: str) -> Headers:
 
 async def logged_in(identity: Identity, customers: int) -> tuple[Headers, list[Headers]]:
     """An admin's headers (the demo client's own token) and `customers` customers' headers."""
-    async with httpx.AsyncClient(timeout=30) as http:
+    # Dex checks each password with bcrypt: on a loaded machine 32 logins at once take long.
+    async with httpx.AsyncClient(timeout=LOGIN_TIMEOUT_SECONDS) as http:
         admin = await admin_auth(identity, http).token()
         buyers = await log_in_customers(identity, http, customers)
         return bearer(admin), [bearer(await buyer.auth.token()) for buyer in buyers]
@@ -125,11 +128,13 @@ class Storefront:
             return str((await reply.json())["order_id"])
 
     async def follow(self, buyer: Headers, order_id: str) -> Final:
-        """Read the order's event stream until a final status (waits until it is placed)."""
+        """Read the order's event stream until a final status (the API waits until it is
+        placed, up to `PLACED_WAIT`; after that the client asks again)."""
         url = f"{self.ordering}/orders/{order_id}/events"
+        headers = {**buyer, "Prefer": PLACED_WAIT}
         wait, longest = NOT_PLACED_RETRY_SECONDS
         while True:
-            async with self.http.get(url, headers=buyer) as stream:
+            async with self.http.get(url, headers=headers) as stream:
                 if stream.status == 404:  # ordering has not consumed the checkout yet
                     await asyncio.sleep(wait)
                     wait = min(longest, wait * 2)

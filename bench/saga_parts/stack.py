@@ -23,9 +23,9 @@ class RunningShop:
 
 
 @contextlib.contextmanager
-def started_shop(outbox: str, env: dict[str, str]) -> Iterator[RunningShop]:
-    """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox>` with a
-    seeded catalog; everything is stopped again when the block ends."""
+def started_shop(outbox: str, env: dict[str, str], layout: str = "split") -> Iterator[RunningShop]:
+    """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox> --layout
+    <layout>` with a seeded catalog; everything is stopped again when the block ends."""
     with local_stack(with_connect=outbox == "debezium", with_kube=False) as local:
         assert local.postgres is not None
         assert local.kafka is not None
@@ -34,6 +34,8 @@ def started_shop(outbox: str, env: dict[str, str]) -> Iterator[RunningShop]:
         options = [
             "--outbox",
             outbox,
+            "--layout",
+            layout,
             *(["--kafka-connect-url", local.connect.rest_url] if local.connect else []),
             *(arg for name, value in env.items() for arg in ("--env", f"{name}={value}")),
         ]

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Self
 
+from localinfra import pgvector
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
@@ -33,7 +34,8 @@ def bindir() -> Path:
 
 
 def provision(force: bool = False) -> None:
-    """Install the Debian server package if missing and link its binaries into the cache."""
+    """Install the Debian server package if missing, link its binaries into the cache, and
+    install pgvector for it (`localinfra.pgvector`)."""
     major = versions().postgres_major
     target = _debian_bindir()
     if force or not (target / "postgres").exists():
@@ -56,6 +58,7 @@ def provision(force: bool = False) -> None:
         link.unlink(missing_ok=True)
         link.symlink_to(target)
     print(f"postgres: PostgreSQL {major} ready at {link}", flush=True)
+    pgvector.provision(force)  # the catalog's migrations create the `vector` extension
 
 
 def _unprivileged_user() -> str | None:

@@ -48,6 +48,9 @@ KAFKA_CONNECTOR = ChildKind(
 )
 PG_CLUSTER = ChildKind("Cluster", "postgresql.cnpg.io", "v1", "clusters", "CloudNativePG", True)
 PG_DATABASE = ChildKind("Database", "postgresql.cnpg.io", "v1", "databases", "CloudNativePG", True)
+SECRET = ChildKind("Secret", "", "v1", "secrets", retained=True)
+"""A context role's credentials: created once, never applied, watched nor pruned (not in
+`CHILD_KINDS`); kept under `Retain` like the data whose role it logs in as."""
 SERVICE_MONITOR = ChildKind(
     "ServiceMonitor", "monitoring.coreos.com", "v1", "servicemonitors", "Prometheus Operator"
 )

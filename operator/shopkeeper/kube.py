@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, cast
 
 import httpx2
 from lightkube import ApiError, AsyncClient
@@ -110,6 +110,21 @@ async def patch_platform_status(
         patch_type=PatchType.MERGE,
         field_manager=c.FIELD_MANAGER,
     )
+
+
+CONFLICT = 409
+
+
+async def create_secret_if_absent(client: AsyncClient, manifest: Manifest) -> bool:
+    """Create the Secret (in its manifest's namespace) unless one of its name exists: never
+    overwritten, so its password stays; whether it was created."""
+    try:
+        await client.create(cast(Secret, Secret.from_dict(manifest)))
+    except httpx2.HTTPStatusError as err:
+        if err.response.status_code == CONFLICT:
+            return False
+        raise
+    return True
 
 
 class SecretUnreadableError(Exception):

@@ -47,9 +47,19 @@ def pg_database(platform: str) -> str:
     return f"{platform}-database"
 
 
+def db_role_secret(platform: str, context: str) -> str:
+    """The credentials of one context's database role (ADR 0053)."""
+    return f"{platform}-db-{context}"
+
+
 def shop(platform: str) -> str:
     """Platform-wide objects: Ingress, HTTPRoute, ServiceMonitor, PrometheusRule."""
     return f"{platform}-shop"
+
+
+def kafka_ui(platform: str) -> str:
+    """The optional Kafka UI's Deployment and Service."""
+    return f"{platform}-kafka-ui"
 
 
 def content_hash(value: Any, length: int = 10) -> str:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from shopkeeper import kinds, kube
 from shopkeeper.api import PlatformSpec, PlatformStatus
 from shopkeeper.applier import ChildApplier
+from shopkeeper.builders.database_roles import build_role_secrets
 from shopkeeper.builders.inputs import BuildInput, Manifest, Owner, manifest_name
 from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.platform import build_all
@@ -44,6 +45,8 @@ class PlatformReconciler:
         self._namespace = namespace
         self._name = name
         self._applier = ChildApplier(runtime.client, namespace)
+        self._role_secrets: set[str] = set()
+        """Role Secrets known to exist (checked again after each resync)."""
         settings = runtime.settings
         self._restarter = ConnectorRestarter(
             runtime.client, namespace, settings.connector_restart_interval_seconds
@@ -58,6 +61,7 @@ class PlatformReconciler:
     def forget(self) -> None:
         """Re-apply every child on the next reconcile (periodic resync)."""
         self._applier.forget()
+        self._role_secrets.clear()
 
     async def close(self) -> None:
         """Release what the reconciler holds (the Connect REST client)."""
@@ -80,6 +84,7 @@ class PlatformReconciler:
         rollout = _rollout(owner, spec, previous, live)
         build = BuildInput(owner, spec, rollout.running_image, held=rollout.held)
         desired = build_all(build)
+        await self._create_role_secrets(build)
         outcome = await self._applier.apply_all(desired, live)
         await self._applier.prune(desired, live, keep_data=spec.deletion_policy == "Retain")
         connectors = [manifest_name(m) for m in desired if m["kind"] == "KafkaConnector"]
@@ -128,6 +133,16 @@ class PlatformReconciler:
             return None
         poll = self._runtime.settings.connect_poll_seconds
         return poll if connect.restart_due is None else min(poll, connect.restart_due)
+
+    async def _create_role_secrets(self, build: BuildInput) -> None:
+        """Each context role's Secret, created with a random password if absent (ADR 0053)."""
+        for secret in build_role_secrets(build):
+            name = manifest_name(secret)
+            if name in self._role_secrets:
+                continue
+            if await kube.create_secret_if_absent(self._runtime.client, secret):
+                self._runtime.metrics.child_writes.labels(kinds.SECRET.kind).inc()
+            self._role_secrets.add(name)
 
     async def _parse(
         self, body: kopf.Body, generation: int, previous: PlatformStatus

@@ -3,11 +3,15 @@
     shop run <context>-relay        the built-in outbox relay of <context>'s schema
     shop run <context>-api          shop.<context>.entrypoints.api:main
     shop run <context>-worker       shop.<context>.entrypoints.worker:main
+    shop run <context>-api+worker[+relay]   all three in one process (shop.common.context_process)
     shop run storefront-web         the web app's server (shop.storefront.entrypoints.web:main)
-    shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations)
+    shop migrate <context>          Alembic upgrade of the schema (shop.<context>:migrations),
+                                    as the context's role; with an admin URL, the role and its
+                                    schema are prepared first (shop.common.db_roles)
     shop dlq list <dlq-topic>       dead letters as JSON lines
     shop dlq replay <dlq-topic> (--all | --event-id ID... | --offset PARTITION:OFFSET...)
     shop purge-inbox <context> [--older-than 7d] [--group GROUP]   delete expired inbox rows
+    shop kafka topics|lag|dead-letters [--json]   topics and offsets, consumer lag, DLQ reasons
     shop up                         every context's processes, supervised (see docs/local-shop.md)
     shop demo                       orders through the saga of a running `shop up`
 
@@ -30,8 +34,11 @@ from typing import Any
 from shop.common.consumer.dlq import DeadLetter, read_dead_letters, replay_dead_letters
 from shop.common.outbox import require_schema_name
 from shop.devstack.commands import add_devstack_commands
+from shop.kafka_commands import add_kafka_commands
 
-_PROCESS = re.compile(r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web)$")
+_PROCESS = re.compile(
+    r"^(?P<context>[a-z_][a-z0-9_]*)-(?P<kind>relay|api|worker|web|api\+[a-z+]+)$"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +67,18 @@ def parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head")
     migrate.add_argument("--database-url", default=None, help="default: $SHOP_DATABASE_URL")
     migrate.add_argument(
+        "--admin-url",
+        default=os.environ.get("SHOP_DATABASE_ADMIN_URL") or None,
+        help="prepare the context's role and schema as this administrator first "
+        "(default: $SHOP_DATABASE_ADMIN_URL; unset: the role and schema are not touched)",
+    )
+    migrate.add_argument(
+        "--roles",
+        choices=["manage", "adopt"],
+        default="manage",
+        help="manage: create the role, set its password; adopt: it exists (CloudNativePG)",
+    )
+    migrate.add_argument(
         "--script-location",
         default=None,
         help="default: the package resource shop.<context>:migrations",
@@ -83,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
                 "--offset", action="append", default=[], help="PARTITION:OFFSET of a dead letter"
             )
     _add_purge_inbox_command(commands)
+    add_kafka_commands(commands)
     add_devstack_commands(commands)
     return root
 
@@ -113,6 +133,10 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.process!r} is not <context>-relay, -api, -worker or storefront-web"
         )
     context, kind = match["context"], match["kind"]
+    if "+" in kind:
+        from shop.common.context_process import parse_roles, run_context_process
+
+        return run_context_process(require_schema_name(context), parse_roles(kind))
     if kind == "relay":
         from shop.common.relay.process import run_relay_process
 
@@ -129,6 +153,14 @@ def _migrate(args: argparse.Namespace) -> int:
     from shop.common.migrations import upgrade
 
     url = args.database_url or _env("DATABASE_URL", args.context)
+    if args.admin_url:
+        from sqlalchemy.engine import make_url
+
+        from shop.common.db_roles import ContextRole, RoleMode, prepare_context_schema
+
+        own = make_url(url)
+        role = ContextRole(args.context, own.username or "", own.password)
+        prepare_context_schema(args.admin_url, role, RoleMode(args.roles))
     upgrade(
         require_schema_name(args.context), url, args.revision, script_location=args.script_location
     )

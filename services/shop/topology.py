@@ -86,7 +86,7 @@ TOPICS: tuple[Topic, ...] = (
 )
 
 CONSUMES: dict[str, tuple[Topic, ...]] = {
-    "catalog": (CATALOG_COMMANDS,),
+    "catalog": (CATALOG_COMMANDS, ORDER),  # order.confirmed: "bought together" (ADR 0052)
     "basket": (PRODUCT,),
     "ordering": (BASKET, STOCK, PAYMENT),
     "payment": (PAYMENT_COMMANDS,),

@@ -50,6 +50,9 @@ def database(node_postgres: PostgresServer) -> Iterator[str]:
     password = uuid.uuid4().hex
     node_postgres.psql(f"CREATE ROLE {ROLE} LOGIN REPLICATION PASSWORD '{password}'")
     node_postgres.psql(f"CREATE DATABASE {DATABASE} OWNER {ROLE}")
+    # As an external database's administrator does: the role may not create pgvector's
+    # extension (not a trusted one), which the catalog's migrations need (ADR 0052).
+    node_postgres.psql("CREATE EXTENSION vector WITH SCHEMA public", database=DATABASE)
     yield password
     node_postgres.psql(
         "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"

@@ -292,6 +292,29 @@ def test_the_migrations_job_completed_in_a_pod_on_the_node(
     assert {p["spec"]["nodeName"] for p in pods} == {node_cluster.node.name}
 
 
+def test_the_pods_log_in_as_their_contexts_own_database_roles(
+    shop_cluster: NodeShopCluster, platform: dict[str, Any]
+) -> None:
+    """ADR 0053: each context's role owns its schema; the pods never log in as the
+    administrator of the credentials Secret (only the finished migrations Job did)."""
+    owners = shop_cluster.postgres.psql(
+        "SELECT n.nspname || '=' || r.rolname FROM pg_namespace n JOIN pg_roles r "
+        f"ON r.oid = n.nspowner WHERE n.nspname IN ({', '.join(repr(c) for c in CONTEXTS)})",
+        "shop",
+    ).split()
+    assert sorted(owners) == sorted(f"{c}=shop_{c}" for c in CONTEXTS)
+    from_pods = set(
+        shop_cluster.postgres.psql(
+            "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'shop' "
+            "AND client_addr IS NOT NULL AND client_addr <> '127.0.0.1' "
+            "AND client_addr <> inet_server_addr()",  # not this host's own sessions
+            "shop",
+        ).split()
+    )
+    assert from_pods, "no pod is connected to the database"
+    assert from_pods <= {f"shop_{c}" for c in CONTEXTS}, from_pods
+
+
 def test_every_deployment_is_available(
     shop_cluster: NodeShopCluster, platform: dict[str, Any]
 ) -> None:

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from shopkeeper.api.auth import AuthSpec
 from shopkeeper.api.base import DNS_SUBDOMAIN_PATTERN, ApiModel, DnsSubdomain, Labels, cel
+from shopkeeper.api.kafka_ui import KafkaUiSpec
 from shopkeeper.api.messaging import KafkaSpec, OutboxSpec
 from shopkeeper.api.network import NetworkPolicySpec
 from shopkeeper.api.services import ServicesSpec
@@ -146,6 +147,8 @@ class PlatformSpec(ApiModel):
     """The storefront and admin web app at `/` of the exposure's host."""
     network_policy: NetworkPolicySpec = NetworkPolicySpec()
     """NetworkPolicies isolating the platform's pods."""
+    kafka_ui: KafkaUiSpec = KafkaUiSpec()
+    """An optional Kafka UI for the platform's Kafka."""
     deletion_policy: DeletionPolicy = "Retain"
     """What deleting the platform does to its KafkaTopics and database: `Retain` keeps them
     (they carry no ownerReference), `Delete` lets them be garbage-collected."""

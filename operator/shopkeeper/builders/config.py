@@ -15,6 +15,8 @@ from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
 
 USER_VAR, PASSWORD_VAR = "SHOP_DATABASE_USER", "SHOP_DATABASE_PASSWORD"
+ADMIN_USER_VAR, ADMIN_PASSWORD_VAR = "SHOP_DATABASE_ADMIN_USER", "SHOP_DATABASE_ADMIN_PASSWORD"
+ADMIN_URL_VAR = "SHOP_DATABASE_ADMIN_URL"
 
 
 def config_data(inp: BuildInput) -> dict[str, str]:
@@ -73,31 +75,50 @@ def build_config_map(inp: BuildInput) -> Manifest:
 
 
 def process_env(inp: BuildInput, context: str, service_name: str) -> list[dict[str, object]]:
-    """Environment of one container besides the ConfigMap: service name, database URL, then
-    the context's own settings and the spec's env for it (which may replace any of these)."""
+    """Environment of one container besides the ConfigMap: service name, the context's database
+    URL, then the context's own settings and the spec's env for it (which may replace any)."""
     base: list[dict[str, object]] = [
         {"name": "SHOP_SERVICE_NAME", "value": service_name},
         {"name": "OTEL_SERVICE_NAME", "value": service_name},
-        *database_url_env(inp),
+        *database_url_env(inp, context),
     ]
     return merge_env(base, context_env(inp, context))
 
 
-def database_url_env(inp: BuildInput) -> list[dict[str, object]]:
-    """`SHOP_DATABASE_URL` from the database Secret.
+def database_url_env(inp: BuildInput, context: str) -> list[dict[str, object]]:
+    """`SHOP_DATABASE_URL` as the context's own role, from its Secret (ADR 0053).
+
+    Composed from the Secret's `username` and `password` (Kubernetes expands `$(VAR)` of
+    earlier variables); the operator's passwords are URL-safe.
+    """
+    db = database_connection(inp)
+    secret = naming.db_role_secret(inp.name, context)
+    url = f"postgresql+asyncpg://$({USER_VAR}):$({PASSWORD_VAR})@{db.host}:{db.port}/{db.name}"
+    return [
+        _secret_env(USER_VAR, secret, "username"),
+        _secret_env(PASSWORD_VAR, secret, "password"),
+        {"name": "SHOP_DATABASE_URL", "value": url},
+    ]
+
+
+def admin_url_env(inp: BuildInput) -> list[dict[str, object]]:
+    """`SHOP_DATABASE_ADMIN_URL` of the migrations Job, which prepares the roles and schemas.
 
     CloudNativePG's `<cluster>-app` Secret carries a ready, encoded `uri`. For an external
-    database it is composed from the Secret's `username` and `password` (Kubernetes expands
-    `$(VAR)` of earlier variables), so that password must be URL-safe.
+    database it is composed from the Secret's `username` and `password`, so that password must
+    be URL-safe.
     """
     db = database_connection(inp)
     if inp.spec.database.mode == "cnpg":
-        return [_secret_env("SHOP_DATABASE_URL", db.secret, "uri")]
-    url = f"postgresql+asyncpg://$({USER_VAR}):$({PASSWORD_VAR})@{db.host}:{db.port}/{db.name}"
+        return [_secret_env(ADMIN_URL_VAR, db.secret, "uri")]
+    url = (
+        f"postgresql+asyncpg://$({ADMIN_USER_VAR}):$({ADMIN_PASSWORD_VAR})"
+        f"@{db.host}:{db.port}/{db.name}"
+    )
     return [
-        _secret_env(USER_VAR, db.secret, "username"),
-        _secret_env(PASSWORD_VAR, db.secret, "password"),
-        {"name": "SHOP_DATABASE_URL", "value": url},
+        _secret_env(ADMIN_USER_VAR, db.secret, "username"),
+        _secret_env(ADMIN_PASSWORD_VAR, db.secret, "password"),
+        {"name": ADMIN_URL_VAR, "value": url},
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopkeeper import kinds, naming
+from shopkeeper.builders.database_roles import context_role
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
 from shopkeeper.topics import CONTEXTS
@@ -14,7 +15,8 @@ POSTGRES_PORT = 5432
 
 @dataclass(frozen=True)
 class DatabaseConnection:
-    """Where the database is; credentials stay in a Secret (keys `username`, `password`)."""
+    """Where the database is, and the Secret of its administrator (keys `username`, `password`):
+    the migrations and Debezium log in with it, the contexts' processes with their own roles."""
 
     host: str
     port: int
@@ -34,6 +36,32 @@ def database_connection(inp: BuildInput) -> DatabaseConnection:
     return DatabaseConnection(f"{cluster}-rw", POSTGRES_PORT, db.name, f"{cluster}-app")
 
 
+def managed_roles(inp: BuildInput) -> list[dict[str, object]]:
+    """Each context's login role, its password from its Secret (ADR 0053), and the owner of the
+    database as a member of them all: the migrations hand it objects over, and Debezium, which
+    logs in as the owner, reads the outboxes (it streams them through a logical replication
+    slot, hence REPLICATION in the Debezium modes)."""
+    db = inp.spec.database
+    contexts = [
+        {
+            "name": context_role(inp, context),
+            "ensure": "present",
+            "login": True,
+            "passwordSecret": {"name": naming.db_role_secret(inp.name, context)},
+        }
+        for context in CONTEXTS
+    ]
+    owner: dict[str, object] = {
+        "name": db.owner,
+        "ensure": "present",
+        "login": True,
+        "inRoles": [role["name"] for role in contexts],
+    }
+    if inp.spec.outbox.mode in ("debezium", "connect-rest"):
+        owner["replication"] = True
+    return [*contexts, owner]
+
+
 def build_database(inp: BuildInput) -> list[Manifest]:
     """A CNPG Cluster and Database in mode `cnpg`; nothing for an external database."""
     db = inp.spec.database
@@ -51,18 +79,7 @@ def build_database(inp: BuildInput) -> list[Manifest]:
     }
     if cnpg.image_name:
         cluster_spec["imageName"] = cnpg.image_name
-    if inp.spec.outbox.mode in ("debezium", "connect-rest"):
-        # Debezium streams the outbox through a logical replication slot.
-        cluster_spec["managed"] = {
-            "roles": [
-                {
-                    "name": db.owner,
-                    "ensure": "present",
-                    "login": True,
-                    "replication": True,
-                }
-            ]
-        }
+    cluster_spec["managed"] = {"roles": managed_roles(inp)}
     reclaim = "delete" if inp.spec.deletion_policy == "Delete" else "retain"
     cluster: Manifest = {
         "apiVersion": kinds.PG_CLUSTER.api_version,
@@ -83,8 +100,13 @@ def build_database(inp: BuildInput) -> list[Manifest]:
             "ensure": "present",
             "databaseReclaimPolicy": reclaim,
             "schemas": [
-                {"name": context, "owner": db.owner, "ensure": "present"} for context in CONTEXTS
+                {"name": context, "owner": context_role(inp, context), "ensure": "present"}
+                for context in CONTEXTS
             ],
+            # The catalog's vectors (ADR 0052). pgvector is not a trusted extension, so the
+            # database's owner may not create it: CloudNativePG does, as its superuser (its
+            # default and `standard` images ship pgvector; its `minimal` images do not).
+            "extensions": [{"name": "vector", "ensure": "present", "schema": "public"}],
         },
     }
     return [cluster, database]

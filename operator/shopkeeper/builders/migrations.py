@@ -5,6 +5,7 @@ from __future__ import annotations
 from shopkeeper import constants as c
 from shopkeeper import kinds, naming
 from shopkeeper.api.base import Resources
+from shopkeeper.builders.config import admin_url_env
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata
 from shopkeeper.builders.pods import container, pod_spec
@@ -15,18 +16,23 @@ BACKOFF_LIMIT = 10
 
 
 def migration_pod_template(inp: BuildInput) -> dict[str, object]:
-    """One container per context, run in parallel: each context owns its schema."""
+    """One container per context, run in parallel: each prepares its context's role and schema
+    as the administrator (creating the role with an external database; CloudNativePG creates
+    it), then migrates the schema as that role (ADR 0053)."""
     image = inp.spec.image.reference
+    roles = "adopt" if inp.spec.database.mode == "cnpg" else "manage"
+    admin = tuple(admin_url_env(inp))
     containers = [
         container(
             inp,
             context=context,
             name=f"migrate-{context}",
             image=image,
-            command=["shop", "migrate", context],
+            command=["shop", "migrate", context, "--roles", roles],
             resources=Resources(),
             service_name=f"{context}-migrate",
             probes=False,
+            extra_env=admin,
         )
         for context in CONTEXTS
     ]

@@ -9,6 +9,7 @@ from shopkeeper.builders.database import build_database
 from shopkeeper.builders.exposure import build_exposure
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.kafka import build_topics
+from shopkeeper.builders.kafka_ui import build_kafka_ui
 from shopkeeper.builders.migrations import build_migration_job
 from shopkeeper.builders.monitoring import build_monitoring
 from shopkeeper.builders.network import build_network_policies
@@ -30,4 +31,5 @@ def build_all(inp: BuildInput) -> list[Manifest]:
         *build_outbox_connect(inp),
         *build_monitoring(inp),
         *build_exposure(inp),
+        *build_kafka_ui(inp),
     ]

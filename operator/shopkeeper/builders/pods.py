@@ -48,15 +48,16 @@ def container(
     resources: Resources,
     service_name: str,
     probes: bool,
+    extra_env: tuple[dict[str, object], ...] = (),
 ) -> dict[str, object]:
-    """One shop container (the image's `shop` CLI as command)."""
+    """One shop container (the image's `shop` CLI as command); `extra_env` after the rest."""
     spec: dict[str, object] = {
         "name": name,
         "image": image,
         "imagePullPolicy": inp.spec.image.pull_policy,
         "command": command,
         "envFrom": env_from(inp),
-        "env": process_env(inp, context, service_name),
+        "env": [*process_env(inp, context, service_name), *extra_env],
         "resources": resources.manifest(),
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": TMP_VOLUME, "mountPath": "/tmp"}],

@@ -12,7 +12,12 @@ from shop.catalog.adapters.cache_metrics import CacheMetrics
 from shop.catalog.adapters.read_cache import NoReadCache, ReadCache
 from shop.catalog.adapters.redis_read_cache import RedisReadCache, redis_client
 from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
-from shop.catalog.service_layer.handlers import COMMAND_HANDLERS, CatalogDependencies
+from shop.catalog.adapters.wordllama_embedder import wordllama_embedder
+from shop.catalog.service_layer.handlers import (
+    COMMAND_HANDLERS,
+    EVENT_HANDLERS,
+    CatalogDependencies,
+)
 from shop.catalog.service_layer.unit_of_work import CatalogUnitOfWork
 from shop.catalog.settings import CatalogSettings
 from shop.common.bootstrap import Wired, wired
@@ -25,7 +30,7 @@ CatalogBus = MessageBus[CatalogUnitOfWork, CatalogDependencies]
 
 def message_bus(uow: Callable[[], CatalogUnitOfWork], deps: CatalogDependencies) -> CatalogBus:
     """The shared bus with the catalog's handler tables (over SQL or, in unit tests, the fakes)."""
-    return MessageBus(uow, deps, commands=COMMAND_HANDLERS)
+    return MessageBus(uow, deps, commands=COMMAND_HANDLERS, events=EVENT_HANDLERS)
 
 
 Catalog = Wired[CatalogBus, SqlCatalogUnitOfWork]
@@ -37,8 +42,9 @@ def bootstrap(
     outbox_mode: OutboxMode = OutboxMode.RELAY,
     read_cache: ReadCache | None = None,
 ) -> Catalog:
-    """`read_cache`: what every committed change invalidates (none: nothing is cached)."""
-    used = deps or CatalogDependencies()
+    """`read_cache`: what every committed change invalidates (none: nothing is cached);
+    `deps`: by default, the semantic search's model as installed (loaded once per process)."""
+    used = deps or CatalogDependencies(wordllama_embedder())
     unit_of_work = partial(SqlCatalogUnitOfWork, read_cache=read_cache)
     return wired(engine, unit_of_work, outbox_mode, lambda uow: message_bus(uow, used))
 

@@ -27,3 +27,12 @@ class CatalogSettings(ContextProcessSettings):
     cache_retry_seconds: float = Field(
         5.0, gt=0, le=300, description="After a Redis failure, how long reads skip Redis"
     )
+    embedding_backfill_interval_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=86_400,
+        description="How often the worker looks for products without a vector of the model",
+    )
+    embedding_backfill_batch_size: int = Field(
+        200, ge=1, le=10_000, description="Products embedded per backfill transaction"
+    )

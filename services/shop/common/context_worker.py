@@ -1,17 +1,20 @@
 """A context's worker process (`shop run <context>-worker`), wired the same way in all six.
 
-A context's `entrypoints/worker.py` builds its settings in `main()` and hands a `wire` hook to
-`run_context_worker`; the hook bootstraps the context on the process's engine and says what
-the worker consumes with (payment's):
+A context's `entrypoints/worker.py` has a `context_worker(settings)`: a `ContextWorker` whose
+`wire` hook bootstraps the context on the process's engine and says what the worker consumes
+with (payment's):
 
-    async def wire(process: ProcessContext) -> Consuming[SqlPaymentUnitOfWork]:
-        payments = bootstrap(process.engine, mock_gateway(settings))
-        return Consuming(routes(payments.bus, INBOUND), payments.unit_of_work)
+    def context_worker(settings: PaymentSettings) -> ContextWorker:
+        async def wire(process: ProcessContext) -> Consuming[SqlPaymentUnitOfWork]:
+            payments = bootstrap(process.engine, mock_gateway(settings))
+            return Consuming(routes(payments.bus, INBOUND), payments.unit_of_work)
 
-    return run_context_worker("payment", settings, wire, alone=True)
+        return ContextWorker("payment", settings, wire, alone=True)
 
-The consumer (`ContextConsumer`: group and topics from `shop.topology`, tuning and inbox
-retention from the process's settings) is built before the process starts.
+`main()` runs it alone, `run_context_worker(context_worker(PaymentSettings(...)))`; a process
+hosting the context's API as well adds `worker.lifespan_hook(registry)` to the API's process
+(`shop.common.context_process`). The consumer (`ContextConsumer`: group and topics from
+`shop.topology`, tuning and inbox retention from the settings) is built before the process starts.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from shop.common.consumer import ConsumerMetrics, EventConsumer, EventHandlers
 from shop.common.consumer.routing import U
 from shop.common.graceful import run_until_cancelled
 from shop.common.metrics_http import new_registry
-from shop.common.process import ProcessContext
+from shop.common.process import LifespanHook, ProcessContext
 from shop.common.process_settings import ContextProcessSettings
 from shop.common.worker import run_worker
 from shop.topology import CONSUMES, consumer_group
@@ -49,23 +52,39 @@ Wire = Callable[[ProcessContext], Awaitable[Consuming[Any]]]
 """Bootstraps the context on the started process; registers cleanups on its exit stack."""
 
 
-def run_context_worker(
-    context: str, settings: ContextProcessSettings, wire: Wire, *, alone: bool = False
-) -> int:
-    """Run `context`'s worker until SIGTERM/SIGINT (`alone`: see `ContextConsumer`)."""
+@dataclass(frozen=True)
+class ContextWorker:
+    """A context's worker: its settings, its wiring, and whether each message goes alone
+    (`alone`: see `ContextConsumer`)."""
+
+    context: str
+    settings: ContextProcessSettings
+    wire: Wire
+    alone: bool = False
+
+    def lifespan_hook(self, registry: CollectorRegistry) -> LifespanHook:
+        """Wires the context on the started process and runs its consumer (and its other
+        tasks) as the process's background tasks; metrics go to `registry`."""
+        consumer = ContextConsumer(self.context, self.settings, registry, alone=self.alone)
+
+        async def start(process: ProcessContext) -> None:
+            wired = await self.wire(process)
+            process.add_background_task(
+                f"{self.context}-consumer",
+                functools.partial(consumer.run, wired.routes, wired.unit_of_work),
+            )
+            for name, task in wired.tasks.items():
+                process.add_background_task(name, task)
+
+        return start
+
+
+def run_context_worker(worker: ContextWorker) -> int:
+    """Run `worker` as a process of its own until SIGTERM/SIGINT."""
     registry = new_registry()
-    consumer = ContextConsumer(context, settings, registry, alone=alone)
-
-    async def start(process: ProcessContext) -> None:
-        wired = await wire(process)
-        process.add_background_task(
-            f"{context}-consumer",
-            functools.partial(consumer.run, wired.routes, wired.unit_of_work),
-        )
-        for name, task in wired.tasks.items():
-            process.add_background_task(name, task)
-
-    return run_worker(settings=settings, registry=registry, lifespan_hooks=[start])
+    return run_worker(
+        settings=worker.settings, registry=registry, lifespan_hooks=[worker.lifespan_hook(registry)]
+    )
 
 
 class ContextConsumer:

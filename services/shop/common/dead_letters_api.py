@@ -7,8 +7,10 @@ worker consumes (`shop.topology`), read from the beginning without a consumer gr
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
+from aiokafka.errors import KafkaTimeoutError
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
@@ -44,6 +46,16 @@ def dlq_topics(context: str) -> list[str]:
     return [s.dlq_topic for s in subscriptions() if s.group == group]
 
 
+async def read_within(bootstrap_servers: str, topic: str, seconds: float) -> list[DeadLetter]:
+    """`read_dead_letters`, or `KafkaTimeoutError` (a 503, `shop.common.outages`) when the
+    broker has not handed them over within `seconds`."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await read_dead_letters(bootstrap_servers, topic)
+    except TimeoutError as err:
+        raise KafkaTimeoutError(f"the broker did not hand over {topic} within {seconds} s") from err
+
+
 def dead_letters_router(context: str) -> APIRouter:
     """The route listing `context`'s dead letters, oldest first per topic."""
     router = APIRouter(tags=["dead letters"], dependencies=[ADMIN_ONLY])
@@ -52,11 +64,15 @@ def dead_letters_router(context: str) -> APIRouter:
     async def list_dead_letters(
         process: ProcessDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
     ) -> list[DeadLetterOut]:
-        """The last `limit` dead letters of every dead-letter topic of this context."""
+        """The last `limit` dead letters of every dead-letter topic of this context (503 while
+        the broker does not answer within `kafka_request_timeout_seconds` per topic)."""
         found: list[DeadLetterOut] = []
+        settings = process.settings
         for topic in dlq_topics(context):
             try:
-                letters = await read_dead_letters(process.settings.kafka_bootstrap_servers, topic)
+                letters = await read_within(
+                    settings.kafka_bootstrap_servers, topic, settings.kafka_request_timeout_seconds
+                )
             except LookupError:  # the topic was never created: nothing was dead-lettered
                 continue
             found += [DeadLetterOut.of(topic, letter) for letter in letters[-limit:]]

@@ -113,7 +113,13 @@ def run_env(target_metadata: MetaData | None = None) -> None:
 
 
 def _run_online(connection: Connection, schema: str, options: dict[str, Any]) -> None:
-    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    # Only when missing: a context's own role may not create schemas (ADR 0053), and
+    # PostgreSQL checks that before it finds the schema exists.
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"), {"schema": schema}
+    ).first()
+    if exists is None:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
     connection.commit()
     context.configure(connection=connection, **options)
     with context.begin_transaction():

@@ -7,6 +7,7 @@ start) so that relaying in `(created_at, id)` order keeps each aggregate's order
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,15 +16,19 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Insert,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
     Uuid,
+    bindparam,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 
@@ -42,11 +47,31 @@ def notify_channel(schema: str) -> str:
 
 @dataclass(frozen=True)
 class MessagingTables:
-    """The outbox and inbox of one schema (build once per process with `messaging_tables`)."""
+    """The outbox and inbox of one schema (build once per process with `messaging_tables`),
+    and the statements every transaction runs on them, built once: SQLAlchemy then neither
+    rebuilds them nor recomputes their cache keys per message."""
 
     schema: str
     outbox: Table
     inbox: Table
+
+    @functools.cached_property
+    def outbox_insert(self) -> Insert:
+        """Executed with a list of rows (one INSERT for them all)."""
+        return self.outbox.insert()
+
+    @functools.cached_property
+    def inbox_insert(self) -> PgInsert:
+        """`(consumer_group, event_id)` once: executed with one row, it inserts none for an
+        event the group already handled."""
+        return (
+            pg_insert(self.inbox)
+            .values({name: bindparam(name) for name in INBOX_VALUES})
+            .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+        )
+
+
+INBOX_VALUES = ("consumer_group", "event_id", "event_type", "topic", "partition", "offset")
 
 
 def messaging_tables(schema: str, metadata: MetaData | None = None) -> MessagingTables:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, delete, exists, insert, literal, select, table
+from sqlalchemy import ColumnElement, column, delete, exists, literal, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.common.debezium import replication_names
@@ -40,7 +40,7 @@ async def write_outbox(
         outbox_row(envelope, topic_for(envelope.type), trace)
         for envelope, trace in zip(envelopes, traces, strict=True)
     ]
-    await session.execute(insert(outbox), rows)
+    await session.execute(tables.outbox_insert, rows)
     if mode is OutboxMode.DEBEZIUM:
         ids = [envelope.id for envelope in envelopes]
         await session.execute(delete(outbox).where(outbox.c.id.in_(ids), slot_ready(tables.schema)))

@@ -53,6 +53,7 @@ class ProcessContext:
         self.phase: Phase = "created"
         self.stopped_cleanly = False
         self._engine: sa_asyncio.AsyncEngine | None = None
+        self._added_hooks: list[LifespanHook] = []
 
     @property
     def engine(self) -> sa_asyncio.AsyncEngine:
@@ -71,6 +72,13 @@ class ProcessContext:
         """Run `factory()` from the end of start-up until shutdown."""
         self.tasks.add(name, factory)
 
+    def add_lifespan_hook(self, hook: LifespanHook) -> None:
+        """Run `hook` at start-up too, after the app's own (a process that also hosts its
+        context's worker and relay: `shop.common.context_process`)."""
+        if self.phase != "created":
+            raise RuntimeError("lifespan hooks are added before the process starts")
+        self._added_hooks.append(hook)
+
     def liveness_failures(self) -> list[str]:
         """Why the process should be restarted (crashed background tasks); empty when alive."""
         return self.tasks.failures()
@@ -80,7 +88,7 @@ class ProcessContext:
         self.phase = "starting"
         try:
             self._open_common_resources()
-            for hook in hooks:
+            for hook in [*hooks, *self._added_hooks]:
                 await hook(self)
             self.tasks.start()
         except BaseException:

@@ -51,6 +51,9 @@ class ServiceSettings(BaseSettings):
     log_level: LogLevel = "INFO"
     log_json: bool = True
     readiness_timeout_seconds: float = Field(2.0, gt=0, le=30)
+    kafka_request_timeout_seconds: float = Field(
+        5.0, gt=0, le=120, description="how long a request waits for the broker before a 503"
+    )
     outage_retry_after_seconds: int = Field(
         2, ge=1, le=300, description="Retry-After of a 503 while a dependency is down"
     )

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.aggregate import Aggregate, RecordedEvent
@@ -136,19 +135,15 @@ class UnitOfWork:
         A concurrent handler of the same event blocks on the primary key until this
         transaction ends, then sees the row: the effect is applied once.
         """
-        statement = (
-            pg_insert(self.tables.inbox)
-            .values(
-                consumer_group=consumer_group,
-                event_id=envelope.id,
-                event_type=envelope.type,
-                topic=topic,
-                partition=partition,
-                offset=offset,
-            )
-            .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
-        )
-        result = await self.session.execute(statement)
+        row = {
+            "consumer_group": consumer_group,
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "topic": topic,
+            "partition": partition,
+            "offset": offset,
+        }
+        result = await self.session.execute(self.tables.inbox_insert, row)
         return bool(getattr(result, "rowcount", 0))
 
     def _collect(self) -> list[tuple[str, str, RecordedEvent]]:

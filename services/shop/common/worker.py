@@ -27,7 +27,7 @@ from shop.common.settings import ServiceSettings
 WorkerTask = Callable[[ProcessContext], Coroutine[Any, Any, None]]
 
 
-def _tasks_hook(tasks: Mapping[str, WorkerTask]) -> LifespanHook:
+def tasks_hook(tasks: Mapping[str, WorkerTask]) -> LifespanHook:
     async def register_tasks(process: ProcessContext) -> None:
         for name, task in tasks.items():
             process.add_background_task(name, functools.partial(task, process))
@@ -49,7 +49,7 @@ def create_worker_app(
     return create_app(
         title=f"{settings.service_name} worker",
         settings=settings,
-        lifespan_hooks=[*lifespan_hooks, _tasks_hook(tasks or {})],
+        lifespan_hooks=[*lifespan_hooks, tasks_hook(tasks or {})],
         registry=registry,
         docs=False,
         ping_connections=False,  # consumers and timers retry what a dropped connection refused

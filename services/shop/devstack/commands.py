@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from shop.common.settings_errors import SettingsError
-from shop.devstack.plan import OutboxMode
+from shop.devstack.plan import Layout, OutboxMode
 from shop.topology import CONTEXTS
 
 
@@ -25,6 +25,12 @@ def add_devstack_commands(commands: Any) -> None:
     up.add_argument(
         "--kafka-connect-url",
         help="Connect REST URL for --outbox debezium (default: $SHOP_KAFKA_CONNECT_URL)",
+    )
+    up.add_argument(
+        "--layout",
+        choices=[layout.value for layout in Layout],
+        help="split: a process per API, worker and relay, as deployed (default); combined: one"
+        " per context, with its API, worker and relay (default: $SHOP_DEVSTACK_LAYOUT or split)",
     )
     up.add_argument("--contexts", type=_csv, help=f"a subset of {','.join(CONTEXTS)}")
     up.add_argument("--workdir", type=Path, help="logs go to WORKDIR/logs (default: a new one)")
@@ -83,6 +89,7 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "kafka_bootstrap_servers": args.kafka_bootstrap_servers,
         "outbox": args.outbox,
         "kafka_connect_url": args.kafka_connect_url,
+        "layout": args.layout,
         "contexts": args.contexts,
         "workdir": args.workdir,
         "state_file": args.state_file,

@@ -70,9 +70,21 @@ async def set_payment_failure_rate(http: httpx.AsyncClient, control_url: str, ra
     """Restart the payment worker with the mock gateway declining `rate` of the charges."""
     env = {"SHOP_PAYMENT_GATEWAY_FAILURE_RATE": str(rate)}
     url = require_loopback(control_url)
-    response = await http.post(f"{url}/processes/payment-worker/restart", json={"env": env})
+    name = await process_running(http, url, "payment", "worker")
+    response = await http.post(f"{url}/processes/{name}/restart", json={"env": env})
     response.raise_for_status()
     await wait_stack_ready(http, url, within=120)
+
+
+async def process_running(
+    http: httpx.AsyncClient, control_url: str, context: str, kind: str
+) -> str:
+    """The name of the process that runs `context`'s `kind` (alone, or combined with others)."""
+    status = (await http.get(f"{control_url}/status")).json()
+    for process in status["processes"]:
+        if process["context"] == context and kind in process["kind"].split("+"):
+            return str(process["name"])
+    raise DevstackError(f"the running shop has no {context}-{kind}")
 
 
 async def wait_stack_ready(http: httpx.AsyncClient, control_url: str, within: float) -> None:

@@ -1,6 +1,10 @@
 """What `shop up` runs: for each context its migration, API, worker and (relay mode) relay,
 and the web app's server (`storefront-web`) when there is a built web app.
 
+In the `split` layout (the default, as Kubernetes deploys them) each of those is a process; in
+the `combined` layout one process per context runs its API, worker and relay
+(`shop run <context>-api+worker+relay`, shop.common.context_process): 6 processes instead of 17.
+
 Pure: given the contexts, the outbox mode and the ports, it returns process specifications;
 nothing is started here.
 """
@@ -32,6 +36,11 @@ STOREFRONT = "storefront"
 through the browser (`shop run storefront-web`, shop.storefront)."""
 
 
+class Layout(StrEnum):
+    SPLIT = "split"
+    COMBINED = "combined"
+
+
 class OutboxMode(StrEnum):
     RELAY = "relay"
     DEBEZIUM = "debezium"
@@ -46,10 +55,20 @@ class ProcessSpec:
     kind: Kind
     port: int
     command: tuple[str, ...] = ()
+    also: tuple[Kind, ...] = ()
+    """Roles it runs besides `kind` (the combined layout's API process: worker, relay)."""
 
     @property
     def name(self) -> str:
-        return f"{self.context}-{self.kind.value}"
+        return f"{self.context}-{'+'.join(kind.value for kind in self.kinds)}"
+
+    @property
+    def kinds(self) -> tuple[Kind, ...]:
+        return (self.kind, *self.also)
+
+    def runs(self, context: str, kind: Kind) -> bool:
+        """Whether this process runs `context`'s `kind` (alone or combined)."""
+        return self.context == context and kind in self.kinds
 
     @property
     def url(self) -> str:
@@ -96,19 +115,28 @@ def plan_processes(
     next_port: Callable[[], int],
     *,
     storefront: bool = False,
+    layout: Layout = Layout.SPLIT,
 ) -> list[ProcessSpec]:
-    """Every process of `contexts`, relays first, each with its own port; the web app's
-    server last with `storefront`."""
+    """Every process of `contexts`, each with its own port: relays first, then workers, then
+    APIs (`split`), or one per context (`combined`); the web app's server last with
+    `storefront`."""
     chosen = list(contexts)
     unknown = sorted(set(chosen) - set(CONTEXTS))
     if unknown:
         raise ValueError(f"unknown contexts: {', '.join(unknown)} (known: {', '.join(CONTEXTS)})")
-    kinds = [Kind.WORKER, Kind.API]
+    relayed = (
+        [c for c in chosen if c in publishing_contexts()] if outbox is OutboxMode.RELAY else []
+    )
     specs: list[ProcessSpec] = []
-    if outbox is OutboxMode.RELAY:
-        relayed = [c for c in chosen if c in publishing_contexts()]
+    if layout is Layout.COMBINED:
+        for c in chosen:
+            also = (Kind.WORKER, Kind.RELAY) if c in relayed else (Kind.WORKER,)
+            specs.append(ProcessSpec(c, Kind.API, next_port(), also=also))
+    else:
         specs += [ProcessSpec(c, Kind.RELAY, next_port()) for c in relayed]
-    specs += [ProcessSpec(c, kind, next_port()) for kind in kinds for c in chosen]
+        specs += [
+            ProcessSpec(c, kind, next_port()) for kind in (Kind.WORKER, Kind.API) for c in chosen
+        ]
     if storefront:
         specs.append(ProcessSpec(STOREFRONT, Kind.WEB, next_port()))
     return specs

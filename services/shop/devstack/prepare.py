@@ -22,13 +22,14 @@ class PreparationError(DevstackError):
 
 
 async def migrate(
-    contexts: Sequence[str], env: Mapping[str, str], log_dir: Path
+    contexts: Sequence[str], envs: Mapping[str, Mapping[str, str]], log_dir: Path
 ) -> dict[str, Path]:
-    """`shop migrate <context>` for every context at once; their log files."""
+    """`shop migrate <context>` for every context at once, each with its `envs[context]`;
+    their log files."""
     logs = {context: log_dir / f"migrate-{context}.log" for context in contexts}
     codes = await asyncio.gather(
         *(
-            run_to_completion(migrate_argv(c), env, logs[c], MIGRATION_TIMEOUT_SECONDS)
+            run_to_completion(migrate_argv(c), envs[c], logs[c], MIGRATION_TIMEOUT_SECONDS)
             for c in contexts
         )
     )
@@ -39,8 +40,11 @@ async def migrate(
     return logs
 
 
-async def prepare(settings: UpSettings, env: Mapping[str, str], log_dir: Path) -> list[str]:
-    """Topics, migrations, connectors; a line per step done, for the log."""
+async def prepare(
+    settings: UpSettings, migration_envs: Mapping[str, Mapping[str, str]], log_dir: Path
+) -> list[str]:
+    """Topics, migrations (each context's role and schema first), connectors; a line per step
+    done, for the log. The connectors read the outboxes as the administrator."""
     done: list[str] = []
     try:
         created = await ensure_topics(settings.kafka_bootstrap_servers, settings.partitions)
@@ -49,8 +53,8 @@ async def prepare(settings: UpSettings, env: Mapping[str, str], log_dir: Path) -
             f"Kafka at {settings.kafka_bootstrap_servers} did not create topics: {err}"
         ) from err
     done.append(f"topics: {len(created)} created")
-    await migrate(settings.contexts, env, log_dir)
-    done.append(f"migrations: {', '.join(settings.contexts)} at head")
+    await migrate(settings.contexts, migration_envs, log_dir)
+    done.append(f"migrations: {', '.join(settings.contexts)} at head, each as its own role")
     if settings.outbox is OutboxMode.DEBEZIUM:
         if not settings.kafka_connect_url:
             raise PreparationError("Debezium mode needs a Kafka Connect URL")

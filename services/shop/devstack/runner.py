@@ -21,6 +21,7 @@ from shop.devstack.errors import DevstackError
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
 from shop.devstack.prepare import prepare
 from shop.devstack.probes import OrderRate, scrape_order_counts
+from shop.devstack.roles import context_urls, migration_env
 from shop.devstack.seed import seed_catalog
 from shop.devstack.settings import UpSettings
 from shop.devstack.state_file import StackState, default_state_file, remove_state, write_state
@@ -36,11 +37,25 @@ def free_port() -> int:
         return port
 
 
+def distinct_free_ports(pick: Callable[[], int] = free_port) -> Callable[[], int]:
+    """Free ports, never the same one twice: the kernel may hand a just-released port out
+    again, and two processes planned on one port leave one of them failing to bind forever."""
+    given: set[int] = set()
+
+    def next_port() -> int:
+        port = pick()
+        while port in given:
+            port = pick()
+        given.add(port)
+        return port
+
+    return next_port
+
+
 def shared_env(settings: UpSettings) -> dict[str, str]:
-    """Variables every process (and migration) gets."""
+    """Variables every process (and migration) gets; the database URL is each context's own."""
     env = {
         "SHOP_ENVIRONMENT": "development",
-        "SHOP_DATABASE_URL": settings.database_url,
         "SHOP_KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
         "SHOP_LOG_JSON": os.environ.get("SHOP_LOG_JSON", "false"),
         "PYTHONUNBUFFERED": "1",
@@ -65,7 +80,11 @@ class ShopStack:
         self.workdir = workdir
         self.log_dir = workdir / "logs"
         self.specs = plan_processes(
-            settings.contexts, settings.outbox, free_port, storefront=settings.web_dist is not None
+            settings.contexts,
+            settings.outbox,
+            distinct_free_ports(),
+            storefront=settings.web_dist is not None,
+            layout=settings.layout,
         )
         self.apis = {spec.context: spec.url for spec in self.specs if spec.kind is Kind.API}
         self.storefront_url = next((s.url for s in self.specs if s.kind is Kind.WEB), None)
@@ -75,7 +94,11 @@ class ShopStack:
             else self.storefront_url
         )
         self.env = shared_env(settings)
-        per_process = {s.name: {**self.env, **process_env(s, self.apis)} for s in self.specs}
+        self.database_urls = context_urls(settings.database_url, settings.contexts)
+        per_process = {
+            s.name: {**self.env, **self._database_env(s.context), **process_env(s, self.apis)}
+            for s in self.specs
+        }
         if settings.web_dist is not None:
             web = per_process["storefront-web"]
             web["SHOP_STOREFRONT_DIST_DIR"] = str(settings.web_dist)
@@ -86,6 +109,18 @@ class ShopStack:
         self.steps: list[str] = []
         self.seeded: int | None = None
         self.rate = OrderRate()
+
+    def _database_env(self, context: str) -> dict[str, str]:
+        """The context's own database URL (the web app's server has none)."""
+        url = self.database_urls.get(context)
+        return {"SHOP_DATABASE_URL": url} if url else {}
+
+    def migration_envs(self) -> dict[str, dict[str, str]]:
+        """Each context's migration: its own URL, and the administrator's to prepare its role."""
+        return {
+            context: migration_env(self.env, self.settings.database_url, url)
+            for context, url in self.database_urls.items()
+        }
 
     def status(self) -> dict[str, Any]:
         counts = self.rate.latest
@@ -110,13 +145,13 @@ class ShopStack:
 
     async def bring_up(self) -> None:
         self.phase = "preparing"
-        self.steps += await prepare(self.settings, self.env, self.log_dir)
+        self.steps += await prepare(self.settings, self.migration_envs(), self.log_dir)
         self.phase = "starting processes"
         self.supervisor.start_all()
         not_ready = await self.supervisor.wait_ready(self.settings.ready_timeout_seconds)
         if not_ready:
             self.steps.append(f"not ready after the timeout: {', '.join(not_ready)}")
-        if self.settings.seed and "catalog" in self.apis and "catalog-api" not in not_ready:
+        if self.settings.seed and "catalog" in self.apis and self._catalog_api() not in not_ready:
             try:
                 self.seeded = await seed_catalog(self.apis["catalog"], self.settings.identity)
             except (httpx.HTTPError, TokenRequestError) as err:
@@ -126,9 +161,12 @@ class ShopStack:
                 self.steps.append(f"demo catalog: {self.seeded} products created")
         self.phase = "running"
 
+    def _catalog_api(self) -> str | None:
+        return next((s.name for s in self.specs if s.runs("catalog", Kind.API)), None)
+
     async def watch_orders(self) -> None:
         """Sample ordering's saga counters once a second, for the orders-per-second figure."""
-        worker = next((s.url for s in self.specs if s.name == "ordering-worker"), None)
+        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
         if worker is None:
             return
         async with httpx.AsyncClient() as client:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError
 
 from shop.common.settings_errors import SettingsError
 from shop.devstack.identity import Identity
-from shop.devstack.plan import OutboxMode
+from shop.devstack.plan import Layout, OutboxMode
 from shop.topology import CONTEXTS
 
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -32,6 +32,7 @@ class UpSettings(BaseSettings):
     )
     outbox: OutboxMode = Field(OutboxMode.RELAY, validation_alias="SHOP_OUTBOX_MODE")
     kafka_connect_url: str | None = Field(None, validation_alias="SHOP_KAFKA_CONNECT_URL")
+    layout: Layout = Field(Layout.SPLIT, description="a process per role, or one per context")
     contexts: tuple[str, ...] = CONTEXTS
     workdir: Path | None = Field(None, description="logs go to <workdir>/logs (default: new)")
     state_file: Path | None = Field(None, description="default: $SHOPKEEPER_CACHE/shop-up.json")

@@ -19,8 +19,9 @@ from shop.devstack.probes import probe
 from shop.devstack.restart import RestartPolicy
 
 log = logging.getLogger(__name__)
-PROBE_INTERVAL_SECONDS = 1.0
-READY_RECHECK_SECONDS = 5.0  # readiness, once reached, is asked again this often (liveness: 1 s)
+PROBE_INTERVAL_SECONDS = 1.0  # how often an exit is noticed, and the probes asked until ready
+LIVE_RECHECK_SECONDS = 3.0  # once ready, liveness is asked this often
+READY_RECHECK_SECONDS = 6.0  # once ready, readiness (database and Kafka checks) this often
 STOP_ORDER = (Kind.WEB, Kind.API, Kind.WORKER, Kind.RELAY)
 
 
@@ -67,7 +68,7 @@ class Supervisor:
             ProcessStatus(
                 name,
                 spec.context,
-                spec.kind.value,
+                "+".join(kind.value for kind in spec.kinds),
                 child.state.value,
                 child.pid,
                 spec.url,
@@ -157,8 +158,12 @@ class Supervisor:
         """Probe until the process exits or fails its liveness probe too often."""
         answered_before = False
         failed_in_a_row = 0
-        ready_asked = -READY_RECHECK_SECONDS
+        ready_asked = live_asked = -READY_RECHECK_SECONDS
         while child.exit_code() is None:
+            if child.state is State.READY and time.monotonic() - live_asked < LIVE_RECHECK_SECONDS:
+                await asyncio.sleep(PROBE_INTERVAL_SECONDS)
+                continue
+            live_asked = time.monotonic()
             readiness = (
                 child.state is not State.READY
                 or time.monotonic() - ready_asked >= READY_RECHECK_SECONDS

@@ -28,8 +28,10 @@ PUBLIC = {
     ("catalog", "get", "/products"),
     ("catalog", "get", "/products/{product_id}"),
     ("catalog", "get", "/products/{product_id}/stock"),
+    ("catalog", "get", "/products/{product_id}/bought-together"),
+    ("catalog", "get", "/products/search/semantic"),
 }
-"""The only operations anyone may call: the storefront's catalog reads."""
+"""The only operations anyone may call: the storefront's catalog reads (recommendations too)."""
 NOT_FOUND_OR_FORBIDDEN = (403, 404)
 
 

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from infra.fixtures_identity import IdentityProvider
+from integration.fuzz.snapshot import SchemaSnapshot
 from integration.shop_apps import api_environment, api_processes
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
@@ -60,6 +61,7 @@ def hypothesis_settings(examples: int) -> settings:
 def fuzzed_apis(
     postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path, identity: IdentityProvider
 ) -> Iterator[dict[str, str]]:
+    """The six APIs on `DATABASE`, migrated."""
     postgres.create_database(DATABASE)
     url = postgres.dsn(DATABASE, driver="postgresql+asyncpg")
     for context in CONTEXTS:
@@ -97,15 +99,21 @@ def fuzz_operations(schema: Any, headers: dict[str, str]) -> tuple[int, list[str
     return calls, failures
 
 
-def fuzz_sequences(schema: Any, headers: dict[str, str]) -> tuple[int, list[str]]:
+def fuzz_sequences(
+    schema: Any, headers: dict[str, str], snapshot: SchemaSnapshot
+) -> tuple[int, list[str]]:
     """Linked sequences (an id an answer carries feeds the next call); steps run, failures.
-    An API whose answers link to no other operation (payment's, reports' reads) has none."""
+    An API whose answers link to no other operation (payment's, reports' reads) has none.
+    Every scenario starts from the rows of `snapshot`, so a replayed one meets the same answers."""
     steps = 0
     schema.as_state_machine()  # infers the links
     if not schema.statistic.transitions.total:
         return 0, []
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            snapshot.restore()
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
@@ -125,6 +133,7 @@ def fuzz_sequences(schema: Any, headers: dict[str, str]) -> tuple[int, list[str]
 def test_fuzzed_requests_get_no_5xx_and_answers_that_fit_the_schema(
     context: str,
     fuzzed_apis: dict[str, str],
+    postgres: PostgresServer,
     identity: IdentityProvider,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -132,7 +141,8 @@ def test_fuzzed_requests_get_no_5xx_and_answers_that_fit_the_schema(
     schema = schemathesis.openapi.from_url(f"{fuzzed_apis[context]}/openapi.json")
     headers = identity.admin().headers
     calls, failures = fuzz_operations(schema, headers)
-    steps, stateful_failures = fuzz_sequences(schema, headers)
+    snapshot = SchemaSnapshot(postgres, DATABASE, context)
+    steps, stateful_failures = fuzz_sequences(schema, headers, snapshot)
     with capsys.disabled():
         print(f"\nfuzz {context}: {calls} examples, {steps} stateful steps")
     assert not failures + stateful_failures, "\n\n".join(failures + stateful_failures)

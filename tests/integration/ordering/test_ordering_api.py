@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import NamedTuple
 from uuid import uuid4
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client
+from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain import messages as m
 from shop.ordering.entrypoints.api import create_ordering_app
@@ -33,17 +35,28 @@ class Api(NamedTuple):
         return self.registry.get_sample_value("shop_http_requests_in_flight") == 1
 
 
-@pytest.fixture
-async def client(ordering_engine: AsyncEngine, identity: IdentityProvider) -> AsyncIterator[Api]:
+@contextlib.asynccontextmanager
+async def ordering_api(
+    engine: AsyncEngine, identity: IdentityProvider, poll_seconds: float
+) -> AsyncIterator[tuple[Api, HistoryFeed]]:
     settings = OrderingSettings(
-        database_url=ordering_engine.url.render_as_string(hide_password=False),
+        database_url=engine.url.render_as_string(hide_password=False),
         kafka_bootstrap_servers="127.0.0.1:9",
-        order_stream_poll_seconds=0.05,
+        order_stream_poll_seconds=poll_seconds,
     )
     app = create_ordering_app(settings)
     async with api_client(app, identity.admin()) as client:
-        registry = app.state.process.registry
-        yield Api(client, app.state.process.state["ordering"], registry)
+        state = app.state.process.state
+        yield (
+            Api(client, state["ordering"], app.state.process.registry),
+            state["order_history_feed"],
+        )
+
+
+@pytest.fixture
+async def client(ordering_engine: AsyncEngine, identity: IdentityProvider) -> AsyncIterator[Api]:
+    async with ordering_api(ordering_engine, identity, poll_seconds=0.05) as (api, _):
+        yield api
 
 
 def events_of(body: str) -> list[dict[str, object]]:
@@ -133,6 +146,40 @@ async def test_a_reconnecting_stream_resumes_after_the_last_event_id(
     response = await http.get(f"/orders/{ORDER_ID}/events", headers={"Last-Event-ID": "1"})
 
     assert [e["kind"] for e in events_of(response.text)] == ["cancelled"]
+
+
+async def test_a_stream_asked_to_wait_is_answered_once_the_order_is_placed(
+    ordering_engine: AsyncEngine, identity: IdentityProvider
+) -> None:
+    # The fallback poll is far beyond the test's bound: only the history feed can wake it.
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
+        stream = asyncio.create_task(
+            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
+        )
+        await wait_until_async(api.streams_open, within=10, what="the request to wait")
+        await api.ordering.bus.handle(checkout())
+        await api.ordering.bus.handle(
+            m.StockReservationFailed(uuid4(), ORDER_ID, reason="out-of-stock")
+        )
+        response = await asyncio.wait_for(stream, timeout=15)
+
+    assert response.status_code == 200
+    assert [e["kind"] for e in events_of(response.text)] == ["placed", "cancelled"]
+
+
+def feed_listening(feed: HistoryFeed) -> Callable[[], Awaitable[bool]]:
+    async def listening() -> bool:
+        return feed.listening
+
+    return listening
+
+
+async def test_a_stream_asked_to_wait_answers_404_after_the_wait(client: Api) -> None:
+    started = asyncio.get_running_loop().time()
+    response = await client.http.get(f"/orders/{uuid4()}/events", headers={"Prefer": "wait=1"})
+    assert response.status_code == 404
+    assert asyncio.get_running_loop().time() - started >= 1
 
 
 async def test_unknown_orders_are_404_problems(client: Api) -> None:

@@ -19,6 +19,8 @@ from shop.topology import CONTEXTS
 
 DATABASE = "shop_outages"
 RETRY_AFTER_SECONDS = 3
+BROKER_WAIT_SECONDS = 3
+"""How long a request waits for the broker before it answers 503."""
 # A read per API that needs the database (404 and 200 both prove that it answered).
 READS = {
     "catalog": "/products",
@@ -60,6 +62,7 @@ def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[Ou
                 kafka.bootstrap_servers,
                 outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
                 readiness_timeout_seconds="1",
+                kafka_request_timeout_seconds=str(BROKER_WAIT_SECONDS),
             )
             | identity.dex.env()
         )

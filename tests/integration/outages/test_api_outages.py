@@ -4,6 +4,7 @@ without a restart once it is back."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from uuid import uuid4
@@ -11,7 +12,12 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from integration.outages.conftest import READS, RETRY_AFTER_SECONDS, OutageStack
+from integration.outages.conftest import (
+    BROKER_WAIT_SECONDS,
+    READS,
+    RETRY_AFTER_SECONDS,
+    OutageStack,
+)
 from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
@@ -34,6 +40,11 @@ def readiness(stack: OutageStack, context: str) -> httpx.Response:
 
 def read(stack: OutageStack, context: str) -> httpx.Response:
     return stack.http.get(f"{stack.apis[context]}{READS[context]}")
+
+
+def dead_letters(stack: OutageStack, context: str) -> httpx.Response:
+    """The one request that talks to the broker itself (every other write waits in the outbox)."""
+    return stack.http.get(f"{stack.apis[context]}/dead-letters", timeout=BROKER_WAIT_SECONDS + 5)
 
 
 def wait_recovered(stack: OutageStack) -> None:
@@ -156,6 +167,29 @@ def test_a_broker_outage_shows_on_readiness_while_the_apis_keep_serving(
             )
             assert ready.json()["checks"]["kafka"]["status"] == "fail"
             assert read(outage_stack, context).status_code in (200, 404)
+            assert_outage(dead_letters(outage_stack, context), "kafka")
     finally:
         outage_stack.kafka.start()
     wait_recovered(outage_stack)
+
+
+def test_a_request_that_reads_the_broker_answers_503_while_it_is_paused(
+    outage_stack: OutageStack,
+) -> None:
+    """A paused broker accepts connections and answers nothing: the request gives up in time."""
+    wait_recovered(outage_stack)
+    assert dead_letters(outage_stack, "ordering").status_code == 200
+    outage_stack.kafka.signal(signal.SIGSTOP)
+    try:
+        for context in outage_stack.apis:
+            started = time.monotonic()
+            assert_outage(dead_letters(outage_stack, context), "kafka")
+            assert time.monotonic() - started < BROKER_WAIT_SECONDS + 3
+    finally:
+        outage_stack.kafka.signal(signal.SIGCONT)
+    for context in outage_stack.apis:
+        wait_until(
+            lambda context=context: dead_letters(outage_stack, context).status_code == 200,  # type: ignore[misc]
+            within=RECOVERY_SECONDS,
+            what=f"{context}'s dead letters readable again",
+        )

@@ -1,13 +1,17 @@
-"""An in-memory catalog unit of work: what the handlers see, and what they published."""
+"""An in-memory catalog unit of work (what the handlers see, and what they published), and a
+toy embedding model for the handlers' tests."""
 
 from __future__ import annotations
 
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import StockItem
+from shop.catalog.service_layer.unit_of_work import ProductToEmbed
 from shop.common.aggregate import Aggregate
 from support.fakes import FakeRows, FakeUnitOfWork
 
@@ -35,6 +39,61 @@ class FakeStock:
             self.rows[item.product_id] = item
 
 
+class WordCountEmbedder:
+    """A toy model: each word bumps one of 8 dimensions (by its checksum); texts sharing words
+    point the same way. Records what it embedded."""
+
+    model = "word-count-8"
+    dimensions = 8
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        self.texts.extend(texts)
+        return [self._vector(text) for text in texts]
+
+    def _vector(self, text: str) -> list[float]:
+        counts = Counter(zlib.crc32(word.encode()) % 8 for word in text.lower().split())
+        return [float(counts[i]) for i in range(8)]
+
+
+class FakeEmbeddings:
+    def __init__(self, products: FakeProducts) -> None:
+        self.products = products
+        self.rows: dict[UUID, tuple[str, list[float]]] = {}
+
+    async def put(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        self.rows[product_id] = (model, list(vector))
+
+    async def put_missing(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        if self.rows.get(product_id, ("",))[0] != model:
+            await self.put(product_id, model, vector)
+
+    async def missing(self, model: str, limit: int) -> list[ProductToEmbed]:
+        stale = [
+            p
+            for p in sorted(self.products.rows.values(), key=lambda p: p.id)
+            if self.rows.get(p.id, ("",))[0] != model
+        ]
+        return [ProductToEmbed(p.id, p.name, p.category, p.description) for p in stale[:limit]]
+
+
+class FakeBoughtTogether:
+    def __init__(self) -> None:
+        self.orders: set[UUID] = set()
+        self.pairs: Counter[tuple[UUID, UUID]] = Counter()
+
+    async def count_order(self, order_id: UUID) -> bool:
+        if order_id in self.orders:
+            return False
+        self.orders.add(order_id)
+        return True
+
+    async def add_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        self.pairs.update(pairs)
+
+
 class FakeCatalogUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +101,8 @@ class FakeCatalogUnitOfWork(FakeUnitOfWork):
         self.products = FakeProducts()
         self.stock = FakeStock()
         self.reservations = FakeRows[UUID, OrderReservation](lambda r: r.order_id)
+        self.embeddings = FakeEmbeddings(self.products)
+        self.bought_together = FakeBoughtTogether()
 
     def aggregates(self) -> Iterable[Aggregate]:
         return [

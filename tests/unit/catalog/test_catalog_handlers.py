@@ -25,7 +25,7 @@ from shop.catalog.domain.events import (
     StockReserved,
 )
 from shop.catalog.service_layer.handlers import CatalogDependencies
-from unit.catalog.catalog_fakes import FakeCatalogUnitOfWork
+from unit.catalog.catalog_fakes import FakeCatalogUnitOfWork, WordCountEmbedder
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def uow() -> FakeCatalogUnitOfWork:
 
 @pytest.fixture
 def bus(uow: FakeCatalogUnitOfWork) -> CatalogBus:
-    return message_bus(lambda: uow, CatalogDependencies())
+    return message_bus(lambda: uow, CatalogDependencies(WordCountEmbedder()))
 
 
 async def new_product(bus: CatalogBus, stock: int = 5, threshold: int = 0) -> UUID:

@@ -4,6 +4,7 @@ import pytest
 
 from shop.devstack.plan import (
     Kind,
+    Layout,
     OutboxMode,
     env_prefix,
     missing_entrypoints,
@@ -11,6 +12,7 @@ from shop.devstack.plan import (
     process_env,
     publishing_contexts,
 )
+from shop.devstack.runner import distinct_free_ports
 from shop.topology import CONTEXTS
 
 
@@ -80,3 +82,24 @@ def test_the_web_app_server_comes_last_and_stops_first() -> None:
         s.kind is not Kind.WEB
         for s in plan_processes(["catalog"], OutboxMode.RELAY, ports().__next__)
     )
+
+
+def test_distinct_free_ports_never_hand_out_a_port_twice() -> None:
+    offered = iter([41000, 41000, 41001, 41000, 41002])
+    next_port = distinct_free_ports(lambda: next(offered))
+    assert [next_port(), next_port(), next_port()] == [41000, 41001, 41002]
+
+
+def test_the_combined_layout_runs_one_process_per_context_with_its_worker_and_relay() -> None:
+    specs = plan_processes(CONTEXTS, OutboxMode.RELAY, ports().__next__, layout=Layout.COMBINED)
+    assert [spec.context for spec in specs] == list(CONTEXTS)
+    by_context = {spec.context: spec for spec in specs}
+    assert by_context["ordering"].name == "ordering-api+worker+relay"
+    assert by_context["reports"].name == "reports-api+worker"  # it publishes nothing
+    assert by_context["ordering"].argv[-2:] == ["run", "ordering-api+worker+relay"]
+    assert by_context["payment"].runs("payment", Kind.WORKER)
+    assert not by_context["payment"].runs("ordering", Kind.WORKER)
+    debezium = plan_processes(
+        CONTEXTS, OutboxMode.DEBEZIUM, ports().__next__, layout=Layout.COMBINED
+    )
+    assert all(spec.name.endswith("-api+worker") for spec in debezium)

@@ -73,8 +73,10 @@ class ScriptedLookup:
     def __init__(self, answer: Mapping[str, object] | None, fail: bool = False) -> None:
         self.answer = answer
         self.fail = fail
+        self.asked: list[UUID] = []
 
     async def find(self, order_id: UUID) -> Mapping[str, object] | None:
+        self.asked.append(order_id)
         if self.fail:
             raise LookupFailedError("ordering is unreachable")
         return self.answer

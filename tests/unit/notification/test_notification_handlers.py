@@ -154,6 +154,18 @@ async def test_a_lookup_completes_what_the_event_lacks() -> None:
     assert "23.00 EUR" in sent.body
 
 
+async def test_an_event_carrying_every_value_needed_is_not_looked_up() -> None:
+    lookup = ScriptedLookup({"email": "bob@example.com", "total": "99.99"})
+    setup = Setup(FlakyChannel(), lookup)
+    await setup.bus.handle(CONFIRMED)
+
+    await setup.notify({**EVENT_DATA, "email": "alice@example.com"})
+
+    (sent,) = setup.channel.sent
+    assert sent.recipient == "alice@example.com"
+    assert lookup.asked == []
+
+
 async def test_a_failed_lookup_falls_back_to_the_event_data() -> None:
     setup = Setup(FlakyChannel(), ScriptedLookup(None, fail=True))
     await setup.bus.handle(CONFIRMED)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from shop.notification.domain.errors import TemplateError
 from shop.notification.domain.template import Rendered, Template
 from shop.notification.domain.values import recipient, template_values
+from shop.notification.entrypoints.schemas import TemplateIn
 
 CONFIRMED = Template(
     "order-confirmed",
@@ -80,3 +82,11 @@ def test_the_recipient_is_the_email_address_else_the_customer_id() -> None:
     assert recipient({"email": "a@example.com", "customer_id": "alice"}) == "a@example.com"
     assert recipient({"customer_id": "alice"}) == "alice"
     assert recipient({}) is None
+
+
+def test_an_event_type_longer_than_its_column_is_refused_as_input() -> None:
+    """`templates.event_type` is VARCHAR(64): a longer one was a 500 (found by make fuzz)."""
+    body = {"subject": "s", "body": "b"}
+    assert TemplateIn(event_type=f"order.{'x' * 58}", **body).event_type
+    with pytest.raises(ValidationError, match="at most 64 characters"):
+        TemplateIn(event_type=f"order.{'x' * 59}", **body)

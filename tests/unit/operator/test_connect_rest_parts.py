@@ -69,7 +69,8 @@ def test_the_mode_creates_no_kubernetes_connectors_and_keeps_rows_out_of_the_out
     config = by_kind(manifests, "ConfigMap")["shop-config"]["data"]
     assert config["SHOP_OUTBOX_MODE"] == "debezium"
     cluster = by_kind(manifests, "Cluster")["shop-db"]
-    assert cluster["spec"]["managed"]["roles"][0]["replication"] is True
+    roles = {role["name"]: role for role in cluster["spec"]["managed"]["roles"]}
+    assert roles["shop"]["replication"] is True  # the owner, as whom Debezium logs in
 
 
 def test_relay_mode_tells_the_services_to_keep_rows_for_the_relay() -> None:

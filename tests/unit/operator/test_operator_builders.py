@@ -3,6 +3,7 @@ from typing import Any
 
 from shop.common.debezium import outbox_connector_config
 from shopkeeper import constants as c
+from shopkeeper.builders.database_roles import build_role_secrets
 from shopkeeper.builders.platform import build_all
 from shopkeeper.topics import CONTEXTS, publishing_contexts
 from unit.operator.operator_support import OWNER, build_input, by_kind, sample_spec, spec_from
@@ -30,7 +31,7 @@ def test_sample_platform_builds_every_kind_of_child() -> None:
         "ScaledObject",
     )
     assert all(kinds[k] == 1 for k in expected_once), kinds
-    assert kinds["KafkaTopic"] == 17
+    assert kinds["KafkaTopic"] == 18  # 8 topics and 10 DLQs (catalog reads order events too)
 
 
 def test_every_child_is_labelled_for_pruning_and_named_after_the_platform() -> None:
@@ -112,7 +113,7 @@ def test_migration_job_migrates_every_context_and_is_renamed_per_image() -> None
     spec = sample_spec()
     [job] = by_kind(build_all(build_input(spec)), "Job").values()
     commands = [ct["command"] for ct in job["spec"]["template"]["spec"]["containers"]]
-    assert commands == [["shop", "migrate", ctx] for ctx in CONTEXTS]
+    assert commands == [["shop", "migrate", ctx, "--roles", "adopt"] for ctx in CONTEXTS]
     newer = spec.model_copy(update={"image": spec.image.model_copy(update={"tag": "0.2.0"})})
     [newer_job] = by_kind(build_all(build_input(newer)), "Job").values()
     assert newer_job["metadata"]["name"] != job["metadata"]["name"]
@@ -200,7 +201,7 @@ def test_external_database_creates_no_cnpg_objects_and_composes_the_url() -> Non
     [main] = _containers(by_kind(manifests, "Deployment")["shop-catalog-api"])
     env = {e["name"]: e for e in main["env"]}
     assert env["SHOP_DATABASE_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
-        "name": "pg-credentials",
+        "name": "shop-db-catalog",  # the context's own role, not the administrator's
         "key": "password",
     }
     names = [e["name"] for e in main["env"]]
@@ -209,18 +210,75 @@ def test_external_database_creates_no_cnpg_objects_and_composes_the_url() -> Non
         "postgresql+asyncpg://$(SHOP_DATABASE_USER):$(SHOP_DATABASE_PASSWORD)"
         "@pg.example:5432/shopdb"
     )
+    assert not [n for n in names if n.startswith("SHOP_DATABASE_ADMIN")]
+    [job] = by_kind(manifests, "Job").values()
+    for container in job["spec"]["template"]["spec"]["containers"]:
+        context = container["command"][2]
+        assert container["command"] == ["shop", "migrate", context, "--roles", "manage"]
+        job_env = {e["name"]: e for e in container["env"]}
+        assert job_env["SHOP_DATABASE_USER"]["valueFrom"]["secretKeyRef"]["name"] == (
+            f"shop-db-{context}"
+        )
+        assert job_env["SHOP_DATABASE_ADMIN_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+            "name": "pg-credentials",
+            "key": "password",
+        }
+        assert job_env["SHOP_DATABASE_ADMIN_URL"]["value"] == (
+            "postgresql+asyncpg://$(SHOP_DATABASE_ADMIN_USER):$(SHOP_DATABASE_ADMIN_PASSWORD)"
+            "@pg.example:5432/shopdb"
+        )
 
 
-def test_cnpg_database_url_comes_from_the_cnpg_app_secret() -> None:
-    [main] = _containers(
-        by_kind(build_all(build_input(spec_from())), "Deployment")["shop-basket-api"]
-    )
+def test_cnpg_processes_log_in_as_their_context_and_the_migrations_as_the_owner() -> None:
+    manifests = build_all(build_input(spec_from()))
+    [main] = _containers(by_kind(manifests, "Deployment")["shop-basket-api"])
     env = {e["name"]: e for e in main["env"]}
-    assert env["SHOP_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
-        "name": "shop-db-app",
-        "key": "uri",
+    assert env["SHOP_DATABASE_USER"]["valueFrom"]["secretKeyRef"] == {
+        "name": "shop-db-basket",
+        "key": "username",
     }
+    assert env["SHOP_DATABASE_URL"]["value"] == (
+        "postgresql+asyncpg://$(SHOP_DATABASE_USER):$(SHOP_DATABASE_PASSWORD)@shop-db-rw:5432/shop"
+    )
     assert env["SHOP_SERVICE_NAME"]["value"] == "basket-api"
+    [job] = by_kind(manifests, "Job").values()
+    for container in job["spec"]["template"]["spec"]["containers"]:
+        job_env = {e["name"]: e for e in container["env"]}
+        assert job_env["SHOP_DATABASE_ADMIN_URL"]["valueFrom"]["secretKeyRef"] == {
+            "name": "shop-db-app",
+            "key": "uri",
+        }
+
+
+def test_cnpg_manages_a_role_per_context_owning_its_schema() -> None:
+    manifests = build_all(build_input(spec_from()))
+    cluster = by_kind(manifests, "Cluster")["shop-db"]
+    roles = {role["name"]: role for role in cluster["spec"]["managed"]["roles"]}
+    for context in CONTEXTS:
+        role = roles[f"shop_{context}"]
+        assert role["login"] is True
+        assert role["passwordSecret"] == {"name": f"shop-db-{context}"}
+        assert not {"superuser", "createdb", "createrole", "replication"} & set(role)
+    assert roles["shop"]["inRoles"] == [f"shop_{c}" for c in CONTEXTS]
+    assert "replication" not in roles["shop"]  # relay mode: no Debezium
+    database = by_kind(manifests, "Database")["shop-database"]
+    assert database["spec"]["schemas"] == [
+        {"name": c, "owner": f"shop_{c}", "ensure": "present"} for c in CONTEXTS
+    ]
+
+
+def test_role_secrets_hold_each_contexts_login_in_the_basic_auth_format() -> None:
+    passwords = iter(f"pw-{n}" for n in range(len(CONTEXTS)))
+    secrets = build_role_secrets(build_input(spec_from()), lambda: next(passwords))
+    assert [s["metadata"]["name"] for s in secrets] == [f"shop-db-{c}" for c in CONTEXTS]
+    for n, (context, secret) in enumerate(zip(CONTEXTS, secrets, strict=True)):
+        assert secret["type"] == "kubernetes.io/basic-auth"
+        assert secret["stringData"] == {"username": f"shop_{context}", "password": f"pw-{n}"}
+        assert secret["metadata"]["labels"]["cnpg.io/reload"] == "true"
+    retained = sample_spec()  # deletionPolicy Retain: the roles outlive the platform
+    assert all(
+        "ownerReferences" not in s["metadata"] for s in build_role_secrets(build_input(retained))
+    )
 
 
 def test_config_carries_the_services_settings() -> None:

@@ -11,13 +11,15 @@ from shop.catalog.settings import CatalogSettings
 from shop.notification.settings import NotificationSettings
 from shop.ordering.settings import OrderingSettings
 from shopkeeper.builders.platform import build_all
+from shopkeeper.topics import CONTEXTS
 from unit.operator.operator_support import build_input, by_kind, spec_from
 
 SECRETS = {
     ("smtp-login", "user"): "mailer",
     ("smtp-login", "pass"): "s3cret-Mail-pw",
     ("hooks", "url"): "https://hooks.example.com/T0KEN",
-    ("shop-db-app", "uri"): "postgresql://shop:db-Pw-4711@shop-db-rw:5432/shop",
+    **{(f"shop-db-{ctx}", "username"): f"shop_{ctx}" for ctx in CONTEXTS},
+    **{(f"shop-db-{ctx}", "password"): "db-Pw-4711" for ctx in CONTEXTS},
     ("shop-oidc-client", "client-id"): "shopkeeper-notification",
     ("shop-oidc-client", "client-secret"): "oidc-S3cret",
 }

@@ -9,18 +9,22 @@ from shop.basket.bootstrap import bootstrap
 from shop.basket.entrypoints.consumers import INBOUND
 from shop.basket.settings import BasketSettings
 from shop.common.consumer import routes
-from shop.common.context_worker import Consuming, run_context_worker
+from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
 
 
-def main() -> int:
-    settings = BasketSettings(service_name="basket-worker")
+def context_worker(settings: BasketSettings) -> ContextWorker:
+    """Basket's worker, wired on the process's engine."""
 
     async def wire(process: ProcessContext) -> Consuming[SqlBasketUnitOfWork]:
         basket = bootstrap(process.engine, outbox_mode=settings.outbox_mode)
         return Consuming(routes(basket.bus, INBOUND), basket.unit_of_work)
 
-    return run_context_worker("basket", settings, wire)
+    return ContextWorker("basket", settings, wire)
+
+
+def main() -> int:
+    return run_context_worker(context_worker(BasketSettings(service_name="basket-worker")))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,13 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.adapters.tables import categories, products, stock_items
+from shop.catalog.adapters.tables import (
+    bought_together,
+    categories,
+    product_embeddings,
+    products,
+    stock_items,
+)
 
 
 class ProductSort(enum.StrEnum):
@@ -90,4 +97,37 @@ async def get_product(session: AsyncSession, product_id: UUID) -> dict[str, Any]
 
 async def list_categories(session: AsyncSession) -> list[dict[str, Any]]:
     query = select(categories.c.slug, categories.c.name).order_by(categories.c.name)
+    return [dict(row) for row in (await session.execute(query)).mappings().all()]
+
+
+async def bought_together_with(
+    session: AsyncSession, product_id: UUID, limit: int
+) -> list[dict[str, Any]]:
+    """The products on sale most often confirmed in one order with `product_id` (with their
+    stock and `orders`, how many orders held both), most often first."""
+    query = (
+        _product_view()
+        .add_columns(bought_together.c.orders)
+        .join(bought_together, bought_together.c.other_product_id == products.c.id)
+        .where(bought_together.c.product_id == product_id, products.c.active.is_(True))
+        .order_by(bought_together.c.orders.desc(), products.c.name, products.c.id)
+        .limit(limit)
+    )
+    return [dict(row) for row in (await session.execute(query)).mappings().all()]
+
+
+async def nearest_products(
+    session: AsyncSession, vector: Sequence[float], model: str, limit: int
+) -> list[dict[str, Any]]:
+    """The products on sale whose vectors (of `model`) are nearest to `vector` by cosine
+    distance (with their stock and `similarity`, 1 - distance), nearest first."""
+    distance = product_embeddings.c.embedding.cosine_distance(list(vector))
+    query = (
+        _product_view()
+        .add_columns((1 - distance).label("similarity"))
+        .join(product_embeddings, product_embeddings.c.product_id == products.c.id)
+        .where(product_embeddings.c.model == model, products.c.active.is_(True))
+        .order_by(distance, products.c.id)
+        .limit(limit)
+    )
     return [dict(row) for row in (await session.execute(query)).mappings().all()]

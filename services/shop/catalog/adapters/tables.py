@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     Boolean,
     Column,
@@ -20,6 +21,9 @@ from sqlalchemy import (
 )
 
 from shop.common.outbox import messaging_tables
+
+EMBEDDING_DIMENSIONS = 256
+"""The width of the semantic search's vectors (the model's; a new width is a new migration)."""
 
 SCHEMA = "catalog"
 metadata = MetaData(schema=SCHEMA)
@@ -72,4 +76,34 @@ reservations = Table(
     Column("quantity", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+product_embeddings = Table(
+    "product_embeddings",
+    metadata,
+    Column("product_id", Uuid, ForeignKey("products.id"), primary_key=True),
+    Column("model", Text, nullable=False),
+    Column("embedding", Vector(EMBEDDING_DIMENSIONS), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index(
+        "product_embeddings_cosine_idx",
+        "embedding",
+        postgresql_using="hnsw",
+        postgresql_ops={"embedding": "vector_cosine_ops"},
+    ),
+)
+
+bought_together = Table(
+    "bought_together",
+    metadata,
+    Column("product_id", Uuid, primary_key=True),
+    Column("other_product_id", Uuid, primary_key=True),
+    Column("orders", Integer, nullable=False),
+)
+
+bought_together_orders = Table(
+    "bought_together_orders",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("projected_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

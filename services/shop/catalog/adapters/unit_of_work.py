@@ -12,6 +12,10 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.catalog.adapters.read_cache import NoReadCache, ReadCache
+from shop.catalog.adapters.recommendations import (
+    SqlBoughtTogetherRepository,
+    SqlEmbeddingRepository,
+)
 from shop.catalog.adapters.repositories import (
     SqlCategoryRepository,
     SqlProductRepository,
@@ -33,6 +37,8 @@ class SqlCatalogUnitOfWork(ContextUnitOfWork):
     products: SqlProductRepository
     stock: SqlStockRepository
     reservations: SqlReservationRepository
+    embeddings: SqlEmbeddingRepository
+    bought_together: SqlBoughtTogetherRepository
 
     def __init__(
         self,
@@ -50,6 +56,8 @@ class SqlCatalogUnitOfWork(ContextUnitOfWork):
         self.products = SqlProductRepository(self.session, self.track)
         self.stock = SqlStockRepository(self.session, self.track)
         self.reservations = SqlReservationRepository(self.session, self.track)
+        self.embeddings = SqlEmbeddingRepository(self.session)
+        self.bought_together = SqlBoughtTogetherRepository(self.session)
 
     def track(self, aggregate: Aggregate) -> None:
         super().track(aggregate)

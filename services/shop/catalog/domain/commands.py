@@ -83,6 +83,13 @@ class CommitStock:
     order_id: UUID
 
 
+@dataclass(frozen=True)
+class EmbedProducts:
+    """Embed up to `limit` products that have no vector of the current model (the backfill)."""
+
+    limit: int
+
+
 Command = (
     CreateCategory
     | CreateProduct
@@ -95,4 +102,5 @@ Command = (
     | ReserveStock
     | ReleaseStock
     | CommitStock
+    | EmbedProducts
 )

@@ -63,3 +63,11 @@ class InsufficientStockError(ConflictError):
             requested=requested,
             available=available,
         )
+
+
+class UnsearchableQueryError(RuleViolationError):
+    code = "unsearchable-query"
+    title = "The query has nothing to search by"
+
+    def __init__(self, query: str) -> None:
+        super().__init__(f"the semantic search finds nothing to compare {query!r} with")

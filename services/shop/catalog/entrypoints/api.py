@@ -1,4 +1,4 @@
-"""`shop run catalog-api`: products, categories and stock over HTTP."""
+"""`shop run catalog-api`: products, categories, stock and recommendations over HTTP."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import sys
 
 from fastapi import FastAPI
 
+from shop.catalog.adapters.wordllama_embedder import wordllama_embedder
 from shop.catalog.bootstrap import bootstrap, open_read_cache
-from shop.catalog.entrypoints import routes_products, routes_stock
+from shop.catalog.entrypoints import routes_products, routes_recommendations, routes_stock
+from shop.catalog.service_layer.handlers import CatalogDependencies
 from shop.catalog.settings import CatalogSettings
 from shop.common.app import create_app
 from shop.common.auth.settings import AuthSettings
@@ -20,14 +22,25 @@ from shop.common.server import run_api
 def create_catalog_app(settings: CatalogSettings) -> FastAPI:
     async def wire(process: ProcessContext) -> None:
         read_cache = open_read_cache(settings, process)
-        process.state["catalog"] = bootstrap(process.engine, None, settings.outbox_mode, read_cache)
+        embedder = wordllama_embedder()
+        deps = CatalogDependencies(embedder)
+        process.state["catalog"] = bootstrap(process.engine, deps, settings.outbox_mode, read_cache)
         process.state["catalog_read_cache"] = read_cache
+        process.state["catalog_embedder"] = embedder
 
     return create_app(
         title="Shopkeeper catalog",
-        description="Products, categories and stock. Changes are published as events.",
+        description=(
+            "Products, categories and stock; products bought together and a semantic search."
+            " Changes are published as events."
+        ),
         settings=settings,
-        routers=[routes_products.router, routes_stock.router, dead_letters_router("catalog")],
+        routers=[
+            routes_recommendations.router,
+            routes_products.router,
+            routes_stock.router,
+            dead_letters_router("catalog"),
+        ],
         public_prefix=public_prefix("catalog"),
         auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],

@@ -1,5 +1,5 @@
 """FastAPI dependencies of the catalog API: the wired catalog, its bus, a read session, the
-read cache."""
+read cache, the semantic search's model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.adapters.read_cache import ReadCache
 from shop.catalog.bootstrap import Catalog, CatalogBus
+from shop.catalog.service_layer.unit_of_work import TextEmbedder
 from shop.common.read_session import read_session
 
 
@@ -33,6 +34,12 @@ def get_read_cache(request: Request) -> ReadCache:
     return cache
 
 
+def get_embedder(request: Request) -> TextEmbedder:
+    embedder: TextEmbedder = request.app.state.process.state["catalog_embedder"]
+    return embedder
+
+
 BusDep = Annotated[CatalogBus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]
+EmbedderDep = Annotated[TextEmbedder, Depends(get_embedder)]

@@ -97,3 +97,21 @@ class ProductPage(BaseModel):
     total: int = Field(description="Products matching the filter, over all pages")
     limit: int
     offset: int
+
+
+class BoughtTogetherOut(BaseModel):
+    product: ProductOut
+    orders: int = Field(description="Confirmed orders that held both products")
+
+
+class SemanticMatchOut(BaseModel):
+    product: ProductOut
+    similarity: float = Field(
+        description="Cosine similarity of the query's and the product's vectors, -1 to 1"
+    )
+
+
+class SemanticResults(BaseModel):
+    query: str
+    model: str = Field(description="The embedding model the products were compared by")
+    items: list[SemanticMatchOut] = Field(description="Products on sale, nearest first")

@@ -13,6 +13,7 @@ from shop.catalog.domain.errors import (
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.stock import StockItem
+from shop.catalog.service_layer.recommendation_handlers import embed_product
 from shop.catalog.service_layer.unit_of_work import CatalogDependencies, CatalogUnitOfWork
 
 
@@ -36,6 +37,7 @@ async def create_product(
     )
     await uow.products.add(product)
     await uow.stock.add(item)
+    await embed_product(uow, deps, product)
     return product.id
 
 
@@ -46,6 +48,7 @@ async def update_product(
     await _require_category(uow, cmd.category)
     product.update(name=cmd.name, description=cmd.description, category=cmd.category)
     await uow.products.save(product)
+    await embed_product(uow, deps, product)
 
 
 async def change_price(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID, uuid4
 
 from shop.catalog.domain.product import Category, Product
@@ -57,6 +57,52 @@ class ReservationRepository(Protocol):
         ...
 
 
+class TextEmbedder(Protocol):
+    """An embedding model: texts to unit vectors of `dimensions` floats."""
+
+    @property
+    def model(self) -> str:
+        """Names the model and its version: vectors of different models are not comparable."""
+        ...
+
+    @property
+    def dimensions(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class ProductToEmbed(NamedTuple):
+    product_id: UUID
+    name: str
+    category: str
+    description: str
+
+
+class EmbeddingRepository(Protocol):
+    async def put(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        """The product's vector, replacing whatever it had."""
+        ...
+
+    async def put_missing(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        """The product's vector unless it has one of `model` already (the backfill never
+        overwrites a vector the write path made)."""
+        ...
+
+    async def missing(self, model: str, limit: int) -> list[ProductToEmbed]:
+        """Up to `limit` products without a vector of `model`."""
+        ...
+
+
+class BoughtTogetherRepository(Protocol):
+    async def count_order(self, order_id: UUID) -> bool:
+        """Note the order as projected; False if it was already (an order counts once)."""
+        ...
+
+    async def add_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        """One more order for each (product, bought with) pair."""
+        ...
+
+
 class CatalogUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def categories(self) -> CategoryRepository: ...
@@ -70,9 +116,19 @@ class CatalogUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def reservations(self) -> ReservationRepository: ...
 
+    @property
+    def embeddings(self) -> EmbeddingRepository: ...
+
+    @property
+    def bought_together(self) -> BoughtTogetherRepository: ...
+
 
 @dataclass(frozen=True)
 class CatalogDependencies:
+    """`embedder`: the model of the semantic search, which products are embedded with when
+    they are created or described anew."""
+
+    embedder: TextEmbedder
     new_id: Callable[[], UUID] = uuid4
 
 

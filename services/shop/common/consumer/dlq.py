@@ -80,33 +80,38 @@ class DeadLetter:
 
 async def read_dead_letters(bootstrap_servers: str, dlq_topic: str) -> list[DeadLetter]:
     """Every message currently in a dead-letter topic (read without a consumer group);
-    `LookupError` if the topic does not exist."""
+    `LookupError` if the topic does not exist. A paused broker accepts connections and answers
+    nothing: bound the call (`asyncio.timeout`); the consumer is closed however it ends."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         enable_auto_commit=False,
         group_id=None,
         auto_offset_reset="earliest",
     )
-    await consumer.start()
     try:
-        # Asked first, so that a topic nothing was ever dead-lettered to is known at once
-        # (not after waiting for an assignment) and is not auto-created by subscribing.
-        if dlq_topic not in await consumer.topics():
-            raise LookupError(f"topic {dlq_topic!r} does not exist")
-        assigned = await assign_all_partitions(consumer, dlq_topic)
-        ends = await consumer.end_offsets(assigned)
-        letters: list[DeadLetter] = []
-        while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
-            batches = await consumer.getmany(timeout_ms=1000)
-            for records in batches.values():
-                letters += [
-                    DeadLetter(r.partition, r.offset, r.key, r.value, tuple(r.headers))
-                    for r in records
-                    if r.offset < ends[TopicPartition(r.topic, r.partition)]
-                ]
-        return sorted(letters, key=lambda letter: (letter.partition, letter.offset))
+        await consumer.start()
+        return await _read_to_the_end(consumer, dlq_topic)
     finally:
         await consumer.stop()
+
+
+async def _read_to_the_end(consumer: AIOKafkaConsumer, dlq_topic: str) -> list[DeadLetter]:
+    # Asked first, so that a topic nothing was ever dead-lettered to is known at once
+    # (not after waiting for an assignment) and is not auto-created by subscribing.
+    if dlq_topic not in await consumer.topics():
+        raise LookupError(f"topic {dlq_topic!r} does not exist")
+    assigned = await assign_all_partitions(consumer, dlq_topic)
+    ends = await consumer.end_offsets(assigned)
+    letters: list[DeadLetter] = []
+    while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
+        batches = await consumer.getmany(timeout_ms=1000)
+        for records in batches.values():
+            letters += [
+                DeadLetter(r.partition, r.offset, r.key, r.value, tuple(r.headers))
+                for r in records
+                if r.offset < ends[TopicPartition(r.topic, r.partition)]
+            ]
+    return sorted(letters, key=lambda letter: (letter.partition, letter.offset))
 
 
 async def assign_all_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+from prometheus_client import CollectorRegistry
 
 from shop.common.graceful import run_until_cancelled
 from shop.common.metrics_http import new_registry
@@ -10,13 +10,16 @@ from shop.common.process import ProcessContext
 from shop.common.relay.metrics import RelayMetrics
 from shop.common.relay.options import RelaySettings
 from shop.common.relay.runner import OutboxRelay
-from shop.common.worker import run_worker
+from shop.common.worker import WorkerTask, run_worker
 
 
-def run_relay_process(schema: str) -> int:
-    """Run the relay of `schema` until SIGTERM; returns the exit code."""
-    settings = RelaySettings(service_name=f"shop-{schema.replace('_', '-')}-relay")
-    registry = new_registry()
+def relay_settings(schema: str) -> RelaySettings:
+    """The relay's settings, from `SHOP_RELAY_*` (falling back to `SHOP_*`)."""
+    return RelaySettings(service_name=f"shop-{schema.replace('_', '-')}-relay")
+
+
+def relay_task(schema: str, settings: RelaySettings, registry: CollectorRegistry) -> WorkerTask:
+    """The relay of `schema` as a worker task (until cancelled); metrics go to `registry`."""
     relay = OutboxRelay(
         schema=schema,
         dsn=settings.asyncpg_dsn(),
@@ -25,11 +28,18 @@ def run_relay_process(schema: str) -> int:
         options=settings.options(),
     )
 
-    async def relay_task(process: ProcessContext) -> None:
+    async def run(process: ProcessContext) -> None:
         await run_until_cancelled(relay.run)
 
+    return run
+
+
+def run_relay_process(schema: str) -> int:
+    """Run the relay of `schema` until SIGTERM; returns the exit code."""
+    settings = relay_settings(schema)
+    registry = new_registry()
     return run_worker(
         settings=settings,
         registry=registry,
-        tasks={"outbox-relay": functools.partial(relay_task)},
+        tasks={"outbox-relay": relay_task(schema, settings, registry)},
     )

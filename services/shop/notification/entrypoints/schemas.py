@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    event_type: str = Field(pattern=r"^[a-z]+\.[a-z-]+$", examples=["order.confirmed"])
+    event_type: str = Field(
+        pattern=r"^[a-z]+\.[a-z-]+$", max_length=64, examples=["order.confirmed"]
+    )  # the column's length: a longer type was a 500 (found by make fuzz)
     subject: str = Field(min_length=1, max_length=500, examples=["Order {{ order_id }} confirmed"])
     body: str = Field(
         min_length=1,

@@ -7,7 +7,7 @@ import sys
 import httpx
 
 from shop.common.consumer import routes
-from shop.common.context_worker import Consuming, run_context_worker
+from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
 from shop.notification.adapters.unit_of_work import SqlNotificationUnitOfWork
 from shop.notification.bootstrap import bootstrap, dependencies
@@ -15,8 +15,8 @@ from shop.notification.entrypoints.consumers import INBOUND
 from shop.notification.settings import NotificationSettings
 
 
-def main() -> int:
-    settings = NotificationSettings(service_name="notification-worker")
+def context_worker(settings: NotificationSettings) -> ContextWorker:
+    """Notification's worker, wired on the process's engine."""
 
     async def wire(process: ProcessContext) -> Consuming[SqlNotificationUnitOfWork]:
         client = await process.exit_stack.enter_async_context(
@@ -27,7 +27,13 @@ def main() -> int:
         )
         return Consuming(routes(notifications.bus, INBOUND), notifications.unit_of_work)
 
-    return run_context_worker("notification", settings, wire, alone=True)
+    return ContextWorker("notification", settings, wire, alone=True)
+
+
+def main() -> int:
+    return run_context_worker(
+        context_worker(NotificationSettings(service_name="notification-worker"))
+    )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from shop.notification.service_layer.unit_of_work import (
 )
 
 log = logging.getLogger(__name__)
+RECIPIENT_FIELDS = frozenset({"email"})
+"""Looked up when the event lacks them (`recipient` prefers an e-mail address)."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,18 @@ async def delete_template(
 async def notify(
     cmd: c.Notify, uow: NotificationUnitOfWork, deps: NotificationDependencies
 ) -> None:
-    """Render and send every template for the event once; log each outcome."""
+    """Render and send every template for the event once; log each outcome.
+
+    The order is looked up only when the event lacks a value the templates or the recipient
+    need: the event's values win over the lookup's, so one that carries them all (an order
+    event names its customer, e-mail address, lines and total) renders the same without it."""
     templates = await uow.templates.for_event(cmd.event_type)
     if not templates:
         return
-    values = template_values(cmd.data, await _look_up(cmd.order_id, deps))
+    needed = RECIPIENT_FIELDS.union(*(template.placeholders for template in templates))
+    carried = template_values(cmd.data, None)
+    looked_up = None if needed <= carried.keys() else await _look_up(cmd.order_id, deps)
+    values = template_values(cmd.data, looked_up)
     for template in templates:
         if await uow.deliveries.exists(cmd.event_id, template.name):
             continue

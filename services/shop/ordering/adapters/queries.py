@@ -30,13 +30,48 @@ _SUMMARY = (
 class SagaProgress:
     status: str
     awaiting: list[str]
+    customer_id: str = ""
 
 
 async def saga_progress(session: AsyncSession, order_id: UUID) -> SagaProgress | None:
     """The order's status and the compensations it awaits; None for an unknown order."""
-    query = select(orders.c.status, orders.c.awaiting).where(orders.c.id == order_id)
+    query = select(orders.c.status, orders.c.awaiting, orders.c.customer_id).where(
+        orders.c.id == order_id
+    )
     row = (await session.execute(query)).first()
-    return None if row is None else SagaProgress(row.status, list(row.awaiting))
+    return None if row is None else SagaProgress(row.status, list(row.awaiting), row.customer_id)
+
+
+async def progress_and_history_since(
+    session: AsyncSession, order_id: UUID, after: int
+) -> tuple[SagaProgress | None, list[dict[str, Any]]]:
+    """The order's progress and its history entries above `after`, in one round trip (an
+    order stream's read); (None, []) for an unknown order."""
+    entries = order_history.alias("entries")
+    joined = orders.outerjoin(
+        entries, (entries.c.order_id == orders.c.id) & (entries.c.sequence > after)
+    )
+    query = (
+        select(
+            orders.c.status.label("saga_status"),
+            orders.c.awaiting.label("saga_awaiting"),
+            orders.c.customer_id.label("saga_customer_id"),
+            *entries.c,
+        )
+        .select_from(joined)
+        .where(orders.c.id == order_id)
+        .order_by(entries.c.sequence)
+    )
+    rows = (await session.execute(query)).mappings().all()
+    if not rows:
+        return None, []
+    first = rows[0]
+    progress = SagaProgress(
+        first["saga_status"], list(first["saga_awaiting"]), first["saga_customer_id"]
+    )
+    names = [column.name for column in entries.c]
+    history = [{name: row[name] for name in names} for row in rows if row["sequence"] is not None]
+    return progress, history
 
 
 async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:

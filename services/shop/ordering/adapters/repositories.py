@@ -1,7 +1,8 @@
 """The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates.
 
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
-and saving it appends only the history entries added since it was read.
+and saving it appends only the history entries added since it was read. The statements are
+built once, with bound parameters: every saga message runs them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,14 +50,12 @@ class SqlOrderRepository:
     async def add(self, order: Order) -> None:
         self._track(order)
         row = {"id": order.id, "placed_at": order.placed_at, **_saga_columns(order)}
-        await self._session.execute(orders.insert().values(row))
+        await self._session.execute(_INSERT_ORDER, row)
         await self._append_history(order)
 
     async def save(self, order: Order) -> None:
         self._track(order)
-        await self._session.execute(
-            update(orders).where(orders.c.id == order.id).values(_saga_columns(order))
-        )
+        await self._session.execute(_UPDATE_ORDER, {"order_key": order.id, **_saga_columns(order)})
         await self._append_history(order)
 
     async def customer_history(
@@ -74,8 +73,8 @@ class SqlOrderRepository:
         return list((await self._session.scalars(query)).all())
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
-        query = select(orders, _HISTORY).where(orders.c.id == order_id)
-        result = await self._session.execute(query.with_for_update(of=orders) if lock else query)
+        query = _LOCK_ORDER if lock else _READ_ORDER
+        result = await self._session.execute(query, {"order_key": order_id})
         found = result.mappings().first()
         if found is None:
             return None
@@ -104,7 +103,7 @@ class SqlOrderRepository:
             for entry in new
         ]
         # Append-only: entries stored before are left exactly as they are.
-        await self._session.execute(insert(order_history).values(rows).on_conflict_do_nothing())
+        await self._session.execute(_APPEND_HISTORY, rows)
 
 
 def lines_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -188,3 +187,13 @@ def _entry(entry: list[Any]) -> HistoryEntry:
         UUID(cause_event_id),
         datetime.fromisoformat(at),
     )
+
+
+_ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
+_READ_ORDER = select(orders, _HISTORY).where(orders.c.id == _ORDER_KEY)
+_LOCK_ORDER = _READ_ORDER.with_for_update(of=orders)
+_INSERT_ORDER = orders.insert()
+_UPDATE_ORDER = update(orders).where(orders.c.id == _ORDER_KEY)
+"""Executed with the saga's columns as parameters: they are what it sets."""
+_APPEND_HISTORY = insert(order_history).on_conflict_do_nothing()
+"""Executed with a list of entries (one INSERT for them all)."""

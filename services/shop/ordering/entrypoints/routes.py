@@ -20,7 +20,12 @@ from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain.errors import OrderNotFoundError
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.entrypoints.schemas import OrderOut, OrderPage, OrderSummary
-from shop.ordering.entrypoints.stream import StreamTiming, order_events
+from shop.ordering.entrypoints.stream import (
+    StreamTiming,
+    order_events,
+    placed_order,
+    preferred_wait,
+)
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -88,16 +93,22 @@ async def stream_order(
     request: Request,
     caller: CustomerDep,
     last_event_id: Annotated[int, Header(ge=0)] = 0,
+    prefer: Annotated[
+        str | None,
+        Header(description="`wait=N`: wait up to N s (at most 30) for the order to be placed"),
+    ] = None,
 ) -> StreamingResponse:
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
-    ends once the order is confirmed or cancelled and its compensations are acknowledged."""
-    async with read_session(get_sessions(request)) as session:  # not held for the stream's lifetime
-        await owned_order(session, order_id, caller)  # another customer's: as if absent
-        if await queries.saga_progress(session, order_id) is None:
-            raise OrderNotFoundError(order_id)
+    ends once the order is confirmed or cancelled and its compensations are acknowledged.
+    Right after a checkout the order may not be placed yet: 404, unless `Prefer: wait=N`."""
     state = request.app.state.process.state
     timing: StreamTiming = state["order_stream_timing"]
     feed: HistoryFeed = state["order_history_feed"]
+    progress = await placed_order(  # no connection held for the stream's lifetime
+        get_sessions(request), feed, order_id, preferred_wait(prefer), timing.poll_seconds
+    )
+    if progress is None or not ensure_owner(caller, progress.customer_id):
+        raise OrderNotFoundError(order_id)  # another customer's: as if absent
     events = order_events(
         get_sessions(request), feed, order_id, last_event_id, timing, request.is_disconnected
     )

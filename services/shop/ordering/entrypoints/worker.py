@@ -8,7 +8,7 @@ import logging
 import sys
 
 from shop.common.consumer import routes
-from shop.common.context_worker import Consuming, run_context_worker
+from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
 from shop.ordering.adapters.metrics import PrometheusSagaObserver
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
@@ -32,8 +32,8 @@ async def run_saga_timer(bus: OrderingBus, interval: float, batch_size: int) -> 
             await asyncio.sleep(interval)
 
 
-def main() -> int:
-    settings = OrderingSettings(service_name="ordering-worker")
+def context_worker(settings: OrderingSettings) -> ContextWorker:
+    """Ordering's worker, wired on the process's engine."""
 
     async def wire(process: ProcessContext) -> Consuming[SqlOrderingUnitOfWork]:
         observer = PrometheusSagaObserver(process.registry)
@@ -51,7 +51,11 @@ def main() -> int:
             routes(ordering.bus, INBOUND), ordering.unit_of_work, tasks={"saga-timer": timer}
         )
 
-    return run_context_worker("ordering", settings, wire)
+    return ContextWorker("ordering", settings, wire)
+
+
+def main() -> int:
+    return run_context_worker(context_worker(OrderingSettings(service_name="ordering-worker")))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""Recommendation stores in PostgreSQL: the products' vectors (pgvector) and the counts of
+products bought together (incremented per confirmed order, never recomputed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.adapters.tables import (
+    bought_together,
+    bought_together_orders,
+    product_embeddings,
+    products,
+)
+from shop.catalog.service_layer.unit_of_work import ProductToEmbed
+
+
+class SqlEmbeddingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def put(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        await self._upsert(product_id, model, vector, replace_current=True)
+
+    async def put_missing(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
+        await self._upsert(product_id, model, vector, replace_current=False)
+
+    async def _upsert(
+        self, product_id: UUID, model: str, vector: Sequence[float], *, replace_current: bool
+    ) -> None:
+        row = insert(product_embeddings).values(
+            product_id=product_id, model=model, embedding=list(vector)
+        )
+        replaced = {"model": model, "embedding": row.excluded.embedding, "updated_at": func.now()}
+        stale = None if replace_current else product_embeddings.c.model != model
+        await self._session.execute(
+            row.on_conflict_do_update(index_elements=["product_id"], set_=replaced, where=stale)
+        )
+
+    async def missing(self, model: str, limit: int) -> list[ProductToEmbed]:
+        current = select(product_embeddings.c.product_id).where(
+            product_embeddings.c.product_id == products.c.id, product_embeddings.c.model == model
+        )
+        query = (
+            select(products.c.id, products.c.name, products.c.category, products.c.description)
+            .where(~current.exists())
+            .order_by(products.c.id)
+            .limit(limit)
+        )
+        return [ProductToEmbed(*row) for row in await self._session.execute(query)]
+
+
+class SqlBoughtTogetherRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count_order(self, order_id: UUID) -> bool:
+        noted = await self._session.execute(
+            insert(bought_together_orders)
+            .values(order_id=order_id)
+            .on_conflict_do_nothing()
+            .returning(bought_together_orders.c.order_id)
+        )
+        return noted.first() is not None
+
+    async def add_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        if not pairs:
+            return
+        rows = insert(bought_together).values(
+            [{"product_id": a, "other_product_id": b, "orders": 1} for a, b in pairs]
+        )
+        await self._session.execute(
+            rows.on_conflict_do_update(
+                index_elements=["product_id", "other_product_id"],
+                set_={"orders": bought_together.c.orders + 1},
+            )
+        )

@@ -1,0 +1,1 @@
+"""What `shop kafka` shows of a Kafka cluster: topics, consumer lag, dead letters."""
