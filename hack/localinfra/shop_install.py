@@ -67,14 +67,18 @@ def restricted_namespace(name: str) -> dict[str, Any]:
     }
 
 
-def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
-    """The Secret the platform's `database.external.credentialsSecret` names."""
+def _secret(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": {"name": DB_SECRET, "namespace": namespace},
-        "stringData": {"username": username, "password": password},
+        "metadata": {"name": name, "namespace": namespace},
+        "stringData": data,
     }
+
+
+def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
+    """The Secret the platform's `database.external.credentialsSecret` names."""
+    return _secret(namespace, DB_SECRET, {"username": username, "password": password})
 
 
 def service_urls(tools: ClusterTools, platform: str, namespace: str) -> dict[str, str]:
@@ -92,12 +96,8 @@ OIDC_CLIENT_SECRET = "shop-oidc-client"
 
 def oidc_client_secret(namespace: str, client_id: str, client_secret: str) -> dict[str, Any]:
     """The Secret `spec.auth.clientCredentialsSecret` names (keys `client-id`, `client-secret`)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": OIDC_CLIENT_SECRET, "namespace": namespace},
-        "stringData": {"client-id": client_id, "client-secret": client_secret},
-    }
+    data = {"client-id": client_id, "client-secret": client_secret}
+    return _secret(namespace, OIDC_CLIENT_SECRET, data)
 
 
 def platform_auth(issuer: str) -> dict[str, Any]:
