@@ -177,8 +177,7 @@ def test_a_request_that_reads_the_broker_answers_503_while_it_is_paused(
     outage_stack: OutageStack,
 ) -> None:
     """A paused broker accepts connections and answers nothing: the request gives up in time."""
-    wait_recovered(outage_stack)
-    assert dead_letters(outage_stack, "ordering").status_code == 200
+    wait_dead_letters_readable(outage_stack)
     outage_stack.kafka.signal(signal.SIGSTOP)
     try:
         for context in outage_stack.apis:
@@ -187,9 +186,13 @@ def test_a_request_that_reads_the_broker_answers_503_while_it_is_paused(
             assert time.monotonic() - started < BROKER_WAIT_SECONDS + 3
     finally:
         outage_stack.kafka.signal(signal.SIGCONT)
-    for context in outage_stack.apis:
+    wait_dead_letters_readable(outage_stack)
+
+
+def wait_dead_letters_readable(stack: OutageStack) -> None:
+    for context in stack.apis:
         wait_until(
-            lambda context=context: dead_letters(outage_stack, context).status_code == 200,  # type: ignore[misc]
+            lambda context=context: dead_letters(stack, context).status_code == 200,  # type: ignore[misc]
             within=RECOVERY_SECONDS,
-            what=f"{context}'s dead letters readable again",
+            what=f"{context}'s dead letters readable",
         )
