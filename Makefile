@@ -83,8 +83,8 @@ fuzz: venv ## schemathesis on every API, long (FUZZ_EXAMPLES=200 per operation; 
 	@SHOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SHOP_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
 		$(PYTEST) --timeout=$(FUZZ_TIMEOUT) tests/integration/fuzz
 
-cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, postgres, kafka, dex, traefik, web)
-	@$(NEEDS) "make cluster" kube node netpol helm postgres kafka dex traefik web
+cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, crds, postgres, kafka, dex, traefik, web)
+	@$(NEEDS) "make cluster" kube node netpol helm crds postgres kafka dex traefik web
 	@$(PYTEST) -m cluster tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)
