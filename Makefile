@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e chaos fuzz cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
+.PHONY: help deps venv env up demo locust test unit integration e2e chaos fuzz cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ web-test: venv ## the web app's Vitest unit tests (needs web)
 demo: venv ## orders through a running `make up`'s saga (DEMO_FLAGS="--orders 300"; needs nothing)
 	@$(UV) run --frozen shop demo $(DEMO_FLAGS)
 
+LOCUST_FLAGS ?= --headless -u 5 -r 1 -t 60s
+locust: venv ## storefront load on a running `make up` by Locust (LOCUST_FLAGS; docs/performance.md)
+	@$(UV) run --frozen locust -f bench/storefront_load/locustfile.py $(LOCUST_FLAGS)
+
 test: deps ## every test tier (needs every component; kind tests skip without a kind cluster)
 	@$(PYTEST) tests
 
@@ -80,8 +84,8 @@ fuzz: venv ## schemathesis on every API, long (FUZZ_EXAMPLES=200 per operation; 
 	@SHOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SHOP_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
 		$(PYTEST) --timeout=$(FUZZ_TIMEOUT) tests/integration/fuzz
 
-cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, postgres, kafka, dex, traefik, web)
-	@$(NEEDS) "make cluster" kube node netpol helm postgres kafka dex traefik web
+cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, crds, postgres, kafka, dex, traefik, web)
+	@$(NEEDS) "make cluster" kube node netpol helm crds postgres kafka dex traefik web
 	@$(PYTEST) -m cluster tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)
