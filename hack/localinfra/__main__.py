@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--observability",
         action="store_true",
-        help="also Prometheus (scraping every process, with the chart's rules)",
+        help="also Prometheus (scraping every process, the chart's rules) and Jaeger (traces)",
     )
     up.add_argument(
         "--gateway-port",

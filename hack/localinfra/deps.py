@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from localinfra import (
     dex,
     helm,
+    jaeger,
     kafka,
     kube_provision,
     kustomize,
@@ -47,6 +48,7 @@ PROVISIONERS: dict[str, Callable[[bool], None]] = {
     "web": webapp.provision,
     "chromium": webapp.provision_chromium,
     "redis": redis_server.provision,
+    "jaeger": jaeger.provision,
 }
 
 

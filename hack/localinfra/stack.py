@@ -66,7 +66,7 @@ def local_stack(
             local.redis = started.enter_context(RedisServer(local.workdir / "redis"))
             local.env["SHOP_CATALOG_REDIS_URL"] = local.redis.url
         if with_observability:  # measured cost: docs/adr/0050
-            local.observability = start_observability(started, local.workdir, tracing=False)
+            local.observability = start_observability(started, local.workdir)
             local.env.update(local.observability.shop_env())
         if with_connect:
             connect = KafkaConnect(local.kafka.bootstrap_servers, local.workdir / "connect")

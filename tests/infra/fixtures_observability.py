@@ -35,7 +35,6 @@ def observability(infra_workdir: Path) -> Iterator[Observability]:
                 rule_values={"sagaTimeoutWindow": SAGA_TIMEOUT_WINDOW},
                 scrape_interval=SCRAPE_INTERVAL,
                 evaluation_interval=EVALUATION_INTERVAL,
-                tracing=False,
             )
         except MissingDependencyError as err:
             exit_on_missing_dependency(err)

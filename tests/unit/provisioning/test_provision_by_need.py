@@ -56,8 +56,13 @@ def test_make_up_with_a_control_plane_adds_kubernetes() -> None:
     ]
 
 
-def test_make_up_with_observability_adds_prometheus_and_helm_for_the_rules() -> None:
-    assert _needs("up", "UP_FLAGS=--observability")[1][-3:] == ["prometheus", "helm", "web"]
+def test_make_up_with_observability_adds_prometheus_jaeger_and_helm_for_the_rules() -> None:
+    assert _needs("up", "UP_FLAGS=--observability")[1][-4:] == [
+        "prometheus",
+        "jaeger",
+        "helm",
+        "web",
+    ]
 
 
 @pytest.mark.parametrize("target", ["deps", "test", "integration", "bench"])
