@@ -34,7 +34,8 @@ deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes
 
 OUTBOX ?= relay
 UP_NEEDS := postgres kafka dex traefik $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
-	$(if $(findstring --kube,$(UP_FLAGS)),kube) $(if $(findstring --no-redis,$(UP_FLAGS)),,redis)
+	$(if $(findstring --kube,$(UP_FLAGS)),kube) $(if $(findstring --no-redis,$(UP_FLAGS)),,redis) \
+	$(if $(findstring --observability,$(UP_FLAGS)),prometheus helm)
 up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, redis, web; OUTBOX=debezium: debezium)
 	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS) web
 	@$(MAKE) -s web-build
@@ -67,8 +68,8 @@ unit: venv ## unit tests only
 integration: deps ## integration tests on real infrastructure (needs every component)
 	@$(PYTEST) -m integration tests
 
-e2e: venv ## end-to-end tests of the local shop, in Chromium too (needs postgres, kafka, debezium, dex, traefik, web, chromium)
-	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium
+e2e: venv ## end-to-end tests of the local shop, in Chromium too, seen by Prometheus (needs postgres, kafka, debezium, dex, traefik, web, chromium, prometheus, helm)
+	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium prometheus helm
 	@$(PYTEST) -m e2e tests
 
 chaos: venv ## faults under an order load on local shops of their own (needs postgres, kafka, debezium)
