@@ -1,4 +1,5 @@
-"""Jaeger v2, built from the Go module proxy, as the trace backend of `make up` and the tests.
+"""Jaeger v2, built from the Go module proxy, as a trace backend (not yet in `make deps`:
+its cold build compiles every storage backend, over 100 minutes on the loaded 2-core machine).
 
 `provision()` builds `cmd/jaeger` through the wrapper module hack/gobuild/jaeger. `Jaeger` runs
 it with in-memory storage, an OTLP/HTTP receiver and its query service, each on a free loopback
