@@ -1,9 +1,8 @@
 """The metrics and trace backends of a local shop: Prometheus, and Jaeger with `tracing`.
 
 Prometheus scrapes the targets file that `shop up --scrape-targets-file` writes and evaluates
-the chart's rules; with Jaeger, the shop's processes export their spans to it by OTLP/HTTP
-(`shop_env()`). `make up --observability` and the e2e session use Prometheus only for now
-(Jaeger is not provisioned by `make deps` yet: its cold build is long, see jaeger.py).
+the chart's rules; the shop's processes export their spans to Jaeger by OTLP/HTTP
+(`shop_env()`). `make up --observability` and the e2e session use both.
 """
 
 from __future__ import annotations

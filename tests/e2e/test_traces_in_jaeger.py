@@ -18,13 +18,15 @@ def contexts_in(trace: Trace | None) -> set[str]:
 async def test_one_trace_runs_from_the_checkout_to_the_notification(
     shop: LocalShop, observability: Observability
 ) -> None:
+    jaeger = observability.jaeger
+    assert jaeger is not None  # the session's backends trace
     product = await shop.create_product(stock=3)
     order_id = await shop.order_of(product, quantity=1)
     order = await shop.final_order(order_id)
     assert order["status"] == "CONFIRMED"
 
     trace = await eventually(
-        lambda: trace_mentioning(observability.jaeger, "basket-api", str(order_id)),
+        lambda: trace_mentioning(jaeger, "basket-api", str(order_id)),
         lambda found: contexts_in(found) == set(CONTEXTS),
         f"one trace of order {order_id} through {', '.join(CONTEXTS)}",
         within=90,

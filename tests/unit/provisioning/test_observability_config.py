@@ -13,6 +13,7 @@ def test_jaeger_listens_on_loopback_only_with_otlp_http_and_its_query_service() 
         {"endpoint": "127.0.0.1:3"},
     )
     assert config["service"]["telemetry"]["metrics"] == {"level": "none"}  # no port 8888
+    assert query["enable_tracing"] is False  # its default traces itself to 127.0.0.1:4317
     assert config["service"]["pipelines"]["traces"]["exporters"] == ["jaeger_storage_exporter"]
 
 
