@@ -12,7 +12,7 @@ PYTEST := $(UV) run --frozen pytest
 # `deps --for TARGET NAME...` provisions what TARGET needs (every component when no name is given)
 NEEDS := $(UV) run --frozen python -m localinfra deps --for
 
-.PHONY: help deps venv env up demo test unit integration e2e chaos fuzz cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
+.PHONY: help deps venv env up demo locust test unit integration e2e chaos fuzz cluster kind bench lint cluster-up cluster-down repin chart-sync web web-build web-test
 
 help: ## list the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,7 +34,8 @@ deps: venv ## provision every component: PostgreSQL, Kafka, Debezium, Kubernetes
 
 OUTBOX ?= relay
 UP_NEEDS := postgres kafka dex traefik $(if $(filter debezium,$(OUTBOX))$(findstring --connect,$(UP_FLAGS)),debezium) \
-	$(if $(findstring --kube,$(UP_FLAGS)),kube) $(if $(findstring --no-redis,$(UP_FLAGS)),,redis)
+	$(if $(findstring --kube,$(UP_FLAGS)),kube) $(if $(findstring --no-redis,$(UP_FLAGS)),,redis) \
+	$(if $(findstring --observability,$(UP_FLAGS)),prometheus helm)
 up: venv ## run the whole shop locally behind its gateway, storefront included (needs postgres, kafka, dex, traefik, redis, web; OUTBOX=debezium: debezium)
 	@$(NEEDS) "make up (OUTBOX=$(OUTBOX))" $(UP_NEEDS) web
 	@$(MAKE) -s web-build
@@ -54,6 +55,10 @@ web-test: venv ## the web app's Vitest unit tests (needs web)
 demo: venv ## orders through a running `make up`'s saga (DEMO_FLAGS="--orders 300"; needs nothing)
 	@$(UV) run --frozen shop demo $(DEMO_FLAGS)
 
+LOCUST_FLAGS ?= --headless -u 5 -r 1 -t 60s
+locust: venv ## storefront load on a running `make up` by Locust (LOCUST_FLAGS; docs/performance.md)
+	@$(UV) run --frozen locust -f bench/storefront_load/locustfile.py $(LOCUST_FLAGS)
+
 test: deps ## every test tier (needs every component; kind tests skip without a kind cluster)
 	@$(PYTEST) tests
 
@@ -63,8 +68,8 @@ unit: venv ## unit tests only
 integration: deps ## integration tests on real infrastructure (needs every component)
 	@$(PYTEST) -m integration tests
 
-e2e: venv ## end-to-end tests of the local shop, in Chromium too (needs postgres, kafka, debezium, dex, traefik, web, chromium)
-	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium
+e2e: venv ## end-to-end tests of the local shop, in Chromium too, seen by Prometheus (needs postgres, kafka, debezium, dex, traefik, web, chromium, prometheus, helm)
+	@$(NEEDS) "make e2e" postgres kafka debezium dex traefik web chromium prometheus helm
 	@$(PYTEST) -m e2e tests
 
 chaos: venv ## faults under an order load on local shops of their own (needs postgres, kafka, debezium)
@@ -79,8 +84,8 @@ fuzz: venv ## schemathesis on every API, long (FUZZ_EXAMPLES=200 per operation; 
 	@SHOP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SHOP_FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
 		$(PYTEST) --timeout=$(FUZZ_TIMEOUT) tests/integration/fuzz
 
-cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, postgres, kafka, dex, traefik, web)
-	@$(NEEDS) "make cluster" kube node netpol helm postgres kafka dex traefik web
+cluster: venv ## the shop in pods on a real local node, as root (needs kube, node, netpol, helm, crds, postgres, kafka, dex, traefik, web)
+	@$(NEEDS) "make cluster" kube node netpol helm crds postgres kafka dex traefik web
 	@$(PYTEST) -m cluster tests
 
 kind: venv ## end-to-end tests on a kind cluster (needs Docker and KUBECONFIG)

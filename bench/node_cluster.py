@@ -18,38 +18,70 @@ Every host change is undone at the end.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 from bench.common.machine import LoadWatch
 
 from localinfra.cluster_tools import ClusterTools
+from localinfra.dex import Dex
+from localinfra.dex_realm import (
+    API_SCOPES,
+    CUSTOMER_PASSWORD,
+    DEMO_CLIENT,
+    NOTIFICATION_CLIENT,
+    numbered_customer,
+)
+from localinfra.node_host import BRIDGE_IP
 from localinfra.node_images import PROJECT_REPOSITORY
 from localinfra.node_services import DATABASE, NodeServices
 from localinfra.shop_install import (
     chart_install_args,
     db_secret,
     local_node_platform,
+    oidc_client_secret,
+    platform_auth,
     service_urls,
 )
+from shop.common.auth.token_client import OAuthClient
 
 NAMESPACE = "shop"
 ORDER_TIMEOUT_S = 300.0
 
 
-def first_confirmed_order(urls: dict[str, str], timeout: float = ORDER_TIMEOUT_S) -> None:
-    """Create a product, fill a cart, check out, and wait for the order's confirmation."""
+def tokens(dex: Dex) -> tuple[dict[str, str], dict[str, str]]:
+    """Bearer headers of an admin (the demo client) and a demo customer, from `dex`."""
+    client = OAuthClient(dex.token_url, DEMO_CLIENT, dex.secrets[DEMO_CLIENT], API_SCOPES)
+    customer = numbered_customer(1)
+
+    async def fetch() -> tuple[str, str]:
+        async with httpx.AsyncClient(timeout=30) as http:
+            admin = await client.client_credentials(http)
+            buyer = await client.password(http, customer.email, CUSTOMER_PASSWORD)
+        return admin.access_token, buyer.access_token
+
+    admin, buyer = asyncio.run(fetch())
+    return {"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {buyer}"}
+
+
+def first_confirmed_order(urls: dict[str, str], dex: Dex, timeout: float = ORDER_TIMEOUT_S) -> None:
+    """Create a product (as an admin), fill a cart, check out and wait for the order's
+    confirmation (as a customer)."""
     deadline = time.monotonic() + timeout
+    admin, buyer = tokens(dex)
     with httpx.Client(timeout=10) as http:
         for url in (urls["catalog"], urls["basket"], urls["ordering"]):
             while not _answers(http, f"{url}/readyz"):  # kube-proxy follows within a second
                 _before(deadline, f"{url} answering")
-        http.post(f"{urls['catalog']}/categories", json={"slug": "bench", "name": "Bench"})
+        category = {"slug": "bench", "name": "Bench"}
+        http.post(f"{urls['catalog']}/categories", json=category, headers=admin)
         product = http.post(
             f"{urls['catalog']}/products",
             json={
@@ -59,18 +91,18 @@ def first_confirmed_order(urls: dict[str, str], timeout: float = ORDER_TIMEOUT_S
                 "currency": "EUR",
                 "initial_stock": 5,
             },
+            headers=admin,
         )
         product.raise_for_status()
         line = {"product_id": product.json()["id"], "quantity": 1}
-        while http.post(f"{urls['basket']}/carts/bench/lines", json=line).status_code != 200:
+        cart = f"{urls['basket']}/carts/me"
+        while http.post(f"{cart}/lines", json=line, headers=buyer).status_code != 200:
             _before(deadline, "the product reaching the basket")
-        checkout = http.post(
-            f"{urls['basket']}/carts/bench/checkout", headers={"Idempotency-Key": "bench-1"}
-        )
+        checkout = http.post(f"{cart}/checkout", headers={**buyer, "Idempotency-Key": "bench-1"})
         checkout.raise_for_status()
         order_url = f"{urls['ordering']}/orders/{checkout.json()['order_id']}"
         while True:
-            order = http.get(order_url)
+            order = http.get(order_url, headers=buyer)
             status = order.json().get("status") if order.status_code == 200 else None
             if status == "CONFIRMED":
                 return
@@ -99,8 +131,11 @@ def main() -> int:
     load = LoadWatch()
     with tempfile.TemporaryDirectory(prefix="shopkeeper-bench-node-") as scratch:
         services = NodeServices(Path(scratch) / "run")
+        stack = ExitStack()
         try:
             services.start(Path(scratch) / "run")
+            # On the bridge, so that the pods reach its keys; its issuer is in every token.
+            dex = stack.enter_context(Dex(Path(scratch) / "dex", host=BRIDGE_IP))
             load.sample()
             assert services.postgres is not None
             assert services.kafka is not None
@@ -111,6 +146,8 @@ def main() -> int:
             tools.kubectl("create", "namespace", NAMESPACE)
             postgres = services.postgres
             tools.apply(db_secret(NAMESPACE, postgres.superuser, postgres.password))
+            client_secret = dex.secrets[NOTIFICATION_CLIENT]
+            tools.apply(oidc_client_secret(NAMESPACE, NOTIFICATION_CLIENT, client_secret))
             manifest = local_node_platform(
                 namespace=NAMESPACE,
                 tag=services.image_tag,
@@ -119,6 +156,7 @@ def main() -> int:
                 db_port=postgres.port,
             )
             manifest["spec"]["database"]["name"] = DATABASE
+            manifest["spec"]["auth"] = platform_auth(dex.issuer)
             load.sample()
             applied = time.monotonic()
             tools.apply(manifest)
@@ -134,10 +172,11 @@ def main() -> int:
             )
             ready = time.monotonic()
             load.sample()
-            first_confirmed_order(service_urls(tools, name, NAMESPACE))
+            first_confirmed_order(service_urls(tools, name, NAMESPACE), dex)
             confirmed = time.monotonic()
             load.sample()
         finally:
+            stack.close()
             services.stop()
     timings = services.timings
     print(

@@ -33,6 +33,11 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--kube", action="store_true", help="also a Kubernetes control plane")
     up.add_argument("--no-redis", action="store_true", help="no Redis: the catalog reads uncached")
     up.add_argument(
+        "--observability",
+        action="store_true",
+        help="also Prometheus (scraping every process, with the chart's rules)",
+    )
+    up.add_argument(
         "--gateway-port",
         type=int,
         default=DEFAULT_GATEWAY_PORT,
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_connect=args.connect,
                 with_kube=args.kube,
                 with_redis=not args.no_redis,
+                with_observability=args.observability,
                 gateway_port=args.gateway_port,
             )
         else:
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_connect=args.connect,
                 with_kube=args.kube,
                 with_redis=not args.no_redis,
+                with_observability=args.observability,
                 shop_args=shop_args,
                 gateway_port=args.gateway_port,
             )

@@ -64,7 +64,8 @@ class Dex(SingleProcessLauncher):
     `url` is where it listens (`.../dex`); `issuer` is what its tokens say. `web_origins` are
     the origins the storefront is served on (its redirect URIs and CORS); `token_lifetime`
     how long its tokens live (Dex's duration syntax, `1h`, `8s`); `host` where it listens (the
-    local node's bridge address, for pods).
+    local node's bridge address, for pods); `signing_key_lifetime` how long Dex signs with one
+    key (it checks every 30 s, and keeps a replaced key published while its tokens live).
     """
 
     def __init__(
@@ -76,6 +77,7 @@ class Dex(SingleProcessLauncher):
         port: int | None = None,
         token_lifetime: str = "1h",
         host: str = "127.0.0.1",
+        signing_key_lifetime: str = "6h",
     ) -> None:
         self.workdir = workdir
         self.host = host
@@ -85,7 +87,13 @@ class Dex(SingleProcessLauncher):
             raise InfraError(f"the issuer must end with {ISSUER_PATH} (Dex serves under it)")
         clients = (API_AUDIENCE, DEMO_CLIENT, NOTIFICATION_CLIENT)
         self.secrets = {client: secrets.token_urlsafe(24) for client in clients}
-        self.realm = Realm(self.issuer, web_origins, self.secrets, id_token_lifetime=token_lifetime)
+        self.realm = Realm(
+            self.issuer,
+            web_origins,
+            self.secrets,
+            id_token_lifetime=token_lifetime,
+            signing_key_lifetime=signing_key_lifetime,
+        )
 
     @property
     def url(self) -> str:

@@ -18,7 +18,9 @@ from shop.common.front_door import cors, problem_pages, rate_limit
 from shop.common.public_paths import API_PREFIX
 
 DEX_PREFIX = "/dex"
-MIDDLEWARES = ("api-cors", "api-rate-limit", "api-problems")
+# Outermost first: CORS answers preflights, the problem pages replace the rate limit's 429
+# (an errors middleware sees only what the middlewares after it answer).
+MIDDLEWARES = ("api-cors", "api-problems", "api-rate-limit")
 
 
 @dataclass(frozen=True)

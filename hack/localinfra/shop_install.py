@@ -67,14 +67,18 @@ def restricted_namespace(name: str) -> dict[str, Any]:
     }
 
 
-def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
-    """The Secret the platform's `database.external.credentialsSecret` names."""
+def _secret(namespace: str, name: str, data: dict[str, str]) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Secret",
-        "metadata": {"name": DB_SECRET, "namespace": namespace},
-        "stringData": {"username": username, "password": password},
+        "metadata": {"name": name, "namespace": namespace},
+        "stringData": data,
     }
+
+
+def db_secret(namespace: str, username: str, password: str) -> dict[str, Any]:
+    """The Secret the platform's `database.external.credentialsSecret` names."""
+    return _secret(namespace, DB_SECRET, {"username": username, "password": password})
 
 
 def service_urls(tools: ClusterTools, platform: str, namespace: str) -> dict[str, str]:
@@ -84,3 +88,18 @@ def service_urls(tools: ClusterTools, platform: str, namespace: str) -> dict[str
         service = tools.kubectl_json("-n", namespace, "get", "service", f"{platform}-{context}-api")
         urls[context] = f"http://{service['spec']['clusterIP']}"
     return urls
+
+
+OIDC_CLIENT_SECRET = "shop-oidc-client"
+"""The Secret of notification's client credentials that `platform_auth` names."""
+
+
+def oidc_client_secret(namespace: str, client_id: str, client_secret: str) -> dict[str, Any]:
+    """The Secret `spec.auth.clientCredentialsSecret` names (keys `client-id`, `client-secret`)."""
+    data = {"client-id": client_id, "client-secret": client_secret}
+    return _secret(namespace, OIDC_CLIENT_SECRET, data)
+
+
+def platform_auth(issuer: str) -> dict[str, Any]:
+    """`spec.auth`: tokens of `issuer`, service calls with the `oidc_client_secret`."""
+    return {"issuer": issuer, "clientCredentialsSecret": OIDC_CLIENT_SECRET}

@@ -19,6 +19,7 @@ from localinfra.connect import KafkaConnect
 from localinfra.front_door import FrontDoor, start_front_door
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
+from localinfra.observability import Observability, start_observability
 from localinfra.postgres import PostgresServer
 from localinfra.redis_server import RedisServer
 from localinfra.webapp import built_dist
@@ -37,11 +38,17 @@ class LocalStack:
     kube: ControlPlane | None = None
     redis: RedisServer | None = None
     front_door: FrontDoor | None = None
+    observability: Observability | None = None
 
 
 @contextlib.contextmanager
 def local_stack(
-    *, with_connect: bool, with_kube: bool, with_redis: bool = True, gateway_port: int | None = None
+    *,
+    with_connect: bool,
+    with_kube: bool,
+    with_redis: bool = True,
+    with_observability: bool = False,
+    gateway_port: int | None = None,
 ) -> Iterator[LocalStack]:
     """Start the components in dependency order; stop them in reverse on exit."""
     local = LocalStack(workdir=make_workdir("stack"))
@@ -58,6 +65,9 @@ def local_stack(
         if with_redis:  # a few MB and milliseconds to start: on by default
             local.redis = started.enter_context(RedisServer(local.workdir / "redis"))
             local.env["SHOP_CATALOG_REDIS_URL"] = local.redis.url
+        if with_observability:  # measured cost: docs/adr/0050
+            local.observability = start_observability(started, local.workdir, tracing=False)
+            local.env.update(local.observability.shop_env())
         if with_connect:
             connect = KafkaConnect(local.kafka.bootstrap_servers, local.workdir / "connect")
             local.connect = started.enter_context(connect)
@@ -81,6 +91,7 @@ def run_shop_foreground(
     with_kube: bool,
     shop_args: dict[str, object],
     with_redis: bool = True,
+    with_observability: bool = False,
     gateway_port: int | None = None,
 ) -> int:
     """The infrastructure, then every shop process on it with a live status, until Ctrl-C."""
@@ -95,6 +106,7 @@ def run_shop_foreground(
         with_connect=with_connect or debezium,
         with_kube=with_kube,
         with_redis=with_redis,
+        with_observability=with_observability,
         gateway_port=gateway_port,
     ) as local:
         door = local.front_door
@@ -110,7 +122,8 @@ def run_shop_foreground(
                 workdir=local.workdir / "shop",
                 identity=door.identity(),
                 web_dist=built_dist(),
-                env=_cache_env(local),
+                env=_cache_env(local) | _tracing_env(local),
+                **_observed_by(local),
                 **shop_args,
             )
         except SettingsError as err:
@@ -136,11 +149,27 @@ def _cache_env(local: LocalStack) -> dict[str, str]:
     return {name: local.env[name]} if name in local.env else {}
 
 
+def _tracing_env(local: LocalStack) -> dict[str, str]:
+    """Where the shop's processes export their spans, when the stack runs Jaeger."""
+    return local.observability.shop_env() if local.observability else {}
+
+
+def _observed_by(local: LocalStack) -> dict[str, object]:
+    """The shop settings that hand its processes to the stack's Prometheus (and list both)."""
+    if local.observability is None:
+        return {}
+    return {
+        "scrape_targets_file": local.observability.targets_file,
+        "backends": local.observability.backends(),
+    }
+
+
 def run_foreground(
     *,
     with_connect: bool,
     with_kube: bool,
     with_redis: bool = True,
+    with_observability: bool = False,
     gateway_port: int | None = None,
 ) -> None:
     """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
@@ -150,6 +179,7 @@ def run_foreground(
         with_connect=with_connect,
         with_kube=with_kube,
         with_redis=with_redis,
+        with_observability=with_observability,
         gateway_port=gateway_port,
     ) as local:
         print("local stack is up; in another shell:")
@@ -157,6 +187,10 @@ def run_foreground(
             print(f"  export {key}={value}")
         if local.front_door is not None:
             print("\n".join(local.front_door.identity().banner()))
+        if local.observability is not None:
+            for name, url in local.observability.backends().items():
+                print(f"{name}: {url}")
+            print(f"prometheus scrapes the file_sd targets in {local.observability.targets_file}")
         print(f"logs and data: {local.workdir}\nCtrl-C stops everything.", flush=True)
         stop.wait()
         print("stopping...", flush=True)

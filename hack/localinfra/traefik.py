@@ -153,16 +153,30 @@ class Traefik(TraefikProcess):
     """Traefik serving the Ingresses and Gateway API routes of one cluster.
 
     A Gateway's listener must use `web_port`. `gateway=False` leaves out the Gateway API
-    provider, for clusters without the Gateway API CRDs.
+    provider, for clusters without the Gateway API CRDs; `middlewares=True` adds the Kubernetes
+    CRD provider, which serves the `traefik.io` Middlewares that Ingresses and HTTPRoutes name
+    (the cluster needs Traefik's CRDs, the upstream set `traefik`).
     """
 
-    def __init__(self, kubeconfig: Path, workdir: Path | None = None, *, gateway: bool = True):
+    def __init__(
+        self,
+        kubeconfig: Path,
+        workdir: Path | None = None,
+        *,
+        gateway: bool = True,
+        middlewares: bool = False,
+    ):
         super().__init__(workdir)
         self.kubeconfig = kubeconfig
         self.gateway = gateway
+        self.middlewares = middlewares
 
     def provider_arguments(self) -> list[str]:
-        providers = ["kubernetesingress", *(["kubernetesgateway"] if self.gateway else [])]
+        providers = [
+            "kubernetesingress",
+            *(["kubernetesgateway"] if self.gateway else []),
+            *(["kubernetescrd"] if self.middlewares else []),
+        ]
         return [f"--providers.{provider}=true" for provider in providers]
 
     def process_env(self) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """The upstream CRDs the tests install, provisioned at pinned versions into the cache.
 
-CloudNativePG, Prometheus Operator, KEDA and Gateway API ship their CRD YAML inside their Go
-modules (as envtest setups use them): `go mod download` from the Go module proxy, then copy.
+CloudNativePG, Prometheus Operator, KEDA, Gateway API and Traefik ship their CRD YAML inside
+their Go modules (as envtest setups use them): `go mod download` from the Go module proxy, then
+copy.
 Strimzi publishes no CRD YAML to a registry, so its CRDs are generated as Strimzi's own build
 generates them: its `crd-generator` run over its `api` model classes, both from Maven Central.
 Each set lands in `<cache>/crds/<name>-<version>/` with a stamp naming its source.
@@ -25,6 +26,8 @@ from localinfra.paths import cache_dir
 from localinfra.process import run_checked
 from localinfra.versions import versions
 
+TRAEFIK_CRD_FILE = "docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml"
+"""Traefik's own CRDs (Middleware, IngressRoute, ...), one file, as its Helm chart ships them."""
 STRIMZI_GENERATOR_MIN_JAVA = 21  # the class-file version of Strimzi 1.x's jars
 STRIMZI_MODEL = "io.strimzi.api.kafka.model"
 # Strimzi's api/pom.xml: model class -> install file, generated as kafka.strimzi.io/v1 only.
@@ -199,6 +202,12 @@ def crd_sets() -> list[CrdSet]:
             v.gateway_api,
             "sigs.k8s.io/gateway-api config/crd/standard (standard channel)",
             go_module_files("sigs.k8s.io/gateway-api", "config/crd/standard/*.yaml"),
+        ),
+        CrdSet(
+            "traefik",
+            v.traefik,
+            f"github.com/traefik/traefik/v3 {TRAEFIK_CRD_FILE}",
+            go_module_files("github.com/traefik/traefik/v3", TRAEFIK_CRD_FILE),
         ),
     ]
 

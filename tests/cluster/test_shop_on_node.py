@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
@@ -42,6 +43,8 @@ from localinfra.shop_install import (
     OPERATOR_RELEASE,
     db_secret,
     local_node_platform,
+    oidc_client_secret,
+    platform_auth,
     restricted_namespace,
 )
 from localinfra.traefik import Traefik
@@ -78,7 +81,6 @@ GATEWAY_HOST = "shop.gateway.node.test"
 RBAC_GROUP = "rbac.authorization.k8s.io"
 HTTP_PORT = 8000
 PLATFORM_CRD = "ecommerceplatforms.shopkeeper.dev"
-OIDC_CLIENT_SECRET = "shop-oidc-client"
 
 
 class NodeShopCluster:
@@ -129,10 +131,7 @@ class NodeShopCluster:
             db_port=self.postgres.port,
         )
         manifest["spec"]["paymentGateway"] = {"failureRate": 0}  # every order must confirm
-        manifest["spec"]["auth"] = {
-            "issuer": self.identity.dex.issuer,
-            "clientCredentialsSecret": OIDC_CLIENT_SECRET,
-        }
+        manifest["spec"]["auth"] = platform_auth(self.identity.dex.issuer)
         manifest["spec"]["exposure"] = {
             "mode": "ingress",
             "host": EXPOSURE_HOST,
@@ -158,10 +157,10 @@ class NodeShopCluster:
 def node_traefik(
     request: pytest.FixtureRequest, node_cluster: NodeCluster, node_tools: ClusterTools
 ) -> Iterator[Traefik]:
-    """Traefik serving the node cluster's Ingresses and Gateway API routes (it reaches the pods
-    on the bridge)."""
-    node_cluster.plane.install_upstream_crds("gateway-api")
-    with traefik_serving(request, node_tools.kubeconfig, "node-traefik") as proxy:
+    """Traefik serving the node cluster's Ingresses, Gateway API routes and the Middlewares they
+    name (it reaches the pods on the bridge)."""
+    node_cluster.plane.install_upstream_crds("gateway-api", "traefik")
+    with traefik_serving(request, node_tools.kubeconfig, "node-traefik", middlewares=True) as proxy:
         yield proxy
 
 
@@ -181,22 +180,10 @@ def shop_cluster(
     for namespace in (SHOP_NAMESPACE, OPERATOR_NAMESPACE):
         node_tools.apply(restricted_namespace(namespace))
     node_tools.apply(db_secret(SHOP_NAMESPACE, node_postgres.superuser, node_postgres.password))
-    node_tools.apply(oidc_client_secret(node_dex))
+    client_secret = node_dex.secrets[NOTIFICATION_CLIENT]
+    node_tools.apply(oidc_client_secret(SHOP_NAMESPACE, NOTIFICATION_CLIENT, client_secret))
     identity = IdentityProvider(node_dex)
     return NodeShopCluster(node_tools, node_postgres, node_kafka, node_traefik, identity)
-
-
-def oidc_client_secret(dex: Dex) -> dict[str, Any]:
-    """notification's client credentials at `dex` (`spec.auth.clientCredentialsSecret`)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": OIDC_CLIENT_SECRET, "namespace": SHOP_NAMESPACE},
-        "stringData": {
-            "client-id": NOTIFICATION_CLIENT,
-            "client-secret": dex.secrets[NOTIFICATION_CLIENT],
-        },
-    }
 
 
 def adopt_platform_crd(tools: ClusterTools) -> None:
@@ -658,6 +645,65 @@ def test_the_web_app_and_the_apis_share_the_routes_host(
     assert created.headers["location"] == f"/api/catalog/products/{created.json()['id']}"
 
 
+BROWSER_ORIGIN = "http://admin.node.test"
+
+
+def preflight(http: httpx.Client, origin: str) -> httpx.Response:
+    """A browser's CORS preflight of a product creation from `origin`."""
+    return http.options(
+        "/api/catalog/products",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+
+
+def test_traefik_middlewares_answer_cors_preflights_and_rate_limit_each_client(
+    shop_cluster: NodeShopCluster,
+    platform: dict[str, Any],
+    node_tools: ClusterTools,
+    node_traefik: Traefik,
+) -> None:
+    expose_through_the_gateway(shop_cluster, platform, node_tools, node_traefik)
+    name = platform["metadata"]["name"]
+    strict = {"enabled": True, "corsOrigins": [BROWSER_ORIGIN], "requestsPerSecond": 1, "burst": 3}
+    patch_until_ready(shop_cluster, name, {"exposure": {"traefik": strict}}, within=120)
+    try:
+        with httpx.Client(
+            base_url=shop_cluster.traefik.web_url, headers={"Host": GATEWAY_HOST}, timeout=30
+        ) as http:
+            allowed = wait_until(
+                lambda: preflight(http, BROWSER_ORIGIN),
+                holds=lambda answer: "access-control-allow-origin" in answer.headers,
+                what="Traefik serving the platform's CORS Middleware",
+                within=60,
+                interval=1,
+            )
+            refused = preflight(http, "http://elsewhere.test")
+            # At once, so that the bucket cannot refill between them on a slow node.
+            with ThreadPoolExecutor(12) as pool:
+                answers = list(pool.map(lambda _: http.get("/api/catalog/products"), range(12)))
+            page = http.get("/")  # the web app's route passes no API Middleware
+    finally:
+        relaxed = {"enabled": True, "requestsPerSecond": 100, "burst": 200}
+        patch_until_ready(shop_cluster, name, {"exposure": {"traefik": relaxed}}, within=120)
+
+    assert allowed.headers["access-control-allow-origin"] == BROWSER_ORIGIN
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-origin" not in refused.headers
+    statuses = [answer.status_code for answer in answers]
+    assert 200 in statuses
+    assert 429 in statuses
+    limited = answers[statuses.index(429)]
+    assert limited.headers["content-type"].startswith("application/problem+json")
+    assert limited.json()["status"] == 429
+    assert limited.headers["x-request-id"]
+    assert page.status_code == 200
+
+
 def route_accepted(route: dict[str, Any]) -> bool:
     """The route's parent (the Gateway) reports it Accepted, its backends resolved."""
     parents = route.get("status", {}).get("parents") or []
@@ -712,7 +758,13 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     written = kubectl_json(shop_cluster, "-n", SHOP_NAMESPACE, "get", "networkpolicies")["items"]
     assert {p["metadata"]["name"] for p in written} == {
         f"{name}-{suffix}"
-        for suffix in ("isolation", "api-ingress", "notification-egress", "order-lookup")
+        for suffix in (
+            "isolation",
+            "api-ingress",
+            "web-ingress",  # the sample runs the web app
+            "notification-egress",
+            "order-lookup",
+        )
     }
     # kube-router enforces them within its sync (a worker takes no traffic, sends none to APIs).
     wait_until(
@@ -752,6 +804,8 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     product = client.create_product(stock=5)
     order_id = client.place_order("behind-network-policies", product)
     assert client.outcome(order_id)["status"] == "CONFIRMED"
+    page = httpx.get(f"{shop_cluster.traefik.web_url}/", headers={"Host": GATEWAY_HOST}, timeout=30)
+    assert page.status_code == 200  # the web app takes the exposure's traffic too
 
 
 def test_deleting_the_platform_with_retain_keeps_its_data(

@@ -15,6 +15,7 @@ from e2e.local_shop import LocalShop
 from infra.fixtures_identity import Buyers, IdentityProvider
 from localinfra.front_door import FrontDoor
 from localinfra.kafka import KafkaBroker
+from localinfra.observability import Observability
 from localinfra.postgres import PostgresServer
 from localinfra.shop_up import shop_up_process
 from localinfra.webapp import current_dist
@@ -24,10 +25,15 @@ DATABASE = "shop_e2e"
 
 @pytest.fixture(scope="session")
 def shop_up(
-    postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path, front_door: FrontDoor
+    postgres: PostgresServer,
+    kafka: KafkaBroker,
+    infra_workdir: Path,
+    front_door: FrontDoor,
+    observability: Observability,
 ) -> Iterator[dict[str, Any]]:
     """`shop up` (built-in relays, payments always approved, the web app built and served)
-    behind the front door, its APIs and web app published there; its state once all is ready."""
+    behind the front door, its APIs and web app published there, scraped by the session's
+    Prometheus and tracing to its Jaeger; its state once all is ready."""
     postgres.create_database(DATABASE)
     options = [
         "--no-seed",
@@ -35,6 +41,7 @@ def shop_up(
         "0",
         "--web-dist",
         str(current_dist()),
+        *observability.up_options(),
     ]
     with shop_up_process(
         "shop-up",

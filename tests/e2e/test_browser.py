@@ -51,7 +51,7 @@ async def product_on_sale(shop: LocalShop) -> str:
     return name
 
 
-async def test_a_customer_checks_out_and_an_admin_changes_a_price_in_chromium(
+async def test_a_customer_checks_out_and_logs_out_and_an_admin_changes_a_price_in_chromium(
     shop: LocalShop, shop_up: dict[str, Any]
 ) -> None:
     status = (await shop.http.get(f"{shop.control_url}/status")).json()

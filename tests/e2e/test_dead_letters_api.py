@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from uuid import uuid4
-
-from aiokafka import AIOKafkaProducer
-
+from e2e.faults import publish_poison_order_event
 from e2e.local_shop import LocalShop, eventually
 from localinfra.kafka import KafkaBroker
 from shop.topology import ORDER
@@ -15,19 +11,7 @@ from shop.topology import ORDER
 async def test_a_poison_order_event_is_listed_among_the_reports_dead_letters(
     shop: LocalShop, kafka: KafkaBroker
 ) -> None:
-    event_id = str(uuid4())
-    poison = {"id": event_id, "type": "order.confirmed", "data": "not an order"}
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            ORDER.name,
-            json.dumps(poison).encode(),
-            key=str(uuid4()).encode(),
-            headers=[("event-id", event_id.encode()), ("event-type", b"order.confirmed")],
-        )
-    finally:
-        await producer.stop()
+    event_id = await publish_poison_order_event(kafka.bootstrap_servers)
 
     async def letters() -> list[dict[str, object]]:
         found: list[dict[str, object]] = await shop.get("reports", "/reports/dead-letters")

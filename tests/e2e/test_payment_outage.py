@@ -3,17 +3,17 @@ coming back later charges and refunds, and the order stays cancelled."""
 
 from __future__ import annotations
 
+from e2e.faults import SHORT_PAYMENT_DEADLINE
 from e2e.local_shop import LocalShop, eventually
 
 PAYMENT = ("payment-worker", "payment-api", "payment-relay")
-PAYMENT_TIMEOUT = {"SHOP_ORDERING_PAYMENT_TIMEOUT_SECONDS": "5"}
 
 
 async def test_a_payment_outage_cancels_the_order_at_the_deadline_and_recovery_changes_nothing(
     shop: LocalShop,
 ) -> None:
     product = await shop.create_product(stock=6)
-    async with shop.restarted("ordering-worker", PAYMENT_TIMEOUT):
+    async with shop.restarted("ordering-worker", SHORT_PAYMENT_DEADLINE):
         for name in PAYMENT:
             await shop.control("stop", name)
         try:

@@ -79,7 +79,11 @@ def traefik_cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
 
 @contextmanager
 def traefik_serving(
-    request: pytest.FixtureRequest, kubeconfig: Path, name: str = "traefik"
+    request: pytest.FixtureRequest,
+    kubeconfig: Path,
+    name: str = "traefik",
+    *,
+    middlewares: bool = False,
 ) -> Iterator[Traefik]:
     """A started Traefik for the cluster of `kubeconfig`, its IngressClass and GatewayClass
     `traefik` applied (logs in the session directory `name`); stopped on exit.
@@ -87,7 +91,7 @@ def traefik_serving(
     Requests go to `.web_url` with the route's `Host`; a Gateway for it is
     `.gateway_manifest(name, namespace)`; `.wait_for_routers(...)` waits for routes to load.
     """
-    proxy = Traefik(kubeconfig, session_dir(request, name))
+    proxy = Traefik(kubeconfig, session_dir(request, name), middlewares=middlewares)
 
     def start() -> None:
         proxy.start()

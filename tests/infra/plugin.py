@@ -26,6 +26,7 @@ FIXTURE_MODULES = (
     "infra.fixtures_node",
     "infra.fixtures_traefik",
     "infra.fixtures_identity",
+    "infra.fixtures_observability",
 )
 
 _failed_key = pytest.StashKey[bool]()

@@ -46,3 +46,24 @@ it("a customer logs in, searches, fills the cart, checks out and sees CONFIRMED 
     await shots.take(page, "order-history");
   });
 });
+
+it("a customer logs out: the tab forgets the token and the next login asks the provider again", async () => {
+  const who = customer();
+  if (who === null) return; // no identity provider: nobody logs in or out
+  await onNewPage(browser(), "customer-logout", async (page, shots) => {
+    await logIn(page, who, shots);
+    const stored = () => page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith("oidc.user:")));
+    expect(await stored()).toHaveLength(1);
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    await shots.take(page, "logged-out");
+    expect(await page.getByTestId("user").count()).toBe(0);
+    expect(await stored()).toEqual([]);
+
+    // A new login goes through the provider's login form: no session survived the logout.
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.locator("input[name=password]").waitFor();
+    await shots.take(page, "login-again");
+  });
+});

@@ -20,11 +20,12 @@ PROBLEM_CONTEXT = "catalog"
 
 
 def middleware_names(inp: BuildInput) -> list[str]:
-    """The Middlewares in the order Traefik runs them: CORS first (a preflight is answered
-    before the rate limit counts it), then the rate limit, then the problem pages."""
+    """The Middlewares in the order Traefik runs them, outermost first: CORS (a preflight is
+    answered before the rate limit counts it), the problem pages (an errors middleware sees only
+    what the middlewares after it answer: the rate limit's 429), then the rate limit."""
     if not inp.spec.exposure.traefik.enabled:
         return []
-    return [f"{inp.name}-api-{part}" for part in ("cors", "rate-limit", "problems")]
+    return [f"{inp.name}-api-{part}" for part in ("cors", "problems", "rate-limit")]
 
 
 def build_front_door(inp: BuildInput) -> list[Manifest]:
@@ -39,8 +40,8 @@ def build_front_door(inp: BuildInput) -> list[Manifest]:
     }
     specs = [
         {"headers": cors(settings.cors_origins)},
-        {"rateLimit": rate_limit(settings.requests_per_second, settings.burst)},
         {"errors": problem_pages(problem_service)},
+        {"rateLimit": rate_limit(settings.requests_per_second, settings.burst)},
     ]
     return [
         {

@@ -57,6 +57,18 @@ def add_devstack_commands(commands: Any) -> None:
     )
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--web-dist", type=Path, help="serve this built web app (web/dist)")
+    up.add_argument(
+        "--scrape-targets-file",
+        type=Path,
+        help="write the processes' /metrics addresses here, as Prometheus file_sd JSON",
+    )
+    up.add_argument(
+        "--backend",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="a metrics or trace backend to show in the status view (repeatable)",
+    )
     up.add_argument("--no-status", action="store_true", help="no live status view")
     up.set_defaults(command=_up)
     add_demo_command(commands)
@@ -66,14 +78,14 @@ def _csv(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def _env_pairs(pairs: list[str]) -> dict[str, str]:
-    env: dict[str, str] = {}
+def _pairs(pairs: list[str], option: str = "--env") -> dict[str, str]:
+    found: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise ValueError(f"--env {pair!r} must be NAME=VALUE")
-        env[name] = value
-    return env
+            raise ValueError(f"{option} {pair!r} must be NAME=VALUE")
+        found[name] = value
+    return found
 
 
 def _identity(path: Path) -> Any:
@@ -95,10 +107,12 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "state_file": args.state_file,
         "partitions": args.partitions,
         "payment_failure_rate": args.payment_failure_rate,
-        "env": _env_pairs(args.env) or None,
+        "env": _pairs(args.env) or None,
         "seed": False if args.no_seed else None,
         "identity": _identity(args.identity_file) if args.identity_file else None,
         "web_dist": args.web_dist,
+        "scrape_targets_file": args.scrape_targets_file,
+        "backends": _pairs(args.backend, "--backend") or None,
     }
     return {key: value for key, value in given.items() if value is not None}
 

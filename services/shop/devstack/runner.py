@@ -22,6 +22,7 @@ from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, proces
 from shop.devstack.prepare import prepare
 from shop.devstack.probes import OrderRate, scrape_order_counts
 from shop.devstack.roles import context_urls, migration_env
+from shop.devstack.scrape_targets import write_file_sd
 from shop.devstack.seed import seed_catalog
 from shop.devstack.settings import UpSettings
 from shop.devstack.state_file import StackState, default_state_file, remove_state, write_state
@@ -60,7 +61,8 @@ def shared_env(settings: UpSettings) -> dict[str, str]:
         "SHOP_LOG_JSON": os.environ.get("SHOP_LOG_JSON", "false"),
         "PYTHONUNBUFFERED": "1",
     }
-    if not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    exporting = settings.env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if not (exporting or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")):
         env["OTEL_SDK_DISABLED"] = "true"
     if settings.payment_failure_rate is not None:
         env["SHOP_PAYMENT_GATEWAY_FAILURE_RATE"] = str(settings.payment_failure_rate)
@@ -105,6 +107,8 @@ class ShopStack:
             if settings.identity is not None:
                 web |= settings.identity.storefront_env()
         self.supervisor = Supervisor(self.specs, per_process, self.log_dir)
+        if settings.scrape_targets_file is not None:
+            write_file_sd(settings.scrape_targets_file, self.specs)
         self.phase = "starting"
         self.steps: list[str] = []
         self.seeded: int | None = None
@@ -133,6 +137,7 @@ class ShopStack:
             "apis": self.apis,
             "front_door": self.settings.identity.banner() if self.settings.identity else [],
             "storefront": self.public_storefront_url,
+            "backends": dict(self.settings.backends),
             "seeded_products": self.seeded,
             "processes": [asdict(row) for row in self.supervisor.status()],
             "orders": {

@@ -43,6 +43,12 @@ class UpSettings(BaseSettings):
     env: dict[str, str] = Field(default_factory=dict, description="extra variables, every process")
     identity: Identity | None = Field(None, description="the OIDC provider and the gateway")
     web_dist: Path | None = Field(None, description="the built web app (web/dist): serve it")
+    scrape_targets_file: Path | None = Field(
+        None, description="write every process's /metrics address here (Prometheus file_sd)"
+    )
+    backends: dict[str, str] = Field(
+        default_factory=dict, description="name -> URL of the metrics and trace backends (status)"
+    )
 
     def __init__(self, **values: Any) -> None:
         try:

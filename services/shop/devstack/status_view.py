@@ -43,6 +43,7 @@ def render(status: dict[str, Any], colour: bool = True) -> str:
         "",
         *[paint(step, DIM) for step in status["steps"]],
         *([f"storefront: {status['storefront']}/"] if status.get("storefront") else []),
+        *[f"{name}: {url}" for name, url in status.get("backends", {}).items()],
         f"logs: {status['workdir']}/logs",
         "try, in another shell: make demo     Ctrl-C stops everything",
     ]

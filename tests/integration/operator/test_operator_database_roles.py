@@ -80,6 +80,10 @@ def test_each_context_gets_a_role_secret_once_and_its_processes_log_in_with_it(
     assert roles["shop"]["inRoles"] == [f"shop_{c}" for c in CONTEXTS]
     owners = {s["name"]: s["owner"] for s in database["spec"]["schemas"]}
     assert owners == {c: f"shop_{c}" for c in CONTEXTS}
+    # As CloudNativePG's CRD keeps it: the catalog's pgvector, created by CNPG (ADR 0052).
+    assert database["spec"]["extensions"] == [
+        {"name": "vector", "ensure": "present", "schema": "public"}
+    ]
 
     [main] = api["spec"]["template"]["spec"]["containers"]
     assert _env(main)["SHOP_DATABASE_PASSWORD"]["valueFrom"]["secretKeyRef"] == {

@@ -35,7 +35,11 @@ def _ui(kube: Client, namespace: str) -> tuple[Any, Any]:
 def test_an_enabled_kafka_ui_is_deployed_on_the_platforms_kafka_and_pruned_when_disabled(
     kube: Client, namespace: str, operator: RunningOperator
 ) -> None:
-    body = sample_body("shop", namespace, kafkaUi={"enabled": True})
+    # Plain brokers and the built-in relays: no KafkaTopics or connectors to apply besides.
+    kafka = {"bootstrapServers": "broker-0.kafka.svc:9092,broker-1.kafka.svc:9092"}
+    body = sample_body(
+        "shop", namespace, kafka=kafka, outbox={"mode": "relay"}, kafkaUi={"enabled": True}
+    )
     create_platform(kube, body)
 
     deployment, service = eventually(
@@ -46,8 +50,7 @@ def test_an_enabled_kafka_ui_is_deployed_on_the_platforms_kafka_and_pruned_when_
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     env = {entry["name"]: entry.get("value") for entry in container["env"]}
     assert container["image"] == KAFKA_UI_IMAGE
-    strimzi = body["spec"]["kafka"]["strimziCluster"]
-    assert env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] == f"{strimzi}-kafka-bootstrap:9092"
+    assert env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"] == kafka["bootstrapServers"]
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
 
     def reported() -> Any:

@@ -15,7 +15,7 @@ import yaml
 from infra.plugin import exit_on_missing_dependency
 from localinfra.errors import MissingDependencyError
 from localinfra.paths import REPO_ROOT
-from localinfra.promtool import promtool_binary
+from localinfra.prometheus_package import promtool_binary
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
 RULE_TESTS = Path(__file__).with_name("alert-rules-test.yaml")

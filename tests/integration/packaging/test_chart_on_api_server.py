@@ -102,23 +102,19 @@ def test_a_config_change_rolls_the_operator_pod(render_chart: RenderChart) -> No
     assert checksum() != checksum("--set", "operator.config.SHOPKEEPER_RESYNC_SECONDS=60")
 
 
-def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> None:
-    result = subprocess.run(
-        [
-            str(helm),
-            "template",
-            "shopkeeper",
-            str(CHART),
-            "--kube-version",
-            kube_version,
-            "--set",
-            "operator.replicaz=2",
-        ],
+def helm_template(helm: Path, kube_version: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`helm template` of the chart with `args`, failing or not."""
+    return subprocess.run(
+        [str(helm), "template", "shopkeeper", str(CHART), "--kube-version", kube_version, *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
     )
+
+
+def test_the_schema_refuses_an_unknown_value(helm: Path, kube_version: str) -> None:
+    result = helm_template(helm, kube_version, "--set", "operator.replicaz=2")
     assert result.returncode != 0
     assert "replicaz" in result.stderr
 
@@ -149,23 +145,9 @@ def test_the_release_creates_the_oidc_client_secret_that_the_platform_names(
 
 
 def test_the_oidc_client_secret_needs_its_secret(helm: Path, kube_version: str) -> None:
-    result = subprocess.run(
-        [
-            str(helm),
-            "template",
-            "shopkeeper",
-            str(CHART),
-            "--kube-version",
-            kube_version,
-            "--values",
-            str(CHART / "ci" / "with-platform-values.yaml"),
-            "--set",
-            "platform.oidcClient.clientSecret=",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+    values = str(CHART / "ci" / "with-platform-values.yaml")
+    result = helm_template(
+        helm, kube_version, "--values", values, "--set", "platform.oidcClient.clientSecret="
     )
     assert result.returncode != 0
     assert "platform.oidcClient.clientSecret is required" in result.stderr

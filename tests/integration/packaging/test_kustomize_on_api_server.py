@@ -1,7 +1,10 @@
-"""Every kustomization under k8s/ and the kind platform pass a server-side dry-run."""
+"""Every kustomization under k8s/ and the kind platform pass a server-side dry-run; the
+samples' kustomization generates the OIDC client Secret its platform names."""
 
 from __future__ import annotations
 
+import base64
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -53,3 +56,24 @@ def test_the_kind_infra_names_are_the_ones_the_kind_platform_uses(
     assert ("Secret", spec["database"]["external"]["credentialsSecret"]) in infra
     assert spec["database"]["external"]["host"] == "shop-db-rw"
     assert ("Cluster", "shop-db") in infra
+
+
+def test_the_sample_kustomization_generates_the_oidc_client_secret_the_platform_names(
+    kustomize_build: KustomizeBuild, dry_run: DryRun, tmp_path: Path
+) -> None:
+    # The env file stays out of version control: written here as a user writes it.
+    for name in ("kustomization.yaml", "name-reference.yaml", "platform.yaml"):
+        shutil.copy(K8S / "samples" / name, tmp_path / name)
+    (tmp_path / "oidc-client.env").write_text(
+        "client-id=shopkeeper-notification\nclient-secret=from-the-provider\n"
+    )
+    manifests = kustomize_build(tmp_path)
+    (secret,) = [m for m in manifests if m["kind"] == "Secret"]
+    (platform,) = [m for m in manifests if m["kind"] == "EcommercePlatform"]
+    assert secret["metadata"]["name"].startswith("shop-oidc-client-")  # kustomize's content hash
+    assert platform["spec"]["auth"]["clientCredentialsSecret"] == secret["metadata"]["name"]
+    decoded = {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
+    assert decoded == {"client-id": "shopkeeper-notification", "client-secret": "from-the-provider"}
+    for manifest in manifests:
+        manifest["metadata"]["namespace"] = "shop"
+    assert dry_run(manifests) == []

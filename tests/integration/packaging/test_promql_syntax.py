@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -15,10 +14,9 @@ from infra.plugin import exit_on_missing_dependency
 from localinfra.errors import MissingDependencyError
 from localinfra.paths import REPO_ROOT
 from localinfra.promql import promql_check_binary
+from support.grafana import as_prometheus_sees_it, dashboard_files, panel_queries
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
-GRAFANA_DURATIONS = re.compile(r"\$__(rate_interval|interval|range)\b")
-GRAFANA_VARIABLE = re.compile(r"\$\{?\w+\}?")
 
 RenderChart = Callable[..., list[dict[str, Any]]]
 
@@ -30,11 +28,6 @@ def promql_check() -> Path:
     except MissingDependencyError as err:
         exit_on_missing_dependency(err)
         raise
-
-
-def as_prometheus_sees_it(grafana_expr: str) -> str:
-    """Grafana's variables replaced the way Grafana does before sending the query."""
-    return GRAFANA_VARIABLE.sub(".*", GRAFANA_DURATIONS.sub("5m", grafana_expr))
 
 
 def parse_errors(promql_check: Path, expressions: list[str]) -> list[str]:
@@ -58,16 +51,9 @@ def test_the_checker_rejects_broken_promql(promql_check: Path) -> None:
     assert "unclosed left parenthesis" in errors[0]
 
 
-@pytest.mark.parametrize(
-    "path", sorted((CHART / "dashboards").glob("*.json")), ids=lambda path: path.stem
-)
+@pytest.mark.parametrize("path", dashboard_files(), ids=lambda path: path.stem)
 def test_every_dashboard_query_parses(promql_check: Path, path: Path) -> None:
-    dashboard = json.loads(path.read_text())
-    queries = [
-        as_prometheus_sees_it(target["expr"])
-        for panel in dashboard["panels"]
-        for target in panel.get("targets", [])
-    ]
+    queries = [as_prometheus_sees_it(expr) for _title, expr in panel_queries(path)]
     assert queries
     assert parse_errors(promql_check, queries) == []
 

@@ -64,3 +64,10 @@ def test_the_status_names_the_storefront_when_it_is_served() -> None:
         "storefront": "http://127.0.0.1:8080",
     }
     assert "storefront: http://127.0.0.1:8080/" in render(status, colour=False)
+
+
+def test_the_status_lists_the_metrics_and_trace_backends() -> None:
+    backends = {"prometheus": "http://127.0.0.1:9090", "jaeger": "http://127.0.0.1:16686"}
+    screen = render({**status(), "backends": backends}, colour=False)
+    assert "prometheus: http://127.0.0.1:9090" in screen.splitlines()
+    assert "jaeger: http://127.0.0.1:16686" in screen.splitlines()

@@ -36,3 +36,19 @@ def test_an_env_option_without_a_value_is_refused() -> None:
     args = parser().parse_args(["up", "--env", "SHOP_LOG_LEVEL"])
     with pytest.raises(ValueError, match="NAME=VALUE"):
         up_settings_from(args)
+
+
+def test_the_backends_and_the_scrape_targets_file_become_settings() -> None:
+    args = parser().parse_args(
+        [
+            "up",
+            "--scrape-targets-file",
+            "/tmp/p/targets.json",
+            "--backend=prometheus=http://127.0.0.1:9",
+            "--backend=jaeger=http://127.0.0.1:8",
+        ]
+    )
+    assert up_settings_from(args) == {
+        "scrape_targets_file": Path("/tmp/p/targets.json"),
+        "backends": {"prometheus": "http://127.0.0.1:9", "jaeger": "http://127.0.0.1:8"},
+    }

@@ -57,7 +57,8 @@ def test_bootstrap_servers_must_be_host_port_pairs() -> None:
         spec_from(kafka={"bootstrapServers": "not a list"})
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+# Every platform*.yaml (the folder also holds the kustomization that adds the OIDC client Secret).
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("platform*.yaml")), ids=lambda p: p.name)
 def test_every_sample_is_a_valid_platform(path: Path) -> None:
     document = yaml.safe_load(path.read_text())
     assert document["kind"] == "EcommercePlatform"

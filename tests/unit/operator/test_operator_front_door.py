@@ -10,7 +10,8 @@ from unit.operator.operator_support import build_input, by_kind, spec_from
 
 AUTH = {"issuer": "https://shop.test/dex"}
 TRAEFIK = {"enabled": True, "corsOrigins": ["https://admin.test"], "requestsPerSecond": 5}
-MIDDLEWARES = ["shop-api-cors", "shop-api-rate-limit", "shop-api-problems"]
+# Outermost first: the problem pages must wrap the rate limit to replace its 429.
+MIDDLEWARES = ["shop-api-cors", "shop-api-problems", "shop-api-rate-limit"]
 
 
 def _exposure(mode: str, **extra: Any) -> dict[str, Any]:

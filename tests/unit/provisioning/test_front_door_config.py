@@ -61,7 +61,7 @@ def test_each_context_is_reached_under_api_with_the_path_unchanged() -> None:
     http = gateway_config(APIS, dex_url="http://127.0.0.1:5556/dex")["http"]
     catalog = http["routers"]["api-catalog"]
     assert catalog["rule"] == "Path(`/api/catalog`) || PathPrefix(`/api/catalog/`)"
-    assert catalog["middlewares"] == ["api-cors", "api-rate-limit", "api-problems"]
+    assert catalog["middlewares"] == ["api-cors", "api-problems", "api-rate-limit"]
     assert not any("stripPrefix" in m for m in http["middlewares"].values())
     assert http["services"]["api-catalog"]["loadBalancer"]["servers"] == [{"url": APIS["catalog"]}]
 

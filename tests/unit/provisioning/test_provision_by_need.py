@@ -56,6 +56,10 @@ def test_make_up_with_a_control_plane_adds_kubernetes() -> None:
     ]
 
 
+def test_make_up_with_observability_adds_prometheus_and_helm_for_the_rules() -> None:
+    assert _needs("up", "UP_FLAGS=--observability")[1][-3:] == ["prometheus", "helm", "web"]
+
+
 @pytest.mark.parametrize("target", ["deps", "test", "integration", "bench"])
 def test_the_full_targets_provision_every_component(target: str) -> None:
     assert _needs(target)[1] == []  # no names: every component

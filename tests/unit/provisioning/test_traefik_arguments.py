@@ -23,6 +23,11 @@ def test_without_the_gateway_api_only_ingresses_are_served() -> None:
     assert [m["kind"] for m in proxy.class_manifests()] == ["IngressClass"]
 
 
+def test_middlewares_come_from_the_kubernetes_crd_provider_only_when_asked() -> None:
+    assert "--providers.kubernetescrd=true" not in Traefik(Path("/k")).arguments()
+    assert "--providers.kubernetescrd=true" in Traefik(Path("/k"), middlewares=True).arguments()
+
+
 def test_the_gateway_listens_on_the_web_entrypoints_port() -> None:
     proxy = Traefik(Path("/nowhere/kubeconfig"))
     gateway = proxy.gateway_manifest("public", "shop")

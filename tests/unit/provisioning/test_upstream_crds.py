@@ -37,6 +37,8 @@ def test_each_set_lands_in_the_cache_under_its_name_and_pinned_version() -> None
         "prometheus-operator",
         "keda",
         "gateway-api",
+        "traefik",
     }
     assert pinned["strimzi"].directory == crds_root() / f"strimzi-{versions().strimzi}"
     assert pinned["gateway-api"].version == versions().gateway_api
+    assert pinned["traefik"].version == versions().traefik

@@ -40,7 +40,7 @@ class WordLlamaEmbedder:
 
 @cache
 def wordllama_embedder() -> WordLlamaEmbedder:
-    """The process's model, loaded once (about a second) from the installed wheel."""
+    """The process's model, loaded once (seconds: importing wordllama) from the installed wheel."""
     import wordllama  # here, not at module import: see the module docstring
 
     package = Path(wordllama.__file__).parent

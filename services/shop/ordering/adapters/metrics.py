@@ -9,13 +9,18 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from shop.ordering.adapters.fraud_metrics import FraudMetrics
 from shop.ordering.domain.order import Order
-from shop.ordering.domain.order_terms import OrderStatus
+from shop.ordering.domain.order_terms import CancelReason, OrderStatus
 
 DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 
 
 class PrometheusSagaObserver:
-    """Counts each order's placement and outcome once, when its status changes to it."""
+    """Counts each order's placement and outcome once, when its status changes to it.
+
+    Every outcome series is exported from the start at 0: `increase()` and `rate()` ignore the
+    first sample of a series, so a counter born at 1 would hide the first timeout from the
+    saga-timeout alert.
+    """
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.placed = Counter(
@@ -27,6 +32,9 @@ class PrometheusSagaObserver:
             ("outcome", "reason"),
             registry=registry,
         )
+        self.outcomes.labels("confirmed", "")
+        for reason in CancelReason:
+            self.outcomes.labels("cancelled", reason.value)
         self.duration = Histogram(
             "shop_saga_duration_seconds",
             "Time from placing an order to its confirmation or cancellation",

@@ -1,0 +1,1 @@
+"""A Locust scenario of the storefront (`locust -f bench/storefront_load/locustfile.py`)."""
