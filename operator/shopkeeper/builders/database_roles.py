@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shop.common.db_roles import context_role_name, new_password
+from shop.common.db_role_names import context_role_name, new_password
 from shopkeeper import kinds, naming
 from shopkeeper.builders.inputs import BuildInput, Manifest
 from shopkeeper.builders.meta import metadata

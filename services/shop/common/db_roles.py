@@ -18,7 +18,6 @@ every object in it to the role (a database that predates the roles), and take aw
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -65,16 +64,6 @@ class ContextRole:
     def __post_init__(self) -> None:
         require_schema_name(self.schema)
         require_schema_name(self.role)
-
-
-def context_role_name(database: str, context: str) -> str:
-    """`<database>_<context>`: roles are global to a server, databases may share one."""
-    return require_schema_name(f"{database}_{context}"[:63])
-
-
-def new_password() -> str:
-    """A random password, safe inside a URL without encoding."""
-    return secrets.token_urlsafe(24)
 
 
 def context_database_url(admin_url: str, role: ContextRole) -> str:

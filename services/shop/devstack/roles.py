@@ -8,7 +8,8 @@ from collections.abc import Iterable
 
 from sqlalchemy.engine import make_url
 
-from shop.common.db_roles import ContextRole, context_database_url, context_role_name, new_password
+from shop.common.db_role_names import context_role_name, new_password
+from shop.common.db_roles import ContextRole, context_database_url
 
 ADMIN_URL_VAR = "SHOP_DATABASE_ADMIN_URL"
 

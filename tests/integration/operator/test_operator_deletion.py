@@ -40,7 +40,7 @@ def test_retain_keeps_topics_and_database_and_collects_the_rest(
         return {kind for kind, _ in all_children(kube, "shop", namespace)} == DATA_KINDS
 
     eventually(only_data_left, timeout=GC_TIMEOUT, what="only topics and database left")
-    assert len(children(kube, kinds.KAFKA_TOPIC, "shop", namespace)) == 17
+    assert len(children(kube, kinds.KAFKA_TOPIC, "shop", namespace)) == 18  # 8 topics, 10 DLQs
 
 
 def test_delete_policy_lets_everything_go(

@@ -106,7 +106,7 @@ def test_sample_platform_yields_every_child_and_a_clear_status(
     assert "waiting for ready pods" in condition(platform, "Ready")["message"]
     assert status["version"] == "0.1.0"
     assert status["phase"] == "Progressing"
-    assert status["topics"] == {"desired": 17, "ready": 0}
+    assert status["topics"] == {"desired": 18, "ready": 0}
     assert status["connectors"]["desired"] == 5
     assert {c["name"] for c in status["components"]} >= {"catalog-api", "reports-worker"}
 

@@ -57,7 +57,7 @@ def test_the_least_privilege_role_reconciles_a_platform_with_peering(
         what="status written with the operator's own token",
     )
     eventually(
-        lambda: len(children(kube, kinds.KAFKA_TOPIC, "shop", namespace)) == 17,
+        lambda: len(children(kube, kinds.KAFKA_TOPIC, "shop", namespace)) == 18,
         timeout=TIMEOUT,
         what="topics created with the operator's own token",
     )

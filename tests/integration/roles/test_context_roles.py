@@ -11,12 +11,11 @@ import pytest
 from psycopg import errors
 
 from localinfra.postgres import PostgresServer
+from shop.common.db_role_names import context_role_name, new_password
 from shop.common.db_roles import (
     ContextRole,
     RoleMode,
     context_database_url,
-    context_role_name,
-    new_password,
     prepare_context_schema,
 )
 from shop.common.migrations import sync_url, upgrade
