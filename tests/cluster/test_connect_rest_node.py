@@ -26,6 +26,8 @@ from localinfra.node_host import BRIDGE_IP
 from localinfra.node_images import BuiltImage
 from localinfra.postgres import PostgresServer
 from shop.common.consumer.dlq import read_dead_letters
+from shop.common.db_role_names import context_role_name
+from shop.topology import CONTEXTS
 from shopkeeper.crd import crd
 from shopkeeper.topics import publishing_contexts
 from support.polling import wait_until
@@ -46,9 +48,10 @@ def host_connect(node_kafka: KafkaBroker, infra_workdir: Path) -> Iterator[Kafka
 
 @pytest.fixture(scope="module")
 def database(node_postgres: PostgresServer) -> Iterator[str]:
-    """A database owned by a REPLICATION role; its password, URL-safe."""
+    """A database owned by the external administrator the operator documents (CREATEROLE, to
+    make each context's role, ADR 0053; REPLICATION for Debezium); its password, URL-safe."""
     password = uuid.uuid4().hex
-    node_postgres.psql(f"CREATE ROLE {ROLE} LOGIN REPLICATION PASSWORD '{password}'")
+    node_postgres.psql(f"CREATE ROLE {ROLE} LOGIN REPLICATION CREATEROLE PASSWORD '{password}'")
     node_postgres.psql(f"CREATE DATABASE {DATABASE} OWNER {ROLE}")
     # As an external database's administrator does: the role may not create pgvector's
     # extension (not a trusted one), which the catalog's migrations need (ADR 0052).
@@ -63,6 +66,8 @@ def database(node_postgres: PostgresServer) -> Iterator[str]:
         f" WHERE database = '{DATABASE}' AND NOT active"
     )
     node_postgres.psql(f"DROP DATABASE {DATABASE} WITH (FORCE)")
+    for context in CONTEXTS:
+        node_postgres.psql(f"DROP ROLE IF EXISTS {context_role_name(DATABASE, context)}")
     node_postgres.psql(f"DROP ROLE {ROLE}")
 
 
