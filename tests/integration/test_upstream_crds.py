@@ -34,6 +34,7 @@ EXPECTED = {
         "httproutes.gateway.networking.k8s.io": "v1",
         "referencegrants.gateway.networking.k8s.io": "v1beta1",
     },
+    "traefik": {"middlewares.traefik.io": "v1alpha1"},
 }
 SMOKE = "tests/integration/test_kube_smoke.py"
 
