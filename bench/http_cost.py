@@ -5,9 +5,10 @@ measures each process's idle CPU, then runs each phase at a small concurrency an
 every process's CPU (less its idle CPU over the phase) by the phase's count:
 
 - `line`: `POST /carts/me/lines` (one product, quantity 1) into a one-line cart;
-- `order`: a line, the checkout with an `Idempotency-Key`, then the order's stream with
-  `Prefer: wait` to its final status, as `bench/saga.py`'s client does (basket-api's share
-  less the `line` phase's is the checkout; ordering-api's is the stream);
+- `checkout`: a line, then the checkout with an `Idempotency-Key` (basket-api's share less the
+  `line` phase's is the checkout);
+- `order`: a line, the checkout, then the order's stream with `Prefer: wait` to its final
+  status, as `bench/saga.py`'s client does (ordering-api's share is the stream);
 - `get`: `GET /orders/{id}` of a finished order (what the client asks for a cancel's reason).
 
 With `--profile DIR`, py-spy records basket-api and ordering-api during each phase
@@ -33,7 +34,7 @@ from bench.saga_parts.client import Storefront, logged_in, session
 from bench.saga_parts.stack import RunningShop, started_shop
 
 PROFILED = ("basket-api", "ordering-api")
-BUYERS, IDLE_SECONDS, WARMUP = 32, 10.0, 40
+BUYERS, IDLE_SECONDS, WARMUP, SETTLE_SECONDS = 32, 10.0, 40, 8.0
 Call = Callable[[Storefront, int], Awaitable[None]]
 
 
@@ -109,6 +110,11 @@ async def measure(running: RunningShop, args: argparse.Namespace) -> dict[str, o
             async with shop.borrow() as buyer:
                 await shop.add_line(buyer, product, 1)
 
+        async def checkout(shop: Storefront, _: int) -> None:
+            async with shop.borrow() as buyer:
+                await shop.add_line(buyer, product, 1)
+                await shop.checkout(buyer)
+
         async def order(shop: Storefront, _: int) -> None:
             async with shop.borrow() as buyer:
                 await shop.add_line(buyer, product, 1)
@@ -130,14 +136,14 @@ async def measure(running: RunningShop, args: argparse.Namespace) -> dict[str, o
         idle_spent = cpu.sample().since(before).per_process
         idle = {name: spent / IDLE_SECONDS for name, spent in idle_spent.items()}
         phases: dict[str, object] = {}
-        for name, call in (("line", line), ("order", order), ("get", get)):
+        phases_run = (("line", line), ("checkout", checkout), ("order", order), ("get", get))
+        for name, call in phases_run:
             with profiled(args.profile, name):
                 started, before = time.monotonic(), cpu.sample()
                 await run_phase(shop, call, args.count, args.concurrency)
-                if name == "order":
-                    await asyncio.sleep(3.0)  # the saga's trailing work
                 seconds = time.monotonic() - started
                 spent = cpu.sample().since(before)
+            await asyncio.sleep(SETTLE_SECONDS)  # sagas started by the phase finish
             phases[name] = {
                 "seconds": round(seconds, 1),
                 "cpu_ms_per_request": per_request(spent, idle, seconds, args.count),
