@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kube import ControlPlane
+from support.kube import control_plane
+from support.provisioned import provisioned
 
 
 def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
@@ -25,26 +25,12 @@ def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
 @pytest.fixture(scope="session")
 def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]:
     """A started control plane on free loopback ports; `.kubeconfig` is an admin kubeconfig."""
-    plane = ControlPlane()
-    try:
-        plane.start(session_dir(request, "kube"))
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"the Kubernetes control plane did not start: {err}", pytrace=False)
-    try:
+    with control_plane(session_dir(request, "kube")) as plane:
         yield plane
-    finally:
-        plane.stop()
 
 
 @pytest.fixture(scope="session")
 def kube_upstream_crds(kube_control_plane: ControlPlane) -> ControlPlane:
     """The control plane with the operators' upstream CRDs (Strimzi, CNPG, ...) Established."""
-    try:
-        kube_control_plane.install_upstream_crds()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"installing the upstream CRDs failed: {err}", pytrace=False)
+    provisioned(kube_control_plane.install_upstream_crds, "installing the upstream CRDs failed")
     return kube_control_plane

@@ -51,14 +51,14 @@ class OrderingDependencies:
 async def place_order(
     msg: m.CheckoutReceived, uow: OrderingUnitOfWork, deps: OrderingDependencies
 ) -> None:
-    if await uow.orders.lock(msg.order_id) is not None:
-        log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
-        return
     now = deps.clock()
     terms, rules = msg.terms, deps.fraud
-    history = await uow.orders.customer_history(
-        terms.customer_id, terms.currency, since=now - rules.velocity_window
+    history = await uow.orders.history_before(
+        msg.order_id, terms.customer_id, terms.currency, since=now - rules.velocity_window
     )
+    if history is None:
+        log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
+        return
     screened = replace(msg, risk=assess(terms, history, rules))
     order = Order.place(screened, now, deps.timeouts)
     await uow.orders.add(order)

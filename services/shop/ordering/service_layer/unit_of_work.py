@@ -24,10 +24,11 @@ class OrderRepository(Protocol):
         """Store the saga state and append the history entries not stored yet."""
         ...
 
-    async def customer_history(
-        self, customer_id: str, currency: str, since: datetime
-    ) -> CustomerHistory:
-        """The customer's orders so far: placed since `since`, and confirmed in `currency`."""
+    async def history_before(
+        self, order_id: UUID, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory | None:
+        """The customer's orders before this one: placed since `since`, and confirmed in
+        `currency`; None if this order is placed already (its checkout is a duplicate)."""
         ...
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
