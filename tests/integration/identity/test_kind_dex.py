@@ -2,14 +2,16 @@
 configuration, with only where it listens and, with that, its issuer moved to this test's
 loopback ports, run with the Deployment's environment (Secret references resolved).
 
-Tokens of the demo users, of notification's client (the Secret the kind platform's
-`spec.auth.clientCredentialsSecret` names) and of the web app's public client (authorization
-code with PKCE, through Dex's login form) carry the issuer, audience and groups that spec.auth
-expects, and pass the APIs' own token checks with the keys of the JWKS path spec.auth names.
+Tokens of the demo users (logged in as tests/kind and Tilt's demo-load do), of notification's
+client (the Secret the kind platform's `spec.auth.clientCredentialsSecret` names) and of the web
+app's public client (authorization code with PKCE, through Dex's login form) carry the issuer,
+audience and groups that spec.auth expects, and pass the APIs' own token checks with the keys
+of the JWKS path spec.auth names.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
@@ -23,13 +25,12 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 
+from kind.shop_client import demo_tokens
 from localinfra.dex import ISSUER_PATH, Dex
 from localinfra.dex_realm import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     API_SCOPES,
-    CUSTOMER_EMAIL,
-    CUSTOMER_PASSWORD,
     DEMO_CLIENT,
     WEB_CLIENT,
 )
@@ -138,16 +139,12 @@ async def test_it_is_ready_on_the_probes_the_kubelet_uses(
 async def test_the_demo_users_tokens_are_what_the_platform_accepts(
     kind_dex: KindConfigDex, auth: dict[str, Any], http: httpx.AsyncClient
 ) -> None:
-    demo = OAuthClient(
-        here(kind_dex, auth["tokenUrl"]),
-        DEMO_CLIENT,
-        kind_dex.manifests.client_secret(DEMO_CLIENT),
-        API_SCOPES,
+    # As tests/kind and Tilt's demo-load log them in (shop_client.demo_tokens).
+    admin_token, customer_token = await asyncio.to_thread(
+        demo_tokens, here(kind_dex, auth["tokenUrl"]), kind_dex.manifests.client_secret(DEMO_CLIENT)
     )
-    admin_token = await demo.password(http, ADMIN_EMAIL, ADMIN_PASSWORD)
-    customer_token = await demo.password(http, CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
-    admin, admin_claims = await principal(http, kind_dex, auth, admin_token.access_token)
-    customer, claims = await principal(http, kind_dex, auth, customer_token.access_token)
+    admin, admin_claims = await principal(http, kind_dex, auth, admin_token)
+    customer, claims = await principal(http, kind_dex, auth, customer_token)
     assert admin_claims["iss"] == claims["iss"] == kind_dex.issuer
     assert auth["audience"] in admin_claims["aud"]
     assert auth["audience"] in claims["aud"]
