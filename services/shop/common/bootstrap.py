@@ -37,7 +37,7 @@ class Wired(Generic[B, W]):
 
 def wired(
     engine: AsyncEngine,
-    unit_of_work: Callable[[async_sessionmaker[AsyncSession], OutboxMode], W],
+    unit_of_work: Callable[[AsyncEngine, OutboxMode], W],
     outbox_mode: OutboxMode,
     bus: Callable[[Callable[[], W]], B],
 ) -> Wired[B, W]:
@@ -45,6 +45,6 @@ def wired(
     sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     def new_unit_of_work() -> W:
-        return unit_of_work(sessions, outbox_mode)
+        return unit_of_work(engine, outbox_mode)
 
     return Wired(bus(new_unit_of_work), sessions, new_unit_of_work)

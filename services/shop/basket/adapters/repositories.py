@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.basket.adapters.tables import cart_lines, carts, checkouts, products
 from shop.basket.domain.cart import Cart, Checkout
@@ -16,7 +16,7 @@ from shop.common.aggregate import Aggregate
 
 
 class SqlCartRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 
@@ -69,7 +69,7 @@ class SqlCartRepository:
 
 
 class SqlProductSnapshotRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, product_id: UUID) -> ProductSnapshot | None:
@@ -101,7 +101,7 @@ class SqlProductSnapshotRepository:
 
 
 class SqlCheckoutRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.tables import reservations
 from shop.catalog.domain.reservation import OrderReservation
@@ -16,7 +16,7 @@ from shop.common.aggregate import Aggregate
 
 
 class SqlReservationRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.notification.adapters.tables import deliveries, templates
@@ -18,7 +18,7 @@ _TEMPLATE = (templates.c.name, templates.c.event_type, templates.c.subject, temp
 
 
 class SqlTemplateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, name: str) -> Template | None:
@@ -62,7 +62,7 @@ class SqlTemplateRepository:
 
 
 class SqlDeliveryRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.ordering.adapters.tables import orders
 from shop.ordering.domain.fraud import CustomerHistory, RiskAssessment, RiskReason
@@ -15,7 +15,7 @@ from shop.ordering.domain.order_terms import OrderStatus
 
 
 async def customer_history(
-    session: AsyncSession, customer_id: str, currency: str, since: datetime
+    session: AsyncConnection, customer_id: str, currency: str, since: datetime
 ) -> CustomerHistory:
     """One pass over the customer's orders (index `orders_customer_idx`)."""
     confirmed = (orders.c.status == OrderStatus.CONFIRMED.value) & (orders.c.currency == currency)

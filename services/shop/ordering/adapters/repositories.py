@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.ordering.adapters.customer_history import customer_history, risk_json, risk_of
@@ -35,7 +35,7 @@ from shop.ordering.domain.saga_state import SagaState
 
 
 class SqlOrderRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
         self._stored: dict[UUID, int] = {}

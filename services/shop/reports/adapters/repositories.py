@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.reports.adapters.tables import (
     order_status,
@@ -20,7 +20,7 @@ from shop.reports.domain.projection import Change
 
 
 class SqlProjectionRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def status_of(self, order_id: UUID) -> str | None:
