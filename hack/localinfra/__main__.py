@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.errors import InfraError, reported
 from localinfra.front_door import DEFAULT_GATEWAY_PORT
 
 
@@ -78,12 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 shop_args=shop_args,
                 gateway_port=args.gateway_port,
             )
-    except MissingDependencyError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 4
     except InfraError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return reported(err)
     except KeyboardInterrupt:
         return 130
     return 0

@@ -25,7 +25,7 @@ from types import FrameType
 from typing import Any
 
 from localinfra.deps import provision as provision_components
-from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.errors import InfraError, reported
 from localinfra.helm import helm_bin_dir
 from localinfra.kube import ControlPlane
 from localinfra.kube_api import KubeHttp
@@ -244,12 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             return (up if args.command == "up" else serve)(state, node=args.node)
         commands = {"down": down, "status": status}
         return commands[args.command](state)
-    except MissingDependencyError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 4
     except InfraError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return reported(err)
 
 
 if __name__ == "__main__":

@@ -26,12 +26,11 @@ import pytest
 from infra.fixtures_identity import IdentityProvider
 from infra.fixtures_node import NODE_IMAGE_TAG
 from infra.fixtures_traefik import apply_manifests, traefik_serving
-from infra.plugin import exit_on_missing_dependency
 from kind.shop_client import ShopClient, ShopError
 from localinfra.cluster_tools import ClusterTools
 from localinfra.dex import Dex
 from localinfra.dex_realm import NOTIFICATION_CLIENT
-from localinfra.errors import InfraError, MissingDependencyError
+from localinfra.errors import InfraError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP
@@ -59,6 +58,7 @@ from scenario.shop_on_cluster import (
     test_the_platform_reports_ready_for_its_current_generation,
 )
 from support.polling import wait_until
+from support.provisioned import provisioned
 
 __all__ = [
     "api_urls",
@@ -715,12 +715,10 @@ def route_accepted(route: dict[str, Any]) -> bool:
 def policy_enforcer(node_cluster: NodeCluster) -> None:
     """kube-router's network policy controller on the node (it runs until the node stops,
     whose teardown removes its chains and ipsets)."""
-    try:
-        node_cluster.node.enforce_network_policies(node_cluster.plane)
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"kube-router did not start: {err}", pytrace=False)
+    provisioned(
+        lambda: node_cluster.node.enforce_network_policies(node_cluster.plane),
+        "kube-router did not start",
+    )
 
 
 def connects(cluster: NodeShopCluster, pod: dict[str, Any], host: str, port: int) -> bool:

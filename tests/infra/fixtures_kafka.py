@@ -5,20 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
 from localinfra.connect import KafkaConnect
-from localinfra.errors import MissingDependencyError
 from localinfra.kafka import KafkaBroker
+from support.provisioned import provisioned
 
 
 @pytest.fixture(scope="session")
 def kafka(infra_workdir: Path) -> Iterator[KafkaBroker]:
     """A started single-node Kafka broker; `bootstrap_servers` is a 127.0.0.1 address."""
     broker = KafkaBroker(infra_workdir / "kafka")
-    try:
-        broker.start()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
+    provisioned(broker.start)
     try:
         yield broker
     finally:
@@ -29,10 +25,7 @@ def kafka(infra_workdir: Path) -> Iterator[KafkaBroker]:
 def kafka_connect(kafka: KafkaBroker, infra_workdir: Path) -> Iterator[KafkaConnect]:
     """A started Kafka Connect worker on `kafka`, with the Debezium PostgreSQL connector."""
     connect = KafkaConnect(kafka.bootstrap_servers, infra_workdir / "connect")
-    try:
-        connect.start()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
+    provisioned(connect.start)
     try:
         yield connect
     finally:

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kube import ControlPlane
+from support.provisioned import provisioned
 
 
 def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
@@ -26,12 +25,8 @@ def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
 def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]:
     """A started control plane on free loopback ports; `.kubeconfig` is an admin kubeconfig."""
     plane = ControlPlane()
-    try:
-        plane.start(session_dir(request, "kube"))
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"the Kubernetes control plane did not start: {err}", pytrace=False)
+    workdir = session_dir(request, "kube")
+    provisioned(lambda: plane.start(workdir), "the Kubernetes control plane did not start")
     try:
         yield plane
     finally:
@@ -41,10 +36,5 @@ def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]
 @pytest.fixture(scope="session")
 def kube_upstream_crds(kube_control_plane: ControlPlane) -> ControlPlane:
     """The control plane with the operators' upstream CRDs (Strimzi, CNPG, ...) Established."""
-    try:
-        kube_control_plane.install_upstream_crds()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"installing the upstream CRDs failed: {err}", pytrace=False)
+    provisioned(kube_control_plane.install_upstream_crds, "installing the upstream CRDs failed")
     return kube_control_plane

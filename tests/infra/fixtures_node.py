@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
 from localinfra.cluster_tools import ClusterTools
 from localinfra.dex import Dex
-from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP, POD_CIDR
 from localinfra.node_images import BuiltImage, project_image
 from localinfra.postgres import PostgresServer
+from support.provisioned import provisioned
 
 # The tag of this session's project image (the chart and the platforms are told to use it).
 NODE_IMAGE_TAG = "local-node"
@@ -32,12 +31,7 @@ def node_cluster(infra_workdir: Path) -> Iterator[NodeCluster]:
     sysctl, cgroup or global directory left).
     """
     cluster = NodeCluster(infra_workdir / "kube-node")
-    try:
-        cluster.start()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"the local node did not start: {err}", pytrace=False)
+    provisioned(cluster.start, "the local node did not start")
     try:
         yield cluster
     finally:
@@ -69,14 +63,13 @@ def kubectl(node_cluster: NodeCluster) -> Kubectl:
 @pytest.fixture(scope="session")
 def node_image(node_cluster: NodeCluster) -> BuiltImage:
     """The project image of this checkout, built with buildah and imported into the node."""
-    try:
+
+    def built_and_imported() -> BuiltImage:
         image = project_image(NODE_IMAGE_TAG)
         node_cluster.import_image(image)
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        pytest.fail(f"building or importing the project image failed: {err}", pytrace=False)
-    return image
+        return image
+
+    return provisioned(built_and_imported, "building or importing the project image failed")
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.observability import Observability, start_observability
+from support.provisioned import provisioned
 
 SCRAPE_INTERVAL = "2s"
 EVALUATION_INTERVAL = "1s"
@@ -28,15 +27,12 @@ SAGA_TIMEOUT_WINDOW = "20s"
 def observability(infra_workdir: Path) -> Iterator[Observability]:
     """Jaeger and Prometheus, started once per session, with the chart's rules loaded."""
     with contextlib.ExitStack() as started:
-        try:
-            backends = start_observability(
+        yield provisioned(
+            lambda: start_observability(
                 started,
                 infra_workdir / "observability",
                 rule_values={"sagaTimeoutWindow": SAGA_TIMEOUT_WINDOW},
                 scrape_interval=SCRAPE_INTERVAL,
                 evaluation_interval=EVALUATION_INTERVAL,
             )
-        except MissingDependencyError as err:
-            exit_on_missing_dependency(err)
-            raise
-        yield backends
+        )

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.postgres import PostgresServer
+from support.provisioned import provisioned
 
 
 @pytest.fixture(scope="session")
@@ -16,10 +15,7 @@ def postgres(infra_workdir: Path) -> Iterator[PostgresServer]:
     workdir = infra_workdir / "postgres"
     workdir.mkdir()
     server = PostgresServer(workdir)
-    try:
-        server.start()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
+    provisioned(server.start)
     try:
         yield server
     finally:

@@ -22,10 +22,10 @@ from lightkube import Client, KubeConfig, codecs
 from lightkube.generic_resource import create_global_resource, create_namespaced_resource
 
 from infra.fixtures_kube import session_dir
-from infra.plugin import exit_on_missing_dependency
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kube import ControlPlane
 from localinfra.traefik import Traefik
+from support.provisioned import exit_on_missing_dependency
 
 FIELD_MANAGER = "shopkeeper-tests"
 GATEWAY_API = ("gateway.networking.k8s.io", "v1")

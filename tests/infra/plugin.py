@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from localinfra.errors import MissingDependencyError
 from localinfra.process import ProcessRegistry
 from localinfra.workdir import make_workdir
 
@@ -52,11 +51,6 @@ def pytest_runtest_makereport(
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     ProcessRegistry.instance().stop_all()
-
-
-def exit_on_missing_dependency(err: MissingDependencyError) -> None:
-    """One clear line instead of a stack trace (exit code 4, like a usage error)."""
-    pytest.exit(str(err), returncode=4)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import pytest
 from localinfra.kube_crds import crd_documents
 from localinfra.paths import REPO_ROOT
 from localinfra.upstream_crds import CrdSet, crd_sets
+from support.project_files import project_files
 
 pytestmark = pytest.mark.integration
 
@@ -51,17 +52,11 @@ def test_each_pinned_set_is_provisioned_with_its_crds(crd_set: CrdSet) -> None:
 
 def copy_of_the_project(target: Path) -> Path:
     """The project's files (tracked and new) copied to `target`: a clone with nothing beside it."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = REPO_ROOT / name
+    for source in project_files():
         if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+            copy = target / source.relative_to(REPO_ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
     return target
 
 

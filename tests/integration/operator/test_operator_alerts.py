@@ -8,21 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.promql import promql_check_binary
 from shopkeeper.builders.inputs import BuildInput, Owner
 from shopkeeper.builders.monitoring import alert_rules
+from support.provisioned import provisioned
 from unit.operator.operator_support import sample_spec
 
 
 @pytest.fixture(scope="module")
 def promql_check() -> Path:
-    try:
-        return promql_check_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(promql_check_binary)
 
 
 def test_every_alert_of_the_platform_parses(promql_check: Path) -> None:

@@ -23,13 +23,12 @@ from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
 from lightkube.resources.core_v1 import Namespace
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.helm import helm_binary
 from localinfra.kube import ControlPlane
 from localinfra.kustomize import kustomize_binary
 from localinfra.paths import REPO_ROOT
 from localinfra.versions import versions
+from support.provisioned import provisioned
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
 FIELD_MANAGER = "shopkeeper-packaging-tests"
@@ -59,21 +58,13 @@ def run_tool(argv: list[str], *, cwd: Path = REPO_ROOT) -> str:
 @pytest.fixture(scope="session")
 def helm() -> Path:
     """The provisioned helm binary."""
-    try:
-        return helm_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(helm_binary)
 
 
 @pytest.fixture(scope="session")
 def kustomize() -> Path:
     """The provisioned kustomize binary."""
-    try:
-        return kustomize_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(kustomize_binary)
 
 
 @pytest.fixture(scope="session")

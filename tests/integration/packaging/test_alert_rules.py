@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.paths import REPO_ROOT
 from localinfra.prometheus_package import promtool_binary
+from support.provisioned import provisioned
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
 RULE_TESTS = Path(__file__).with_name("alert-rules-test.yaml")
@@ -25,11 +24,7 @@ RenderChart = Callable[..., list[dict[str, Any]]]
 
 @pytest.fixture(scope="module")
 def promtool() -> Path:
-    try:
-        return promtool_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(promtool_binary)
 
 
 @pytest.fixture(scope="module")

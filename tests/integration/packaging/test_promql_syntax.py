@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.paths import REPO_ROOT
 from localinfra.promql import promql_check_binary
 from support.grafana import as_prometheus_sees_it, dashboard_files, panel_queries
+from support.provisioned import provisioned
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
 
@@ -23,11 +22,7 @@ RenderChart = Callable[..., list[dict[str, Any]]]
 
 @pytest.fixture(scope="module")
 def promql_check() -> Path:
-    try:
-        return promql_check_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(promql_check_binary)
 
 
 def parse_errors(promql_check: Path, expressions: list[str]) -> list[str]:

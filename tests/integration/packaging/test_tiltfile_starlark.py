@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from infra.plugin import exit_on_missing_dependency
-from localinfra.errors import MissingDependencyError
 from localinfra.paths import REPO_ROOT
 from localinfra.starlark import starlark_check_binary
+from support.provisioned import provisioned
 
 # The Tiltfile API (docs.tilt.dev/api.html): the names a Tiltfile may use besides Starlark's own.
 TILT_BUILTINS = (
@@ -72,11 +71,7 @@ TILT_BUILTINS = (
 
 @pytest.fixture(scope="module")
 def starlark_check() -> Path:
-    try:
-        return starlark_check_binary()
-    except MissingDependencyError as err:
-        exit_on_missing_dependency(err)
-        raise
+    return provisioned(starlark_check_binary)
 
 
 def check(starlark_check: Path, path: Path) -> subprocess.CompletedProcess[str]:

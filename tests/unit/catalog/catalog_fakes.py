@@ -20,16 +20,21 @@ class FakeProducts(FakeRows[UUID, Product]):
     def __init__(self) -> None:
         super().__init__(key=lambda product: product.id)
 
-    async def active_ids(self, product_ids: Iterable[UUID]) -> set[UUID]:
-        return {pid for pid in product_ids if pid in self.rows and self.rows[pid].active}
-
 
 class FakeStock:
-    def __init__(self) -> None:
+    def __init__(self, products: FakeProducts) -> None:
         self.rows: dict[UUID, StockItem] = {}
+        self._products = products
 
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
         return {pid: self.rows[pid] for pid in sorted(set(product_ids)) if pid in self.rows}
+
+    async def lock_for_sale(
+        self, product_ids: Iterable[UUID]
+    ) -> tuple[dict[UUID, StockItem], set[UUID]]:
+        stock = await self.lock(product_ids)
+        products = self._products.rows
+        return stock, {pid for pid in stock if pid in products and products[pid].active}
 
     async def add(self, item: StockItem) -> None:
         self.rows[item.product_id] = item
@@ -99,7 +104,7 @@ class FakeCatalogUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.categories = FakeRows[str, Category](lambda category: category.slug)
         self.products = FakeProducts()
-        self.stock = FakeStock()
+        self.stock = FakeStock(self.products)
         self.reservations = FakeRows[UUID, OrderReservation](lambda r: r.order_id)
         self.embeddings = FakeEmbeddings(self.products)
         self.bought_together = FakeBoughtTogether()

@@ -1,6 +1,7 @@
 import pytest
 
 from shop.cli import main
+from support.cli import exit_of
 
 
 @pytest.mark.parametrize(
@@ -18,10 +19,9 @@ from shop.cli import main
 def test_bad_commands_exit_2_with_a_clear_error(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+    code, err = exit_of(main, argv, capsys)
+    assert code == 2
+    assert message in err
 
 
 def test_replay_needs_a_selection(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from shop.cli import main
+from support.cli import exit_of
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +28,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_purge_requests_exit_2_with_a_clear_error(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+    code, err = exit_of(main, argv, capsys)
+    assert code == 2
+    assert message in err
 
 
 def test_a_bad_retention_in_the_environment_is_named(

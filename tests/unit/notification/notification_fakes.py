@@ -12,14 +12,22 @@ from support.fakes import FakeUnitOfWork
 
 
 class FakeTemplates:
-    def __init__(self) -> None:
+    def __init__(self, deliveries: FakeDeliveries) -> None:
         self.rows: dict[str, Template] = {}
+        self._deliveries = deliveries
 
     async def get(self, name: str) -> Template | None:
         return self.rows.get(name)
 
-    async def for_event(self, event_type: str) -> list[Template]:
-        return [t for t in self.rows.values() if t.event_type == event_type]
+    async def for_event(
+        self, event_type: str, *, undelivered_for: UUID | None = None
+    ) -> list[Template]:
+        delivered = {
+            d.template for d in self._deliveries.rows if d.cause_event_id == undelivered_for
+        }
+        return [
+            t for t in self.rows.values() if t.event_type == event_type and t.name not in delivered
+        ]
 
     async def list_all(self) -> list[Template]:
         return list(self.rows.values())
@@ -35,9 +43,6 @@ class FakeDeliveries:
     def __init__(self) -> None:
         self.rows: list[Delivery] = []
 
-    async def exists(self, cause_event_id: UUID, template: str) -> bool:
-        return any(d.cause_event_id == cause_event_id and d.template == template for d in self.rows)
-
     async def add(self, delivery: Delivery) -> None:
         self.rows.append(delivery)
 
@@ -45,8 +50,8 @@ class FakeDeliveries:
 class FakeNotificationUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
-        self.templates = FakeTemplates()
         self.deliveries = FakeDeliveries()
+        self.templates = FakeTemplates(self.deliveries)
 
     def aggregates(self) -> Iterable[Delivery]:
         return self.deliveries.rows

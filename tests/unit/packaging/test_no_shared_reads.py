@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from localinfra.paths import REPO_ROOT
+from support.project_files import project_files
 
 # Spellings of a path to the folder beside the clone (or of the variable that used to name it).
 # Built from parts so that this guard does not name the folder itself.
@@ -16,17 +16,6 @@ FORBIDDEN = (
     f"SHOPKEEPER_{SHARED.upper()}",
     f'"{SHARED}" / "crds"',
 )
-
-
-def project_files() -> list[Path]:
-    """Tracked and new (not ignored) files of the working tree."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    return [REPO_ROOT / name for name in listed.split("\0") if name]
 
 
 def test_no_project_file_names_the_shared_folder() -> None:

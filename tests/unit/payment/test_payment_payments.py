@@ -9,9 +9,10 @@ from uuid import uuid4
 import pytest
 
 from shop.common.events import DomainEvent
+from shop.payment.domain.errors import InvalidPaymentError
 from shop.payment.domain.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from shop.payment.domain.gateway import ChargeResult
-from shop.payment.domain.payment import InvalidPaymentError, Payment, PaymentStatus
+from shop.payment.domain.payment import Payment, PaymentStatus
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 APPROVED = ChargeResult(approved=True, reference="ch_1")

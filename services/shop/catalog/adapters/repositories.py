@@ -1,11 +1,14 @@
-"""Catalog repositories over SQLAlchemy Core; loaded aggregates are tracked for the outbox."""
+"""Catalog repositories over SQLAlchemy Core; loaded aggregates are tracked for the outbox.
+
+The stock statements the saga's commands run are built once, with bound parameters, and are
+set-based: a reservation's lines are locked in one statement and written in one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -59,12 +62,6 @@ class SqlProductRepository:
             .values(updated_at=func.now(), **_columns(product))
         )
 
-    async def active_ids(self, product_ids: Iterable[UUID]) -> set[UUID]:
-        query = select(products.c.id).where(
-            products.c.id.in_(list(product_ids)), products.c.active.is_(True)
-        )
-        return set((await self._session.scalars(query)).all())
-
 
 class SqlStockRepository:
     def __init__(self, session: AsyncConnection, track: Track) -> None:
@@ -72,33 +69,76 @@ class SqlStockRepository:
         self._track = track
 
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
-        query = (
-            select(stock_items)
-            .where(stock_items.c.product_id.in_(sorted(set(product_ids))))
-            .order_by(stock_items.c.product_id)
-            .with_for_update()
-        )
-        items = {}
-        for row in (await self._session.execute(query)).mappings():
-            item = StockItem(
-                row["product_id"], row["on_hand"], row["reserved"], row["low_stock_threshold"]
-            )
+        stock, _ = await self.lock_for_sale(product_ids)
+        return stock
+
+    async def lock_for_sale(
+        self, product_ids: Iterable[UUID]
+    ) -> tuple[dict[UUID, StockItem], set[UUID]]:
+        rows = await self._session.execute(_LOCK_STOCK, {"product_ids": sorted(set(product_ids))})
+        items, on_sale = {}, set()
+        for product_id, on_hand, reserved, threshold, active in rows:
+            item = StockItem(product_id, on_hand, reserved, threshold)
             self._track(item)
-            items[item.product_id] = item
-        return items
+            items[product_id] = item
+            if active:
+                on_sale.add(product_id)
+        return items, on_sale
 
     async def add(self, item: StockItem) -> None:
         self._track(item)
         await self._session.execute(stock_items.insert().values(**_stock_columns(item)))
 
     async def save(self, items: Sequence[StockItem]) -> None:
+        if not items:
+            return
         for item in items:
             self._track(item)
-            await self._session.execute(
-                update(stock_items)
-                .where(stock_items.c.product_id == item.product_id)
-                .values(**_stock_columns(item))
-            )
+        await self._session.execute(
+            _SAVE_STOCK,
+            {
+                "product_ids": [item.product_id for item in items],
+                "on_hand": [item.on_hand for item in items],
+                "reserved": [item.reserved for item in items],
+                "thresholds": [item.low_stock_threshold for item in items],
+            },
+        )
+
+
+_LOCK_STOCK = (
+    select(
+        stock_items.c.product_id,
+        stock_items.c.on_hand,
+        stock_items.c.reserved,
+        stock_items.c.low_stock_threshold,
+        products.c.active,
+    )
+    .join(products, products.c.id == stock_items.c.product_id)
+    .where(stock_items.c.product_id == any_(bindparam("product_ids", type_=ARRAY(Uuid))))
+    .order_by(stock_items.c.product_id)
+    .with_for_update(of=stock_items)
+)
+"""Stock rows, locked in product id order (no deadlocks), with whether each is on sale."""
+
+
+_SAVED = (
+    select(
+        func.unnest(bindparam("product_ids", type_=ARRAY(Uuid))).label("product_id"),
+        func.unnest(bindparam("on_hand", type_=ARRAY(Integer))).label("on_hand"),
+        func.unnest(bindparam("reserved", type_=ARRAY(Integer))).label("reserved"),
+        func.unnest(bindparam("thresholds", type_=ARRAY(Integer))).label("threshold"),
+    )
+).subquery("saved")
+_SAVE_STOCK = (
+    update(stock_items)
+    .where(stock_items.c.product_id == _SAVED.c.product_id)
+    .values(
+        on_hand=_SAVED.c.on_hand,
+        reserved=_SAVED.c.reserved,
+        low_stock_threshold=_SAVED.c.threshold,
+    )
+)
+"""Every item's counts, from one array per column."""
 
 
 def _product(row: RowMapping) -> Product:

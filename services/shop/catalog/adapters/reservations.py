@@ -1,11 +1,14 @@
-"""The reservation repository: one order's reservation lines, locked per order."""
+"""The reservation repository: one order's reservation lines, locked per order.
+
+Its statements are built once, with bound parameters; a reservation's lines are written in
+one upsert whatever their number."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from uuid import UUID
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ARRAY, String, Uuid, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,6 +17,31 @@ from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import Reservation, ReservationStatus
 from shop.common.aggregate import Aggregate
 
+_LOCK_ORDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+"""Serialises work on one order even before it has reservation rows to lock."""
+_ORDER_ID = bindparam("order_id", type_=Uuid)
+_LINES = select(reservations.c.product_id, reservations.c.quantity, reservations.c.status).where(
+    reservations.c.order_id == _ORDER_ID
+)
+_NEW_LINES = insert(reservations).from_select(
+    ["order_id", "product_id", "quantity", "status"],
+    select(
+        _ORDER_ID,
+        func.unnest(bindparam("product_ids", type_=ARRAY(Uuid))),
+        func.unnest(bindparam("quantities", type_=ARRAY(reservations.c.quantity.type))),
+        func.unnest(bindparam("statuses", type_=ARRAY(String))),
+    ),
+)
+_SAVE_LINES = _NEW_LINES.on_conflict_do_update(
+    index_elements=["order_id", "product_id"],
+    set_={
+        "quantity": _NEW_LINES.excluded.quantity,
+        "status": _NEW_LINES.excluded.status,
+        "updated_at": func.now(),
+    },
+)
+"""Every line of one order, from one array per column."""
+
 
 class SqlReservationRepository:
     def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
@@ -21,20 +49,15 @@ class SqlReservationRepository:
         self._track = track
 
     async def lock(self, order_id: UUID) -> OrderReservation | None:
-        # Serialises work on one order even before it has reservation rows to lock.
-        await self._session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"catalog.reservation:{order_id}"},
-        )
-        query = select(reservations).where(reservations.c.order_id == order_id)
-        rows = (await self._session.execute(query)).mappings().all()
+        # The lock first, in a statement of its own: the read after it sees what the
+        # transaction that held it committed.
+        await self._session.execute(_LOCK_ORDER, {"key": f"catalog.reservation:{order_id}"})
+        rows = (await self._session.execute(_LINES, {"order_id": order_id})).all()
         if not rows:
             return None
         lines = {
-            row["product_id"]: Reservation(
-                order_id, row["product_id"], row["quantity"], ReservationStatus(row["status"])
-            )
-            for row in rows
+            product_id: Reservation(order_id, product_id, quantity, ReservationStatus(status))
+            for product_id, quantity, status in rows
         }
         reservation = OrderReservation(order_id, lines)
         self._track(reservation)
@@ -42,25 +65,15 @@ class SqlReservationRepository:
 
     async def save(self, reservation: OrderReservation) -> None:
         self._track(reservation)
-        rows = [
-            {
-                "order_id": line.order_id,
-                "product_id": line.product_id,
-                "quantity": line.quantity,
-                "status": line.status.value,
-            }
-            for line in reservation.lines.values()
-        ]
-        if not rows:
+        lines = list(reservation.lines.values())
+        if not lines:
             return
-        statement = insert(reservations).values(rows)
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["order_id", "product_id"],
-                set_={
-                    "quantity": statement.excluded.quantity,
-                    "status": statement.excluded.status,
-                    "updated_at": func.now(),
-                },
-            )
+            _SAVE_LINES,
+            {
+                "order_id": reservation.order_id,
+                "product_ids": [line.product_id for line in lines],
+                "quantities": [line.quantity for line in lines],
+                "statuses": [line.status.value for line in lines],
+            },
         )

@@ -42,8 +42,8 @@ async def reserve_stock(
     """All of the order's lines, or none (the saga hears which)."""
     reservation = await uow.reservations.lock(cmd.order_id) or OrderReservation(cmd.order_id)
     wanted = merge_lines(cmd.lines)
-    stock = await uow.stock.lock({*wanted, *reservation.lines})
-    sellable = await uow.products.active_ids(wanted)
+    stock, on_sale = await uow.stock.lock_for_sale({*wanted, *reservation.lines})
+    sellable = on_sale & wanted.keys()
     reservation.reserve(cmd.lines, stock, sellable)
     await uow.stock.save(list(stock.values()))
     await uow.reservations.save(reservation)

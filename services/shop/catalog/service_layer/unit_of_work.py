@@ -32,19 +32,23 @@ class ProductRepository(Protocol):
 
     async def save(self, product: Product) -> None: ...
 
-    async def active_ids(self, product_ids: Iterable[UUID]) -> set[UUID]:
-        """Those of `product_ids` that exist and are on sale."""
-        ...
-
 
 class StockRepository(Protocol):
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
         """The stock items of existing products, locked in product id order (no deadlocks)."""
         ...
 
+    async def lock_for_sale(
+        self, product_ids: Iterable[UUID]
+    ) -> tuple[dict[UUID, StockItem], set[UUID]]:
+        """`lock`'s stock items, and which of their products are on sale (one read)."""
+        ...
+
     async def add(self, item: StockItem) -> None: ...
 
-    async def save(self, items: Sequence[StockItem]) -> None: ...
+    async def save(self, items: Sequence[StockItem]) -> None:
+        """Store the items' counts (all of them at once)."""
+        ...
 
 
 class ReservationRepository(Protocol):

@@ -1,11 +1,13 @@
 """Message templates with `{{ name }}` and `{{ name | default text }}` placeholders.
 
 Rendering is strict: a placeholder with no value and no default is an error, so a customer
-never receives a raw `{{ email }}`.
+never receives a raw `{{ email }}`. A text is parsed once per process (`_parts`): the worker
+renders the same few templates for every event.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,21 +48,39 @@ class Template:
 
     @property
     def placeholders(self) -> frozenset[str]:
-        found = _PLACEHOLDER.findall(self.subject) + _PLACEHOLDER.findall(self.body)
-        return frozenset(name for name, _ in found)
+        return frozenset(
+            name for text in (self.subject, self.body) for _, name, _ in _parts(text) if name
+        )
 
     def render(self, values: Mapping[str, str]) -> Rendered:
         """Fill the placeholders; raises `TemplateError` naming every missing value."""
         missing = sorted(
             name
             for text in (self.subject, self.body)
-            for name, default in _PLACEHOLDER.findall(text)
-            if name not in values and not default
+            for _, name, default in _parts(text)
+            if name and name not in values and not default
         )
         if missing:
             raise TemplateError(f"template {self.name!r} needs values for: {', '.join(missing)}")
         return Rendered(_fill(self.subject, values), _fill(self.body, values))
 
 
+_Part = tuple[str, str | None, str | None]
+"""Literal text, then the placeholder after it (None at the end) and its default."""
+
+
+@functools.lru_cache(maxsize=256)
+def _parts(text: str) -> tuple[_Part, ...]:
+    pieces = _PLACEHOLDER.split(text)  # literal, (name, default, literal)*
+    literals, names, defaults = pieces[0::3], pieces[1::3], pieces[2::3]
+    return tuple(
+        (literal, names[i] if i < len(names) else None, defaults[i] if i < len(names) else None)
+        for i, literal in enumerate(literals)
+    )
+
+
 def _fill(text: str, values: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[2] or ""), text)
+    return "".join(
+        literal + (values.get(name, default or "") if name else "")
+        for literal, name, default in _parts(text)
+    )

@@ -59,12 +59,13 @@ async def delete_template(
 async def notify(
     cmd: c.Notify, uow: NotificationUnitOfWork, deps: NotificationDependencies
 ) -> None:
-    """Render and send every template for the event once; log each outcome.
+    """Render and send every template for the event once (those it has no delivery of yet);
+    log each outcome.
 
     The order is looked up only when the event lacks a value the templates or the recipient
     need: the event's values win over the lookup's, so one that carries them all (an order
     event names its customer, e-mail address, lines and total) renders the same without it."""
-    templates = await uow.templates.for_event(cmd.event_type)
+    templates = await uow.templates.for_event(cmd.event_type, undelivered_for=cmd.event_id)
     if not templates:
         return
     needed = RECIPIENT_FIELDS.union(*(template.placeholders for template in templates))
@@ -72,8 +73,6 @@ async def notify(
     looked_up = None if needed <= carried.keys() else await _look_up(cmd.order_id, deps)
     values = template_values(cmd.data, looked_up)
     for template in templates:
-        if await uow.deliveries.exists(cmd.event_id, template.name):
-            continue
         await uow.deliveries.add(await _deliver(template, values, cmd.event_id, deps))
 
 

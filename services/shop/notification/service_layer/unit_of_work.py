@@ -15,7 +15,12 @@ from shop.notification.domain.template import Template
 class TemplateRepository(Protocol):
     async def get(self, name: str) -> Template | None: ...
 
-    async def for_event(self, event_type: str) -> list[Template]: ...
+    async def for_event(
+        self, event_type: str, *, undelivered_for: UUID | None = None
+    ) -> list[Template]:
+        """The event type's templates, by name; with `undelivered_for`, only those with no
+        delivery logged for that event yet."""
+        ...
 
     async def list_all(self) -> list[Template]: ...
 
@@ -29,8 +34,6 @@ class TemplateRepository(Protocol):
 
 
 class DeliveryRepository(Protocol):
-    async def exists(self, cause_event_id: UUID, template: str) -> bool: ...
-
     async def add(self, delivery: Delivery) -> None: ...
 
 

@@ -1,8 +1,9 @@
 """The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates.
 
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
-and saving it appends only the history entries added since it was read. The statements are
-built once, with bound parameters: every saga message runs them.
+and written in one: the order's row and the history entries added since it was read (a
+data-modifying CTE beside the history insert). The statements are built once, with bound
+parameters: every saga message runs them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy import ARRAY, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -49,14 +50,14 @@ class SqlOrderRepository:
 
     async def add(self, order: Order) -> None:
         self._track(order)
-        row = {"id": order.id, "placed_at": order.placed_at, **_saga_columns(order)}
-        await self._session.execute(_INSERT_ORDER, row)
-        await self._append_history(order)
+        row = {"placed_at": order.placed_at, **_saga_columns(order)}
+        await self._session.execute(_INSERT_ORDER, {**row, **self._new_history(order)})
 
     async def save(self, order: Order) -> None:
         self._track(order)
-        await self._session.execute(_UPDATE_ORDER, {"order_key": order.id, **_saga_columns(order)})
-        await self._append_history(order)
+        await self._session.execute(
+            _UPDATE_ORDER, {**_saga_columns(order), **self._new_history(order)}
+        )
 
     async def customer_history(
         self, customer_id: str, currency: str, since: datetime
@@ -84,26 +85,23 @@ class SqlOrderRepository:
         self._track(order)
         return order
 
-    async def _append_history(self, order: Order) -> None:
+    def _new_history(self, order: Order) -> dict[str, Any]:
+        """The parameters of the history entries not stored yet (arrays, one per column);
+        from now on they count as stored."""
         stored = self._stored.get(order.id, 0)
         new = [entry for entry in order.history if entry.sequence > stored]
-        if not new:
-            return
-        self._stored[order.id] = new[-1].sequence
-        rows = [
-            {
-                "order_id": order.id,
-                "sequence": entry.sequence,
-                "kind": entry.kind,
-                "status": entry.status.value,
-                "detail": entry.detail,
-                "cause_event_id": entry.cause_event_id,
-                "at": entry.at,
-            }
-            for entry in new
-        ]
+        if new:
+            self._stored[order.id] = new[-1].sequence
         # Append-only: entries stored before are left exactly as they are.
-        await self._session.execute(_APPEND_HISTORY, rows)
+        return {
+            "order_key": order.id,
+            "sequences": [entry.sequence for entry in new],
+            "kinds": [entry.kind for entry in new],
+            "statuses": [entry.status.value for entry in new],
+            "details": [entry.detail for entry in new],
+            "causes": [entry.cause_event_id for entry in new],
+            "ats": [entry.at for entry in new],
+        }
 
 
 def lines_json(lines: tuple[OrderLine, ...]) -> list[dict[str, Any]]:
@@ -192,8 +190,47 @@ def _entry(entry: list[Any]) -> HistoryEntry:
 _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
 _READ_ORDER = select(orders, _HISTORY).where(orders.c.id == _ORDER_KEY)
 _LOCK_ORDER = _READ_ORDER.with_for_update(of=orders)
-_INSERT_ORDER = orders.insert()
-_UPDATE_ORDER = update(orders).where(orders.c.id == _ORDER_KEY)
-"""Executed with the saga's columns as parameters: they are what it sets."""
-_APPEND_HISTORY = insert(order_history).on_conflict_do_nothing()
-"""Executed with a list of entries (one INSERT for them all)."""
+
+
+def _history_column(name: str, column: str) -> Any:
+    return func.unnest(bindparam(name, type_=ARRAY(order_history.c[column].type)))
+
+
+_APPEND_HISTORY = (
+    insert(order_history)
+    .from_select(
+        ["order_id", "sequence", "kind", "status", "detail", "cause_event_id", "at"],
+        select(
+            _ORDER_KEY,
+            _history_column("sequences", "sequence"),
+            _history_column("kinds", "kind"),
+            _history_column("statuses", "status"),
+            _history_column("details", "detail"),
+            _history_column("causes", "cause_event_id"),
+            _history_column("ats", "at"),
+        ),
+    )
+    .on_conflict_do_nothing()
+)
+"""The new history entries, from one array per column (none: no row)."""
+_SAGA_VALUES = {
+    column.name: bindparam(column.name, type_=column.type)
+    for column in orders.c
+    if column.name not in ("id", "placed_at")
+}
+_INSERT_ORDER = _APPEND_HISTORY.add_cte(
+    orders.insert()
+    .values(
+        {
+            "id": _ORDER_KEY,
+            "placed_at": bindparam("placed_at", type_=orders.c.placed_at.type),
+            **_SAGA_VALUES,
+        }
+    )
+    .cte("placed")
+)
+"""A new order and its first history entries, in one statement."""
+_UPDATE_ORDER = _APPEND_HISTORY.add_cte(
+    update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved")
+)
+"""The saga's columns and the history entries added since the order was read."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from shop.common.errors import NotFoundError
+from shop.common.errors import NotFoundError, RuleViolationError
 
 
 class PaymentNotFoundError(NotFoundError):
@@ -13,3 +13,8 @@ class PaymentNotFoundError(NotFoundError):
 
     def __init__(self, order_id: UUID) -> None:
         super().__init__(f"order {order_id} has no payment", orderId=str(order_id))
+
+
+class InvalidPaymentError(RuleViolationError):
+    code = "invalid-payment"
+    title = "The payment request is invalid"

@@ -10,18 +10,13 @@ from typing import ClassVar, TypedDict
 from uuid import UUID
 
 from shop.common.aggregate import Aggregate
-from shop.common.errors import RuleViolationError
+from shop.payment.domain.errors import InvalidPaymentError
 from shop.payment.domain.events import (
     PaymentFailed,
     PaymentRefunded,
     PaymentSucceeded,
 )
 from shop.payment.domain.gateway import ChargeResult
-
-
-class InvalidPaymentError(RuleViolationError):
-    code = "invalid-payment"
-    title = "The payment request is invalid"
 
 
 class PaymentStatus(enum.StrEnum):

@@ -13,7 +13,7 @@ from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.payment.bootstrap import bootstrap, mock_gateway
-from shop.payment.entrypoints.routes import router
+from shop.payment.entrypoints import routes
 from shop.payment.settings import PaymentSettings
 
 
@@ -27,7 +27,7 @@ def create_payment_app(settings: PaymentSettings) -> FastAPI:
         title="Shopkeeper payment",
         description="Payments of orders through a mock gateway, and their refunds.",
         settings=settings,
-        routers=[router, dead_letters_router("payment")],
+        routers=[routes.router, dead_letters_router("payment")],
         public_prefix=public_prefix("payment"),
         auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],

@@ -13,7 +13,7 @@ from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
 from shop.common.server import run_api
 from shop.reports.bootstrap import bootstrap
-from shop.reports.entrypoints.routes import router
+from shop.reports.entrypoints import routes
 from shop.reports.settings import ReportsSettings
 
 
@@ -25,7 +25,7 @@ def create_reports_app(settings: ReportsSettings) -> FastAPI:
         title="Shopkeeper reports",
         description="Sales projections built from order events.",
         settings=settings,
-        routers=[router, dead_letters_router("reports")],
+        routers=[routes.router, dead_letters_router("reports")],
         public_prefix=public_prefix("reports"),
         auth=AuthSettings.from_env(),
         lifespan_hooks=[wire],

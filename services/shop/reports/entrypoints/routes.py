@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from shop.common.auth.dependencies import ADMIN_ONLY
 from shop.common.errors import RuleViolationError
@@ -19,14 +19,17 @@ MAX_DAYS = 366
 DEFAULT_DAYS = 29
 
 
-def _reports(request: Request) -> Reports:
+def get_reports(request: Request) -> Reports:
     reports: Reports = request.app.state.process.state["reports"]
     return reports
 
 
+ReportsDep = Annotated[Reports, Depends(get_reports)]
+
+
 @router.get("/sales", responses=problem_responses(422))
 async def sales(
-    request: Request,
+    reports: ReportsDep,
     first: Annotated[date | None, Query(alias="from", description="Default: 29 days ago")] = None,
     last: Annotated[date | None, Query(alias="to", description="Default: today (UTC)")] = None,
 ) -> list[DaySalesOut]:
@@ -35,7 +38,7 @@ async def sales(
     first = first or days_before(last, DEFAULT_DAYS)
     if first > last or (last - first).days >= MAX_DAYS:
         raise RuleViolationError(f"from..to must be a range of 1 to {MAX_DAYS} days")
-    async with _reports(request).sessions() as session:
+    async with reports.sessions() as session:
         found = await queries.sales_per_day(session, first, last)
     return [
         DaySalesOut(day=day, currency=currency, orders=s.orders, revenue=s.revenue)
@@ -50,16 +53,16 @@ def days_before(day: date, days: int) -> date:
 
 @router.get("/top-products")
 async def top_products(
-    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 10
+    reports: ReportsDep, limit: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> list[ProductSalesOut]:
     """Best sellers by units sold, then revenue."""
-    async with _reports(request).sessions() as session:
+    async with reports.sessions() as session:
         found = await queries.top_products(session, limit)
     return [ProductSalesOut.model_validate(sale, from_attributes=True) for sale in found]
 
 
 @router.get("/orders-by-status")
-async def orders_by_status(request: Request) -> dict[str, int]:
+async def orders_by_status(reports: ReportsDep) -> dict[str, int]:
     """How many orders are in each status now (as far as reports has seen)."""
-    async with _reports(request).sessions() as session:
+    async with reports.sessions() as session:
         return await queries.orders_by_status(session)
