@@ -8,7 +8,7 @@ would be a dual write).
 In outbox mode `debezium` the rows are deleted again in the same transaction, once Debezium
 can read them from the WAL (`shop.common.outbox_write`, docs/adr/0004).
 
-The transaction runs on one pooled connection, with no ORM session (docs/adr/0056): the
+The transaction runs on one pooled connection, with no ORM session (docs/adr/0055): the
 unit of work begins and commits it on the asyncpg connection (`connection`), where the inbox
 and outbox statements run too, prebuilt; repositories run SQLAlchemy Core statements on
 `session`, an `AsyncConnection` of the same connection that leaves the transaction to it.
