@@ -65,3 +65,9 @@ def sample() -> CpuSample:
 def load_average() -> list[float]:
     """The 1, 5 and 15 minute load averages (/proc/loadavg)."""
     return [round(value, 2) for value in os.getloadavg()]
+
+
+def pids(label: str) -> list[int]:
+    """The ids of this benchmark's stack processes of one label (`basket-api`)."""
+    children = psutil.Process(os.getpid()).children(recursive=True)
+    return [child.pid for child in children if _label(child) == label]

@@ -13,7 +13,7 @@ import json
 import secrets
 import time
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from localinfra.dex_realm import API_AUDIENCE, DEMO_CLIENT, NOTIFICATION_CLIENT, Realm, dex_config
 from localinfra.errors import InfraError, MissingDependencyError
@@ -108,6 +108,15 @@ class Dex(SingleProcessLauncher):
     def jwks_url(self) -> str:
         return f"{self.url}/keys"
 
+    def config(self) -> dict[str, Any]:
+        """Dex's configuration: the realm, listening on `host:port`."""
+        return dex_config(self.realm, f"{self.host}:{self.port}")
+
+    def process_env(self) -> dict[str, str]:
+        """Dex's environment (its feature flags)."""
+        # Dex's config expands $VARIABLES by default; nothing here is meant to be expanded.
+        return {"DEX_EXPAND_ENV": "false"}
+
     def start(self, workdir: Path | None = None, *, timeout: float = 60) -> Self:
         """Write the configuration and start Dex; returns once its discovery document answers."""
         if self._process is not None:
@@ -117,13 +126,12 @@ class Dex(SingleProcessLauncher):
         self.workdir.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "config.yaml"
         config.touch(mode=0o600)
-        config.write_text(json.dumps(dex_config(self.realm, f"{self.host}:{self.port}"), indent=1))
+        config.write_text(json.dumps(self.config(), indent=1))
         self._process = ManagedProcess(
             "dex",
             [str(binary), "serve", str(config)],
             self.workdir / "dex.log",
-            # Dex's config expands $VARIABLES by default; nothing here is meant to be expanded.
-            env={"DEX_EXPAND_ENV": "false"},
+            env=self.process_env(),
             cwd=self.workdir,
         ).start()
         try:

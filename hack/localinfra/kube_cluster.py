@@ -6,8 +6,9 @@ so no process survives the supervisor. Every `up` starts from an empty cluster.
 
 `up --node` adds a real node (localinfra.node_cluster): kubelet, containerd, kube-proxy and a
 kube-scheduler, the project image of this checkout imported as the chart's default image, and
-PostgreSQL and Kafka on the node's bridge IP for platforms in external mode
-(k8s/samples/platform-local-node.yaml). `down` also undoes every host change the node made.
+PostgreSQL, Kafka and Dex on the node's bridge IP for platforms in external mode with the
+bridge's token issuer (k8s/samples/platform-local-node.yaml). `down` also undoes every host
+change the node made.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from localinfra.kube_api import KubeHttp
 from localinfra.kube_pki import KeyPair
 from localinfra.kube_provision import kubernetes_bin_dir, provision
 from localinfra.node import sweep_stale
+from localinfra.node_identity import OIDC_CLIENT_ENV
 from localinfra.node_services import NodeServices
 from localinfra.paths import REPO_ROOT, cache_dir
 from localinfra.process import ManagedProcess, ProcessRegistry, alive, all_pids, cmdline
 
 SUPERVISOR_MODULE = "localinfra.kube_cluster"
 # What `up --node` runs, and what a person then uses (helm install).
-NODE_NEEDS = ("kube", "node", "helm", "postgres", "kafka")
+NODE_NEEDS = ("kube", "node", "helm", "postgres", "kafka", "dex")
 
 
 def default_state_dir() -> Path:
@@ -150,6 +152,8 @@ def down(state: ClusterState, timeout: float = 60) -> int:
         raise InfraError(f"processes still running after down: {leftovers}")
     state.pid_file.unlink(missing_ok=True)
     state.ready_file.unlink(missing_ok=True)
+    # A supervisor that was killed leaves the credentials of the Dex that died with it.
+    (state.run_dir / OIDC_CLIENT_ENV).unlink(missing_ok=True)
     if sweep_stale():  # a node whose supervisor was killed: its reaper's work, done now
         print("local-cluster: undid the host changes of a node that was not stopped")
     if pid is not None:
@@ -225,7 +229,8 @@ def parser() -> argparse.ArgumentParser:
     parsed.add_argument(
         "--node",
         action="store_true",
-        help="up: also a real node (kubelet, containerd), the project image, PostgreSQL and Kafka",
+        help="up: also a real node (kubelet, containerd), the project image, PostgreSQL, Kafka "
+        "and Dex",
     )
     return parsed
 

@@ -1,6 +1,6 @@
 """`hack/local-cluster up --node`: a node cluster ready for `helm install` and a platform in
-external mode, with the project image tagged as the chart's appVersion and PostgreSQL and Kafka
-on the node's bridge IP at their usual ports."""
+external mode, with the project image tagged as the chart's appVersion, and PostgreSQL, Kafka
+and Dex (the token issuer) on the node's bridge IP at their usual ports."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import yaml
 from localinfra.kafka import KafkaBroker
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP, POD_CIDR
+from localinfra.node_identity import NodeIdentity
 from localinfra.node_images import ensure_base_image, project_image
 from localinfra.paths import REPO_ROOT
 from localinfra.postgres import PostgresServer
@@ -37,6 +38,7 @@ class NodeServices:
         self.cluster = NodeCluster(run_dir)
         self.postgres: PostgresServer | None = None
         self.kafka: KafkaBroker | None = None
+        self.identity: NodeIdentity | None = None
         self.image_tag = chart_app_version()
         self.timings: dict[str, float] = {}
         self._postgres_dir: Path | None = None
@@ -51,7 +53,8 @@ class NodeServices:
 
     @property
     def processes(self) -> list[ManagedProcess]:
-        extra = [s.process for s in (self.postgres, self.kafka) if s and s.process]
+        dex = self.identity.dex if self.identity else None
+        extra = [s.process for s in (self.postgres, self.kafka, dex) if s and s.process]
         return [*self.cluster.processes, *extra]
 
     def start(self, run_dir: Path) -> NodeServices:
@@ -70,6 +73,7 @@ class NodeServices:
             ).start()
             self.postgres.create_database(DATABASE)
             self.kafka = KafkaBroker(run_dir / "kafka", port=KAFKA_PORT, host=BRIDGE_IP).start()
+            self.identity = NodeIdentity(run_dir).start()
         except BaseException:
             self.stop()
             raise
@@ -83,10 +87,11 @@ class NodeServices:
             f"PostgreSQL {BRIDGE_IP}:{POSTGRES_PORT} (database {DATABASE}, user "
             f"{self.postgres.superuser}, password {self.postgres.password}); "
             f"Kafka {BRIDGE_IP}:{KAFKA_PORT}",
+            *(self.identity.notes() if self.identity else []),
         ]
 
     def stop(self) -> None:
-        for service in (self.kafka, self.postgres):
+        for service in (self.identity, self.kafka, self.postgres):
             if service is not None:
                 service.stop()
         if self._postgres_dir is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from localinfra.kube import ControlPlane
+from support.kube import control_plane
 from support.provisioned import provisioned
 
 
@@ -24,13 +25,8 @@ def session_dir(request: pytest.FixtureRequest, name: str) -> Path:
 @pytest.fixture(scope="session")
 def kube_control_plane(request: pytest.FixtureRequest) -> Iterator[ControlPlane]:
     """A started control plane on free loopback ports; `.kubeconfig` is an admin kubeconfig."""
-    plane = ControlPlane()
-    workdir = session_dir(request, "kube")
-    provisioned(lambda: plane.start(workdir), "the Kubernetes control plane did not start")
-    try:
+    with control_plane(session_dir(request, "kube")) as plane:
         yield plane
-    finally:
-        plane.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from localinfra.connect import POSTGRES_CONNECTOR, KafkaConnect
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
+from shop.common.outbox import create_messaging_sql
 from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
@@ -20,20 +21,6 @@ CONNECTOR = "smoke-outbox"
 SLOT = "smoke_outbox_slot"
 # As services store it: a serialized java.util.Properties holding the W3C trace context.
 TRACE_CONTEXT = f"traceparent=00-{'1' * 32}-{'2' * 16}-01\n"
-
-OUTBOX_DDL = f"""
-CREATE SCHEMA {SCHEMA};
-CREATE TABLE {SCHEMA}.outbox (
-    id uuid PRIMARY KEY,
-    aggregatetype text NOT NULL,
-    aggregateid text NOT NULL,
-    type text NOT NULL,
-    topic text NOT NULL,
-    payload jsonb NOT NULL,
-    tracingspancontext text,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-"""
 
 
 def test_the_rest_api_lists_the_debezium_postgres_connector(kafka_connect: KafkaConnect) -> None:
@@ -46,7 +33,9 @@ def test_an_outbox_row_reaches_the_topic_it_names(
 ) -> None:
     dsn = postgres.create_database("smoke_connect")
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(OUTBOX_DDL)
+        conn.execute(f"CREATE SCHEMA {SCHEMA}")
+        for statement in create_messaging_sql(SCHEMA):  # the outbox as the services have it
+            conn.execute(statement)
     kafka_connect.create_connector(CONNECTOR, _connector_config(postgres, "smoke_connect"))
     try:
         kafka_connect.wait_connector_running(CONNECTOR, timeout=120)

@@ -1,17 +1,17 @@
 """The Kubernetes control plane is real: upstream schemas validate, the garbage collector runs."""
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from lightkube import ApiError, Client, KubeConfig
+from lightkube import ApiError, Client
 from lightkube.generic_resource import GenericNamespacedResource, create_namespaced_resource
 from lightkube.models.meta_v1 import ObjectMeta, OwnerReference
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
-from lightkube.resources.core_v1 import ConfigMap, Namespace
+from lightkube.resources.core_v1 import ConfigMap
 
 from localinfra.kube import ControlPlane
 from localinfra.versions import versions
+from support.kube import admin_client, fresh_namespace
 from support.polling import wait_until
 
 pytestmark = pytest.mark.integration
@@ -22,17 +22,14 @@ KafkaTopic = create_namespaced_resource("kafka.strimzi.io", "v1", "KafkaTopic", 
 @pytest.fixture(scope="module")
 def client(kube_control_plane: ControlPlane) -> Iterator[Client]:
     """A real client library talking through the generated kubeconfig file."""
-    config = KubeConfig.from_file(kube_control_plane.kubeconfig)
-    with Client(config=config, field_manager="shopkeeper-tests") as kube:
+    with admin_client(kube_control_plane) as kube:
         yield kube
 
 
 @pytest.fixture
 def namespace(client: Client) -> Iterator[str]:
-    name = f"smoke-{uuid.uuid4().hex[:8]}"
-    client.create(Namespace(metadata=ObjectMeta(name=name)))
-    yield name
-    client.delete(Namespace, name)
+    with fresh_namespace(client, "smoke") as name:
+        yield name
 
 
 def kafka_topic(name: str, namespace: str, partitions: object) -> GenericNamespacedResource:

@@ -1,16 +1,18 @@
 """Places orders through a running shop's HTTP APIs and follows them to their outcome.
 
 Used by the kind end-to-end tests, and by hand (Tilt's `demo-load` resource) against the
-port-forwarded APIs:
+port-forwarded APIs, logged in as the demo admin and customer at the kind Dex's token endpoint:
 
-    uv run python tests/kind/shop_client.py --orders 50 \\
+    PYTHONPATH=hack uv run python tests/kind/shop_client.py --orders 50 \\
         --catalog http://localhost:8001 --basket http://localhost:8002 \\
-        --ordering http://localhost:8003
+        --ordering http://localhost:8003 \\
+        --token-url http://127.0.0.1:5556/dex/token --client-secret shopkeeper-demo-on-kind
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
 import uuid
@@ -20,6 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from localinfra.dex_realm import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    API_SCOPES,
+    CUSTOMER_EMAIL,
+    CUSTOMER_PASSWORD,
+    DEMO_CLIENT,
+)
+from shop.common.auth.token_client import OAuthClient, TokenRequestError
 
 FINAL_STATUSES = frozenset({"CONFIRMED", "CANCELLED"})
 CATEGORY = "demo"
@@ -121,19 +133,44 @@ class ShopClient:
             time.sleep(0.5)
 
 
+def demo_tokens(
+    token_url: str, client_secret: str, client_id: str = DEMO_CLIENT
+) -> tuple[str, str]:
+    """Access tokens of the demo admin and the demo customer (password grant at `token_url`)."""
+    client = OAuthClient(token_url, client_id, client_secret, API_SCOPES)
+
+    async def fetch() -> tuple[str, str]:
+        async with httpx.AsyncClient(timeout=30) as http:
+            admin = await client.password(http, ADMIN_EMAIL, ADMIN_PASSWORD)
+            customer = await client.password(http, CUSTOMER_EMAIL, CUSTOMER_PASSWORD)
+        return admin.access_token, customer.access_token
+
+    return asyncio.run(fetch())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Place demo orders and report their outcomes.")
     parser.add_argument("--orders", type=int, default=20, help="how many orders (default 20)")
     parser.add_argument("--catalog", default="http://localhost:8001", help="catalog API URL")
     parser.add_argument("--basket", default="http://localhost:8002", help="basket API URL")
     parser.add_argument("--ordering", default="http://localhost:8003", help="ordering API URL")
+    parser.add_argument("--token-url", help="log the demo admin and customer in here")
+    parser.add_argument("--client-id", default=DEMO_CLIENT, help="their client (with --token-url)")
+    parser.add_argument("--client-secret", default="", help="its secret (with --token-url)")
     args = parser.parse_args(argv)
-    client = ShopClient(args.catalog, args.basket, args.ordering)
     try:
+        admin, customer = (
+            demo_tokens(args.token_url, args.client_secret, args.client_id)
+            if args.token_url
+            else (None, None)
+        )
+        client = ShopClient(
+            args.catalog, args.basket, args.ordering, admin_token=admin, customer_token=customer
+        )
         product = client.create_product(stock=args.orders * 2)
         orders = [client.place_order(f"demo-{i}", product) for i in range(args.orders)]
         outcomes = Counter(client.outcome(order)["status"] for order in orders)
-    except (ShopError, httpx.HTTPError) as err:
+    except (ShopError, httpx.HTTPError, TokenRequestError) as err:
         sys.stderr.write(f"demo load failed: {err}\n")
         return 1
     sys.stdout.write(f"{args.orders} orders: {dict(outcomes)}\n")

@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+from kind.shop_client import demo_tokens
+from localinfra.dex_realm import DEMO_CLIENT
 from localinfra.errors import MissingDependencyError
 from localinfra.helm import helm_binary
 from localinfra.paths import REPO_ROOT
@@ -32,6 +35,7 @@ from scenario.shop_on_cluster import (
     test_the_operator_runs_the_image_under_test,
     test_the_platform_reports_ready_for_its_current_generation,
 )
+from support.kind_dex import KindDex, kind_platform_auth
 from support.polling import wait_until
 
 pytestmark = pytest.mark.kind
@@ -101,8 +105,10 @@ class KindShopCluster:
     image_tag = TAG
     shop_namespace = SHOP_NAMESPACE
     api_host: str | None = None  # port-forwarded Services
-    admin_token: str | None = None  # k8s/kind/platform.yaml names no issuer yet
-    customer_token: str | None = None
+
+    def __init__(self, admin_token: str, customer_token: str) -> None:
+        self.admin_token: str | None = admin_token
+        self.customer_token: str | None = customer_token
 
     def kubectl(self, *argv: str, stdin: str | None = None, timeout: float = 1800) -> str:
         return run("kubectl", *argv, stdin=stdin, timeout=timeout)
@@ -123,35 +129,43 @@ class KindShopCluster:
     def api_urls(self, platform: dict[str, Any]) -> Iterator[dict[str, str]]:
         """The catalog, basket and ordering APIs through `kubectl port-forward`."""
         name = platform["metadata"]["name"]
-        forwards: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
-        try:
-            for context in ("catalog", "basket", "ordering"):
-                port = free_port()
-                process = subprocess.Popen(
-                    [
-                        "kubectl",
-                        "-n",
-                        SHOP_NAMESPACE,
-                        "port-forward",
-                        f"svc/{name}-{context}-api",
-                        f"{port}:80",
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                forwards[context] = (process, port)
-            for context, (_, port) in forwards.items():
-                wait_until(
-                    partial(port_open, port),
-                    within=60,
-                    what=f"port-forward of {context}",
-                    interval=0.5,
-                )
-            yield {context: f"http://127.0.0.1:{port}" for context, (_, port) in forwards.items()}
-        finally:
-            for process, _ in forwards.values():
-                process.terminate()
-                process.wait(timeout=10)
+        services = {context: (f"{name}-{context}-api", 80) for context in API_CONTEXTS}
+        with port_forwards(services) as urls:
+            yield urls
+
+
+API_CONTEXTS = ("catalog", "basket", "ordering")
+
+
+@contextmanager
+def port_forwards(services: dict[str, tuple[str, int]]) -> Iterator[dict[str, str]]:
+    """`http://127.0.0.1:<free port>` to each named (Service, port) of the shop's namespace."""
+    forwards: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    try:
+        for what, (service, service_port) in services.items():
+            port = free_port()
+            process = subprocess.Popen(
+                [
+                    "kubectl",
+                    "-n",
+                    SHOP_NAMESPACE,
+                    "port-forward",
+                    f"svc/{service}",
+                    f"{port}:{service_port}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            forwards[what] = (process, port)
+        for what, (_, port) in forwards.items():
+            wait_until(
+                partial(port_open, port), within=60, what=f"port-forward of {what}", interval=0.5
+            )
+        yield {what: f"http://127.0.0.1:{port}" for what, (_, port) in forwards.items()}
+    finally:
+        for process, _ in forwards.values():
+            process.terminate()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -170,15 +184,26 @@ def image(cluster_name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def infrastructure() -> None:
-    """Strimzi, CloudNativePG, and the shared Kafka, Kafka Connect and PostgreSQL."""
+def infrastructure(cluster_name: str) -> None:
+    """Strimzi, CloudNativePG, and the shared Kafka, Kafka Connect, PostgreSQL and Dex."""
     run("k8s/kind/operators.sh", "all")
+    run("k8s/kind/dex/image.sh", cluster_name)
     run("kubectl", "apply", "--server-side", "-k", "k8s/kind/infra")
     wait_ready("kafka", "shop-kafka", SHOP_NAMESPACE)
     wait_ready("cluster.postgresql.cnpg.io", "shop-db", SHOP_NAMESPACE)
     wait_ready("kafkaconnect", "shop-connect", SHOP_NAMESPACE)
+    run("kubectl", "-n", SHOP_NAMESPACE, "rollout", "status", "deployment/dex", "--timeout=300s")
 
 
 @pytest.fixture(scope="module")
 def shop_cluster(image: str, infrastructure: None) -> KindShopCluster:
-    return KindShopCluster()
+    """The cluster, with the demo admin's and customer's tokens of the kind Dex (whose
+    issuer the platform's spec.auth names), fetched through a port-forward of its Service."""
+    dex = KindDex.load()
+    service = dex.service
+    with port_forwards(
+        {"dex": (service["metadata"]["name"], service["spec"]["ports"][0]["port"])}
+    ) as url:
+        path = urlsplit(kind_platform_auth()["issuer"]).path
+        tokens = demo_tokens(f"{url['dex']}{path}/token", dex.client_secret(DEMO_CLIENT))
+    return KindShopCluster(*tokens)

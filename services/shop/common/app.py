@@ -62,7 +62,13 @@ def get_process(request: Request) -> ProcessContext:
     return process
 
 
-ProcessDep = Annotated[ProcessContext, Depends(get_process)]
+async def _process_dependency(request: Request) -> ProcessContext:
+    """`get_process` as a coroutine: FastAPI runs a plain function in its thread pool."""
+    process: ProcessContext = request.app.state.process
+    return process
+
+
+ProcessDep = Annotated[ProcessContext, Depends(_process_dependency)]
 
 
 def probes_router(process: ProcessContext) -> APIRouter:

@@ -6,7 +6,7 @@ with (payment's):
 
     def context_worker(settings: PaymentSettings) -> ContextWorker:
         async def wire(process: ProcessContext) -> Consuming[SqlPaymentUnitOfWork]:
-            payments = bootstrap(process.engine, mock_gateway(settings))
+            payments = bootstrap(process.engine, mock_gateway(settings), settings.outbox_mode)
             return Consuming(routes(payments.bus, INBOUND), payments.unit_of_work)
 
         return ContextWorker("payment", settings, wire, alone=True)

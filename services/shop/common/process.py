@@ -23,6 +23,7 @@ import sqlalchemy.ext.asyncio as sa_asyncio
 from prometheus_client import CollectorRegistry
 
 from shop.common.background import BackgroundTasks, TaskFactory
+from shop.common.db_pool import refuse_closed_connections
 from shop.common.health import KafkaReadiness, ReadinessCheck, database_check
 from shop.common.settings import ServiceSettings
 
@@ -40,9 +41,9 @@ class ProcessContext:
         *,
         ping_connections: bool = True,
     ) -> None:
-        """`ping_connections`: test each pooled connection before use (a round trip). APIs do,
-        so a request after a database restart does not fail; workers need not, as they retry
-        what the database refused."""
+        """`ping_connections`: check that each pooled connection is still open before use (no
+        round trip: `shop.common.db_pool`). APIs do, so a request after a database restart
+        does not fail; workers need not, as they retry what the database refused."""
         self.settings = settings
         self.ping_connections = ping_connections
         self.registry = registry
@@ -104,8 +105,9 @@ class ProcessContext:
         engine = sa_asyncio.create_async_engine(
             settings.database_url,
             pool_size=settings.database_pool_size,
-            pool_pre_ping=self.ping_connections,
         )
+        if self.ping_connections:
+            refuse_closed_connections(engine)
         self._engine = engine
         self.exit_stack.push_async_callback(engine.dispose)
         self.add_readiness_check("database", database_check(engine))

@@ -93,12 +93,7 @@ class ServiceSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ValueError("is not a URL like postgresql+asyncpg://user:pw@host/db") from None
-        if url.get_backend_name() != "postgresql":
-            raise ValueError(f"must be a PostgreSQL URL, not {url.get_backend_name()!r}")
+        url = postgres_url(value)
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+asyncpg")
         return url.render_as_string(hide_password=False)
@@ -157,3 +152,15 @@ def _refuse_placeholder_secrets(settings: ServiceSettings) -> None:
                 f"{type(settings).env_var(name)} is empty or a placeholder secret; "
                 f"set a real secret (environment={settings.environment})"
             )
+
+
+def postgres_url(value: str) -> URL:
+    """`value` parsed as a PostgreSQL URL; a `ValueError` saying why it is none (never echoing
+    it: it may hold a password)."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError("is not a URL like postgresql+asyncpg://user:pw@host/db") from None
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(f"must be a PostgreSQL URL, not {url.get_backend_name()!r}")
+    return url

@@ -8,9 +8,8 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
+from shop.common.settings import postgres_url
 from shop.common.settings_errors import SettingsError
 from shop.devstack.identity import Identity
 from shop.devstack.plan import Layout, OutboxMode
@@ -61,11 +60,8 @@ class UpSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _postgres_url(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ValueError("is not a URL like postgresql+asyncpg://user:pw@host/db") from None
-        if url.get_backend_name() != "postgresql" or not url.database:
+        url = postgres_url(value)
+        if not url.database:
             raise ValueError("must be a PostgreSQL URL with a database name")
         return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 

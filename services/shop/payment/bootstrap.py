@@ -12,9 +12,8 @@ from shop.common.messagebus import MessageBus
 from shop.common.messaging_settings import OutboxMode
 from shop.payment.adapters.mock_gateway import MockGateway
 from shop.payment.adapters.unit_of_work import SqlPaymentUnitOfWork
-from shop.payment.domain.gateway import PaymentGateway
 from shop.payment.service_layer.handlers import COMMAND_HANDLERS, PaymentDependencies
-from shop.payment.service_layer.unit_of_work import PaymentUnitOfWork
+from shop.payment.service_layer.unit_of_work import PaymentGateway, PaymentUnitOfWork
 from shop.payment.settings import PaymentSettings
 
 PaymentBus = MessageBus[PaymentUnitOfWork, PaymentDependencies]

@@ -25,6 +25,7 @@ import pytest
 from fastapi import FastAPI
 
 from infra.fixtures_traefik import start_or_end_session
+from integration.context_api import settings_on
 from integration.context_db import migrated_engine
 from localinfra.dex import Dex
 from localinfra.dex_realm import (
@@ -43,6 +44,7 @@ from shop.basket.settings import BasketSettings
 from shop.catalog.entrypoints.api import create_catalog_app
 from shop.catalog.settings import CatalogSettings
 from shop.common.auth.token_client import OAuthClient, Token
+from shop.common.process_settings import ContextProcessSettings
 from shop.notification.entrypoints.api import create_notification_app
 from shop.notification.settings import NotificationSettings
 from shop.ordering.domain import messages as m
@@ -57,7 +59,7 @@ from shop.reports.settings import ReportsSettings
 
 TOKEN_SECONDS = 30
 NO_AUDIENCE_SCOPES = tuple(scope for scope in API_SCOPES if scope != AUDIENCE_SCOPE)
-FACTORIES: dict[str, tuple[Callable[..., Any], Callable[[Any], FastAPI]]] = {
+FACTORIES: dict[str, tuple[type[ContextProcessSettings], Callable[[Any], FastAPI]]] = {
     "catalog": (CatalogSettings, create_catalog_app),
     "basket": (BasketSettings, create_basket_app),
     "ordering": (OrderingSettings, create_ordering_app),
@@ -161,8 +163,7 @@ async def shop(
             clients: dict[str, httpx.AsyncClient] = {}
             for context, (settings_class, factory) in FACTORIES.items():
                 engine = await stack.enter_async_context(migrated_engine(postgres, context))
-                url = engine.url.render_as_string(hide_password=False)
-                settings = settings_class(database_url=url, kafka_bootstrap_servers="127.0.0.1:9")
+                settings = settings_on(settings_class, engine)
                 app = factory(settings)
                 await stack.enter_async_context(app.router.lifespan_context(app))
                 transport = httpx.ASGITransport(app=app)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from shop.basket.bootstrap import Basket
 from shop.basket.domain import catalog_events as e
 from shop.basket.domain.products import ProductSnapshot
@@ -34,9 +34,9 @@ async def hear(basket: Basket, event: e.CatalogEvent) -> None:
 async def api(
     basket_engine: AsyncEngine, identity: IdentityProvider
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Basket]]:
-    settings = BasketSettings(
-        database_url=basket_engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        BasketSettings,
+        basket_engine,
         ordering_url="http://ordering.test",
     )
     app = create_basket_app(settings)

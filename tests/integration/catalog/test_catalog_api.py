@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from shop.catalog.entrypoints.api import create_catalog_app
 from shop.catalog.settings import CatalogSettings
 
@@ -18,8 +18,7 @@ from shop.catalog.settings import CatalogSettings
 async def client(
     catalog_engine: AsyncEngine, identity: IdentityProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    url = catalog_engine.url.render_as_string(hide_password=False)
-    settings = CatalogSettings(database_url=url, kafka_bootstrap_servers="127.0.0.1:9")
+    settings = settings_on(CatalogSettings, catalog_engine)
     async with api_client(create_catalog_app(settings), identity.admin()) as client:
         assert (
             await client.post("/categories", json={"slug": "kitchen", "name": "Kitchen"})

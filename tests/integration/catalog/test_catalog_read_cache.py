@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from localinfra.redis_server import RedisServer
 from shop.catalog.adapters.cache_metrics import CacheMetrics
 from shop.catalog.adapters.cache_metrics import cache_counts as read_cache_counts
@@ -36,10 +36,9 @@ SEARCH = "/products?q=mug"
 async def client(
     catalog_engine: AsyncEngine, redis: RedisServer, identity: IdentityProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    url = catalog_engine.url.render_as_string(hide_password=False)
-    settings = CatalogSettings(
-        database_url=url,
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        CatalogSettings,
+        catalog_engine,
         redis_url=redis.url,
         cache_retry_seconds=0.2,
     )

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
 from shop.catalog.adapters.wordllama_embedder import wordllama_embedder
@@ -69,8 +69,7 @@ async def anonymous(
     catalog_engine: AsyncEngine, identity: IdentityProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The catalog API with no token at all, as a storefront's visitor calls it."""
-    url = catalog_engine.url.render_as_string(hide_password=False)
-    settings = CatalogSettings(database_url=url, kafka_bootstrap_servers="127.0.0.1:9")
+    settings = settings_on(CatalogSettings, catalog_engine)
     async with api_client(create_catalog_app(settings), None) as client:
         yield client
 

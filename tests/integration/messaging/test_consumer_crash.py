@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -66,16 +67,62 @@ async def _published(producer_side: Schema, bootstrap: str, topic: str, events: 
         )
 
 
+EVENTS = 200
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """A producing schema whose `EVENTS` events are on its topic, and a consuming one whose
+    consumers (of one group) apply them."""
+
+    producer: Schema
+    consumer: Schema
+    group: str
+    bootstrap: str
+    workdir: Path
+
+    def consumer_process(
+        self, name: str, extra_env: dict[str, str] | None = None
+    ) -> ManagedProcess:
+        return _consumer_process(
+            name,
+            self.workdir,
+            self.consumer,
+            self.producer.topic,
+            self.group,
+            self.bootstrap,
+            extra_env,
+        )
+
+
+async def _events_published(
+    new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, workdir: Path
+) -> _Sides:
+    sides = _Sides(await new_schema(), await new_schema(), unique("g"), bootstrap, workdir)
+    await _published(sides.producer, bootstrap, sides.producer.topic, events=EVENTS)
+    return sides
+
+
+async def _a_new_consumer_applies_every_event_once(sides: _Sides, name: str) -> None:
+    """A consumer started now, in the same group, brings the effects to all events, each
+    applied once and in order per account."""
+    process = sides.consumer_process(name).start()
+    await wait_until_async(
+        lambda: _count_is(sides.consumer, "applied", EVENTS),
+        within=120,
+        what="every event applied",
+    )
+    process.stop()
+    await _assert_applied_once_in_order(sides.consumer, EVENTS)
+
+
 async def test_consumer_killed_mid_batch_applies_every_event_once(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
 ) -> None:
-    producer_side, consumer_side = await new_schema(), await new_schema()
-    group = unique("g")
-    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+    sides = await _events_published(new_schema, bootstrap, tmp_path)
+    consumer_side = sides.consumer
 
-    first = _consumer_process(
-        "consumer-1", tmp_path, consumer_side, producer_side.topic, group, bootstrap
-    ).start()
+    first = sides.consumer_process("consumer-1").start()
     await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 30),
         within=60,
@@ -84,30 +131,20 @@ async def test_consumer_killed_mid_batch_applies_every_event_once(
     os.kill(first.pid or 0, signal.SIGKILL)  # mid-batch: 50 records per poll, 30 ms each
     first.stop()
     applied_at_kill = await consumer_side.scalar("SELECT count(*) FROM {s}.applied")
-    assert 0 < applied_at_kill < 200
+    assert 0 < applied_at_kill < EVENTS
 
-    second = _consumer_process(
-        "consumer-2", tmp_path, consumer_side, producer_side.topic, group, bootstrap
-    ).start()
-    await wait_until_async(
-        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
-    )
-    second.stop()
-    await _assert_applied_once_in_order(consumer_side, 200)
+    await _a_new_consumer_applies_every_event_once(sides, "consumer-2")
 
 
 async def test_kill_mid_batch_transaction_loses_the_batch_whole_then_applies_it_once(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
 ) -> None:
-    producer_side, consumer_side = await new_schema(), await new_schema()
-    group = unique("g")
-    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+    sides = await _events_published(new_schema, bootstrap, tmp_path)
+    consumer_side = sides.consumer
     mark = tmp_path / "marked-event"
     marking = {"TEST_MARK_FILE": str(mark), "TEST_MARK_AFTER_CALLS": "75"}
 
-    first = _consumer_process(
-        "consumer-m", tmp_path, consumer_side, producer_side.topic, group, bootstrap, marking
-    ).start()
+    first = sides.consumer_process("consumer-m", marking).start()
 
     async def marked() -> bool:
         return mark.exists() and bool(mark.read_text())
@@ -126,34 +163,22 @@ async def test_kill_mid_batch_transaction_loses_the_batch_whole_then_applies_it_
     batches = await consumer_side.scalar("SELECT count(DISTINCT xmin::text) FROM {s}.applied")
     assert batches < applied  # several messages per transaction
 
-    second = _consumer_process(
-        "consumer-n", tmp_path, consumer_side, producer_side.topic, group, bootstrap
-    ).start()
-    await wait_until_async(
-        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
-    )
-    second.stop()
-    await _assert_applied_once_in_order(consumer_side, 200)
+    await _a_new_consumer_applies_every_event_once(sides, "consumer-n")
 
 
 async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str, tmp_path: Path
 ) -> None:
-    producer_side, consumer_side = await new_schema(), await new_schema()
-    group = unique("g")
-    await _published(producer_side, bootstrap, producer_side.topic, events=200)
+    sides = await _events_published(new_schema, bootstrap, tmp_path)
+    consumer_side = sides.consumer
 
-    first = _consumer_process(
-        "consumer-a", tmp_path, consumer_side, producer_side.topic, group, bootstrap
-    ).start()
+    first = sides.consumer_process("consumer-a").start()
     await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 20),
         within=60,
         what="the first consumer applying",
     )
-    second = _consumer_process(
-        "consumer-b", tmp_path, consumer_side, producer_side.topic, group, bootstrap
-    ).start()  # joins: the group rebalances
+    second = sides.consumer_process("consumer-b").start()  # joins: the group rebalances
     await wait_until_async(
         lambda: _count_at_least(consumer_side, "applied", 100),
         within=60,
@@ -162,14 +187,16 @@ async def test_graceful_stop_and_rebalance_commit_exactly_what_was_applied(
     first.stop(timeout=30)  # SIGTERM: finish the message in hand, commit, leave the group
     assert _exit_code(first) == 0, first.log_tail()
     await wait_until_async(
-        lambda: _count_is(consumer_side, "applied", 200), within=120, what="every event applied"
+        lambda: _count_is(consumer_side, "applied", EVENTS),
+        within=120,
+        what="every event applied",
     )
     second.stop(timeout=30)
     assert _exit_code(second) == 0, second.log_tail()
 
-    await _assert_applied_once_in_order(consumer_side, 200)
-    committed = await _committed_total(bootstrap, group, producer_side.topic)
-    assert committed == 200  # every applied message committed, nothing beyond
+    await _assert_applied_once_in_order(consumer_side, EVENTS)
+    committed = await _committed_total(bootstrap, sides.group, sides.producer.topic)
+    assert committed == EVENTS  # every applied message committed, nothing beyond
 
 
 async def _assert_applied_once_in_order(schema: Schema, total: int) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from shop.notification.entrypoints.api import create_notification_app
 from shop.notification.settings import NotificationSettings
 
@@ -18,9 +18,9 @@ from shop.notification.settings import NotificationSettings
 async def http(
     notification_engine: AsyncEngine, identity: IdentityProvider
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = NotificationSettings(
-        database_url=notification_engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        NotificationSettings,
+        notification_engine,
     )
     async with api_client(create_notification_app(settings), identity.admin()) as client:
         yield client

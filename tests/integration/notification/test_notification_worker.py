@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
+from integration.context_api import settings_on
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from integration.notification.conftest import Peer
 from localinfra.dex_realm import NOTIFICATION_CLIENT, SERVICE_GROUP
@@ -37,9 +38,9 @@ async def notifications_for(
     engine: AsyncEngine, peer: Peer, identity: IdentityProvider
 ) -> AsyncIterator[Notifications]:
     lookups = identity.client(NOTIFICATION_CLIENT)
-    settings = NotificationSettings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        NotificationSettings,
+        engine,
         channel="webhook",
         webhook_url=f"{peer.url}/hook",
         ordering_url=peer.url,

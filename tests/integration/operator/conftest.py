@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from lightkube import Client, KubeConfig
+from lightkube import Client
 from lightkube.codecs import from_dict
 from lightkube.models.authentication_v1 import TokenRequestSpec
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
-from lightkube.resources.core_v1 import Namespace, ServiceAccount
+from lightkube.resources.core_v1 import ServiceAccount
 
 from integration.operator.kube_support import REPO
 from integration.operator.operator_runner import RunningOperator, start_operator
 from localinfra.kube import ControlPlane
 from localinfra.kustomize import kustomize_binary
 from shopkeeper.crd import crd
+from support.kube import admin_client, fresh_namespace
 from support.polling import wait_until
 
 CRD_TIMEOUT = 60.0
@@ -31,8 +31,7 @@ SYSTEM_NAMESPACE = "shopkeeper-system"
 @pytest.fixture(scope="session")
 def shop_cluster(kube_upstream_crds: ControlPlane) -> ControlPlane:
     """The control plane with the upstream CRDs and the EcommercePlatform CRD Established."""
-    config = KubeConfig.from_file(kube_upstream_crds.kubeconfig)
-    with Client(config=config, field_manager="shopkeeper-tests") as kube:
+    with admin_client(kube_upstream_crds) as kube:
         kube.apply(CustomResourceDefinition.from_dict(crd()), force=True)  # type: ignore[call-overload]
 
         def established() -> bool:
@@ -47,18 +46,15 @@ def shop_cluster(kube_upstream_crds: ControlPlane) -> ControlPlane:
 @pytest.fixture(scope="session")
 def kube(shop_cluster: ControlPlane) -> Iterator[Client]:
     """An admin client of the control plane (the tests' kubectl)."""
-    config = KubeConfig.from_file(shop_cluster.kubeconfig)
-    with Client(config=config, field_manager="shopkeeper-tests") as client:
+    with admin_client(shop_cluster) as client:
         yield client
 
 
 @pytest.fixture
 def namespace(kube: Client) -> Iterator[str]:
     """A fresh namespace per test."""
-    name = f"op-{uuid.uuid4().hex[:8]}"
-    kube.create(Namespace(metadata=ObjectMeta(name=name)))
-    yield name
-    kube.delete(Namespace, name)
+    with fresh_namespace(kube, "op") as name:
+        yield name
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from localinfra.promql import promql_check_binary
 from shopkeeper.builders.inputs import BuildInput, Owner
 from shopkeeper.builders.monitoring import alert_rules
+from support.promql import parse_errors
 from support.provisioned import provisioned
 from unit.operator.operator_support import sample_spec
 
@@ -24,14 +23,5 @@ def test_every_alert_of_the_platform_parses(promql_check: Path) -> None:
     spec = sample_spec()
     inp = BuildInput(Owner("shop", "shop-ns", "uid"), spec, spec.image.reference)
     expressions = [str(rule["expr"]) for rule in alert_rules(inp)]
-    result = subprocess.run(
-        [str(promql_check)],
-        input="".join(json.dumps(e) + "\n" for e in expressions),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    parsed = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(parsed) == len(expressions) == 3
-    assert [f"{item['expr']}: {item['error']}" for item in parsed if item["error"]] == []
+    assert len(expressions) == 3
+    assert parse_errors(promql_check, expressions) == []

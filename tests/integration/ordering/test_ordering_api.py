@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain import messages as m
@@ -39,9 +39,9 @@ class Api(NamedTuple):
 async def ordering_api(
     engine: AsyncEngine, identity: IdentityProvider, poll_seconds: float
 ) -> AsyncIterator[tuple[Api, HistoryFeed]]:
-    settings = OrderingSettings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        OrderingSettings,
+        engine,
         order_stream_poll_seconds=poll_seconds,
     )
     app = create_ordering_app(settings)

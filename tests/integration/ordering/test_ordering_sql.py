@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
 from shop.ordering.bootstrap import OrderingBus, message_bus
 from shop.ordering.domain import messages as m
+from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from support.clock import Clock
@@ -152,3 +154,31 @@ async def test_the_database_keeps_the_order_history_append_only(
     after = await rows(ordering_engine, "SELECT * FROM ordering.order_history ORDER BY sequence")
     assert after == before
     assert len(after) == 2  # appending still works
+
+
+async def test_a_confirmed_order_counts_once_in_its_customers_totals_that_screening_reads(
+    ordering_engine: AsyncEngine,
+) -> None:
+    clock = Clock()
+    bus = bus_on(ordering_engine, clock)
+    for message in (
+        checkout(),
+        m.StockReserved(uuid4(), ORDER_ID),
+        m.PaymentSucceeded(uuid4(), ORDER_ID),
+        m.PaymentSucceeded(uuid4(), ORDER_ID),  # late: changes nothing, counts nothing
+    ):
+        await bus.handle(message)
+    placed_at = clock.now
+
+    totals = await rows(ordering_engine, "SELECT * FROM ordering.customer_totals")
+    async with bus.uow_factory() as uow:
+        next_order = await uow.orders.history_before(
+            uuid4(), "alice", "EUR", since=placed_at - timedelta(minutes=1)
+        )
+        duplicate = await uow.orders.history_before(ORDER_ID, "alice", "EUR", since=placed_at)
+        other_currency = await uow.orders.history_before(uuid4(), "alice", "USD", since=placed_at)
+
+    assert totals == [("alice", "EUR", 1, Decimal("23.00"))]
+    assert next_order == CustomerHistory(1, 1, Decimal("23.00"))
+    assert duplicate is None
+    assert other_currency == CustomerHistory(1, 0, Decimal(0))

@@ -19,9 +19,9 @@ from lightkube import Client, KubeConfig
 from lightkube.resources.apiextensions_v1 import CustomResourceDefinition
 from lightkube.resources.apps_v1 import Deployment
 
-from localinfra.errors import InfraError
 from localinfra.kube import ControlPlane
 from localinfra.paths import REPO_ROOT
+from support.kube import control_plane
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
 CRD_NAME = "ecommerceplatforms.shopkeeper.dev"
@@ -31,15 +31,8 @@ ADDED_COLUMN = "Phase"
 
 @pytest.fixture(scope="module")
 def own_control_plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlPlane]:
-    plane = ControlPlane()
-    try:
-        plane.start(tmp_path_factory.mktemp("helm-lifecycle"))
-    except InfraError as err:
-        pytest.fail(f"the control plane did not start: {err}", pytrace=False)
-    try:
+    with control_plane(tmp_path_factory.mktemp("helm-lifecycle")) as plane:
         yield plane
-    finally:
-        plane.stop()
 
 
 @pytest.fixture(scope="module")

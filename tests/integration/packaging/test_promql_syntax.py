@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ import pytest
 from localinfra.paths import REPO_ROOT
 from localinfra.promql import promql_check_binary
 from support.grafana import as_prometheus_sees_it, dashboard_files, panel_queries
+from support.promql import parse_errors
 from support.provisioned import provisioned
 
 CHART = REPO_ROOT / "charts" / "shopkeeper"
@@ -23,21 +22,6 @@ RenderChart = Callable[..., list[dict[str, Any]]]
 @pytest.fixture(scope="module")
 def promql_check() -> Path:
     return provisioned(promql_check_binary)
-
-
-def parse_errors(promql_check: Path, expressions: list[str]) -> list[str]:
-    result = subprocess.run(
-        [str(promql_check)],
-        input="".join(json.dumps(e) + "\n" for e in expressions),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    parsed = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(parsed) == len(expressions)
-    return [f"{item['expr']}: {item['error']}" for item in parsed if item["error"]]
 
 
 def test_the_checker_rejects_broken_promql(promql_check: Path) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
 from shop.common.consumer import routes
@@ -82,9 +82,9 @@ async def test_requests_charge_once_and_refunds_answer_through_the_outbox(
 async def test_the_api_shows_an_orders_payment(
     payment_engine: AsyncEngine, identity: IdentityProvider
 ) -> None:
-    settings = PaymentSettings(
-        database_url=payment_engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        PaymentSettings,
+        payment_engine,
         gateway_failure_rate=1.0,
         gateway_latency_seconds=0,
     )

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
-from integration.context_api import api_client
+from integration.context_api import api_client, settings_on
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
 from localinfra.kafka import KafkaBroker
 from shop.common.consumer import routes
@@ -81,9 +81,9 @@ async def test_order_events_become_sales_reports_counted_once(
 
         await wait_until_async(all_projected, within=30, what="three orders projected")
 
-    settings = ReportsSettings(
-        database_url=reports_engine.url.render_as_string(hide_password=False),
-        kafka_bootstrap_servers="127.0.0.1:9",
+    settings = settings_on(
+        ReportsSettings,
+        reports_engine,
     )
     async with api_client(create_reports_app(settings), identity.admin()) as http:
         sales = (

@@ -123,3 +123,13 @@ async def test_an_empty_cart_view_for_a_new_customer(uow: FakeBasketUnitOfWork) 
     view = await cart_view("carol", uow)
 
     assert (view.lines, view.totals) == ((), {})
+
+
+async def test_each_cart_change_answers_the_cart_it_left_priced(bus: BasketBus) -> None:
+    added = await bus.handle(c.AddLine("dora", MUG.product_id, 2))
+    changed = await bus.handle(c.ChangeQuantity("dora", MUG.product_id, 3))
+    removed = await bus.handle(c.RemoveLine("dora", MUG.product_id))
+
+    assert [(line.quantity, line.line_total) for line in added.lines] == [(2, Decimal("19.00"))]
+    assert changed.totals == {"EUR": Decimal("28.50")}
+    assert (removed.lines, removed.totals) == ((), {})

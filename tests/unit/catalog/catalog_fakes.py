@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from uuid import UUID
 
 from shop.catalog.domain.product import Category, Product
@@ -99,13 +99,23 @@ class FakeBoughtTogether:
         self.pairs.update(pairs)
 
 
+class FakeReservations(FakeRows[UUID, OrderReservation]):
+    def __init__(self, stock: FakeStock) -> None:
+        super().__init__(key=lambda reservation: reservation.order_id)
+        self._stock = stock
+
+    async def save(self, item: OrderReservation, stock: Collection[StockItem] = ()) -> None:
+        await self._stock.save(list(stock))
+        await super().save(item)
+
+
 class FakeCatalogUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.categories = FakeRows[str, Category](lambda category: category.slug)
         self.products = FakeProducts()
         self.stock = FakeStock(self.products)
-        self.reservations = FakeRows[UUID, OrderReservation](lambda r: r.order_id)
+        self.reservations = FakeReservations(self.stock)
         self.embeddings = FakeEmbeddings(self.products)
         self.bought_together = FakeBoughtTogether()
 

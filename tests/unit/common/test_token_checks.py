@@ -135,3 +135,59 @@ async def test_roles_come_from_the_groups_claim() -> None:
     assert (admin.is_admin, admin.is_staff) == (True, True)
     assert (service.is_service, service.is_staff) == (True, True)
     assert (customer.is_admin, customer.is_staff) == (False, False)
+
+
+class CountingKeys(JwksCache):
+    """The provider's keys, counting how often a verification asked for one."""
+
+    lookups = 0
+
+    async def key(self, kid: str) -> jwt.PyJWK | None:
+        self.lookups += 1
+        return await super().key(kid)
+
+
+def remembering_verifier(
+    provider: Provider, clock: list[float], remembered: int = 8
+) -> tuple[TokenVerifier, CountingKeys]:
+    settings = AuthSettings(issuer=ISSUER, audience=AUDIENCE, leeway_seconds=0)
+    http = httpx.AsyncClient(transport=httpx.MockTransport(provider.jwks))
+    keys = CountingKeys(http, ISSUER, f"{ISSUER}/keys")
+    return TokenVerifier(settings, keys, remembered=remembered, clock=lambda: clock[0]), keys
+
+
+async def test_a_verified_token_is_remembered_until_its_expiry_then_checked_again() -> None:
+    provider = Provider()
+    provider.rotate("one")
+    now = time.time()
+    clock = [now]
+    checks, keys = remembering_verifier(provider, clock)
+    token = provider.token("one", exp=int(now) + 60)
+
+    for _ in range(3):
+        assert (await checks.verify(token)).subject == "alice"
+    assert keys.lookups == 1
+
+    clock[0] = now + 61
+    assert (await checks.verify(token)).subject == "alice"
+    assert keys.lookups == 2
+
+
+async def test_only_the_newest_tokens_are_remembered_and_refused_ones_never() -> None:
+    provider = Provider()
+    provider.rotate("one")
+    checks, keys = remembering_verifier(provider, [time.time()], remembered=2)
+    tokens = [provider.token("one", sub=name) for name in ("ann", "ben", "cid")]
+    for token in tokens:
+        await checks.verify(token)
+
+    await checks.verify(tokens[2])
+    assert keys.lookups == 3
+    await checks.verify(tokens[0])  # forgotten: the oldest of three
+    assert keys.lookups == 4
+
+    expired = provider.token("one", exp=int(time.time()) - 5)
+    for _ in range(2):
+        with pytest.raises(InvalidTokenError, match="expired"):
+            await checks.verify(expired)
+    assert keys.lookups == 6

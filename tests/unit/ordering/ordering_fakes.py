@@ -23,9 +23,11 @@ class FakeOrders(FakeRows[UUID, Order]):
         self.saves += 1
         await super().save(item)
 
-    async def customer_history(
-        self, customer_id: str, currency: str, since: datetime
-    ) -> CustomerHistory:
+    async def history_before(
+        self, order_id: UUID, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory | None:
+        if order_id in self.rows:
+            return None
         mine = [o for o in self.rows.values() if o.terms.customer_id == customer_id]
         confirmed = [
             o.terms.total

@@ -11,11 +11,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+from localinfra.dex_realm import DEMO_CLIENT
 from localinfra.paths import REPO_ROOT
+from localinfra.versions import versions
+from support.kind_dex import KindDex, kind_platform_auth
 
 TILTFILE = REPO_ROOT / "Tiltfile"
 FORBIDDEN_SYNTAX = (
@@ -106,9 +110,39 @@ def test_the_image_it_builds_is_the_image_the_chart_and_the_platform_run(
     platform = yaml.safe_load((REPO_ROOT / "k8s/kind/platform.yaml").read_text())
     assert values["image"]["repository"] == image
     assert platform["spec"]["image"]["repository"] == image
-    (build,) = calls(tree, "docker_build")
+    assert literal(project_build(tree).args[1]) == "."  # the repository, as the Dockerfile wants
+
+
+def project_build(tree: ast.Module) -> ast.Call:
+    """The `docker_build(IMAGE, ...)` of the project image."""
+    (build,) = [
+        call
+        for call in calls(tree, "docker_build")
+        if isinstance(call.args[0], ast.Name) and call.args[0].id == "IMAGE"
+    ]
+    return build
+
+
+def test_the_dex_it_builds_and_forwards_is_the_one_the_kind_platform_names(
+    tree: ast.Module,
+) -> None:
+    dex = KindDex.load()
+    repository, _, tag = dex.container["image"].partition(":")
+    assert constant(tree, "DEX_IMAGE") == repository
+    assert tag == f"v{versions().dex}"
+    (build,) = [c for c in calls(tree, "docker_build") if c is not project_build(tree)]
     assert isinstance(build.args[0], ast.Name)
-    assert build.args[0].id == "IMAGE"
+    assert build.args[0].id == "DEX_IMAGE"
+    # The context and Dockerfile that k8s/kind/dex/image.sh builds without Tilt.
+    script = (REPO_ROOT / "k8s/kind/dex/image.sh").read_text()
+    assert (
+        f'--file "$ROOT/{keyword(build, "dockerfile")}" "$ROOT/{literal(build.args[1])}"' in script
+    )
+    issuer = urlsplit(kind_platform_auth()["issuer"])
+    assert (issuer.hostname, issuer.port) == ("127.0.0.1", constant(tree, "DEX_PORT"))
+    assert constant(tree, "DEX_SERVICE") == dex.service["metadata"]["name"]
+    assert dex.service["spec"]["ports"][0]["port"] == constant(tree, "DEX_PORT")
+    assert constant(tree, "DEX_DEMO_CLIENT_SECRET") == dex.client_secret(DEMO_CLIENT)
 
 
 def test_the_platform_image_fields_tilt_rewrites_exist_in_the_crd(tree: ast.Module) -> None:
@@ -123,8 +157,7 @@ def test_the_platform_image_fields_tilt_rewrites_exist_in_the_crd(tree: ast.Modu
 
 
 def test_the_image_build_context_matches_the_dockerignore(tree: ast.Module) -> None:
-    (build,) = calls(tree, "docker_build")
-    only = set(keyword(build, "only"))
+    only = set(keyword(project_build(tree), "only"))
     kept = {
         line.removeprefix("!").rstrip("/")
         for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
@@ -134,5 +167,6 @@ def test_the_image_build_context_matches_the_dockerignore(tree: ast.Module) -> N
 
 
 def test_the_scripts_it_runs_are_executable() -> None:
-    for script in (Path("k8s/kind/operators.sh"), Path("k8s/kind/cluster.sh")):
+    scripts = ("k8s/kind/operators.sh", "k8s/kind/cluster.sh", "k8s/kind/dex/image.sh")
+    for script in map(Path, scripts):
         assert (REPO_ROOT / script).stat().st_mode & 0o111, script

@@ -19,7 +19,8 @@ from shop.common.public_paths import public_prefix, sibling_link
 router = APIRouter(prefix="/carts/{customer_id}", tags=["carts"])
 
 
-def get_basket(request: Request) -> Basket:
+async def get_basket(request: Request) -> Basket:
+    """The wired basket (a coroutine: FastAPI runs a plain function in its thread pool)."""
     basket: Basket = request.app.state.process.state["basket"]
     return basket
 
@@ -27,35 +28,31 @@ def get_basket(request: Request) -> Basket:
 BasketDep = Annotated[Basket, Depends(get_basket)]
 
 
-async def _view(basket: Basket, customer_id: str) -> CartOut:
+@router.get("", responses=problem_responses(422))
+async def get_cart(customer_id: OwnCustomerPath, basket: BasketDep) -> CartOut:
+    """The cart at current catalog prices."""
     async with basket.unit_of_work() as uow:
         return CartOut.of(await cart_view(customer_id, uow))
 
 
-@router.get("", responses=problem_responses(422))
-async def get_cart(customer_id: OwnCustomerPath, basket: BasketDep) -> CartOut:
-    """The cart at current catalog prices."""
-    return await _view(basket, customer_id)
-
-
+# Each change answers with the cart as its own transaction left it (no second read).
 @router.post("/lines", responses=problem_responses(409, 422))
 async def add_line(customer_id: OwnCustomerPath, body: LineIn, basket: BasketDep) -> CartOut:
-    await basket.bus.handle(c.AddLine(customer_id, body.product_id, body.quantity))
-    return await _view(basket, customer_id)
+    view = await basket.bus.handle(c.AddLine(customer_id, body.product_id, body.quantity))
+    return CartOut.of(view)
 
 
 @router.put("/lines/{product_id}", responses=problem_responses(404, 422))
 async def change_quantity(
     customer_id: OwnCustomerPath, product_id: UUID, body: QuantityIn, basket: BasketDep
 ) -> CartOut:
-    await basket.bus.handle(c.ChangeQuantity(customer_id, product_id, body.quantity))
-    return await _view(basket, customer_id)
+    view = await basket.bus.handle(c.ChangeQuantity(customer_id, product_id, body.quantity))
+    return CartOut.of(view)
 
 
 @router.delete("/lines/{product_id}", responses=problem_responses(404, 422))
 async def remove_line(customer_id: OwnCustomerPath, product_id: UUID, basket: BasketDep) -> CartOut:
-    await basket.bus.handle(c.RemoveLine(customer_id, product_id))
-    return await _view(basket, customer_id)
+    return CartOut.of(await basket.bus.handle(c.RemoveLine(customer_id, product_id)))
 
 
 @router.post("/checkout", status_code=202, responses=problem_responses(409, 422))

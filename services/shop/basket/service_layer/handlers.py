@@ -24,24 +24,31 @@ class BasketDependencies:
     clock: Clock = field(default=utc_now)
 
 
-async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> None:
+async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> CartView:
+    """The cart, priced, with the line added (read in the same transaction: no reload)."""
     cart = await _cart(uow, cmd.customer_id)
-    cart.add(await uow.products.get(cmd.product_id), cmd.product_id, cmd.quantity)
+    products = await uow.products.get_many({*cart.lines, cmd.product_id})
+    cart.add(products.get(cmd.product_id), cmd.product_id, cmd.quantity)
     await uow.carts.save(cart)
+    return cart.view(products)
 
 
 async def change_quantity(
     cmd: c.ChangeQuantity, uow: BasketUnitOfWork, deps: BasketDependencies
-) -> None:
+) -> CartView:
     cart = await _cart(uow, cmd.customer_id)
     cart.change_quantity(cmd.product_id, cmd.quantity)
     await uow.carts.save(cart)
+    return cart.view(await uow.products.get_many(cart.lines))
 
 
-async def remove_line(cmd: c.RemoveLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> None:
+async def remove_line(
+    cmd: c.RemoveLine, uow: BasketUnitOfWork, deps: BasketDependencies
+) -> CartView:
     cart = await _cart(uow, cmd.customer_id)
     cart.remove(cmd.product_id)
     await uow.carts.save(cart)
+    return cart.view(await uow.products.get_many(cart.lines))
 
 
 async def checkout(cmd: c.Checkout, uow: BasketUnitOfWork, deps: BasketDependencies) -> Checkout:

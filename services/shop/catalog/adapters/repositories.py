@@ -94,15 +94,18 @@ class SqlStockRepository:
             return
         for item in items:
             self._track(item)
-        await self._session.execute(
-            _SAVE_STOCK,
-            {
-                "product_ids": [item.product_id for item in items],
-                "on_hand": [item.on_hand for item in items],
-                "reserved": [item.reserved for item in items],
-                "thresholds": [item.low_stock_threshold for item in items],
-            },
-        )
+        await self._session.execute(SAVE_STOCK, stock_parameters(items))
+
+
+def stock_parameters(items: Iterable[StockItem]) -> dict[str, list[object]]:
+    """`SAVE_STOCK`'s parameters: one array per column."""
+    listed = list(items)
+    return {
+        "stock_product_ids": [item.product_id for item in listed],
+        "stock_on_hand": [item.on_hand for item in listed],
+        "stock_reserved": [item.reserved for item in listed],
+        "stock_thresholds": [item.low_stock_threshold for item in listed],
+    }
 
 
 _LOCK_STOCK = (
@@ -123,13 +126,13 @@ _LOCK_STOCK = (
 
 _SAVED = (
     select(
-        func.unnest(bindparam("product_ids", type_=ARRAY(Uuid))).label("product_id"),
-        func.unnest(bindparam("on_hand", type_=ARRAY(Integer))).label("on_hand"),
-        func.unnest(bindparam("reserved", type_=ARRAY(Integer))).label("reserved"),
-        func.unnest(bindparam("thresholds", type_=ARRAY(Integer))).label("threshold"),
+        func.unnest(bindparam("stock_product_ids", type_=ARRAY(Uuid))).label("product_id"),
+        func.unnest(bindparam("stock_on_hand", type_=ARRAY(Integer))).label("on_hand"),
+        func.unnest(bindparam("stock_reserved", type_=ARRAY(Integer))).label("reserved"),
+        func.unnest(bindparam("stock_thresholds", type_=ARRAY(Integer))).label("threshold"),
     )
 ).subquery("saved")
-_SAVE_STOCK = (
+SAVE_STOCK = (
     update(stock_items)
     .where(stock_items.c.product_id == _SAVED.c.product_id)
     .values(
@@ -138,7 +141,7 @@ _SAVE_STOCK = (
         low_stock_threshold=_SAVED.c.threshold,
     )
 )
-"""Every item's counts, from one array per column."""
+"""Every item's counts, from one array per column (`stock_parameters`)."""
 
 
 def _product(row: RowMapping) -> Product:

@@ -1,20 +1,22 @@
 """The reservation repository: one order's reservation lines, locked per order.
 
 Its statements are built once, with bound parameters; a reservation's lines are written in
-one upsert whatever their number."""
+one upsert whatever their number, with the counts of the stock they hold (a data-modifying
+CTE): one round trip for a reservation's change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from uuid import UUID
 
 from sqlalchemy import ARRAY, String, Uuid, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shop.catalog.adapters.repositories import SAVE_STOCK, stock_parameters
 from shop.catalog.adapters.tables import reservations
 from shop.catalog.domain.reservation import OrderReservation
-from shop.catalog.domain.stock import Reservation, ReservationStatus
+from shop.catalog.domain.stock import Reservation, ReservationStatus, StockItem
 from shop.common.aggregate import Aggregate
 
 _LOCK_ORDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
@@ -41,6 +43,7 @@ _SAVE_LINES = _NEW_LINES.on_conflict_do_update(
     },
 )
 """Every line of one order, from one array per column."""
+_SAVE_LINES_AND_STOCK = _SAVE_LINES.add_cte(SAVE_STOCK.cte("stock_saved"))
 
 
 class SqlReservationRepository:
@@ -63,17 +66,22 @@ class SqlReservationRepository:
         self._track(reservation)
         return reservation
 
-    async def save(self, reservation: OrderReservation) -> None:
+    async def save(self, reservation: OrderReservation, stock: Collection[StockItem] = ()) -> None:
         self._track(reservation)
+        for item in stock:
+            self._track(item)
         lines = list(reservation.lines.values())
-        if not lines:
+        if not lines:  # nothing reserved (a refused reservation): the stock is unchanged
+            return
+        parameters = {
+            "order_id": reservation.order_id,
+            "product_ids": [line.product_id for line in lines],
+            "quantities": [line.quantity for line in lines],
+            "statuses": [line.status.value for line in lines],
+        }
+        if not stock:
+            await self._session.execute(_SAVE_LINES, parameters)
             return
         await self._session.execute(
-            _SAVE_LINES,
-            {
-                "order_id": reservation.order_id,
-                "product_ids": [line.product_id for line in lines],
-                "quantities": [line.quantity for line in lines],
-                "statuses": [line.status.value for line in lines],
-            },
+            _SAVE_LINES_AND_STOCK, {**parameters, **stock_parameters(stock)}
         )

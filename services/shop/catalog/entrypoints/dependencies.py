@@ -1,5 +1,6 @@
 """FastAPI dependencies of the catalog API: the wired catalog, its bus, a read session, the
-read cache, the semantic search's model."""
+read cache, the semantic search's model (coroutines: FastAPI would run a plain function in
+its thread pool, a thread hand-off per request)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
-def get_bus(request: Request) -> CatalogBus:
+async def get_bus(request: Request) -> CatalogBus:
     return get_catalog(request).bus
 
 
@@ -29,12 +30,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_read_cache(request: Request) -> ReadCache:
+async def get_read_cache(request: Request) -> ReadCache:
     cache: ReadCache = request.app.state.process.state["catalog_read_cache"]
     return cache
 
 
-def get_embedder(request: Request) -> TextEmbedder:
+async def get_embedder(request: Request) -> TextEmbedder:
     embedder: TextEmbedder = request.app.state.process.state["catalog_embedder"]
     return embedder
 

@@ -45,8 +45,7 @@ async def reserve_stock(
     stock, on_sale = await uow.stock.lock_for_sale({*wanted, *reservation.lines})
     sellable = on_sale & wanted.keys()
     reservation.reserve(cmd.lines, stock, sellable)
-    await uow.stock.save(list(stock.values()))
-    await uow.reservations.save(reservation)
+    await uow.reservations.save(reservation, stock.values())
 
 
 async def release_stock(
@@ -56,8 +55,7 @@ async def release_stock(
     products = {line.product_id for line in cmd.lines}
     stock = await uow.stock.lock({*products, *reservation.lines})
     reservation.release(products, stock)
-    await uow.stock.save(list(stock.values()))
-    await uow.reservations.save(reservation)
+    await uow.reservations.save(reservation, stock.values())
 
 
 async def commit_stock(
@@ -69,8 +67,7 @@ async def commit_stock(
         return
     stock = await uow.stock.lock(reservation.lines)
     reservation.commit(stock)
-    await uow.stock.save(list(stock.values()))
-    await uow.reservations.save(reservation)
+    await uow.reservations.save(reservation, stock.values())
 
 
 async def _stock_item(uow: CatalogUnitOfWork, product_id: UUID) -> StockItem:

@@ -7,7 +7,7 @@ runtime (Kafka, together with the inbox row) commits, writing recorded events to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 from uuid import UUID, uuid4
@@ -56,8 +56,9 @@ class ReservationRepository(Protocol):
         """The order's reservation, locked; None if the order never reached the catalog."""
         ...
 
-    async def save(self, reservation: OrderReservation) -> None:
-        """Insert or update the reservation and its lines."""
+    async def save(self, reservation: OrderReservation, stock: Collection[StockItem] = ()) -> None:
+        """Insert or update the reservation's lines, and store the counts of the stock items
+        its change locked (one write for both)."""
         ...
 
 

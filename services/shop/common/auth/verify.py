@@ -2,10 +2,17 @@
 
 Every check is PyJWT's: signature (only the configured algorithms, never `none`), `iss`, `aud`,
 `exp` (required) and `nbf`/`iat` with a small leeway; `sub` is required.
+
+A client sends the same token with every request until it expires, so the caller a token
+names is remembered, by the whole token, until its `exp` (a bounded number of tokens, the
+oldest forgotten first): a signature is checked once per token, not once per request.
+Refused tokens are not remembered.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -22,15 +29,39 @@ class InvalidTokenError(Exception):
 class TokenVerifier:
     """Turns an access token into a `Principal`, or raises InvalidTokenError."""
 
-    def __init__(self, settings: AuthSettings, keys: JwksCache) -> None:
+    def __init__(
+        self,
+        settings: AuthSettings,
+        keys: JwksCache,
+        *,
+        remembered: int = 4096,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._settings = settings
         self._keys = keys
+        self._remembered = remembered
+        self._clock = clock
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        """Per token verified: its caller and its `exp` (oldest first)."""
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            principal, expires_at = known
+            if self._clock() < expires_at:
+                return principal
+            del self._verified[token]
         claims = await self.claims(token)
-        return Principal.from_claims(
+        principal = Principal.from_claims(
             claims, self._settings.admin_group, self._settings.service_group
         )
+        self._remember(token, principal, float(claims["exp"]))
+        return principal
+
+    def _remember(self, token: str, principal: Principal, expires_at: float) -> None:
+        while len(self._verified) >= self._remembered:
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (principal, expires_at)
 
     async def claims(self, token: str) -> dict[str, Any]:
         try:

@@ -19,7 +19,7 @@ router = APIRouter(tags=["notifications"], dependencies=[ADMIN_ONLY])
 TemplateName = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 
 
-def get_notifications(request: Request) -> Notifications:
+async def get_notifications(request: Request) -> Notifications:
     notifications: Notifications = request.app.state.process.state["notifications"]
     return notifications
 

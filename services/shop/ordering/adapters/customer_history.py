@@ -1,30 +1,83 @@
-"""What fraud scoring reads of a customer: ordering's own orders are the projection (ADR 0051)."""
+"""What fraud scoring reads of a customer: ordering's own orders are the projection (ADR 0051),
+and the customer's confirmed totals, kept as orders confirm (ADR 0054).
+
+One prebuilt statement per checkout: whether the order is placed already, the customer's
+orders in the velocity window (index `orders_customer_idx`, a range scan as long as the
+window's orders) and the confirmed totals (one row by primary key).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shop.ordering.adapters.tables import orders
+from shop.ordering.adapters.tables import customer_totals, orders
 from shop.ordering.domain.fraud import CustomerHistory, RiskAssessment, RiskReason
-from shop.ordering.domain.order_terms import OrderStatus
+
+_CUSTOMER = bindparam("customer_id", type_=orders.c.customer_id.type)
+_CURRENCY = bindparam("currency", type_=orders.c.currency.type)
+_TOTALS_ROW = (customer_totals.c.customer_id == _CUSTOMER) & (
+    customer_totals.c.currency == _CURRENCY
+)
+_HISTORY_BEFORE = select(
+    select(orders.c.id)
+    .where(orders.c.id == bindparam("order_id", type_=orders.c.id.type))
+    .exists(),
+    select(func.count())
+    .where(
+        orders.c.customer_id == _CUSTOMER,
+        orders.c.placed_at >= bindparam("since", type_=orders.c.placed_at.type),
+    )
+    .scalar_subquery(),
+    func.coalesce(
+        select(customer_totals.c.confirmed_orders).where(_TOTALS_ROW).scalar_subquery(), 0
+    ),
+    func.coalesce(
+        select(customer_totals.c.confirmed_total).where(_TOTALS_ROW).scalar_subquery(), 0
+    ),
+)
+
+_CONFIRMED = insert(customer_totals).from_select(
+    ["customer_id", "currency", "confirmed_orders", "confirmed_total"],
+    select(
+        _CUSTOMER,
+        _CURRENCY,
+        literal(1),
+        bindparam("total", type_=orders.c.total.type),
+    ).where(bindparam("newly_confirmed", type_=Boolean)),
+)
+COUNT_CONFIRMED = _CONFIRMED.on_conflict_do_update(
+    index_elements=["customer_id", "currency"],
+    set_={
+        "confirmed_orders": customer_totals.c.confirmed_orders + 1,
+        "confirmed_total": customer_totals.c.confirmed_total + _CONFIRMED.excluded.confirmed_total,
+    },
+)
+"""Adds an order to its customer's totals when `newly_confirmed` (a CTE of the order's save;
+its parameters are the order's own columns)."""
 
 
-async def customer_history(
-    session: AsyncConnection, customer_id: str, currency: str, since: datetime
-) -> CustomerHistory:
-    """One pass over the customer's orders (index `orders_customer_idx`)."""
-    confirmed = (orders.c.status == OrderStatus.CONFIRMED.value) & (orders.c.currency == currency)
-    query = select(
-        func.count().filter(orders.c.placed_at >= since),
-        func.count().filter(confirmed),
-        func.coalesce(func.sum(orders.c.total).filter(confirmed), 0),
-    ).where(orders.c.customer_id == customer_id)
-    recent, confirmed_orders, confirmed_total = (await session.execute(query)).one()
+async def history_before(
+    session: AsyncConnection, order_id: UUID, customer_id: str, currency: str, since: datetime
+) -> CustomerHistory | None:
+    """The customer's history before this order; None if the order is placed already."""
+    parameters = {
+        "order_id": order_id,
+        "customer_id": customer_id,
+        "currency": currency,
+        "since": since,
+    }
+    placed, recent, confirmed_orders, confirmed_total = (
+        await session.execute(_HISTORY_BEFORE, parameters)
+    ).one()
+    if placed:
+        return None
     return CustomerHistory(int(recent), int(confirmed_orders), Decimal(confirmed_total))
 
 

@@ -1,12 +1,14 @@
-"""Read-side queries of the ordering API."""
+"""Read-side queries of the ordering API, each one round trip on a prebuilt statement."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.ordering.adapters.tables import order_history, orders
@@ -24,6 +26,10 @@ _SUMMARY = (
     orders.c.placed_at,
     orders.c.updated_at,
 )
+_ORDER = bindparam("order_id", type_=orders.c.id.type)
+_AFTER = bindparam("after", type_=order_history.c.sequence.type)
+_ENTRIES = order_history.alias("entries")
+_ENTRY_COLUMNS = tuple(column.name for column in _ENTRIES.c)
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,32 @@ class SagaProgress:
     customer_id: str = ""
 
 
+_PROGRESS = select(orders.c.status, orders.c.awaiting, orders.c.customer_id).where(
+    orders.c.id == _ORDER
+)
+
+
 async def saga_progress(session: AsyncSession, order_id: UUID) -> SagaProgress | None:
     """The order's status and the compensations it awaits; None for an unknown order."""
-    query = select(orders.c.status, orders.c.awaiting, orders.c.customer_id).where(
-        orders.c.id == order_id
-    )
-    row = (await session.execute(query)).first()
+    row = (await session.execute(_PROGRESS, {"order_id": order_id})).first()
     return None if row is None else SagaProgress(row.status, list(row.awaiting), row.customer_id)
+
+
+_PROGRESS_AND_ENTRIES = (
+    select(
+        orders.c.status.label("saga_status"),
+        orders.c.awaiting.label("saga_awaiting"),
+        orders.c.customer_id.label("saga_customer_id"),
+        *_ENTRIES.c,
+    )
+    .select_from(
+        orders.outerjoin(
+            _ENTRIES, (_ENTRIES.c.order_id == orders.c.id) & (_ENTRIES.c.sequence > _AFTER)
+        )
+    )
+    .where(orders.c.id == _ORDER)
+    .order_by(_ENTRIES.c.sequence)
+)
 
 
 async def progress_and_history_since(
@@ -47,51 +72,64 @@ async def progress_and_history_since(
 ) -> tuple[SagaProgress | None, list[dict[str, Any]]]:
     """The order's progress and its history entries above `after`, in one round trip (an
     order stream's read); (None, []) for an unknown order."""
-    entries = order_history.alias("entries")
-    joined = orders.outerjoin(
-        entries, (entries.c.order_id == orders.c.id) & (entries.c.sequence > after)
-    )
-    query = (
-        select(
-            orders.c.status.label("saga_status"),
-            orders.c.awaiting.label("saga_awaiting"),
-            orders.c.customer_id.label("saga_customer_id"),
-            *entries.c,
-        )
-        .select_from(joined)
-        .where(orders.c.id == order_id)
-        .order_by(entries.c.sequence)
-    )
-    rows = (await session.execute(query)).mappings().all()
+    params = {"order_id": order_id, "after": after}
+    rows = (await session.execute(_PROGRESS_AND_ENTRIES, params)).mappings().all()
     if not rows:
         return None, []
     first = rows[0]
     progress = SagaProgress(
         first["saga_status"], list(first["saga_awaiting"]), first["saga_customer_id"]
     )
-    names = [column.name for column in entries.c]
-    history = [{name: row[name] for name in names} for row in rows if row["sequence"] is not None]
+    history = [
+        {name: row[name] for name in _ENTRY_COLUMNS} for row in rows if row["sequence"] is not None
+    ]
     return progress, history
 
 
+_HISTORY_ENTRY = func.json_build_array(
+    order_history.c.sequence,
+    order_history.c.kind,
+    order_history.c.status,
+    order_history.c.detail,
+    order_history.c.cause_event_id,
+    order_history.c.at,
+)
+_HISTORY = (
+    select(
+        func.coalesce(
+            func.json_agg(aggregate_order_by(_HISTORY_ENTRY, order_history.c.sequence)),
+            literal_column("'[]'::json"),
+            type_=JSON,
+        )
+    )
+    .where(order_history.c.order_id == orders.c.id)
+    .scalar_subquery()
+    .label("history")
+)
+_ORDER_WITH_HISTORY = select(*_SUMMARY, orders.c.risk, _HISTORY).where(orders.c.id == _ORDER)
+
+
+def _history_entry(order_id: UUID, entry: list[Any]) -> dict[str, Any]:
+    sequence, kind, status, detail, cause_event_id, at = entry
+    return {
+        "order_id": order_id,
+        "sequence": sequence,
+        "kind": kind,
+        "status": status,
+        "detail": detail,
+        "cause_event_id": UUID(cause_event_id),
+        "at": datetime.fromisoformat(at).astimezone(UTC),  # JSON has the session's time zone
+    }
+
+
 async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:
-    """The order with its whole history and fraud score, or None."""
-    query = select(*_SUMMARY, orders.c.risk).where(orders.c.id == order_id)
-    found = (await session.execute(query)).mappings()
+    """The order with its whole history (oldest first) and fraud score, or None."""
+    found = (await session.execute(_ORDER_WITH_HISTORY, {"order_id": order_id})).mappings()
     row = found.first()
     if row is None:
         return None
-    return {**row, "history": await history_since(session, order_id, 0)}
-
-
-async def history_since(session: AsyncSession, order_id: UUID, after: int) -> list[dict[str, Any]]:
-    """History entries with a sequence above `after`, oldest first."""
-    query = (
-        select(order_history)
-        .where(order_history.c.order_id == order_id, order_history.c.sequence > after)
-        .order_by(order_history.c.sequence)
-    )
-    return [dict(row) for row in (await session.execute(query)).mappings().all()]
+    history = [_history_entry(order_id, entry) for entry in row["history"]]
+    return {**row, "history": history}
 
 
 async def customer_orders(

@@ -1,9 +1,9 @@
 """The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates.
 
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
-and written in one: the order's row and the history entries added since it was read (a
-data-modifying CTE beside the history insert). The statements are built once, with bound
-parameters: every saga message runs them.
+and written in one: the order's row, the history entries added since it was read and, as it
+is confirmed, its customer's totals (data-modifying CTEs beside the history insert). The
+statements are built once, with bound parameters: every saga message runs them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
-from shop.ordering.adapters.customer_history import customer_history, risk_json, risk_of
+from shop.ordering.adapters.customer_history import (
+    COUNT_CONFIRMED,
+    history_before,
+    risk_json,
+    risk_of,
+)
 from shop.ordering.adapters.tables import order_history, orders
 from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import HistoryEntry, Order
@@ -41,6 +46,8 @@ class SqlOrderRepository:
         self._track = track
         self._stored: dict[UUID, int] = {}
         """Per order read or written here: the last history sequence already stored."""
+        self._confirmed: set[UUID] = set()
+        """Orders read or written here as confirmed (counted in their customer's totals)."""
 
     async def get(self, order_id: UUID) -> Order | None:
         return await self._load(order_id, lock=False)
@@ -55,14 +62,22 @@ class SqlOrderRepository:
 
     async def save(self, order: Order) -> None:
         self._track(order)
+        newly_confirmed = order.status is OrderStatus.CONFIRMED and order.id not in self._confirmed
+        if newly_confirmed:
+            self._confirmed.add(order.id)
         await self._session.execute(
-            _UPDATE_ORDER, {**_saga_columns(order), **self._new_history(order)}
+            _UPDATE_ORDER,
+            {
+                **_saga_columns(order),
+                **self._new_history(order),
+                "newly_confirmed": newly_confirmed,
+            },
         )
 
-    async def customer_history(
-        self, customer_id: str, currency: str, since: datetime
-    ) -> CustomerHistory:
-        return await customer_history(self._session, customer_id, currency, since)
+    async def history_before(
+        self, order_id: UUID, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory | None:
+        return await history_before(self._session, order_id, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
         query = (
@@ -82,6 +97,8 @@ class SqlOrderRepository:
         entries = [_entry(entry) for entry in found["history"]]
         order = Order(_saga(found), found["placed_at"], entries)
         self._stored[order.id] = entries[-1].sequence if entries else 0
+        if order.status is OrderStatus.CONFIRMED:
+            self._confirmed.add(order.id)
         self._track(order)
         return order
 
@@ -231,6 +248,8 @@ _INSERT_ORDER = _APPEND_HISTORY.add_cte(
 )
 """A new order and its first history entries, in one statement."""
 _UPDATE_ORDER = _APPEND_HISTORY.add_cte(
-    update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved")
+    update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved"),
+    COUNT_CONFIRMED.cte("counted"),
 )
-"""The saga's columns and the history entries added since the order was read."""
+"""The saga's columns, the history entries added since the order was read and, when
+`newly_confirmed`, the order in its customer's totals."""

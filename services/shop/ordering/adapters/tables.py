@@ -1,4 +1,5 @@
-"""Ordering's tables: orders with their saga state, and the append-only order history."""
+"""Ordering's tables: orders with their saga state, the append-only order history, and each
+customer's confirmed totals (what fraud screening reads)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,13 @@ order_history = Table(
     Column("cause_event_id", Uuid, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+customer_totals = Table(
+    "customer_totals",
+    metadata,
+    Column("customer_id", Text, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("confirmed_orders", Integer, nullable=False),
+    Column("confirmed_total", Numeric(18, 2), nullable=False),
+)
+"""Kept by the order repository as each order is confirmed (ADR 0054)."""

@@ -45,7 +45,9 @@ class StreamTiming:
 
 
 def sse(entry: dict[str, object]) -> bytes:
-    data = json.dumps(to_jsonable(entry), separators=(",", ":"))
+    """One history entry as a `status` event (without its order id: the stream names it)."""
+    shown = {key: value for key, value in entry.items() if key != "order_id"}
+    data = json.dumps(to_jsonable(shown), separators=(",", ":"))
     return f"id: {entry['sequence']}\nevent: status\ndata: {data}\n\n".encode()
 
 
@@ -63,10 +65,9 @@ async def order_events(
             changed.clear()  # before the read: a change committed meanwhile wakes the next one
             async with sessions() as session:
                 progress, entries = await progress_and_history_since(session, order_id, after)
-            for entry in entries:
-                entry.pop("order_id", None)
-                yield sse(entry)
-                after = int(entry["sequence"])
+            if entries:  # one write for what one read found
+                yield b"".join(sse(entry) for entry in entries)
+                after = int(entries[-1]["sequence"])
                 quiet_since = time.monotonic()
             if progress is None or (progress.status in FINAL and not progress.awaiting):
                 return

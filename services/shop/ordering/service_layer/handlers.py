@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
 from uuid import UUID
 
 from shop.common import messagebus
@@ -23,15 +22,9 @@ from shop.ordering.domain.fraud import FraudRules, assess
 from shop.ordering.domain.order import Order
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.domain.saga_state import SagaTimeouts
-from shop.ordering.service_layer.unit_of_work import OrderingUnitOfWork
+from shop.ordering.service_layer.unit_of_work import OrderingUnitOfWork, SagaObserver
 
 log = logging.getLogger(__name__)
-
-
-class SagaObserver(Protocol):
-    """Told about every change of an order (metrics: outcomes, durations)."""
-
-    def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None: ...
 
 
 class _Unobserved:
@@ -51,14 +44,14 @@ class OrderingDependencies:
 async def place_order(
     msg: m.CheckoutReceived, uow: OrderingUnitOfWork, deps: OrderingDependencies
 ) -> None:
-    if await uow.orders.lock(msg.order_id) is not None:
-        log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
-        return
     now = deps.clock()
     terms, rules = msg.terms, deps.fraud
-    history = await uow.orders.customer_history(
-        terms.customer_id, terms.currency, since=now - rules.velocity_window
+    history = await uow.orders.history_before(
+        msg.order_id, terms.customer_id, terms.currency, since=now - rules.velocity_window
     )
+    if history is None:
+        log.info("order %s was placed already; checkout %s ignored", msg.order_id, msg.event_id)
+        return
     screened = replace(msg, risk=assess(terms, history, rules))
     order = Order.place(screened, now, deps.timeouts)
     await uow.orders.add(order)

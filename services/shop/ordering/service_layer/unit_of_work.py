@@ -1,4 +1,5 @@
-"""Ordering's ports: the order repository and the unit of work (handlers never commit)."""
+"""Ordering's ports: the order repository, the unit of work (handlers never commit) and the
+saga's observer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 from shop.common.uow_port import UnitOfWorkPort
 from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import Order
+from shop.ordering.domain.order_terms import OrderStatus
 
 
 class OrderRepository(Protocol):
@@ -24,10 +26,11 @@ class OrderRepository(Protocol):
         """Store the saga state and append the history entries not stored yet."""
         ...
 
-    async def customer_history(
-        self, customer_id: str, currency: str, since: datetime
-    ) -> CustomerHistory:
-        """The customer's orders so far: placed since `since`, and confirmed in `currency`."""
+    async def history_before(
+        self, order_id: UUID, customer_id: str, currency: str, since: datetime
+    ) -> CustomerHistory | None:
+        """The customer's orders before this one: placed since `since`, and confirmed in
+        `currency`; None if this order is placed already (its checkout is a duplicate)."""
         ...
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
@@ -38,3 +41,9 @@ class OrderRepository(Protocol):
 class OrderingUnitOfWork(UnitOfWorkPort, Protocol):
     @property
     def orders(self) -> OrderRepository: ...
+
+
+class SagaObserver(Protocol):
+    """Told about every change of an order (metrics: outcomes, durations)."""
+
+    def changed(self, order: Order, previous: OrderStatus | None, now: datetime) -> None: ...

@@ -1,4 +1,6 @@
-"""The payment repository over SQLAlchemy Core; loaded payments are tracked for the outbox."""
+"""The payment repository over SQLAlchemy Core; loaded payments are tracked for the outbox.
+
+Its statements are built once, with bound parameters: every payment command runs them."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
@@ -27,20 +29,15 @@ class SqlPaymentRepository:
 
     async def add(self, payment: Payment) -> None:
         self._track(payment)
-        await self._session.execute(payments.insert().values(_columns(payment)))
+        await self._session.execute(_INSERT, _columns(payment))
 
     async def save(self, payment: Payment) -> None:
         self._track(payment)
-        await self._session.execute(
-            update(payments)
-            .where(payments.c.order_id == payment.order_id)
-            .values(updated_at=func.now(), **_columns(payment))
-        )
+        await self._session.execute(_UPDATE, {**_columns(payment), "order_key": payment.order_id})
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Payment | None:
-        query = select(payments).where(payments.c.order_id == order_id)
-        found = (await self._session.execute(query.with_for_update() if lock else query)).mappings()
-        row = found.first()
+        found = await self._session.execute(_LOCK if lock else _READ, {"order_key": order_id})
+        row = found.mappings().first()
         if row is None:
             return None
         payment = Payment(
@@ -55,6 +52,35 @@ class SqlPaymentRepository:
         )
         self._track(payment)
         return payment
+
+
+_SAVED_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "amount",
+    "currency",
+    "status",
+    "reference",
+    "failure_reason",
+    "refunded_amount",
+)
+_READ = select(payments).where(
+    payments.c.order_id == bindparam("order_key", type_=payments.c.order_id.type)
+)
+_LOCK = _READ.with_for_update()
+_INSERT = payments.insert()
+"""Executed with the payment's columns as parameters."""
+_UPDATE = (
+    update(payments)
+    .where(payments.c.order_id == bindparam("order_key", type_=payments.c.order_id.type))
+    .values(
+        {
+            **{name: bindparam(name, type_=payments.c[name].type) for name in _SAVED_COLUMNS},
+            "updated_at": func.now(),
+        }
+    )
+)
+"""Executed with `_columns` and the order id as `order_key` (the row)."""
 
 
 def _columns(payment: Payment) -> dict[str, Any]:

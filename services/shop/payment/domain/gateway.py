@@ -1,11 +1,8 @@
-"""The payment gateway port: what payment needs from a card processor."""
+"""What a card processor answers a charge (the gateway itself is a port of the service layer)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Protocol
-from uuid import UUID
 
 
 @dataclass(frozen=True)
@@ -21,11 +18,3 @@ class ChargeResult:
             raise ValueError("an approved charge needs a gateway reference")
         if not self.approved and not self.reason:
             raise ValueError("a declined charge needs a reason")
-
-
-class PaymentGateway(Protocol):
-    """Charges and refunds; the order id is the idempotency key of a charge."""
-
-    async def charge(self, order_id: UUID, amount: Decimal, currency: str) -> ChargeResult: ...
-
-    async def refund(self, reference: str, amount: Decimal, currency: str) -> None: ...

@@ -17,7 +17,7 @@ from shop.payment.entrypoints.schemas import PaymentOut
 router = APIRouter(prefix="/payments", tags=["payments"])
 
 
-def get_payments(request: Request) -> Payments:
+async def get_payments(request: Request) -> Payments:
     payments: Payments = request.app.state.process.state["payments"]
     return payments
 

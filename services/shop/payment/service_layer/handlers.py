@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from shop.common import messagebus
 from shop.common.clock import Clock, utc_now
 from shop.payment.domain import commands as c
-from shop.payment.domain.gateway import PaymentGateway
 from shop.payment.domain.payment import Payment
-from shop.payment.service_layer.unit_of_work import PaymentUnitOfWork
+from shop.payment.service_layer.unit_of_work import PaymentGateway, PaymentUnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ MAX_DAYS = 366
 DEFAULT_DAYS = 29
 
 
-def get_reports(request: Request) -> Reports:
+async def get_reports(request: Request) -> Reports:
     reports: Reports = request.app.state.process.state["reports"]
     return reports
 
