@@ -33,7 +33,7 @@ from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
 from shop.common.outbox_write import write_outbox
-from shop.common.trace_context import current_context_properties
+from shop.common.trace_context import current_context_properties, tracing_active
 from shop.common.uuid7 import uuid7_sequence
 from shop.topology import topic_for_event
 
@@ -155,7 +155,7 @@ class UnitOfWork:
         A consumer handling several messages in one transaction seals after each, inside that
         message's span, so that each outbox row continues the trace of the message that caused it.
         """
-        trace = current_context_properties()
+        trace = current_context_properties() if tracing_active() else None
         self._sealed += [(*event, trace) for event in self._collect()]
 
     async def commit(self) -> list[Envelope]:
