@@ -13,6 +13,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
@@ -166,6 +167,42 @@ async def test_a_stream_asked_to_wait_is_answered_once_the_order_is_placed(
 
     assert response.status_code == 200
     assert [e["kind"] for e in events_of(response.text)] == ["placed", "cancelled"]
+
+
+async def test_a_live_stream_reads_once_then_sends_what_the_history_feed_announces(
+    ordering_engine: AsyncEngine, identity: IdentityProvider
+) -> None:
+    # No fallback poll within the test: each entry after the first read comes by the feed.
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
+        reads: list[str] = []
+
+        def count_stream_reads(*args: object) -> None:
+            if "saga_status" in str(args[2]):  # the stream's progress and entries
+                reads.append(str(args[2]))
+
+        event.listen(
+            api.ordering.sessions.kw["bind"].sync_engine,
+            "before_cursor_execute",
+            count_stream_reads,
+        )
+        await api.ordering.bus.handle(checkout())
+        stream = asyncio.create_task(api.http.get(f"/orders/{ORDER_ID}/events"))
+        await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
+        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        response = await asyncio.wait_for(stream, timeout=15)
+
+    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
+        ("placed", 1),
+        ("stock-reserved", 2),
+        ("confirmed", 3),
+    ]
+    assert len(reads) == 1
+
+
+async def _read_once(reads: list[str]) -> bool:
+    return len(reads) == 1
 
 
 def feed_listening(feed: HistoryFeed) -> Callable[[], Awaitable[bool]]:

@@ -1,15 +1,17 @@
 """Server-sent events of one order's history, until its saga has nothing more to say.
 
 Each entry is one `status` event whose id is its sequence, so a client reconnecting with
-`Last-Event-ID` resumes where it left off. The stream reads the history when the history feed
-says the order changed (LISTEN/NOTIFY), and at the latest every `poll_seconds` as a fallback;
-it sends a comment as keep-alive while nothing happens. Each read is one round trip (the
-order's progress with its new entries).
+`Last-Event-ID` resumes where it left off. The stream reads the history once to open (one
+round trip: the order's progress with its entries), then sends the entries the history feed
+announces (LISTEN/NOTIFY: the notification carries them, with the order's progress); it reads
+again only when a notification came without them, when entries are missing, and at the
+latest every `poll_seconds` as a fallback. It sends a comment as keep-alive while nothing
+happens.
 
 A storefront opens the stream right after its checkout, usually before ordering has placed
 the order: with `Prefer: wait=N` (RFC 7240) the request waits up to N seconds (at most
 `MAX_PLACED_WAIT_SECONDS`) for the order to be placed, woken by the same feed, instead of
-answering 404 at once and being asked again.
+answering 404 at once and being asked again; the feed's news of the placement answers it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.jsonable import to_jsonable
-from shop.ordering.adapters.history_feed import HistoryFeed
+from shop.ordering.adapters.history_feed import HistoryFeed, HistoryNews
 from shop.ordering.adapters.queries import (
     SagaProgress,
     progress_and_history_since,
@@ -51,6 +54,21 @@ def sse(entry: dict[str, object]) -> bytes:
     return f"id: {entry['sequence']}\nevent: status\ndata: {data}\n\n".encode()
 
 
+Found = tuple[SagaProgress | None, list[dict[str, Any]]]
+"""An order's progress and its history entries after the stream's last one."""
+
+
+def continued(news: list[HistoryNews] | None, after: int) -> Found | None:
+    """What the feed's news add after entry `after`, with the latest progress; None when the
+    database must be read instead (a change came without its entries, or entries are missing)."""
+    if not news:
+        return None
+    entries = [entry for item in news for entry in item.entries if entry["sequence"] > after]
+    if [entry["sequence"] for entry in entries] != list(range(after + 1, after + 1 + len(entries))):
+        return None
+    return news[-1].progress, entries
+
+
 async def order_events(
     sessions: async_sessionmaker[AsyncSession],
     feed: HistoryFeed,
@@ -60,11 +78,14 @@ async def order_events(
     disconnected: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[bytes]:
     quiet_since = time.monotonic()
-    with feed.watch(order_id) as changed:
+    with feed.watch(order_id) as watch:
+        found: Found | None = None
         while True:
-            changed.clear()  # before the read: a change committed meanwhile wakes the next one
-            async with sessions() as session:
-                progress, entries = await progress_and_history_since(session, order_id, after)
+            if found is None:
+                watch.take()  # before the read: a change committed meanwhile wakes the next one
+                async with sessions() as session:
+                    found = await progress_and_history_since(session, order_id, after)
+            (progress, entries), found = found, None
             if entries:  # one write for what one read found
                 yield b"".join(sse(entry) for entry in entries)
                 after = int(entries[-1]["sequence"])
@@ -79,7 +100,9 @@ async def order_events(
                 quiet_since, quiet = time.monotonic(), 0.0
             wait = min(timing.poll_seconds, timing.keepalive_seconds - quiet)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout=wait)
+                await asyncio.wait_for(watch.changed.wait(), timeout=wait)
+            if watch.changed.is_set():  # else the fallback poll: read
+                found = continued(watch.take(), after)
 
 
 def preferred_wait(prefer: str | None) -> float:
@@ -100,13 +123,16 @@ async def placed_order(
     connection is held while waiting."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
-    with feed.watch(order_id) as changed:
+    with feed.watch(order_id) as watch:
         while True:
-            changed.clear()  # before the read: a placement committed meanwhile wakes the wait
+            watch.take()  # before the read: a placement committed meanwhile wakes the wait
             async with sessions() as session:
                 progress = await saga_progress(session, order_id)
             remaining = deadline - loop.time()
             if progress is not None or remaining <= 0:
                 return progress
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout=min(remaining, poll_seconds))
+                await asyncio.wait_for(watch.changed.wait(), timeout=min(remaining, poll_seconds))
+            news = watch.take() if watch.changed.is_set() else None
+            if news:  # the history grew: the order is placed
+                return news[-1].progress
