@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.ordering.adapters.customer_history import (
@@ -41,7 +41,7 @@ from shop.ordering.domain.saga_state import SagaState
 
 
 class SqlOrderRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
         self._stored: dict[UUID, int] = {}
