@@ -14,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, bindparam, func, literal_column, select, update
+from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.ordering.adapters.customer_history import (
@@ -41,7 +41,7 @@ from shop.ordering.domain.saga_state import SagaState
 
 
 class SqlOrderRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
         self._stored: dict[UUID, int] = {}
@@ -80,13 +80,7 @@ class SqlOrderRepository:
         return await history_before(self._session, order_id, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
-        query = (
-            select(orders.c.id)
-            .where(orders.c.status.in_([s.value for s in WAITING]), orders.c.deadline <= now)
-            .order_by(orders.c.deadline)
-            .limit(limit)
-        )
-        return list((await self._session.scalars(query)).all())
+        return list((await self._session.scalars(_DUE, {"now": now, "limit": limit})).all())
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
         query = _LOCK_ORDER if lock else _READ_ORDER
@@ -207,6 +201,16 @@ def _entry(entry: list[Any]) -> HistoryEntry:
 _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
 _READ_ORDER = select(orders, _HISTORY).where(orders.c.id == _ORDER_KEY)
 _LOCK_ORDER = _READ_ORDER.with_for_update(of=orders)
+_DUE = (
+    select(orders.c.id)
+    .where(
+        orders.c.status.in_([s.value for s in WAITING]),
+        orders.c.deadline <= bindparam("now", type_=orders.c.deadline.type),
+    )
+    .order_by(orders.c.deadline)
+    .limit(bindparam("limit", type_=Integer))
+)
+"""The saga timer's round: orders waiting on a step past its deadline, oldest first."""
 
 
 def _history_column(name: str, column: str) -> Any:
