@@ -103,6 +103,10 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
     sustainable = [r.rate for r in results if r.sustainable]
     return {
         "idle_stack_cpu_ms_per_s": round(idle.stack * 1000 / IDLE_SECONDS, 1),
+        "idle_cpu_ms_per_s_by_process": {
+            name: round(seconds * 1000 / IDLE_SECONDS, 1)
+            for name, seconds in sorted(idle.per_process.items(), key=lambda item: -item[1])
+        },
         "steps": steps,
         "highest_sustainable_per_s": max(sustainable, default=0.0),
     }

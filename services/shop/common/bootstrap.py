@@ -38,21 +38,21 @@ class Wired(Generic[B, W]):
 
 def wired(
     engine: AsyncEngine,
-    unit_of_work: Callable[[async_sessionmaker[AsyncSession], OutboxMode], W],
+    unit_of_work: Callable[[AsyncEngine, OutboxMode], W],
     outbox_mode: OutboxMode,
     bus: Callable[[Callable[[], W]], B],
 ) -> Wired[B, W]:
-    """Units of work on `engine` in `outbox_mode`, the bus on those, and read sessions.
+    """Units of work on `engine` in `outbox_mode` (each one connection, docs/adr/0055), the
+    bus on those, and read sessions.
 
     Reads run in autocommit: under READ COMMITTED each statement sees the same snapshot in a
     transaction as without one, and a read then costs one round trip instead of three.
     """
-    writes = async_sessionmaker(engine, expire_on_commit=False)
     reads = async_sessionmaker(
         engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
     )
 
     def new_unit_of_work() -> W:
-        return unit_of_work(writes, outbox_mode)
+        return unit_of_work(engine, outbox_mode)
 
     return Wired(bus(new_unit_of_work), reads, new_unit_of_work)

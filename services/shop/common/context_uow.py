@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
-from shop.common.uow import UnitOfWork
+from shop.common.uow import Engine, UnitOfWork
 
 
 class ContextUnitOfWork(UnitOfWork):
@@ -29,11 +27,11 @@ class ContextUnitOfWork(UnitOfWork):
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: Engine,
         outbox_mode: OutboxMode = OutboxMode.RELAY,
     ) -> None:
         super().__init__(
-            session_factory, self.messaging, source=self.messaging.schema, outbox_mode=outbox_mode
+            engine, self.messaging, source=self.messaging.schema, outbox_mode=outbox_mode
         )
 
     async def __aenter__(self) -> Self:
@@ -42,4 +40,5 @@ class ContextUnitOfWork(UnitOfWork):
         return self
 
     def open_repositories(self) -> None:
-        """Attach the context's repositories to `self.session`, as each transaction begins."""
+        """Attach the context's repositories to `self.session` (SQLAlchemy Core) or
+        `self.connection` (plain asyncpg), as each transaction begins."""

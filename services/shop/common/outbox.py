@@ -16,19 +16,15 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
-    Insert,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
     Uuid,
-    bindparam,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 
@@ -48,30 +44,55 @@ def notify_channel(schema: str) -> str:
 @dataclass(frozen=True)
 class MessagingTables:
     """The outbox and inbox of one schema (build once per process with `messaging_tables`),
-    and the statements every transaction runs on them, built once: SQLAlchemy then neither
-    rebuilds them nor recomputes their cache keys per message."""
+    and the SQL every transaction runs on them: plain asyncpg statements (prepared once per
+    connection by asyncpg's statement cache), so the messaging runtime's own statements cost
+    no SQLAlchemy statement building, compilation or execution context per message."""
 
     schema: str
     outbox: Table
     inbox: Table
 
     @functools.cached_property
-    def outbox_insert(self) -> Insert:
-        """Executed with a list of rows (one INSERT for them all)."""
-        return self.outbox.insert()
+    def inbox_insert(self) -> str:
+        """`$1` group, `$2` event id, `$3` type, `$4` topic, `$5` partition, `$6` offset:
+        inserts nothing (status `INSERT 0 0`) for an event the group already handled."""
+        return (
+            f"INSERT INTO {self.schema}.inbox ({_INBOX_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (consumer_group, event_id) DO NOTHING"
+        )
 
     @functools.cached_property
-    def inbox_insert(self) -> PgInsert:
-        """`(consumer_group, event_id)` once: executed with one row, it inserts none for an
-        event the group already handled."""
+    def inbox_insert_many(self) -> str:
+        """One statement for a batch: `$1` group, then arrays of event id, type, topic,
+        partition and offset; returns the event ids it inserted (the others were handled)."""
         return (
-            pg_insert(self.inbox)
-            .values({name: bindparam(name) for name in INBOX_VALUES})
-            .on_conflict_do_nothing(index_elements=["consumer_group", "event_id"])
+            f"INSERT INTO {self.schema}.inbox ({_INBOX_COLUMNS})"
+            " SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])"
+            " ON CONFLICT (consumer_group, event_id) DO NOTHING RETURNING event_id"
+        )
+
+    @functools.cached_property
+    def outbox_insert(self) -> str:
+        """One statement for any number of rows (arrays of the columns): one NOTIFY."""
+        return (
+            f"INSERT INTO {self.schema}.outbox ({_OUTBOX_COLUMNS})"
+            " SELECT i, a, k, t, p, d::jsonb, c FROM unnest($1::uuid[], $2::text[], $3::text[],"
+            " $4::text[], $5::text[], $6::text[], $7::text[]) AS u(i, a, k, t, p, d, c)"
+        )
+
+    @functools.cached_property
+    def outbox_delete_if_slot_ready(self) -> str:
+        """Outbox mode `debezium`: `$1` the ids just inserted, deleted once the schema's
+        replication slot `$2` is consistent (see `shop.common.outbox_write`)."""
+        return (
+            f"DELETE FROM {self.schema}.outbox WHERE id = ANY($1::uuid[]) AND EXISTS"
+            " (SELECT 1 FROM pg_replication_slots"
+            " WHERE slot_name = $2 AND confirmed_flush_lsn IS NOT NULL)"
         )
 
 
-INBOX_VALUES = ("consumer_group", "event_id", "event_type", "topic", "partition", "offset")
+_INBOX_COLUMNS = 'consumer_group, event_id, event_type, topic, partition, "offset"'
+_OUTBOX_COLUMNS = "id, aggregatetype, aggregateid, type, topic, payload, tracingspancontext"
 
 
 def messaging_tables(schema: str, metadata: MetaData | None = None) -> MessagingTables:

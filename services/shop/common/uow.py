@@ -1,44 +1,66 @@
 """Unit of work: one database transaction holding state changes and the events they raise.
 
-At `commit()` the unit of work drains the events of every aggregate the session knows (plus any
-published explicitly) and inserts them into `<schema>.outbox` in the same transaction, with the
-active trace context. Nothing is ever sent to Kafka from here (that would be a dual write).
+At `commit()` the unit of work drains the events of every aggregate its repositories tracked
+(plus any published explicitly) and inserts them into `<schema>.outbox` in the same
+transaction, with the active trace context. Nothing is ever sent to Kafka from here (that
+would be a dual write).
 
 In outbox mode `debezium` the rows are deleted again in the same transaction, once Debezium
 can read them from the WAL (`shop.common.outbox_write`, docs/adr/0004).
+
+The transaction runs on one pooled connection, with no ORM session (docs/adr/0055): the
+unit of work begins and commits it on the asyncpg connection (`connection`), where the inbox
+and outbox statements run too, prebuilt; repositories run SQLAlchemy Core statements on
+`session`, an `AsyncConnection` of the same connection that leaves the transaction to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from shop.common.aggregate import Aggregate, RecordedEvent
 from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
 from shop.common.outbox_write import write_outbox
-from shop.common.trace_context import current_context_properties
+from shop.common.trace_context import current_context_properties, tracing_active
 from shop.common.uuid7 import uuid7_sequence
 from shop.topology import topic_for_event
 
 _Sealed = tuple[str, str, RecordedEvent, str | None]
 """An event taken for the commit: aggregate type and id, the event, its trace context."""
 
+Engine = AsyncEngine | async_sessionmaker[AsyncSession]
+"""Where a unit of work takes its connections: an engine, or a session factory bound to one."""
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One consumed message as the inbox records it."""
+
+    envelope: Envelope
+    topic: str
+    partition: int
+    offset: int
+
 
 class UnitOfWork:
-    """`async with uow:` opens a session and transaction; leaving without `commit()` rolls back.
-
-    Contexts subclass it to attach repositories in `__aenter__` (cosmicpython style).
-    """
+    """`async with uow:` opens a connection and transaction; leaving without `commit()` rolls
+    back. Contexts subclass it to attach repositories in `__aenter__` (cosmicpython style)."""
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: Engine,
         tables: MessagingTables,
         *,
         source: str,
@@ -46,27 +68,44 @@ class UnitOfWork:
         outbox_mode: OutboxMode = OutboxMode.RELAY,
     ) -> None:
         """`outbox_mode`: the process's setting (`ContextProcessSettings.outbox_mode`)."""
-        self._session_factory = session_factory
+        self._engine = engine
         self.tables = tables
         self.source = source
         self.outbox_mode = outbox_mode
         self._topic_for = topic_for
-        self._session: AsyncSession | None = None
+        self._session: AsyncConnection | None = None
+        self._connection: asyncpg.Connection | None = None
         self._explicit: list[tuple[str, str, RecordedEvent]] = []
         self._tracked: list[Aggregate] = []
         self._sealed: list[_Sealed] = []
 
     @property
-    def session(self) -> AsyncSession:
+    def session(self) -> AsyncConnection:
+        """SQLAlchemy Core statements run here, in the unit of work's transaction."""
         if self._session is None:
             raise RuntimeError("the unit of work is not open; use `async with uow:`")
         return self._session
 
+    @property
+    def connection(self) -> asyncpg.Connection:
+        """The asyncpg connection of the same transaction (for prebuilt plain SQL)."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open; use `async with uow:`")
+        return self._connection
+
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("a unit of work cannot be entered twice at once")
-        self._session = self._session_factory()
-        await self._session.begin()
+        session = await _transaction_engine(_engine_of(self._engine)).connect()
+        try:
+            connection = (await session.get_raw_connection()).driver_connection
+            if connection is None:
+                raise RuntimeError("the pool handed out a closed connection")
+            await connection.execute("BEGIN")
+        except BaseException:
+            await _discard(session)
+            raise
+        self._session, self._connection = session, connection
         return self
 
     async def __aexit__(
@@ -75,18 +114,34 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self.session, None
+        self._explicit.clear()
+        self._tracked.clear()
+        self._sealed.clear()
+        await self._release()
+
+    async def _release(self) -> None:
+        """Roll back what is left open and give the connection back (or drop it)."""
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        if session is None or connection is None:
+            return  # committed: released already
         try:
-            if session.in_transaction():
-                await session.rollback()
-        finally:
+            if connection.is_in_transaction():
+                await connection.execute("ROLLBACK")
+        except Exception:  # the transaction dies with the connection: nothing is kept
+            await _discard(session)  # a connection in an unknown state never goes back
+            return
+        except BaseException:  # cancelled while rolling back
+            await _discard(session)
+            raise
+        if connection.is_closed():
+            await _discard(session)
+        else:
             await session.close()
-            self._explicit.clear()
-            self._tracked.clear()
-            self._sealed.clear()
 
     def track(self, aggregate: Aggregate) -> None:
-        """Collect the events of an aggregate the session does not hold (rarely needed)."""
+        """Collect the events of an aggregate at commit (repositories track what they load
+        and add)."""
         self._tracked.append(aggregate)
 
     def publish(self, event: DomainEvent, *, aggregate_type: str, aggregate_id: str) -> None:
@@ -100,32 +155,34 @@ class UnitOfWork:
         A consumer handling several messages in one transaction seals after each, inside that
         message's span, so that each outbox row continues the trace of the message that caused it.
         """
-        trace = current_context_properties()
+        trace = current_context_properties() if tracing_active() else None
         self._sealed += [(*event, trace) for event in self._collect()]
 
     async def commit(self) -> list[Envelope]:
-        """Flush state, write the collected events to the outbox and commit, atomically."""
-        session = self.session
-        await session.flush()
+        """Write the collected events to the outbox and commit, atomically; the unit of
+        work is then done (leaving its `async with` block is all that is left to do)."""
         self.seal()
         sealed, self._sealed = self._sealed, []
         envelopes = self._envelopes(sealed)
         traces = [trace for *_, trace in sealed]
+        connection = self.connection
         await write_outbox(
-            session,
+            connection,
             self.tables,
             envelopes,
             traces,
             topic_for=self._topic_for,
             mode=self.outbox_mode,
         )
-        await session.commit()
+        await connection.execute("COMMIT")
+        await self._release()  # the unit of work is done: its statements now fail loudly
         return envelopes
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        """Undo everything and give the connection back (the unit of work is done)."""
         self._explicit.clear()
         self._sealed.clear()
+        await self._release()
 
     async def record_inbox(
         self, consumer_group: str, envelope: Envelope, *, topic: str, partition: int, offset: int
@@ -135,24 +192,40 @@ class UnitOfWork:
         A concurrent handler of the same event blocks on the primary key until this
         transaction ends, then sees the row: the effect is applied once.
         """
-        row = {
-            "consumer_group": consumer_group,
-            "event_id": envelope.id,
-            "event_type": envelope.type,
-            "topic": topic,
-            "partition": partition,
-            "offset": offset,
-        }
-        result = await self.session.execute(self.tables.inbox_insert, row)
-        return bool(getattr(result, "rowcount", 0))
+        status = await self.connection.execute(
+            self.tables.inbox_insert,
+            consumer_group,
+            envelope.id,
+            envelope.type,
+            topic,
+            partition,
+            offset,
+        )
+        return bool(status.endswith(" 1"))
+
+    async def record_inbox_many(
+        self, consumer_group: str, entries: Sequence[InboxEntry]
+    ) -> set[uuid.UUID]:
+        """Mark several events handled by a group in one statement; the ids not handled
+        before (each id at most once in `entries`)."""
+        if not entries:
+            return set()
+        rows = await self.connection.fetch(
+            self.tables.inbox_insert_many,
+            consumer_group,
+            [entry.envelope.id for entry in entries],
+            [entry.envelope.type for entry in entries],
+            [entry.topic for entry in entries],
+            [entry.partition for entry in entries],
+            [entry.offset for entry in entries],
+        )
+        return {row[0] for row in rows}
 
     def _collect(self) -> list[tuple[str, str, RecordedEvent]]:
-        session = self.session
-        candidates: list[Any] = [*session.new, *session.identity_map.values(), *self._tracked]
         seen: set[int] = set()
         pending: list[tuple[str, str, RecordedEvent]] = []
-        for obj in candidates:
-            if isinstance(obj, Aggregate) and id(obj) not in seen:
+        for obj in self._tracked:
+            if id(obj) not in seen:
                 seen.add(id(obj))
                 pending += [
                     (obj.aggregate_type, obj.aggregate_id, recorded)
@@ -180,3 +253,27 @@ class UnitOfWork:
                 ids, pending, strict=True
             )
         ]
+
+
+def _engine_of(engine: Engine) -> AsyncEngine:
+    if isinstance(engine, AsyncEngine):
+        return engine
+    bind = engine.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise RuntimeError("the unit of work's session factory is bound to no engine")
+    return bind
+
+
+@functools.lru_cache(maxsize=64)
+def _transaction_engine(engine: AsyncEngine) -> AsyncEngine:
+    """`engine`'s pool, with SQLAlchemy leaving transactions alone: the unit of work begins
+    and ends them on the asyncpg connection (one `BEGIN` and one `COMMIT` round trip)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def _discard(session: AsyncConnection) -> None:
+    """Drop a connection from the pool instead of returning it (its state is unknown)."""
+    with contextlib.suppress(Exception):
+        await session.invalidate()
+    with contextlib.suppress(Exception):
+        await session.close()

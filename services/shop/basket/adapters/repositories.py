@@ -11,7 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Uuid, any_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.basket.adapters.tables import cart_lines, carts, checkouts, products
 from shop.basket.domain.cart import Cart, Checkout
@@ -48,7 +48,7 @@ _UPSERT_LINES = _lines_insert.on_conflict_do_update(
 
 
 class SqlCartRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
         self._stored: dict[str, dict[UUID, int]] = {}
@@ -103,7 +103,7 @@ _PRODUCTS = select(products).where(products.c.product_id == any_(_PRODUCT_IDS))
 
 
 class SqlProductSnapshotRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, product_id: UUID) -> ProductSnapshot | None:
@@ -145,7 +145,7 @@ _ADD_CHECKOUT = checkouts.insert()
 
 
 class SqlCheckoutRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:

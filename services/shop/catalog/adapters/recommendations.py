@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.tables import (
     bought_together,
@@ -20,7 +20,7 @@ from shop.catalog.service_layer.unit_of_work import ProductToEmbed
 
 
 class SqlEmbeddingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def put(self, product_id: UUID, model: str, vector: Sequence[float]) -> None:
@@ -55,7 +55,7 @@ class SqlEmbeddingRepository:
 
 
 class SqlBoughtTogetherRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def count_order(self, order_id: UUID) -> bool:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.tables import categories, products, stock_items
 from shop.catalog.domain.money import Price
@@ -22,7 +22,7 @@ Track = Callable[[Aggregate], None]
 
 
 class SqlCategoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, slug: str) -> Category | None:
@@ -37,7 +37,7 @@ class SqlCategoryRepository:
 
 
 class SqlProductRepository:
-    def __init__(self, session: AsyncSession, track: Track) -> None:
+    def __init__(self, session: AsyncConnection, track: Track) -> None:
         self._session = session
         self._track = track
 
@@ -64,7 +64,7 @@ class SqlProductRepository:
 
 
 class SqlStockRepository:
-    def __init__(self, session: AsyncSession, track: Track) -> None:
+    def __init__(self, session: AsyncConnection, track: Track) -> None:
         self._session = session
         self._track = track
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import ARRAY, String, Uuid, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.repositories import SAVE_STOCK, stock_parameters
 from shop.catalog.adapters.tables import reservations
@@ -47,7 +47,7 @@ _SAVE_LINES_AND_STOCK = _SAVE_LINES.add_cte(SAVE_STOCK.cte("stock_saved"))
 
 
 class SqlReservationRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from shop.catalog.adapters.read_cache import NoReadCache, ReadCache
 from shop.catalog.adapters.recommendations import (
     SqlBoughtTogetherRepository,
@@ -29,6 +27,7 @@ from shop.common.aggregate import Aggregate
 from shop.common.context_uow import ContextUnitOfWork
 from shop.common.events import Envelope
 from shop.common.messaging_settings import OutboxMode
+from shop.common.uow import Engine
 
 
 class SqlCatalogUnitOfWork(ContextUnitOfWork):
@@ -42,11 +41,11 @@ class SqlCatalogUnitOfWork(ContextUnitOfWork):
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        engine: Engine,
         outbox_mode: OutboxMode = OutboxMode.RELAY,
         read_cache: ReadCache | None = None,
     ) -> None:
-        super().__init__(session_factory, outbox_mode)
+        super().__init__(engine, outbox_mode)
         self._read_cache = read_cache or NoReadCache()
         self._changed_products: set[UUID] = set()
 

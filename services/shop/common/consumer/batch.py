@@ -1,10 +1,12 @@
 """Several messages in one transaction: their inbox rows, handlers and outbox rows commit together.
 
 A poll's messages are applied in order in one unit of work, each under its own span, and
-committed once. A message that fails stops the batch: the transaction rolls back whole, the
-messages before it are applied again in a new one, and the failing message alone takes the
-single-message path (bounded retries, then the dead-letter topic). A poison message stops the
-batch the same way, without a rollback. Nothing of a rolled-back transaction is kept, so every
+committed once: one statement records the inbox rows of them all (telling which were handled
+before), each handler runs, one statement writes every outbox row at the commit. A message
+that fails stops the batch: the transaction rolls back whole, the messages before it are
+applied again in a new one, and the failing message alone takes the single-message path
+(bounded retries, then the dead-letter topic). A poison message stops the batch the same way
+(the messages before it commit). Nothing of a rolled-back transaction is kept, so every
 message's effect still lands exactly once, and a crash mid-batch loses the batch whole.
 """
 
@@ -12,13 +14,15 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Generic
 
 from aiokafka import ConsumerRecord
 
-from shop.common.consumer.processor import MessageProcessor, Outcome
-from shop.common.consumer.routing import U
+from shop.common.consumer.processor import MessageProcessor, Outcome, Read
+from shop.common.consumer.routing import PoisonMessageError, U
+from shop.common.uow import InboxEntry
 
 logger = logging.getLogger(__name__)
 Done = Callable[[ConsumerRecord, Outcome], None]
@@ -48,23 +52,30 @@ class BatchProcessor(Generic[U]):
 
     async def _apply(self, chunk: Sequence[ConsumerRecord]) -> list[Outcome]:
         """Commit the longest leading run of `chunk` that applies; the outcomes of that run."""
+        reads = self._readable_run(chunk)
+        if not reads:
+            return []
         outcomes: list[Outcome] = []
         timings: list[float] = []
         try:
             async with self._uow_factory() as uow:
-                for record in chunk:
+                fresh = await uow.record_inbox_many(
+                    self._single.group, _inbox_entries(chunk, reads)
+                )
+                for record, read in zip(chunk, reads, strict=False):
                     started = time.perf_counter()
                     with self._single.span(record) as span:
-                        outcome = await self._single.apply_in(record, uow, span)
-                        if outcome is None:
-                            break
+                        is_fresh = read[1] is not None and read[0].id in fresh
+                        if is_fresh:  # a second copy of it in this batch is a duplicate
+                            fresh.discard(read[0].id)
+                        outcome = await self._single.apply_in(read, uow, span, fresh=is_fresh)
                         span.set_attribute("shop.consumer.outcome", outcome.value)
                     outcomes.append(outcome)
                     timings.append(time.perf_counter() - started)
                 await uow.commit()
         except Exception as err:  # the message, or the database: the single path tells which
             # The message in hand failed (or the commit did: then the last one goes alone).
-            failed_at = min(len(outcomes), len(chunk) - 1)
+            failed_at = min(len(outcomes), len(reads) - 1)
             logger.info(
                 "batch of %d stopped at %s/%d@%d (%r); applying the %d before it again",
                 len(chunk),
@@ -78,3 +89,24 @@ class BatchProcessor(Generic[U]):
         for record, outcome, seconds in zip(chunk, outcomes, timings, strict=False):
             self._single.observe(record, outcome, seconds)
         return outcomes
+
+    def _readable_run(self, chunk: Sequence[ConsumerRecord]) -> list[Read[U]]:
+        """The messages of `chunk` read, up to the first poison one (it takes the single path)."""
+        reads: list[Read[U]] = []
+        for record in chunk:
+            try:
+                reads.append(self._single.read(record))
+            except PoisonMessageError:
+                break
+        return reads
+
+
+def _inbox_entries(chunk: Sequence[ConsumerRecord], reads: Sequence[Read[U]]) -> list[InboxEntry]:
+    """The inbox rows of the routed messages, each event id once."""
+    entries: dict[uuid.UUID, InboxEntry] = {}
+    for record, (envelope, route) in zip(chunk, reads, strict=False):
+        if route is not None and envelope.id not in entries:
+            entries[envelope.id] = InboxEntry(
+                envelope, record.topic, record.partition, record.offset
+            )
+    return list(entries.values())

@@ -16,6 +16,9 @@ class ConsumerOptions:
     batch_size: int = 50
     """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
     poll_timeout_ms: int = 500
+    fetch_max_wait_ms: int = 5000
+    """How long the broker holds a fetch that finds nothing (it answers as soon as a record
+    arrives): only the idle polling's rate, never the latency."""
     commit_interval_seconds: float = 1.0
     """Offsets are committed after a poll once this long passed since the last commit."""
     lag_interval_seconds: float = 5.0

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Generic
 
+import asyncpg  # type: ignore[import-untyped]
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -32,14 +33,26 @@ from shop.common.consumer.routing import (
     route_for,
 )
 from shop.common.events import Envelope, EnvelopeError
-from shop.common.trace_context import context_from_headers
+from shop.common.trace_context import context_from_headers, tracing_active
 from shop.topology import dlq_topic_name
 
 logger = logging.getLogger(__name__)
-
+Read = tuple[Envelope, Route[U] | None]
+"""A message read: its envelope and its route (None: the group ignores its type)."""
 
 # Infrastructure errors: retried until they pass (or shutdown), so an outage never floods the DLQ.
-UNAVAILABLE = (OperationalError, InterfaceError, ConnectionRefusedError, ConnectionResetError)
+# SQLAlchemy's for the repositories' statements, asyncpg's for the unit of work's own.
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.CrashShutdownError,
+)
 
 
 class Outcome(enum.Enum):
@@ -78,7 +91,11 @@ class MessageProcessor(Generic[U]):
 
     @contextlib.contextmanager
     def span(self, record: ConsumerRecord) -> Iterator[trace.Span]:
-        """The CONSUMER span of one message, child of its publish span (docs/adr/0001)."""
+        """The CONSUMER span of one message, child of its publish span (docs/adr/0001); a
+        non-recording one, built from nothing, when no spans are recorded."""
+        if not tracing_active():
+            yield trace.INVALID_SPAN
+            return
         with self._tracer.start_as_current_span(
             f"{record.topic} process",
             context=context_from_headers(record.headers),
@@ -100,30 +117,32 @@ class MessageProcessor(Generic[U]):
         self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
         self._metrics.handling.labels(self.group, record.topic).observe(seconds)
 
-    def read(self, record: ConsumerRecord, span: trace.Span) -> tuple[Envelope, Route[U] | None]:
+    def read(self, record: ConsumerRecord) -> tuple[Envelope, Route[U] | None]:
         """The envelope and its route (None: not handled here); `PoisonMessageError` if the
         message cannot be read or its version is not handled."""
         try:
             envelope = Envelope.from_json(record.value)
-            span.set_attribute("messaging.message.id", str(envelope.id))
-            route = route_for(self._handlers, envelope)
+            return envelope, route_for(self._handlers, envelope)
         except (EnvelopeError, PoisonMessageError) as err:
             raise PoisonMessageError(str(err)) from None
-        if route is not None:
-            span.set_attribute("shop.event.type", envelope.type)
-        return envelope, route
 
-    async def apply_in(self, record: ConsumerRecord, uow: U, span: trace.Span) -> Outcome | None:
-        """Apply a readable message in a transaction shared with others, sealing its events
-        under its span; None for a poison message (it must take the single path). Raises what
-        the handler raises."""
-        try:
-            envelope, route = self.read(record, span)
-        except PoisonMessageError:
-            return None
+    @staticmethod
+    def annotate(span: trace.Span, envelope: Envelope, route: Route[U] | None) -> None:
+        """What the span of a readable message says about it."""
+        if span.is_recording():
+            span.set_attribute("messaging.message.id", str(envelope.id))
+            if route is not None:
+                span.set_attribute("shop.event.type", envelope.type)
+
+    async def apply_in(self, read: Read[U], uow: U, span: trace.Span, *, fresh: bool) -> Outcome:
+        """Apply a readable message in a transaction shared with others, whose inbox rows
+        the batch recorded already (`fresh`: this message's row was new), sealing its events
+        under its span. Raises what the handler raises."""
+        envelope, route = read
+        self.annotate(span, envelope, route)
         if route is None:
             return Outcome.IGNORED
-        if not await self._record_inbox(uow, envelope, record):
+        if not fresh:
             return Outcome.DUPLICATE
         await route.handler(envelope, uow)
         uow.seal()
@@ -149,9 +168,10 @@ class MessageProcessor(Generic[U]):
 
     async def _process(self, record: ConsumerRecord, span: trace.Span) -> Outcome:
         try:
-            envelope, route = self.read(record, span)
+            envelope, route = self.read(record)
         except PoisonMessageError as err:
             return await self._dead_letter(record, err, 1, span)
+        self.annotate(span, envelope, route)
         if route is None:
             return Outcome.IGNORED
         attempt = 0

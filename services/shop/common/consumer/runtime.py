@@ -73,6 +73,7 @@ class EventConsumer(Generic[U]):
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             isolation_level="read_committed",
+            fetch_max_wait_ms=self._options.fetch_max_wait_ms,
         )
         dlq = idempotent_producer(self._bootstrap, f"{self._client_id}-dlq", linger_ms=0)
         await dlq.start()

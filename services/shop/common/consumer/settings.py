@@ -7,6 +7,7 @@ SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 1; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
+SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds an empty fetch (default 5000)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ConsumerSettings(ContextSettings):
     consumer_batch_size: int = Field(_DEFAULTS.batch_size, ge=1, le=10_000)
     consumer_commit_interval_seconds: float = Field(_DEFAULTS.commit_interval_seconds, ge=0, le=60)
     consumer_poll_timeout_ms: int = Field(_DEFAULTS.poll_timeout_ms, ge=10, le=60_000)
+    consumer_fetch_max_wait_ms: int = Field(_DEFAULTS.fetch_max_wait_ms, ge=0, le=30_000)
 
     def options(self) -> ConsumerOptions:
         """These settings as the consumer runtime takes them."""
@@ -44,4 +46,5 @@ class ConsumerSettings(ContextSettings):
             batch_size=self.consumer_batch_size,
             commit_interval_seconds=self.consumer_commit_interval_seconds,
             poll_timeout_ms=self.consumer_poll_timeout_ms,
+            fetch_max_wait_ms=self.consumer_fetch_max_wait_ms,
         )

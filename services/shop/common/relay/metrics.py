@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+if TYPE_CHECKING:
+    from shop.common.relay.store import OutboxRow
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 
@@ -52,10 +57,17 @@ class RelayMetrics:
             registry=registry,
         ).labels(schema)
         self._schema = schema
+        self._published_by_topic: dict[str, Counter] = {}
 
-    def published(self, topic: str, created_at: datetime, acked_at: datetime) -> None:
-        self._published.labels(self._schema, topic).inc()
-        self.latency.observe(max(0.0, (acked_at - created_at).total_seconds()))
+    def published_rows(self, topic: str, rows: Sequence[OutboxRow], acked_at: datetime) -> None:
+        """Rows of one topic the broker acknowledged at `acked_at`."""
+        counter = self._published_by_topic.get(topic)
+        if counter is None:
+            counter = self._published_by_topic[topic] = self._published.labels(self._schema, topic)
+        counter.inc(len(rows))
+        observe = self.latency.observe
+        for row in rows:
+            observe(max(0.0, (acked_at - row.created_at).total_seconds()))
 
     def observe_backlog(self, rows: int, oldest: datetime | None) -> None:
         self.backlog.set(rows)

@@ -17,7 +17,8 @@ class RelayOptions:
 
     batch_size: int = 500
     pipeline_depth: int = 4
-    poll_interval_seconds: float = 1.0
+    poll_interval_seconds: float = 5.0
+    """A NOTIFY wakes the relay; this poll only covers a notification lost anyway."""
     standby_retry_seconds: float = 1.0
     leader_check_seconds: float = 2.0
     backlog_interval_seconds: float = 5.0
@@ -33,7 +34,7 @@ class RelaySettings(ServiceSettings):
 
     batch_size: int = Field(500, ge=1, le=10_000)
     pipeline_depth: int = Field(4, ge=1, le=64)
-    poll_interval_seconds: float = Field(1.0, gt=0, le=60)
+    poll_interval_seconds: float = Field(5.0, gt=0, le=60)
     standby_retry_seconds: float = Field(1.0, gt=0, le=60)
     leader_check_seconds: float = Field(2.0, gt=0, le=60)
     backlog_interval_seconds: float = Field(5.0, gt=0, le=300)

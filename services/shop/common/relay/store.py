@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import asyncpg  # type: ignore[import-untyped]
 
 from shop.common.outbox import require_schema_name
 
 
-@dataclass(frozen=True)
-class OutboxRow:
-    """One event waiting to be published; `payload` is the envelope's JSON text."""
+class OutboxRow(NamedTuple):
+    """One event waiting to be published; `payload` is the envelope's JSON text (a tuple:
+    built from each fetched record at the cost of a tuple)."""
 
     id: uuid.UUID
     aggregateid: str

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.notification.adapters.tables import deliveries, templates
@@ -37,7 +37,7 @@ _LOG_DELIVERY = deliveries.insert()
 
 
 class SqlTemplateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def get(self, name: str) -> Template | None:
@@ -84,7 +84,7 @@ class SqlTemplateRepository:
 
 
 class SqlDeliveryRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from sqlalchemy import Boolean, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.ordering.adapters.tables import customer_totals, orders
 from shop.ordering.domain.fraud import CustomerHistory, RiskAssessment, RiskReason
@@ -64,7 +64,7 @@ its parameters are the order's own columns)."""
 
 
 async def history_before(
-    session: AsyncSession, order_id: UUID, customer_id: str, currency: str, since: datetime
+    session: AsyncConnection, order_id: UUID, customer_id: str, currency: str, since: datetime
 ) -> CustomerHistory | None:
     """The customer's history before this order; None if the order is placed already."""
     parameters = {

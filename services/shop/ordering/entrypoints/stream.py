@@ -29,7 +29,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shop.common.jsonable import to_jsonable
-from shop.ordering.adapters.history_feed import HistoryFeed, HistoryNews
+from shop.ordering.adapters.history_feed import HistoryFeed, HistoryNews, Watch
 from shop.ordering.adapters.queries import (
     SagaProgress,
     progress_and_history_since,
@@ -52,6 +52,13 @@ def sse(entry: dict[str, object]) -> bytes:
     shown = {key: value for key, value in entry.items() if key != "order_id"}
     data = json.dumps(to_jsonable(shown), separators=(",", ":"))
     return f"id: {entry['sequence']}\nevent: status\ndata: {data}\n\n".encode()
+
+
+async def changed_within(watch: Watch, seconds: float) -> None:
+    """Until the watch reports a change, at most `seconds` (no task, unlike `wait_for`)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await watch.changed.wait()
 
 
 Found = tuple[SagaProgress | None, list[dict[str, Any]]]
@@ -99,8 +106,7 @@ async def order_events(
                 yield b": keep-alive\n\n"
                 quiet_since, quiet = time.monotonic(), 0.0
             wait = min(timing.poll_seconds, timing.keepalive_seconds - quiet)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(watch.changed.wait(), timeout=wait)
+            await changed_within(watch, wait)
             if watch.changed.is_set():  # else the fallback poll: read
                 found = continued(watch.take(), after)
 
@@ -131,8 +137,7 @@ async def placed_order(
             remaining = deadline - loop.time()
             if progress is not None or remaining <= 0:
                 return progress
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(watch.changed.wait(), timeout=min(remaining, poll_seconds))
+            await changed_within(watch, min(remaining, poll_seconds))
             news = watch.take() if watch.changed.is_set() else None
             if news:  # the history grew: the order is placed
                 return news[-1].progress

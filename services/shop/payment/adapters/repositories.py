@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
 from shop.payment.adapters.tables import payments
@@ -17,7 +17,7 @@ from shop.payment.domain.payment import Payment, PaymentStatus
 
 
 class SqlPaymentRepository:
-    def __init__(self, session: AsyncSession, track: Callable[[Aggregate], None]) -> None:
+    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
         self._session = session
         self._track = track
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import ARRAY, Date, Numeric, String, Text, Uuid, bindparam, select, text
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.reports.adapters.tables import SCHEMA, order_status
 from shop.reports.domain.projection import Change
@@ -72,7 +72,7 @@ then, on confirmation, the day's and the products' sales (no rows before confirm
 
 
 class SqlProjectionRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def status_of(self, order_id: UUID) -> str | None:
