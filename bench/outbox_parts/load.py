@@ -141,11 +141,14 @@ async def delivery_rates(
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
+        await consumer.topics()  # the cluster's metadata: the topics' partitions
         partitions = {
             topic: [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
             for topic in backlog
         }
         every = [tp for tps in partitions.values() for tp in tps]
+        if not all(partitions.values()):
+            raise LookupError(f"no partitions known for some of {sorted(backlog)}")
 
         async def totals() -> dict[str, int]:
             ends = await consumer.end_offsets(every)
