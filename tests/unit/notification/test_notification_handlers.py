@@ -166,18 +166,6 @@ async def test_an_event_carrying_every_value_needed_is_not_looked_up() -> None:
     assert lookup.asked == []
 
 
-async def test_an_event_stating_no_email_address_is_not_looked_up_for_one() -> None:
-    lookup = ScriptedLookup({"email": None, "total": "23.00"})
-    setup = Setup(FlakyChannel(), lookup)
-    await setup.bus.handle(CONFIRMED)
-
-    await setup.notify({**EVENT_DATA, "email": None})
-
-    (sent,) = setup.channel.sent
-    assert sent.recipient == "alice"
-    assert lookup.asked == []
-
-
 async def test_a_failed_lookup_falls_back_to_the_event_data() -> None:
     setup = Setup(FlakyChannel(), ScriptedLookup(None, fail=True))
     await setup.bus.handle(CONFIRMED)

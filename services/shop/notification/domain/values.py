@@ -32,13 +32,6 @@ def template_values(
     return values
 
 
-def stated(event_data: Mapping[str, object]) -> set[str]:
-    """The values the event states: those it carries, and those it names as none (an order
-    event names its e-mail address even when the customer gave none). A lookup of the order
-    cannot add to them: the order event is the order's own data."""
-    return flatten(event_data).keys() | {key for key, value in event_data.items() if value is None}
-
-
 def recipient(values: Mapping[str, str]) -> str | None:
     """Who gets the message: the e-mail address if known, else the customer id."""
     return values.get("email") or values.get("customer_id")

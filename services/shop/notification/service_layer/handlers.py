@@ -16,7 +16,7 @@ from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.errors import TemplateError, TemplateNotFoundError
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.domain.template import Template
-from shop.notification.domain.values import recipient, stated, template_values
+from shop.notification.domain.values import recipient, template_values
 from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
 from shop.notification.service_layer.unit_of_work import (
     Channel,
@@ -62,15 +62,15 @@ async def notify(
     """Render and send every template for the event once (those it has no delivery of yet);
     log each outcome.
 
-    The order is looked up only when the event does not state a value the templates or the
-    recipient need (`stated`): the event's values win over the lookup's, so one that states
-    them all (an order event names its customer, lines, total and e-mail address, even when
-    there is none) renders the same without it."""
+    The order is looked up only when the event lacks a value the templates or the recipient
+    need: the event's values win over the lookup's, so one that carries them all (an order
+    event names its customer, e-mail address, lines and total) renders the same without it."""
     templates = await uow.templates.for_event(cmd.event_type, undelivered_for=cmd.event_id)
     if not templates:
         return
     needed = RECIPIENT_FIELDS.union(*(template.placeholders for template in templates))
-    looked_up = None if needed <= stated(cmd.data) else await _look_up(cmd.order_id, deps)
+    carried = template_values(cmd.data, None)
+    looked_up = None if needed <= carried.keys() else await _look_up(cmd.order_id, deps)
     values = template_values(cmd.data, looked_up)
     for template in templates:
         await uow.deliveries.add(await _deliver(template, values, cmd.event_id, deps))

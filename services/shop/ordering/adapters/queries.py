@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, bindparam, func, literal_column, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.ordering.adapters.tables import order_history, orders
+from shop.ordering.adapters.tables import ORDER_HISTORY_JSON, order_history, orders
 
 _SUMMARY = (
     orders.c.id,
@@ -86,27 +85,9 @@ async def progress_and_history_since(
     return progress, history
 
 
-_HISTORY_ENTRY = func.json_build_array(
-    order_history.c.sequence,
-    order_history.c.kind,
-    order_history.c.status,
-    order_history.c.detail,
-    order_history.c.cause_event_id,
-    order_history.c.at,
+_ORDER_WITH_HISTORY = select(*_SUMMARY, orders.c.risk, ORDER_HISTORY_JSON).where(
+    orders.c.id == _ORDER
 )
-_HISTORY = (
-    select(
-        func.coalesce(
-            func.json_agg(aggregate_order_by(_HISTORY_ENTRY, order_history.c.sequence)),
-            literal_column("'[]'::json"),
-            type_=JSON,
-        )
-    )
-    .where(order_history.c.order_id == orders.c.id)
-    .scalar_subquery()
-    .label("history")
-)
-_ORDER_WITH_HISTORY = select(*_SUMMARY, orders.c.risk, _HISTORY).where(orders.c.id == _ORDER)
 
 
 def _history_entry(order_id: UUID, entry: list[Any]) -> dict[str, Any]:

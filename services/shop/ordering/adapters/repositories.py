@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Integer, bindparam, func, literal_column, select, update
-from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, insert
+from sqlalchemy import ARRAY, Integer, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -26,7 +26,7 @@ from shop.ordering.adapters.customer_history import (
     risk_json,
     risk_of,
 )
-from shop.ordering.adapters.tables import order_history, orders
+from shop.ordering.adapters.tables import ORDER_HISTORY_JSON, order_history, orders
 from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import HistoryEntry, Order
 from shop.ordering.domain.order_terms import (
@@ -163,29 +163,6 @@ def _saga(row: RowMapping) -> SagaState:
     )
 
 
-_ENTRY = func.json_build_array(
-    order_history.c.sequence,
-    order_history.c.kind,
-    order_history.c.status,
-    order_history.c.detail,
-    order_history.c.cause_event_id,
-    order_history.c.at,
-)
-_HISTORY = (
-    select(
-        func.coalesce(
-            func.json_agg(aggregate_order_by(_ENTRY, order_history.c.sequence)),
-            literal_column("'[]'::json"),
-            type_=JSON,
-        )
-    )
-    .where(order_history.c.order_id == orders.c.id)
-    .scalar_subquery()
-    .label("history")
-)
-"""An order's history entries, oldest first, as a JSON array of arrays (read with the order)."""
-
-
 def _entry(entry: list[Any]) -> HistoryEntry:
     sequence, kind, status, detail, cause_event_id, at = entry
     return HistoryEntry(
@@ -199,7 +176,7 @@ def _entry(entry: list[Any]) -> HistoryEntry:
 
 
 _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
-_READ_ORDER = select(orders, _HISTORY).where(orders.c.id == _ORDER_KEY)
+_READ_ORDER = select(orders, ORDER_HISTORY_JSON).where(orders.c.id == _ORDER_KEY)
 _LOCK_ORDER = _READ_ORDER.with_for_update(of=orders)
 _DUE = (
     select(orders.c.id)

@@ -16,9 +16,12 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    func,
+    literal_column,
+    select,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSON, JSONB, aggregate_order_by
 
 from shop.common.outbox import messaging_tables
 
@@ -62,6 +65,34 @@ order_history = Table(
     Column("cause_event_id", Uuid, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+ORDER_HISTORY_JSON = (
+    select(
+        func.coalesce(
+            func.json_agg(
+                aggregate_order_by(
+                    func.json_build_array(
+                        order_history.c.sequence,
+                        order_history.c.kind,
+                        order_history.c.status,
+                        order_history.c.detail,
+                        order_history.c.cause_event_id,
+                        order_history.c.at,
+                    ),
+                    order_history.c.sequence,
+                )
+            ),
+            literal_column("'[]'::json"),
+            type_=JSON,
+        )
+    )
+    .where(order_history.c.order_id == orders.c.id)
+    .scalar_subquery()
+    .label("history")
+)
+"""An order's history entries, oldest first, as a JSON array of [sequence, kind, status,
+detail, cause_event_id, at]: selected beside the order's row, so the order repository and the
+API read an order with its history in one round trip."""
 
 customer_totals = Table(
     "customer_totals",
