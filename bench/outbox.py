@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BURST_EVENTS, BATCH = 20_000, 500
 PACED_EVENTS, PACED_RATE = 600, 100.0
 WARM_UP_EVENTS = 50
+PARTITIONS = 3
 TIME_LIMIT_SECONDS = 300
 RELAYS = {"relay": ("bench_relay", "bench.relay"), "debezium": ("bench_debezium", "bench.debezium")}
 
@@ -52,7 +53,7 @@ async def measure(
     assert isinstance(infra, Infra)
     deadline = time.perf_counter() + TIME_LIMIT_SECONDS
     for schema, topic in RELAYS.values():
-        await prepare(infra, schema, topic, partitions=3)
+        await prepare(infra, schema, topic, partitions=PARTITIONS)
     connector = await start_debezium(infra, RELAYS["debezium"][0])
     relay = contextlib.ExitStack()  # the relay runs as deployed: a process of its own
     log = infra.postgres.workdir.parent / "relay.log"
@@ -112,7 +113,10 @@ async def measure(
         backlog = await commit_all(load.burst_events, load.batch, None)
         rates = asyncio.create_task(
             delivery_rates(
-                infra.kafka.bootstrap_servers, {t: len(ids) for t, ids in backlog.items()}, deadline
+                infra.kafka.bootstrap_servers,
+                {t: len(ids) for t, ids in backlog.items()},
+                PARTITIONS,
+                deadline,
             )
         )
         await asyncio.sleep(0.5)  # the end offsets before either publisher runs

@@ -133,7 +133,7 @@ async def read(bootstrap: str, topics: dict[str, Timings], expected: int, deadli
 
 
 async def delivery_rates(
-    bootstrap: str, backlog: dict[str, int], deadline: float
+    bootstrap: str, backlog: dict[str, int], partitions: int, deadline: float
 ) -> dict[str, float]:
     """Events/s at which each topic's end offsets grow by its `backlog`, from the first new
     event to the last: the publishers' own rate (no consumer in the way). Call it before the
@@ -141,18 +141,16 @@ async def delivery_rates(
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # the cluster's metadata: the topics' partitions
-        partitions = {
-            topic: [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-            for topic in backlog
+        by_topic = {
+            topic: [TopicPartition(topic, p) for p in range(partitions)] for topic in backlog
         }
-        every = [tp for tps in partitions.values() for tp in tps]
-        if not all(partitions.values()):
-            raise LookupError(f"no partitions known for some of {sorted(backlog)}")
+        every = [tp for tps in by_topic.values() for tp in tps]
+        consumer.assign(every)  # their metadata is kept up to date; paused: nothing is fetched
+        consumer.pause(*every)
 
         async def totals() -> dict[str, int]:
             ends = await consumer.end_offsets(every)
-            return {topic: sum(ends[tp] for tp in tps) for topic, tps in partitions.items()}
+            return {topic: sum(ends[tp] for tp in tps) for topic, tps in by_topic.items()}
 
         start = await totals()
         first: dict[str, float] = {}
