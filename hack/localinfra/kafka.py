@@ -216,6 +216,9 @@ class KafkaBroker(SingleProcessLauncher):
             "share.coordinator.state.topic.replication.factor": "1",
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
+            # The controller's no-op records (liveness of the metadata log, fsynced each) every
+            # 5 s instead of 0.5 s: an idle broker's CPU 28 -> 20 ms/s (measured, one node).
+            "metadata.max.idle.interval.ms": "5000",
             "num.network.threads": "2",
             "num.io.threads": "4",
         }
