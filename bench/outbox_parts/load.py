@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import asyncpg  # type: ignore[import-untyped]
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shop.common.debezium import replication_names
 from shop.common.events import Envelope
@@ -41,12 +41,13 @@ class Timings:
             (self.arrived[k] - self.committed[k]) * 1000 for k in keys if k in self.arrived
         )
 
-    def summary(self, burst: set[str], paced: set[str]) -> dict[str, float]:
+    def summary(self, burst: set[str], paced: set[str], backlog_rate: float) -> dict[str, float]:
         first = min(self.committed[k] for k in burst)
         last = max(self.arrived[k] for k in burst)
         latencies = self.latencies_ms(paced)
         return {
             "events_per_s": round(len(burst) / (last - first), 1),
+            "backlog_events_per_s": round(backlog_rate, 1),
             "p50_ms": round(statistics.median(latencies), 1),
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1),
         }
@@ -127,5 +128,44 @@ async def read(bootstrap: str, topics: dict[str, Timings], expected: int, deadli
                 for record in records:
                     event_id = dict(record.headers)[EVENT_ID_HEADER].decode()
                     topics[tp.topic].arrived.setdefault(event_id, now)
+    finally:
+        await consumer.stop()
+
+
+async def delivery_rates(
+    bootstrap: str, backlog: dict[str, int], partitions: int, deadline: float
+) -> dict[str, float]:
+    """Events/s at which each topic's end offsets grow by its `backlog`, from the first new
+    event to the last: the publishers' own rate (no consumer in the way). Call it before the
+    publishers start."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        by_topic = {
+            topic: [TopicPartition(topic, p) for p in range(partitions)] for topic in backlog
+        }
+        every = [tp for tps in by_topic.values() for tp in tps]
+        consumer.assign(every)  # their metadata is kept up to date; paused: nothing is fetched
+        consumer.pause(*every)
+
+        async def totals() -> dict[str, int]:
+            ends = await consumer.end_offsets(every)
+            return {topic: sum(ends[tp] for tp in tps) for topic, tps in by_topic.items()}
+
+        start = await totals()
+        first: dict[str, float] = {}
+        done: dict[str, float] = {}
+        while len(done) < len(backlog):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the backlog was not delivered within the time limit")
+            now, ends = time.perf_counter(), await totals()
+            for topic, events in backlog.items():
+                grown = ends[topic] - start[topic]
+                if grown > 0:
+                    first.setdefault(topic, now)
+                if grown >= events:
+                    done.setdefault(topic, now)
+            await asyncio.sleep(0.005)
+        return {topic: events / (done[topic] - first[topic]) for topic, events in backlog.items()}
     finally:
         await consumer.stop()

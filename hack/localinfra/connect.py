@@ -153,6 +153,28 @@ class KafkaConnect(SingleProcessLauncher):
             time.sleep(0.2)
         raise InfraError(f"connector {name} not RUNNING within {timeout:.0f}s; last: {status}")
 
+    def pause_connector(self, name: str, timeout: float = 60) -> None:
+        """Pause a connector and wait until it and its tasks are PAUSED (a Debezium source
+        then stops reading the WAL; its slot keeps what it has not read)."""
+        self._set_state(name, "pause", "PAUSED", timeout)
+
+    def resume_connector(self, name: str, timeout: float = 60) -> None:
+        """Resume a paused connector; wait until it and its tasks run."""
+        self._set_state(name, "resume", "RUNNING", timeout)
+
+    def _set_state(self, name: str, action: str, state: str, timeout: float) -> None:
+        response = self._http.put(f"/connectors/{name}/{action}")
+        if response.status_code != 202:
+            raise InfraError(f"{action} connector {name}: {_describe(response)}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.connector_status(name)
+            states = [status["connector"]["state"]] + [t["state"] for t in status["tasks"]]
+            if status["tasks"] and set(states) == {state}:
+                return
+            time.sleep(0.2)
+        raise InfraError(f"connector {name} not {state} within {timeout:.0f}s")
+
     def delete_connector(self, name: str) -> None:
         """Delete a connector (absent is fine). Its replication slot stays in PostgreSQL."""
         response = self._http.delete(f"/connectors/{name}")

@@ -22,10 +22,9 @@ from lightkube import Client, KubeConfig, codecs
 from lightkube.generic_resource import create_global_resource, create_namespaced_resource
 
 from infra.fixtures_kube import session_dir
-from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kube import ControlPlane
 from localinfra.traefik import Traefik
-from support.provisioned import exit_on_missing_dependency
+from support.provisioned import provisioned
 
 FIELD_MANAGER = "shopkeeper-tests"
 GATEWAY_API = ("gateway.networking.k8s.io", "v1")
@@ -52,13 +51,10 @@ def start_or_end_session(start: Callable[[], object], stop: Callable[[], None], 
     """`start()`; if it fails, `stop()` what it started, then stop the session when something
     is not provisioned (one line naming the command) or fail the test."""
     try:
-        start()
-    except MissingDependencyError as err:
+        provisioned(start, f"{what} did not start")
+    except BaseException:
         stop()
-        exit_on_missing_dependency(err)
-    except InfraError as err:
-        stop()
-        pytest.fail(f"{what} did not start: {err}", pytrace=False)
+        raise
 
 
 @pytest.fixture(scope="session")

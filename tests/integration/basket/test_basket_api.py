@@ -131,3 +131,30 @@ async def test_a_product_the_basket_does_not_know_cannot_be_added(
         422,
         "urn:shopkeeper:problem:unknown-product",
     )
+
+
+async def test_concurrent_additions_to_one_cart_all_count_each_answering_its_own_cart(
+    api: tuple[httpx.AsyncClient, Basket],
+) -> None:
+    http, _ = api
+    adds = [(MUG, 1)] * 4 + [(TEA, 2)] * 3
+
+    responses = await asyncio.gather(
+        *(
+            http.post(
+                "/carts/me/lines", json={"product_id": str(product.product_id), "quantity": n}
+            )
+            for product, n in adds
+        )
+    )
+
+    mug_quantities = [
+        line["quantity"]
+        for response, (product, _) in zip(responses, adds, strict=True)
+        for line in response.json()["lines"]
+        if product is MUG and line["name"] == "Mug"
+    ]
+    assert sorted(mug_quantities) == [1, 2, 3, 4]  # serialised: each saw the ones before it
+    cart = (await http.get("/carts/me")).json()
+    assert {line["name"]: line["quantity"] for line in cart["lines"]} == {"Mug": 4, "Tea": 6}
+    assert cart["totals"] == {"EUR": "62.00"}

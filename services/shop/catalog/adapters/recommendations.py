@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Uuid, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -59,23 +59,34 @@ class SqlBoughtTogetherRepository:
         self._session = session
 
     async def count_order(self, order_id: UUID) -> bool:
-        noted = await self._session.execute(
-            insert(bought_together_orders)
-            .values(order_id=order_id)
-            .on_conflict_do_nothing()
-            .returning(bought_together_orders.c.order_id)
-        )
+        noted = await self._session.execute(_NOTE_ORDER, {"order_id": order_id})
         return noted.first() is not None
 
     async def add_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
         if not pairs:
             return
-        rows = insert(bought_together).values(
-            [{"product_id": a, "other_product_id": b, "orders": 1} for a, b in pairs]
-        )
         await self._session.execute(
-            rows.on_conflict_do_update(
-                index_elements=["product_id", "other_product_id"],
-                set_={"orders": bought_together.c.orders + 1},
-            )
+            _ADD_PAIRS,
+            {"products": [a for a, _ in pairs], "others": [b for _, b in pairs]},
         )
+
+
+_NOTE_ORDER = (
+    insert(bought_together_orders)
+    .values(order_id=bindparam("order_id", type_=Uuid))
+    .on_conflict_do_nothing()
+    .returning(bought_together_orders.c.order_id)
+)
+_PAIRS = insert(bought_together).from_select(
+    ["product_id", "other_product_id", "orders"],
+    select(
+        func.unnest(bindparam("products", type_=ARRAY(Uuid))),
+        func.unnest(bindparam("others", type_=ARRAY(Uuid))),
+        literal(1),
+    ),
+)
+_ADD_PAIRS = _PAIRS.on_conflict_do_update(
+    index_elements=["product_id", "other_product_id"],
+    set_={"orders": bought_together.c.orders + 1},
+)
+"""One order's pairs (each once: an upsert cannot touch a row twice), from two arrays."""

@@ -33,6 +33,7 @@ from shop.common.consumer.routing import (
     route_for,
 )
 from shop.common.events import Envelope, EnvelopeError
+from shop.common.outages import DATABASE_OUTAGES
 from shop.common.trace_context import context_from_headers, tracing_active
 from shop.topology import dlq_topic_name
 
@@ -41,17 +42,15 @@ Read = tuple[Envelope, Route[U] | None]
 """A message read: its envelope and its route (None: the group ignores its type)."""
 
 # Infrastructure errors: retried until they pass (or shutdown), so an outage never floods the DLQ.
-# SQLAlchemy's for the repositories' statements, asyncpg's for the unit of work's own.
+# SQLAlchemy's for the repositories' statements; asyncpg's (the APIs' database outages, and a
+# closed connection) for the unit of work's own.
 UNAVAILABLE = (
     OperationalError,
     InterfaceError,
     ConnectionRefusedError,
     ConnectionResetError,
-    asyncpg.PostgresConnectionError,
+    *DATABASE_OUTAGES,
     asyncpg.InterfaceError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.CrashShutdownError,
 )
 
 
