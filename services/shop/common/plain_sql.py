@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -79,3 +80,9 @@ class PlainSql:
     ) -> Any:
         """The first row's first column, or None."""
         return await connection.fetchval(self.sql, *self.arguments(parameters))
+
+
+def bound(table: Table, *names: str) -> dict[str, Any]:
+    """`name: bindparam(name)` for each column named, typed as the column (an insert's or an
+    update's values, run with the columns as parameters)."""
+    return {name: bindparam(name, type_=table.c[name].type) for name in names}

@@ -7,25 +7,19 @@ in one statement and written in one."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import ARRAY, Integer, Table, Uuid, any_, bindparam, func, select, update
+from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, update
 
 from shop.catalog.adapters.tables import categories, products, stock_items
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.stock import StockItem
 from shop.common.aggregate import Aggregate
-from shop.common.plain_sql import PlainSql
+from shop.common.plain_sql import PlainSql, bound
 
 Track = Callable[[Aggregate], None]
-
-
-def bound(table: Table, *names: str) -> dict[str, Any]:
-    """`name: bindparam(name)` of each column named, typed as the column."""
-    return {name: bindparam(name, type_=table.c[name].type) for name in names}
 
 
 _CATEGORY_COLUMNS = bound(categories, "slug", "name")

@@ -7,24 +7,17 @@ event (one statement), and the delivery log's insert."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Table, bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from shop.common.aggregate import Aggregate
-from shop.common.plain_sql import PlainSql
+from shop.common.plain_sql import PlainSql, bound
 from shop.notification.adapters.tables import deliveries, templates
 from shop.notification.domain.delivery import Delivery
 from shop.notification.domain.template import Template
-
-
-def _bound(table: Table, *names: str) -> dict[str, Any]:
-    """`name: bindparam(name)` of each column named, typed as the column."""
-    return {name: bindparam(name, type_=table.c[name].type) for name in names}
-
 
 _TEMPLATE = (templates.c.name, templates.c.event_type, templates.c.subject, templates.c.body)
 _NAME = bindparam("name", type_=templates.c.name.type)
@@ -45,7 +38,7 @@ _FOR_EVENT = PlainSql(_FOR_EVENT_QUERY)
 _UNDELIVERED_FOR_EVENT = PlainSql(_FOR_EVENT_QUERY.where(~_DELIVERED))
 _GET = PlainSql(select(*_TEMPLATE).where(templates.c.name == _NAME))
 _LIST_ALL = PlainSql(select(*_TEMPLATE).order_by(templates.c.event_type, templates.c.name))
-_TEMPLATE_VALUES = _bound(templates, "event_type", "subject", "body")
+_TEMPLATE_VALUES = bound(templates, "event_type", "subject", "body")
 _SAVE = PlainSql(
     insert(templates)
     .values({"name": _NAME, **_TEMPLATE_VALUES})
@@ -56,7 +49,7 @@ _SAVE = PlainSql(
 _DELETE = PlainSql(delete(templates).where(templates.c.name == _NAME).returning(templates.c.name))
 _LOG_DELIVERY = PlainSql(
     deliveries.insert().values(
-        _bound(
+        bound(
             deliveries,
             *("id", "cause_event_id", "template", "channel", "recipient", "subject"),
             *("body", "status", "attempts", "error", "created_at"),

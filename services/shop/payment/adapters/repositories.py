@@ -11,7 +11,7 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import bindparam, func, select, update
 
 from shop.common.aggregate import Aggregate
-from shop.common.plain_sql import PlainSql
+from shop.common.plain_sql import PlainSql, bound
 from shop.payment.adapters.tables import payments
 from shop.payment.domain.payment import Payment, PaymentStatus
 
@@ -70,18 +70,14 @@ _SELECT = select(payments).where(
 )
 _READ = PlainSql(_SELECT)
 _LOCK = PlainSql(_SELECT.with_for_update())
-_INSERT = PlainSql(
-    payments.insert().values(
-        {name: bindparam(name, type_=payments.c[name].type) for name in _SAVED_COLUMNS}
-    )
-)
+_INSERT = PlainSql(payments.insert().values(bound(payments, *_SAVED_COLUMNS)))
 """Executed with the payment's columns as parameters."""
 _UPDATE = PlainSql(
     update(payments)
     .where(payments.c.order_id == bindparam("order_key", type_=payments.c.order_id.type))
     .values(
         {
-            **{name: bindparam(name, type_=payments.c[name].type) for name in _SAVED_COLUMNS},
+            **bound(payments, *_SAVED_COLUMNS),
             "updated_at": func.now(),
         }
     )
