@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from shop.common.jsonable import to_jsonable
+from shop.common.read_pool import ReadPool
 from shop.ordering.adapters.history_feed import HistoryFeed, HistoryNews, Watch
 from shop.ordering.adapters.queries import (
     SagaProgress,
@@ -77,7 +76,7 @@ def continued(news: list[HistoryNews] | None, after: int) -> Found | None:
 
 
 async def order_events(
-    sessions: async_sessionmaker[AsyncSession],
+    reads: ReadPool,
     feed: HistoryFeed,
     order_id: UUID,
     after: int,
@@ -90,8 +89,8 @@ async def order_events(
         while True:
             if found is None:
                 watch.take()  # before the read: a change committed meanwhile wakes the next one
-                async with sessions() as session:
-                    found = await progress_and_history_since(session, order_id, after)
+                async with reads.connection() as connection:
+                    found = await progress_and_history_since(connection, order_id, after)
             (progress, entries), found = found, None
             if entries:  # one write for what one read found
                 yield b"".join(sse(entry) for entry in entries)
@@ -118,7 +117,7 @@ def preferred_wait(prefer: str | None) -> float:
 
 
 async def placed_order(
-    sessions: async_sessionmaker[AsyncSession],
+    reads: ReadPool,
     feed: HistoryFeed,
     order_id: UUID,
     wait_seconds: float,
@@ -132,8 +131,8 @@ async def placed_order(
     with feed.watch(order_id) as watch:
         while True:
             watch.take()  # before the read: a placement committed meanwhile wakes the wait
-            async with sessions() as session:
-                progress = await saga_progress(session, order_id)
+            async with reads.connection() as connection:
+                progress = await saga_progress(connection, order_id)
             remaining = deadline - loop.time()
             if progress is not None or remaining <= 0:
                 return progress
