@@ -27,15 +27,6 @@ class SagaProgress:
     customer_id: str = ""
 
 
-_PROGRESS = f"SELECT status, awaiting, customer_id FROM {_ORDERS} WHERE id = $1"
-
-
-async def saga_progress(connection: asyncpg.Connection, order_id: UUID) -> SagaProgress | None:
-    """The order's status and the compensations it awaits; None for an unknown order."""
-    row = await connection.fetchrow(_PROGRESS, order_id)
-    return None if row is None else SagaProgress(row[0], list(row[1]), row[2])
-
-
 _PROGRESS_AND_ENTRIES = f"""
 SELECT o.status, o.awaiting, o.customer_id, {", ".join(f"e.{c}" for c in _ENTRY_COLUMNS)}
 FROM {_ORDERS} o LEFT JOIN {_HISTORY} e ON e.order_id = o.id AND e.sequence > $2

@@ -18,9 +18,9 @@ from shop.ordering.domain.errors import OrderNotFoundError
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.entrypoints.schemas import OrderOut, OrderPage, OrderSummary
 from shop.ordering.entrypoints.stream import (
+    OrderStream,
+    OrderStreamResponse,
     StreamTiming,
-    order_events,
-    placed_order,
     preferred_wait,
 )
 
@@ -106,15 +106,12 @@ async def stream_order(
     state = request.app.state.process.state
     timing: StreamTiming = state["order_stream_timing"]
     feed: HistoryFeed = state["order_history_feed"]
-    reads = get_reads(request)
-    progress = await placed_order(  # no connection held for the stream's lifetime
-        reads, feed, order_id, preferred_wait(prefer), timing.poll_seconds
-    )
-    if progress is None or not ensure_owner(caller, progress.customer_id):
-        raise OrderNotFoundError(order_id)  # another customer's: as if absent
-    events = order_events(reads, feed, order_id, last_event_id, timing, request.is_disconnected)
-    return StreamingResponse(
-        events,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    stream = OrderStream(get_reads(request), feed, order_id, last_event_id, timing)
+    try:
+        progress = await stream.placed(preferred_wait(prefer))  # no connection held meanwhile
+        if progress is None or not ensure_owner(caller, progress.customer_id):
+            raise OrderNotFoundError(order_id)  # another customer's: as if absent
+    except BaseException:
+        stream.close()
+        raise
+    return OrderStreamResponse(stream, request.is_disconnected)
