@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
@@ -20,6 +19,7 @@ from shop.devstack.control import control_server, create_control_app
 from shop.devstack.errors import DevstackError
 from shop.devstack.order_watch import OrderWatch
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
+from shop.devstack.ports import free_port
 from shop.devstack.prepare import prepare
 from shop.devstack.roles import context_urls, migration_env
 from shop.devstack.scrape_targets import write_file_sd
@@ -29,28 +29,6 @@ from shop.devstack.state_file import StackState, default_state_file, remove_stat
 from shop.devstack.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def distinct_free_ports(pick: Callable[[], int] = free_port) -> Callable[[], int]:
-    """Free ports, never the same one twice: the kernel may hand a just-released port out
-    again, and two processes planned on one port leave one of them failing to bind forever."""
-    given: set[int] = set()
-
-    def next_port() -> int:
-        port = pick()
-        while port in given:
-            port = pick()
-        given.add(port)
-        return port
-
-    return next_port
 
 
 def shared_env(settings: UpSettings) -> dict[str, str]:
@@ -84,7 +62,7 @@ class ShopStack:
         self.specs = plan_processes(
             settings.contexts,
             settings.outbox,
-            distinct_free_ports(),
+            free_port,
             storefront=settings.web_dist is not None,
             layout=settings.layout,
         )

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from shop.devstack.child import Child, State
 from shop.devstack.plan import Kind, ProcessSpec
+from shop.devstack.ports import free_port
 from shop.devstack.restart import RestartPolicy
-from shop.devstack.runner import free_port
 from shop.devstack.state_file import pid_alive
 from shop.devstack.supervisor import Supervisor
 from support.polling import wait_until_async
