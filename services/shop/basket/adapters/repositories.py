@@ -2,13 +2,16 @@
 SQLAlchemy on the way: each statement is one round trip, prepared once per connection);
 carts are tracked for the outbox.
 
-A cart locked in a transaction remembers its lines as read, so saving it writes only the
-lines that changed.
+A cart's lines are in its row: the statement that locks a cart reads its lines and the
+products a change needs; a cart locked in a transaction remembers its lines as read, so
+saving it writes them only if they changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
@@ -18,25 +21,37 @@ from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
 from shop.common.aggregate import Aggregate
 
-_CARTS, _LINES_TABLE = f"{SCHEMA}.carts", f"{SCHEMA}.cart_lines"
-_PRODUCTS_TABLE, _CHECKOUTS = f"{SCHEMA}.products", f"{SCHEMA}.checkouts"
-_TOUCH_CART = f"""
-INSERT INTO {_CARTS} (customer_id) VALUES ($1)
-ON CONFLICT (customer_id) DO UPDATE SET updated_at = now()"""
-"""The cart row, created or marked updated, and locked until commit (either way)."""
-_LINES = f"SELECT product_id, quantity FROM {_LINES_TABLE} WHERE customer_id = $1 ORDER BY 1"
-_CART_AND_LINES = f"""
-SELECT l.product_id, l.quantity
-FROM {_CARTS} c LEFT JOIN {_LINES_TABLE} l ON l.customer_id = c.customer_id
-WHERE c.customer_id = $1
-ORDER BY l.product_id"""
-_DELETE_LINES = f"DELETE FROM {_LINES_TABLE} WHERE customer_id = $1"
-_DELETE_SOME_LINES = f"{_DELETE_LINES} AND product_id = ANY($2::uuid[])"
-_UPSERT_LINES = f"""
-INSERT INTO {_LINES_TABLE} (customer_id, product_id, quantity)
-SELECT $1, * FROM unnest($2::uuid[], $3::int[])
-ON CONFLICT (customer_id, product_id) DO UPDATE SET quantity = excluded.quantity"""
-"""The changed lines, in one statement."""
+_CARTS, _PRODUCTS_TABLE = f"{SCHEMA}.carts", f"{SCHEMA}.products"
+_CHECKOUTS = f"{SCHEMA}.checkouts"
+_PRODUCT_COLUMNS = "product_id, name, price, currency, active, version"
+_LOCK_WITH_PRODUCTS = f"""
+WITH cart AS (
+    INSERT INTO {_CARTS} AS c (customer_id) VALUES ($1)
+    ON CONFLICT (customer_id) DO UPDATE SET updated_at = now()
+    RETURNING c.lines)
+SELECT cart.lines::text, {", ".join(f"p.{column}" for column in _PRODUCT_COLUMNS.split(", "))}
+FROM cart LEFT JOIN {_PRODUCTS_TABLE} p
+    ON p.product_id = ANY(ARRAY(SELECT jsonb_object_keys(cart.lines)::uuid) || $2::uuid[])"""
+"""The cart row, created or marked updated and locked until commit (either way), with its
+lines as the lock leaves them (the upsert returns the latest row) and the products of its
+lines and of `$2` (from the statement's snapshot: products are no part of the cart)."""
+_CART = f"SELECT lines::text FROM {_CARTS} WHERE customer_id = $1"
+_WRITE_LINES = f"UPDATE {_CARTS} SET lines = $2::text::jsonb WHERE customer_id = $1"
+_SAVE_CART = f"""
+INSERT INTO {_CARTS} (customer_id, lines) VALUES ($1, $2::text::jsonb)
+ON CONFLICT (customer_id) DO UPDATE SET lines = excluded.lines, updated_at = now()"""
+
+
+def _lines(stored: str) -> dict[UUID, int]:
+    return {UUID(product): quantity for product, quantity in json.loads(stored).items()}
+
+
+def _stored(lines: dict[UUID, int]) -> str:
+    return json.dumps({str(product): quantity for product, quantity in lines.items()})
+
+
+def _snapshot(row: Sequence[Any]) -> ProductSnapshot:
+    return ProductSnapshot(*row)
 
 
 class SqlCartRepository:
@@ -47,35 +62,31 @@ class SqlCartRepository:
         """Per cart locked in this transaction: its lines as they are stored."""
 
     async def get(self, customer_id: str) -> Cart | None:
-        rows = await self._connection.fetch(_CART_AND_LINES, customer_id)
-        if not rows:
-            return None
-        lines = {row[0]: row[1] for row in rows if row[0] is not None}
-        return self._tracked(Cart(customer_id, lines))
+        stored = await self._connection.fetchval(_CART, customer_id)
+        return None if stored is None else self._tracked(Cart(customer_id, _lines(stored)))
 
     async def lock(self, customer_id: str) -> Cart | None:
-        """The cart, locked; created empty first so a new customer's requests serialise too."""
-        await self._connection.execute(_TOUCH_CART, customer_id)
-        lines = {row[0]: row[1] for row in await self._connection.fetch(_LINES, customer_id)}
+        return (await self.lock_with_products(customer_id, ()))[0]
+
+    async def lock_with_products(
+        self, customer_id: str, also: Iterable[UUID]
+    ) -> tuple[Cart, dict[UUID, ProductSnapshot]]:
+        """The cart, locked (created empty first so a new customer's requests serialise
+        too), and the products of its lines and of `also`: one round trip."""
+        rows = await self._connection.fetch(_LOCK_WITH_PRODUCTS, customer_id, list(also))
+        lines = _lines(rows[0][0])
         self._stored[customer_id] = dict(lines)
-        return self._tracked(Cart(customer_id, lines))
+        products = {row[1]: _snapshot(row[1:]) for row in rows if row[1] is not None}
+        return self._tracked(Cart(customer_id, lines)), products
 
     async def save(self, cart: Cart) -> None:
         self._track(cart)
-        customer, execute = cart.customer_id, self._connection.execute
+        customer = cart.customer_id
         stored = self._stored.get(customer)
-        if stored is None:  # not locked here: write it whole
-            await execute(_TOUCH_CART, customer)
-            await execute(_DELETE_LINES, customer)
-            stored = {}
-        removed = [product for product in stored if product not in cart.lines]
-        if removed and not cart.lines:
-            await execute(_DELETE_LINES, customer)
-        elif removed:
-            await execute(_DELETE_SOME_LINES, customer, removed)
-        changed = [(p, q) for p, q in cart.lines.items() if stored.get(p) != q]
-        if changed:
-            await execute(_UPSERT_LINES, customer, [p for p, _ in changed], [q for _, q in changed])
+        if stored is None:  # not locked here
+            await self._connection.execute(_SAVE_CART, customer, _stored(cart.lines))
+        elif stored != cart.lines:
+            await self._connection.execute(_WRITE_LINES, customer, _stored(cart.lines))
         self._stored[customer] = dict(cart.lines)
 
     def _tracked(self, cart: Cart) -> Cart:
@@ -83,7 +94,6 @@ class SqlCartRepository:
         return cart
 
 
-_PRODUCT_COLUMNS = "product_id, name, price, currency, active, version"
 _PRODUCTS = f"SELECT {_PRODUCT_COLUMNS} FROM {_PRODUCTS_TABLE} WHERE product_id = ANY($1::uuid[])"
 _SAVE_PRODUCT = f"""
 INSERT INTO {_PRODUCTS_TABLE} ({_PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
@@ -106,7 +116,7 @@ class SqlProductSnapshotRepository:
         if not wanted:
             return {}
         found = await self._connection.fetch(_PRODUCTS, wanted)
-        return {row[0]: ProductSnapshot(*row) for row in found}
+        return {row[0]: _snapshot(row) for row in found}
 
     async def save(self, snapshot: ProductSnapshot) -> None:
         await self._connection.execute(
