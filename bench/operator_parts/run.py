@@ -17,8 +17,9 @@ from bench.operator_parts.converge import wait_converged
 from bench.operator_parts.cost import cpu_seconds, cpu_since, operator_counters
 from bench.operator_parts.platforms import create_platforms
 
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE = ROOT / "bench" / "out" / "operator.png"

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
+from shop.devstack.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,9 +12,10 @@ import httpx
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.kafka import DEBEZIUM_PLUGIN, debezium_plugin_path, java_command
 from localinfra.launcher import SingleProcessLauncher
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 POSTGRES_CONNECTOR = "io.debezium.connector.postgresql.PostgresConnector"
 JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"

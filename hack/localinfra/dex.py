@@ -20,9 +20,10 @@ from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.gobuild import GoProgram, WrapperModule, build, check_pin, is_built
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 DEX = WrapperModule(
     "dex", "github.com/dexidp/dex", (GoProgram("github.com/dexidp/dex/cmd/dex", "dex"),)

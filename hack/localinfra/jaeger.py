@@ -22,9 +22,10 @@ from localinfra.errors import MissingDependencyError
 from localinfra.gobuild import GoProgram, WrapperModule, build, check_pin, is_built
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
 from localinfra.versions import pins
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 JAEGER = WrapperModule(
     "jaeger",

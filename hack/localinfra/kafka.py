@@ -21,9 +21,10 @@ from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.maven import MAVEN_DIR, STAMP, copy_dependencies, digest, is_current
 from localinfra.paths import cache_dir
-from localinfra.process import ManagedProcess, free_port, run_checked
+from localinfra.process import ManagedProcess, run_checked
 from localinfra.versions import versions
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 LOG4J_CONFIG = MAVEN_DIR / "log4j2.properties"
 DEBEZIUM_PLUGIN = "debezium-connector-postgres"

@@ -26,7 +26,8 @@ from localinfra.kube_pki import (
     write_kubeconfig,
 )
 from localinfra.kube_provision import etcd_binary, kube_binary, provision
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
+from shop.devstack.ports import free_port
 
 __all__ = ["FIELD_MANAGER", "ControlPlane", "provision"]
 

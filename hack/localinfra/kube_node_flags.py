@@ -8,7 +8,8 @@ from typing import Protocol
 from localinfra.kube_api import https_ok_unverified
 from localinfra.kube_pki import ControlPlanePki, KeyPair, NodePki, write_kubeconfig
 from localinfra.node_provision import node_binary
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
+from shop.devstack.ports import free_port
 
 
 class Plane(Protocol):

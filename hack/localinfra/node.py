@@ -37,7 +37,8 @@ from localinfra.node_images import BuiltImage, pause_image, release_storage
 from localinfra.node_provision import node_binary
 from localinfra.node_runtime import Containerd
 from localinfra.paths import REPO_ROOT, cache_dir
-from localinfra.process import ManagedProcess, ProcessRegistry, alive, free_port, http_ok
+from localinfra.process import ManagedProcess, ProcessRegistry, alive, http_ok
+from shop.devstack.ports import free_port
 
 REAPER_MODULE = "localinfra.node_reaper"
 # Pods get this resolver: nothing answers on a pod's own loopback, so no query leaves the pod.

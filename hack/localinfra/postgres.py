@@ -13,8 +13,9 @@ from localinfra import pgvector
 from localinfra.errors import InfraError, MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
-from localinfra.process import ManagedProcess, free_port, run_checked
+from localinfra.process import ManagedProcess, run_checked
 from localinfra.versions import versions
+from shop.devstack.ports import free_port
 
 SUPERUSER = "shopkeeper"
 PASSWORD = "shopkeeper-local"  # loopback-only throwaway clusters

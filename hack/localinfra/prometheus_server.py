@@ -17,9 +17,10 @@ import httpx
 
 from localinfra.errors import InfraError
 from localinfra.launcher import SingleProcessLauncher
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
 from localinfra.prometheus_package import prometheus_binary
 from localinfra.workdir import make_workdir
+from shop.devstack.ports import free_port
 
 JOB = "shop"
 RETENTION = "6h"

@@ -11,8 +11,9 @@ from localinfra.debian import ensure_packages
 from localinfra.errors import MissingDependencyError
 from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
 from localinfra.versions import pins
+from shop.devstack.ports import free_port
 
 DEBIAN_BINARY = Path("/usr/bin/redis-server")
 MAX_MEMORY = "64mb"

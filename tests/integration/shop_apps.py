@@ -19,8 +19,9 @@ from fastapi import FastAPI
 from infra.fixtures_identity import LoggedIn
 from integration.context_api import api_client
 from localinfra.postgres import PostgresServer
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
 from shop.common.migrations import upgrade
+from shop.devstack.ports import free_port
 from shop.topology import CONTEXTS
 
 

@@ -15,7 +15,7 @@ import pytest
 from infra.fixtures_identity import IdentityProvider
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from localinfra.process import free_port
+from shop.devstack.ports import free_port
 from shop.topology import CONTEXTS
 from support.polling import wait_until
 

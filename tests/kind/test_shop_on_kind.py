@@ -25,7 +25,7 @@ from localinfra.dex_realm import DEMO_CLIENT
 from localinfra.errors import MissingDependencyError
 from localinfra.helm import helm_binary
 from localinfra.paths import REPO_ROOT
-from localinfra.process import free_port, port_open
+from localinfra.process import port_open
 from scenario.shop_on_cluster import (
     api_urls,
     operator,
@@ -35,6 +35,7 @@ from scenario.shop_on_cluster import (
     test_the_operator_runs_the_image_under_test,
     test_the_platform_reports_ready_for_its_current_generation,
 )
+from shop.devstack.ports import free_port
 from support.kind_dex import KindDex, kind_platform_auth
 from support.polling import wait_until
 

@@ -8,7 +8,7 @@ outbox, inbox) is `shop.common.uow.UnitOfWork`'s:
         payments: SqlPaymentRepository
 
         def open_repositories(self) -> None:
-            self.payments = SqlPaymentRepository(self.session, self.track)
+            self.payments = SqlPaymentRepository(self.connection, self.track)
 """
 
 from __future__ import annotations

@@ -69,8 +69,12 @@ def parse_order_counts(metrics_text: str) -> OrderCounts:
 
 
 async def scrape_order_counts(client: httpx.AsyncClient, base_url: str) -> OrderCounts | None:
+    """The saga's counters alone (`name[]`: the worker collects nothing else for it)."""
+    wanted = {"name[]": list(SAGA_COUNTERS)}
     try:
-        response = await client.get(f"{base_url}/metrics", timeout=PROBE_TIMEOUT_SECONDS)
+        response = await client.get(
+            f"{base_url}/metrics", params=wanted, timeout=PROBE_TIMEOUT_SECONDS
+        )
     except httpx.HTTPError:
         return None
     if response.status_code != 200:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
@@ -18,9 +17,10 @@ import httpx
 from shop.common.auth.token_client import TokenRequestError
 from shop.devstack.control import control_server, create_control_app
 from shop.devstack.errors import DevstackError
+from shop.devstack.order_watch import OrderWatch
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
+from shop.devstack.ports import free_port
 from shop.devstack.prepare import prepare
-from shop.devstack.probes import OrderRate, scrape_order_counts
 from shop.devstack.roles import context_urls, migration_env
 from shop.devstack.scrape_targets import write_file_sd
 from shop.devstack.seed import seed_catalog
@@ -29,28 +29,6 @@ from shop.devstack.state_file import StackState, default_state_file, remove_stat
 from shop.devstack.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def distinct_free_ports(pick: Callable[[], int] = free_port) -> Callable[[], int]:
-    """Free ports, never the same one twice: the kernel may hand a just-released port out
-    again, and two processes planned on one port leave one of them failing to bind forever."""
-    given: set[int] = set()
-
-    def next_port() -> int:
-        port = pick()
-        while port in given:
-            port = pick()
-        given.add(port)
-        return port
-
-    return next_port
 
 
 def shared_env(settings: UpSettings) -> dict[str, str]:
@@ -84,7 +62,7 @@ class ShopStack:
         self.specs = plan_processes(
             settings.contexts,
             settings.outbox,
-            distinct_free_ports(),
+            free_port,
             storefront=settings.web_dist is not None,
             layout=settings.layout,
         )
@@ -112,7 +90,8 @@ class ShopStack:
         self.phase = "starting"
         self.steps: list[str] = []
         self.seeded: int | None = None
-        self.rate = OrderRate()
+        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
+        self.orders = OrderWatch(worker)
 
     def _database_env(self, context: str) -> dict[str, str]:
         """The context's own database URL (the web app's server has none)."""
@@ -127,7 +106,8 @@ class ShopStack:
         }
 
     def status(self) -> dict[str, Any]:
-        counts = self.rate.latest
+        self.orders.asked()
+        counts = self.orders.rate.latest
         return {
             "phase": self.phase,
             "ready": self.phase == "running" and self.supervisor.ready(),
@@ -144,7 +124,7 @@ class ShopStack:
                 "placed": counts.placed,
                 "confirmed": counts.confirmed,
                 "cancelled": counts.cancelled,
-                "per_second": round(self.rate.per_second(), 2),
+                "per_second": round(self.orders.rate.per_second(), 2),
             },
         }
 
@@ -169,18 +149,6 @@ class ShopStack:
     def _catalog_api(self) -> str | None:
         return next((s.name for s in self.specs if s.runs("catalog", Kind.API)), None)
 
-    async def watch_orders(self) -> None:
-        """Sample ordering's saga counters once a second, for the orders-per-second figure."""
-        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
-        if worker is None:
-            return
-        async with httpx.AsyncClient() as client:
-            while True:
-                counts = await scrape_order_counts(client, worker)
-                if counts is not None:
-                    self.rate.add(counts)
-                await asyncio.sleep(1.0)
-
 
 async def run_shop(
     settings: UpSettings,
@@ -190,13 +158,14 @@ async def run_shop(
     """Run the shop until `stop` is set; everything started is stopped before returning."""
     workdir = settings.workdir or Path(tempfile.mkdtemp(prefix="shop-up-"))
     stack = ShopStack(settings, workdir)
-    server, sock = control_server(create_control_app(stack.supervisor, stack.status))
+    app = create_control_app(stack.supervisor, stack.status, refresh=stack.orders.refresh)
+    server, sock = control_server(app)
     state_path = settings.state_file or default_state_file()
     control = f"http://127.0.0.1:{sock.getsockname()[1]}"
     state = StackState(os.getpid(), control, stack.apis, str(workdir), settings.identity)
     write_state(state_path, state)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
-    watching = asyncio.create_task(stack.watch_orders())
+    watching = asyncio.create_task(stack.orders.run())
     if on_started is not None:
         on_started(stack)
     work = asyncio.create_task(stack.bring_up())

@@ -19,9 +19,10 @@ from shop.devstack.probes import probe
 from shop.devstack.restart import RestartPolicy
 
 log = logging.getLogger(__name__)
-PROBE_INTERVAL_SECONDS = 1.0  # how often an exit is noticed, and the probes asked until ready
-LIVE_RECHECK_SECONDS = 3.0  # once ready, liveness is asked this often
-READY_RECHECK_SECONDS = 6.0  # once ready, readiness (database and Kafka checks) this often
+PROBE_INTERVAL_SECONDS = 1.0  # until ready, the probes are asked this often
+LIVE_RECHECK_SECONDS = 5.0  # once ready, liveness is asked this often (an exit is seen at once)
+READY_RECHECK_SECONDS = 10.0  # once ready, readiness (database and Kafka checks) this often
+PROBE_KEEPALIVE_SECONDS = 2.0
 STOP_ORDER = (Kind.WEB, Kind.API, Kind.WORKER, Kind.RELAY)
 
 
@@ -61,7 +62,9 @@ class Supervisor:
         self.stop_timeout_seconds = stop_timeout_seconds
         self._keepers: dict[str, asyncio.Task[None]] = {}
         self._wanted: dict[str, asyncio.Event] = {}
-        self._http = httpx.AsyncClient()
+        # Below uvicorn's 5 s keep-alive: a probe never goes out on a connection being closed.
+        limits = httpx.Limits(keepalive_expiry=PROBE_KEEPALIVE_SECONDS)
+        self._http = httpx.AsyncClient(limits=limits)
 
     def status(self) -> list[ProcessStatus]:
         return [
@@ -155,15 +158,23 @@ class Supervisor:
                 await asyncio.shield(child.terminate(self.stop_timeout_seconds))
 
     async def _watch(self, child: Child, spec: ProcessSpec) -> None:
-        """Probe until the process exits or fails its liveness probe too often."""
+        """Probe until the process exits (noticed at once) or fails its liveness probe too
+        often; in between it sleeps until the next probe is due."""
+        ended = asyncio.ensure_future(child.ended())
+        try:
+            await self._probe_until_ended(child, spec, ended)
+        finally:
+            ended.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ended
+
+    async def _probe_until_ended(
+        self, child: Child, spec: ProcessSpec, ended: asyncio.Future[None]
+    ) -> None:
         answered_before = False
         failed_in_a_row = 0
-        ready_asked = live_asked = -READY_RECHECK_SECONDS
-        while child.exit_code() is None:
-            if child.state is State.READY and time.monotonic() - live_asked < LIVE_RECHECK_SECONDS:
-                await asyncio.sleep(PROBE_INTERVAL_SECONDS)
-                continue
-            live_asked = time.monotonic()
+        ready_asked = -READY_RECHECK_SECONDS
+        while not ended.done():
             readiness = (
                 child.state is not State.READY
                 or time.monotonic() - ready_asked >= READY_RECHECK_SECONDS
@@ -171,7 +182,7 @@ class Supervisor:
             if readiness:
                 ready_asked = time.monotonic()
             result = await probe(self._http, spec.url, readiness=readiness)
-            if child.exit_code() is not None:
+            if ended.done() or child.exit_code() is not None:
                 break
             answered_before = answered_before or result.alive is not None
             if result.alive is False or (result.alive is None and answered_before):
@@ -186,4 +197,5 @@ class Supervisor:
                 child.state = State.READY
             elif result.ready is False and child.state is State.READY:
                 child.state = State.NOT_READY
-            await asyncio.sleep(PROBE_INTERVAL_SECONDS)
+            pause = LIVE_RECHECK_SECONDS if child.state is State.READY else PROBE_INTERVAL_SECONDS
+            await asyncio.wait({ended}, timeout=pause)

@@ -23,8 +23,9 @@ import pytest
 from infra.fixtures_identity import IdentityProvider
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
 from shop.common.migrations import upgrade
+from shop.devstack.ports import free_port
 from shop.devstack.topics import ensure_topics
 
 BRIDGE_PREFIX = "skxp"  # + the pid of the session that made it

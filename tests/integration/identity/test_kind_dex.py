@@ -34,12 +34,12 @@ from localinfra.dex_realm import (
     DEMO_CLIENT,
     WEB_CLIENT,
 )
-from localinfra.process import free_port
 from shop.common.auth.jwks import JwksCache
 from shop.common.auth.principal import Principal
 from shop.common.auth.settings import AuthSettings
 from shop.common.auth.token_client import OAuthClient
 from shop.common.auth.verify import TokenVerifier
+from shop.devstack.ports import free_port
 from support.kind_dex import KindDex, kind_platform_auth
 
 

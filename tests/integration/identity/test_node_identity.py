@@ -16,8 +16,8 @@ import pytest
 from localinfra.cluster_tools import ClusterTools
 from localinfra.dex_realm import API_AUDIENCE, API_SCOPES, SERVICE_GROUP
 from localinfra.node_identity import NodeIdentity
-from localinfra.process import free_port
 from shop.common.auth.token_client import OAuthClient
+from shop.devstack.ports import free_port
 from shopkeeper.api.auth import CLIENT_ID_KEY, CLIENT_SECRET_KEY
 
 

@@ -11,10 +11,10 @@ from opentelemetry.trace import SpanKind
 
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from localinfra.process import free_port
 from shop.common.app import create_app
 from shop.common.settings import ServiceSettings
 from shop.common.telemetry import install_span_exporter
+from shop.devstack.ports import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
+from shop.devstack.ports import free_port
 
 _ACTIVE = re.compile(
     r'^shop_outbox_relay_active\{schema="(?P<schema>[^"]+)"\} (?P<value>\S+)$', re.MULTILINE

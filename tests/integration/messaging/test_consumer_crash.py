@@ -15,7 +15,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from integration.messaging.conftest import Schema
 from integration.messaging.support import Account, credit, relay_for, running, unique
 from localinfra.paths import REPO_ROOT
-from localinfra.process import ManagedProcess, free_port
+from localinfra.process import ManagedProcess
+from shop.devstack.ports import free_port
 from support.polling import wait_until_async
 
 

@@ -4,7 +4,6 @@ that plays the webhook receiver and the ordering API."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_db import migrated_engine
 from localinfra.postgres import PostgresServer
+from shop.devstack.ports import free_port
 from support.polling import wait_until_async
 
 
@@ -34,15 +34,9 @@ class Peer:
     lookup_authorizations: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def peer() -> AsyncIterator[Peer]:
-    port = _free_port()
+    port = free_port()
     state = Peer(f"http://127.0.0.1:{port}")
     app = FastAPI()
 

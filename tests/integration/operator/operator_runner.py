@@ -10,7 +10,8 @@ from pathlib import Path
 from kopf.testing import KopfRunner
 
 from localinfra.kube import ControlPlane
-from localinfra.process import ManagedProcess, free_port, http_ok
+from localinfra.process import ManagedProcess, http_ok
+from shop.devstack.ports import free_port
 
 
 @dataclass(frozen=True)

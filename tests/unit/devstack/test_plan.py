@@ -12,7 +12,6 @@ from shop.devstack.plan import (
     process_env,
     publishing_contexts,
 )
-from shop.devstack.runner import distinct_free_ports
 from shop.topology import CONTEXTS
 
 
@@ -82,12 +81,6 @@ def test_the_web_app_server_comes_last_and_stops_first() -> None:
         s.kind is not Kind.WEB
         for s in plan_processes(["catalog"], OutboxMode.RELAY, ports().__next__)
     )
-
-
-def test_distinct_free_ports_never_hand_out_a_port_twice() -> None:
-    offered = iter([41000, 41000, 41001, 41000, 41002])
-    next_port = distinct_free_ports(lambda: next(offered))
-    assert [next_port(), next_port(), next_port()] == [41000, 41001, 41002]
 
 
 def test_the_combined_layout_runs_one_process_per_context_with_its_worker_and_relay() -> None:

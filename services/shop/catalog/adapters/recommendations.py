@@ -1,11 +1,16 @@
 """Recommendation stores in PostgreSQL: the products' vectors (pgvector) and the counts of
-products bought together (incremented per confirmed order, never recomputed)."""
+products bought together (incremented per confirmed order, never recomputed).
+
+The counts are prebuilt plain SQL on the unit of work's asyncpg connection (docs/adr/0056);
+the vectors stay SQLAlchemy Core statements on `uow.session`: their `vector` type's codec is
+pgvector's SQLAlchemy type, which the bare asyncpg connection does not have."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import ARRAY, Uuid, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,6 +22,7 @@ from shop.catalog.adapters.tables import (
     products,
 )
 from shop.catalog.service_layer.unit_of_work import ProductToEmbed
+from shop.common.plain_sql import PlainSql
 
 
 class SqlEmbeddingRepository:
@@ -55,23 +61,22 @@ class SqlEmbeddingRepository:
 
 
 class SqlBoughtTogetherRepository:
-    def __init__(self, session: AsyncConnection) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
 
     async def count_order(self, order_id: UUID) -> bool:
-        noted = await self._session.execute(_NOTE_ORDER, {"order_id": order_id})
-        return noted.first() is not None
+        return await _NOTE_ORDER.fetchrow(self._connection, {"order_id": order_id}) is not None
 
     async def add_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
         if not pairs:
             return
-        await self._session.execute(
-            _ADD_PAIRS,
+        await _ADD_PAIRS.execute(
+            self._connection,
             {"products": [a for a, _ in pairs], "others": [b for _, b in pairs]},
         )
 
 
-_NOTE_ORDER = (
+_NOTE_ORDER = PlainSql(
     insert(bought_together_orders)
     .values(order_id=bindparam("order_id", type_=Uuid))
     .on_conflict_do_nothing()
@@ -85,8 +90,10 @@ _PAIRS = insert(bought_together).from_select(
         literal(1),
     ),
 )
-_ADD_PAIRS = _PAIRS.on_conflict_do_update(
-    index_elements=["product_id", "other_product_id"],
-    set_={"orders": bought_together.c.orders + 1},
+_ADD_PAIRS = PlainSql(
+    _PAIRS.on_conflict_do_update(
+        index_elements=["product_id", "other_product_id"],
+        set_={"orders": bought_together.c.orders + 1},
+    )
 )
 """One order's pairs (each once: an upsert cannot touch a row twice), from two arrays."""

@@ -1,49 +1,69 @@
-"""Catalog repositories over SQLAlchemy Core; loaded aggregates are tracked for the outbox.
+"""Catalog repositories: prebuilt plain SQL on the unit of work's asyncpg connection
+(`shop.common.plain_sql`, docs/adr/0056); loaded aggregates are tracked for the outbox.
 
-The stock statements the saga's commands run are built once, with bound parameters, and are
-set-based: a reservation's lines are locked in one statement and written in one."""
+The stock statements the saga's commands run are set-based: a reservation's lines are locked
+in one statement and written in one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, update
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.tables import categories, products, stock_items
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.stock import StockItem
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql, bound
 
 Track = Callable[[Aggregate], None]
 
 
+_CATEGORY_COLUMNS = bound(categories, "slug", "name")
+_GET_CATEGORY = PlainSql(select(categories).where(categories.c.slug == _CATEGORY_COLUMNS["slug"]))
+_ADD_CATEGORY = PlainSql(categories.insert().values(_CATEGORY_COLUMNS))
+_PRODUCT_ID = bindparam("id", type_=products.c.id.type)
+_PRODUCT_COLUMNS = bound(
+    products, "name", "description", "category", "price", "currency", "active", "version"
+)
+_LOCK_PRODUCT = PlainSql(select(products).where(products.c.id == _PRODUCT_ID).with_for_update())
+_ADD_PRODUCT = PlainSql(products.insert().values({"id": _PRODUCT_ID, **_PRODUCT_COLUMNS}))
+_SAVE_PRODUCT = PlainSql(
+    update(products)
+    .where(products.c.id == _PRODUCT_ID)
+    .values({"updated_at": func.now(), **_PRODUCT_COLUMNS})
+)
+_ADD_STOCK = PlainSql(
+    stock_items.insert().values(
+        bound(stock_items, "product_id", "on_hand", "reserved", "low_stock_threshold")
+    )
+)
+
+
 class SqlCategoryRepository:
-    def __init__(self, session: AsyncConnection) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
 
     async def get(self, slug: str) -> Category | None:
-        row = await self._session.execute(select(categories).where(categories.c.slug == slug))
-        found = row.mappings().first()
+        found = await _GET_CATEGORY.fetchrow(self._connection, {"slug": slug})
         return Category(found["slug"], found["name"]) if found else None
 
     async def add(self, category: Category) -> None:
-        await self._session.execute(
-            categories.insert().values(slug=category.slug, name=category.name)
+        await _ADD_CATEGORY.execute(
+            self._connection, {"slug": category.slug, "name": category.name}
         )
 
 
 class SqlProductRepository:
-    def __init__(self, session: AsyncConnection, track: Track) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection, track: Track) -> None:
+        self._connection = connection
         self._track = track
 
     async def get(self, product_id: UUID) -> Product | None:
-        query = select(products).where(products.c.id == product_id).with_for_update()
-        found = (await self._session.execute(query)).mappings().first()
+        found = await _LOCK_PRODUCT.fetchrow(self._connection, {"id": product_id})
         if found is None:
             return None
         product = _product(found)
@@ -52,20 +72,16 @@ class SqlProductRepository:
 
     async def add(self, product: Product) -> None:
         self._track(product)
-        await self._session.execute(products.insert().values(id=product.id, **_columns(product)))
+        await _ADD_PRODUCT.execute(self._connection, {"id": product.id, **_columns(product)})
 
     async def save(self, product: Product) -> None:
         self._track(product)
-        await self._session.execute(
-            update(products)
-            .where(products.c.id == product.id)
-            .values(updated_at=func.now(), **_columns(product))
-        )
+        await _SAVE_PRODUCT.execute(self._connection, {"id": product.id, **_columns(product)})
 
 
 class SqlStockRepository:
-    def __init__(self, session: AsyncConnection, track: Track) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection, track: Track) -> None:
+        self._connection = connection
         self._track = track
 
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
@@ -75,7 +91,7 @@ class SqlStockRepository:
     async def lock_for_sale(
         self, product_ids: Iterable[UUID]
     ) -> tuple[dict[UUID, StockItem], set[UUID]]:
-        rows = await self._session.execute(_LOCK_STOCK, {"product_ids": sorted(set(product_ids))})
+        rows = await _LOCK_STOCK.fetch(self._connection, {"product_ids": sorted(set(product_ids))})
         items, on_sale = {}, set()
         for product_id, on_hand, reserved, threshold, active in rows:
             item = StockItem(product_id, on_hand, reserved, threshold)
@@ -87,14 +103,14 @@ class SqlStockRepository:
 
     async def add(self, item: StockItem) -> None:
         self._track(item)
-        await self._session.execute(stock_items.insert().values(**_stock_columns(item)))
+        await _ADD_STOCK.execute(self._connection, _stock_columns(item))
 
     async def save(self, items: Sequence[StockItem]) -> None:
         if not items:
             return
         for item in items:
             self._track(item)
-        await self._session.execute(SAVE_STOCK, stock_parameters(items))
+        await _SAVE_STOCK.execute(self._connection, stock_parameters(items))
 
 
 def stock_parameters(items: Iterable[StockItem]) -> dict[str, list[object]]:
@@ -108,7 +124,7 @@ def stock_parameters(items: Iterable[StockItem]) -> dict[str, list[object]]:
     }
 
 
-_LOCK_STOCK = (
+_LOCK_STOCK = PlainSql(
     select(
         stock_items.c.product_id,
         stock_items.c.on_hand,
@@ -142,9 +158,10 @@ SAVE_STOCK = (
     )
 )
 """Every item's counts, from one array per column (`stock_parameters`)."""
+_SAVE_STOCK = PlainSql(SAVE_STOCK)
 
 
-def _product(row: RowMapping) -> Product:
+def _product(row: asyncpg.Record) -> Product:
     return Product(
         row["id"],
         row["name"],

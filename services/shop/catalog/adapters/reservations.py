@@ -1,29 +1,37 @@
 """The reservation repository: one order's reservation lines, locked per order.
 
-Its statements are built once, with bound parameters; a reservation's lines are written in
-one upsert whatever their number, with the counts of the stock they hold (a data-modifying
-CTE): one round trip for a reservation's change."""
+Prebuilt plain SQL on the unit of work's asyncpg connection (`shop.common.plain_sql`,
+docs/adr/0056); a reservation's lines are written in one upsert whatever their number, with
+the counts of the stock they hold (a data-modifying CTE): one round trip for a reservation's
+change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import ARRAY, String, Uuid, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.catalog.adapters.repositories import SAVE_STOCK, stock_parameters
 from shop.catalog.adapters.tables import reservations
 from shop.catalog.domain.reservation import OrderReservation
 from shop.catalog.domain.stock import Reservation, ReservationStatus, StockItem
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql
 
-_LOCK_ORDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_LOCK_ORDER = PlainSql(
+    text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))").bindparams(
+        bindparam("key", type_=String)
+    )
+)
 """Serialises work on one order even before it has reservation rows to lock."""
 _ORDER_ID = bindparam("order_id", type_=Uuid)
-_LINES = select(reservations.c.product_id, reservations.c.quantity, reservations.c.status).where(
-    reservations.c.order_id == _ORDER_ID
+_LINES = PlainSql(
+    select(reservations.c.product_id, reservations.c.quantity, reservations.c.status).where(
+        reservations.c.order_id == _ORDER_ID
+    )
 )
 _NEW_LINES = insert(reservations).from_select(
     ["order_id", "product_id", "quantity", "status"],
@@ -43,19 +51,20 @@ _SAVE_LINES = _NEW_LINES.on_conflict_do_update(
     },
 )
 """Every line of one order, from one array per column."""
-_SAVE_LINES_AND_STOCK = _SAVE_LINES.add_cte(SAVE_STOCK.cte("stock_saved"))
+_SAVE_LINES_AND_STOCK = PlainSql(_SAVE_LINES.add_cte(SAVE_STOCK.cte("stock_saved")))
+_SAVE_LINES_ONLY = PlainSql(_SAVE_LINES)
 
 
 class SqlReservationRepository:
-    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection, track: Callable[[Aggregate], None]) -> None:
+        self._connection = connection
         self._track = track
 
     async def lock(self, order_id: UUID) -> OrderReservation | None:
         # The lock first, in a statement of its own: the read after it sees what the
         # transaction that held it committed.
-        await self._session.execute(_LOCK_ORDER, {"key": f"catalog.reservation:{order_id}"})
-        rows = (await self._session.execute(_LINES, {"order_id": order_id})).all()
+        await _LOCK_ORDER.execute(self._connection, {"key": f"catalog.reservation:{order_id}"})
+        rows = await _LINES.fetch(self._connection, {"order_id": order_id})
         if not rows:
             return None
         lines = {
@@ -80,8 +89,8 @@ class SqlReservationRepository:
             "statuses": [line.status.value for line in lines],
         }
         if not stock:
-            await self._session.execute(_SAVE_LINES, parameters)
+            await _SAVE_LINES_ONLY.execute(self._connection, parameters)
             return
-        await self._session.execute(
-            _SAVE_LINES_AND_STOCK, {**parameters, **stock_parameters(stock)}
+        await _SAVE_LINES_AND_STOCK.execute(
+            self._connection, {**parameters, **stock_parameters(stock)}
         )

@@ -51,12 +51,12 @@ class SqlCatalogUnitOfWork(ContextUnitOfWork):
 
     def open_repositories(self) -> None:
         self._changed_products = set()
-        self.categories = SqlCategoryRepository(self.session)
-        self.products = SqlProductRepository(self.session, self.track)
-        self.stock = SqlStockRepository(self.session, self.track)
-        self.reservations = SqlReservationRepository(self.session, self.track)
+        self.categories = SqlCategoryRepository(self.connection)
+        self.products = SqlProductRepository(self.connection, self.track)
+        self.stock = SqlStockRepository(self.connection, self.track)
+        self.reservations = SqlReservationRepository(self.connection, self.track)
         self.embeddings = SqlEmbeddingRepository(self.session)
-        self.bought_together = SqlBoughtTogetherRepository(self.session)
+        self.bought_together = SqlBoughtTogetherRepository(self.connection)
 
     def track(self, aggregate: Aggregate) -> None:
         super().track(aggregate)

@@ -55,6 +55,10 @@ class BatchProcessor(Generic[U]):
         reads = self._readable_run(chunk)
         if not reads:
             return []
+        if all(read is None or read[1] is None for read in reads):  # nothing routed: no transaction
+            for record in chunk[: len(reads)]:
+                self._single.observe(record, Outcome.IGNORED, 0.0)
+            return [Outcome.IGNORED] * len(reads)
         outcomes: list[Outcome] = []
         timings: list[float] = []
         try:
@@ -65,8 +69,8 @@ class BatchProcessor(Generic[U]):
                 for record, read in zip(chunk, reads, strict=False):
                     started = time.perf_counter()
                     with self._single.span(record) as span:
-                        is_fresh = read[1] is not None and read[0].id in fresh
-                        if is_fresh:  # a second copy of it in this batch is a duplicate
+                        is_fresh = read is not None and read[1] is not None and read[0].id in fresh
+                        if read is not None and is_fresh:  # a second copy of it is a duplicate
                             fresh.discard(read[0].id)
                         outcome = await self._single.apply_in(read, uow, span, fresh=is_fresh)
                         span.set_attribute("shop.consumer.outcome", outcome.value)
@@ -104,7 +108,10 @@ class BatchProcessor(Generic[U]):
 def _inbox_entries(chunk: Sequence[ConsumerRecord], reads: Sequence[Read[U]]) -> list[InboxEntry]:
     """The inbox rows of the routed messages, each event id once."""
     entries: dict[uuid.UUID, InboxEntry] = {}
-    for record, (envelope, route) in zip(chunk, reads, strict=False):
+    for record, read in zip(chunk, reads, strict=False):
+        if read is None:
+            continue
+        envelope, route = read
         if route is not None and envelope.id not in entries:
             entries[envelope.id] = InboxEntry(
                 envelope, record.topic, record.partition, record.offset

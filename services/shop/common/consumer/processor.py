@@ -33,13 +33,15 @@ from shop.common.consumer.routing import (
     route_for,
 )
 from shop.common.events import Envelope, EnvelopeError
+from shop.common.headers import EVENT_TYPE_HEADER
 from shop.common.outages import DATABASE_OUTAGES
 from shop.common.trace_context import context_from_headers, tracing_active
 from shop.topology import dlq_topic_name
 
 logger = logging.getLogger(__name__)
-Read = tuple[Envelope, Route[U] | None]
-"""A message read: its envelope and its route (None: the group ignores its type)."""
+Read = tuple[Envelope, Route[U] | None] | None
+"""A message read: its envelope and its route (None: the group ignores its type); None
+alone: ignored by its `event-type` header, unread."""
 
 # Infrastructure errors: retried until they pass (or shutdown), so an outage never floods the DLQ.
 # SQLAlchemy's for the repositories' statements; asyncpg's (the APIs' database outages, and a
@@ -81,6 +83,7 @@ class MessageProcessor(Generic[U]):
     ) -> None:
         self.group = group
         self._handlers = handlers
+        self._routed = frozenset(event_type.encode() for event_type in handlers)
         self._uow_factory = uow_factory
         self._dlq = dlq_producer
         self._metrics = metrics
@@ -116,14 +119,25 @@ class MessageProcessor(Generic[U]):
         self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
         self._metrics.handling.labels(self.group, record.topic).observe(seconds)
 
-    def read(self, record: ConsumerRecord) -> tuple[Envelope, Route[U] | None]:
+    def read(self, record: ConsumerRecord) -> Read[U]:
         """The envelope and its route (None: not handled here); `PoisonMessageError` if the
-        message cannot be read or its version is not handled."""
+        message cannot be read or its version is not handled.
+
+        None, unread, for a message whose `event-type` header (both relays write it) names a
+        type the group does not route: it is not this group's to parse, judge or record."""
+        if self._unrouted(record):
+            return None
         try:
             envelope = Envelope.from_json(record.value)
             return envelope, route_for(self._handlers, envelope)
         except (EnvelopeError, PoisonMessageError) as err:
             raise PoisonMessageError(str(err)) from None
+
+    def _unrouted(self, record: ConsumerRecord) -> bool:
+        for name, value in record.headers:
+            if name == EVENT_TYPE_HEADER:
+                return value not in self._routed
+        return False
 
     @staticmethod
     def annotate(span: trace.Span, envelope: Envelope, route: Route[U] | None) -> None:
@@ -137,6 +151,8 @@ class MessageProcessor(Generic[U]):
         """Apply a readable message in a transaction shared with others, whose inbox rows
         the batch recorded already (`fresh`: this message's row was new), sealing its events
         under its span. Raises what the handler raises."""
+        if read is None:
+            return Outcome.IGNORED
         envelope, route = read
         self.annotate(span, envelope, route)
         if route is None:
@@ -167,9 +183,12 @@ class MessageProcessor(Generic[U]):
 
     async def _process(self, record: ConsumerRecord, span: trace.Span) -> Outcome:
         try:
-            envelope, route = self.read(record)
+            read = self.read(record)
         except PoisonMessageError as err:
             return await self._dead_letter(record, err, 1, span)
+        if read is None:
+            return Outcome.IGNORED
+        envelope, route = read
         self.annotate(span, envelope, route)
         if route is None:
             return Outcome.IGNORED

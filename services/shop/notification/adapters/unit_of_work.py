@@ -13,5 +13,5 @@ class SqlNotificationUnitOfWork(ContextUnitOfWork):
     deliveries: SqlDeliveryRepository
 
     def open_repositories(self) -> None:
-        self.templates = SqlTemplateRepository(self.session)
-        self.deliveries = SqlDeliveryRepository(self.session, self.track)
+        self.templates = SqlTemplateRepository(self.connection)
+        self.deliveries = SqlDeliveryRepository(self.connection, self.track)

@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import Boolean, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shop.common.plain_sql import PlainSql
 from shop.ordering.adapters.tables import customer_totals, orders
 from shop.ordering.domain.fraud import CustomerHistory, RiskAssessment, RiskReason
 
@@ -25,22 +26,24 @@ _CURRENCY = bindparam("currency", type_=orders.c.currency.type)
 _TOTALS_ROW = (customer_totals.c.customer_id == _CUSTOMER) & (
     customer_totals.c.currency == _CURRENCY
 )
-_HISTORY_BEFORE = select(
-    select(orders.c.id)
-    .where(orders.c.id == bindparam("order_id", type_=orders.c.id.type))
-    .exists(),
-    select(func.count())
-    .where(
-        orders.c.customer_id == _CUSTOMER,
-        orders.c.placed_at >= bindparam("since", type_=orders.c.placed_at.type),
+_HISTORY_BEFORE = PlainSql(
+    select(
+        select(orders.c.id)
+        .where(orders.c.id == bindparam("order_id", type_=orders.c.id.type))
+        .exists(),
+        select(func.count())
+        .where(
+            orders.c.customer_id == _CUSTOMER,
+            orders.c.placed_at >= bindparam("since", type_=orders.c.placed_at.type),
+        )
+        .scalar_subquery(),
+        func.coalesce(
+            select(customer_totals.c.confirmed_orders).where(_TOTALS_ROW).scalar_subquery(), 0
+        ),
+        func.coalesce(
+            select(customer_totals.c.confirmed_total).where(_TOTALS_ROW).scalar_subquery(), 0
+        ),
     )
-    .scalar_subquery(),
-    func.coalesce(
-        select(customer_totals.c.confirmed_orders).where(_TOTALS_ROW).scalar_subquery(), 0
-    ),
-    func.coalesce(
-        select(customer_totals.c.confirmed_total).where(_TOTALS_ROW).scalar_subquery(), 0
-    ),
 )
 
 _CONFIRMED = insert(customer_totals).from_select(
@@ -64,7 +67,7 @@ its parameters are the order's own columns)."""
 
 
 async def history_before(
-    session: AsyncConnection, order_id: UUID, customer_id: str, currency: str, since: datetime
+    connection: asyncpg.Connection, order_id: UUID, customer_id: str, currency: str, since: datetime
 ) -> CustomerHistory | None:
     """The customer's history before this order; None if the order is placed already."""
     parameters = {
@@ -73,9 +76,9 @@ async def history_before(
         "currency": currency,
         "since": since,
     }
-    placed, recent, confirmed_orders, confirmed_total = (
-        await session.execute(_HISTORY_BEFORE, parameters)
-    ).one()
+    [(placed, recent, confirmed_orders, confirmed_total)] = await _HISTORY_BEFORE.fetch(
+        connection, parameters
+    )
     if placed:
         return None
     return CustomerHistory(int(recent), int(confirmed_orders), Decimal(confirmed_total))

@@ -1,9 +1,9 @@
-"""The order repository over SQLAlchemy Core: orders and history rows <-> Order aggregates.
+"""The order repository: orders and history rows <-> Order aggregates, in prebuilt plain SQL
+on the unit of work's asyncpg connection (`shop.common.plain_sql`, docs/adr/0056).
 
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
 and written in one: the order's row, the history entries added since it was read and, as it
-is confirmed, its customer's totals (data-modifying CTEs beside the history insert). The
-statements are built once, with bound parameters: every saga message runs them.
+is confirmed, its customer's totals (data-modifying CTEs beside the history insert).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Integer, bindparam, func, select, update
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql
 from shop.ordering.adapters.customer_history import (
     COUNT_CONFIRMED,
     history_before,
@@ -41,8 +41,8 @@ from shop.ordering.domain.saga_state import SagaState
 
 
 class SqlOrderRepository:
-    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection, track: Callable[[Aggregate], None]) -> None:
+        self._connection = connection
         self._track = track
         self._stored: dict[UUID, int] = {}
         """Per order read or written here: the last history sequence already stored."""
@@ -58,15 +58,15 @@ class SqlOrderRepository:
     async def add(self, order: Order) -> None:
         self._track(order)
         row = {"placed_at": order.placed_at, **_saga_columns(order)}
-        await self._session.execute(_INSERT_ORDER, {**row, **self._new_history(order)})
+        await _INSERT_ORDER.execute(self._connection, {**row, **self._new_history(order)})
 
     async def save(self, order: Order) -> None:
         self._track(order)
         newly_confirmed = order.status is OrderStatus.CONFIRMED and order.id not in self._confirmed
         if newly_confirmed:
             self._confirmed.add(order.id)
-        await self._session.execute(
-            _UPDATE_ORDER,
+        await _UPDATE_ORDER.execute(
+            self._connection,
             {
                 **_saga_columns(order),
                 **self._new_history(order),
@@ -77,15 +77,14 @@ class SqlOrderRepository:
     async def history_before(
         self, order_id: UUID, customer_id: str, currency: str, since: datetime
     ) -> CustomerHistory | None:
-        return await history_before(self._session, order_id, customer_id, currency, since)
+        return await history_before(self._connection, order_id, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
-        return list((await self._session.scalars(_DUE, {"now": now, "limit": limit})).all())
+        return [row[0] for row in await _DUE.fetch(self._connection, {"now": now, "limit": limit})]
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
         query = _LOCK_ORDER if lock else _READ_ORDER
-        result = await self._session.execute(query, {"order_key": order_id})
-        found = result.mappings().first()
+        found = await query.fetchrow(self._connection, {"order_key": order_id})
         if found is None:
             return None
         entries = [_entry(entry) for entry in found["history"]]
@@ -144,7 +143,7 @@ def _saga_columns(order: Order) -> dict[str, Any]:
     }
 
 
-def _saga(row: RowMapping) -> SagaState:
+def _saga(row: asyncpg.Record) -> SagaState:
     lines = tuple(
         OrderLine(
             UUID(line["product_id"]), line["name"], line["quantity"], Decimal(line["unit_price"])
@@ -176,12 +175,14 @@ def _entry(entry: list[Any]) -> HistoryEntry:
 
 
 _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
-_READ_ORDER = select(orders, ORDER_HISTORY_JSON).where(orders.c.id == _ORDER_KEY)
-_LOCK_ORDER = _READ_ORDER.with_for_update(of=orders)
-_DUE = (
+_ORDER_WITH_HISTORY = select(orders, ORDER_HISTORY_JSON).where(orders.c.id == _ORDER_KEY)
+_READ_ORDER = PlainSql(_ORDER_WITH_HISTORY)
+_LOCK_ORDER = PlainSql(_ORDER_WITH_HISTORY.with_for_update(of=orders))
+_WAITING = bindparam("waiting", sorted(s.value for s in WAITING), type_=ARRAY(orders.c.status.type))
+_DUE = PlainSql(
     select(orders.c.id)
     .where(
-        orders.c.status.in_([s.value for s in WAITING]),
+        orders.c.status == any_(_WAITING),
         orders.c.deadline <= bindparam("now", type_=orders.c.deadline.type),
     )
     .order_by(orders.c.deadline)
@@ -216,21 +217,25 @@ _SAGA_VALUES = {
     for column in orders.c
     if column.name not in ("id", "placed_at")
 }
-_INSERT_ORDER = _APPEND_HISTORY.add_cte(
-    orders.insert()
-    .values(
-        {
-            "id": _ORDER_KEY,
-            "placed_at": bindparam("placed_at", type_=orders.c.placed_at.type),
-            **_SAGA_VALUES,
-        }
+_INSERT_ORDER = PlainSql(
+    _APPEND_HISTORY.add_cte(
+        orders.insert()
+        .values(
+            {
+                "id": _ORDER_KEY,
+                "placed_at": bindparam("placed_at", type_=orders.c.placed_at.type),
+                **_SAGA_VALUES,
+            }
+        )
+        .cte("placed")
     )
-    .cte("placed")
 )
 """A new order and its first history entries, in one statement."""
-_UPDATE_ORDER = _APPEND_HISTORY.add_cte(
-    update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved"),
-    COUNT_CONFIRMED.cte("counted"),
+_UPDATE_ORDER = PlainSql(
+    _APPEND_HISTORY.add_cte(
+        update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved"),
+        COUNT_CONFIRMED.cte("counted"),
+    )
 )
 """The saga's columns, the history entries added since the order was read and, when
 `newly_confirmed`, the order in its customer's totals."""

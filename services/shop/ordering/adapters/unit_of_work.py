@@ -12,4 +12,4 @@ class SqlOrderingUnitOfWork(ContextUnitOfWork):
     orders: SqlOrderRepository
 
     def open_repositories(self) -> None:
-        self.orders = SqlOrderRepository(self.session, self.track)
+        self.orders = SqlOrderRepository(self.connection, self.track)

@@ -1,6 +1,5 @@
-"""The payment repository over SQLAlchemy Core; loaded payments are tracked for the outbox.
-
-Its statements are built once, with bound parameters: every payment command runs them."""
+"""The payment repository: prebuilt plain SQL on the unit of work's asyncpg connection
+(`shop.common.plain_sql`, docs/adr/0056); loaded payments are tracked for the outbox."""
 
 from __future__ import annotations
 
@@ -8,17 +7,18 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql, bound
 from shop.payment.adapters.tables import payments
 from shop.payment.domain.payment import Payment, PaymentStatus
 
 
 class SqlPaymentRepository:
-    def __init__(self, session: AsyncConnection, track: Callable[[Aggregate], None]) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection, track: Callable[[Aggregate], None]) -> None:
+        self._connection = connection
         self._track = track
 
     async def get(self, order_id: UUID) -> Payment | None:
@@ -29,15 +29,16 @@ class SqlPaymentRepository:
 
     async def add(self, payment: Payment) -> None:
         self._track(payment)
-        await self._session.execute(_INSERT, _columns(payment))
+        await _INSERT.execute(self._connection, _columns(payment))
 
     async def save(self, payment: Payment) -> None:
         self._track(payment)
-        await self._session.execute(_UPDATE, {**_columns(payment), "order_key": payment.order_id})
+        await _UPDATE.execute(
+            self._connection, {**_columns(payment), "order_key": payment.order_id}
+        )
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Payment | None:
-        found = await self._session.execute(_LOCK if lock else _READ, {"order_key": order_id})
-        row = found.mappings().first()
+        row = await (_LOCK if lock else _READ).fetchrow(self._connection, {"order_key": order_id})
         if row is None:
             return None
         payment = Payment(
@@ -64,18 +65,19 @@ _SAVED_COLUMNS = (
     "failure_reason",
     "refunded_amount",
 )
-_READ = select(payments).where(
+_SELECT = select(payments).where(
     payments.c.order_id == bindparam("order_key", type_=payments.c.order_id.type)
 )
-_LOCK = _READ.with_for_update()
-_INSERT = payments.insert()
+_READ = PlainSql(_SELECT)
+_LOCK = PlainSql(_SELECT.with_for_update())
+_INSERT = PlainSql(payments.insert().values(bound(payments, *_SAVED_COLUMNS)))
 """Executed with the payment's columns as parameters."""
-_UPDATE = (
+_UPDATE = PlainSql(
     update(payments)
     .where(payments.c.order_id == bindparam("order_key", type_=payments.c.order_id.type))
     .values(
         {
-            **{name: bindparam(name, type_=payments.c[name].type) for name in _SAVED_COLUMNS},
+            **bound(payments, *_SAVED_COLUMNS),
             "updated_at": func.now(),
         }
     )

@@ -12,4 +12,4 @@ class SqlPaymentUnitOfWork(ContextUnitOfWork):
     payments: SqlPaymentRepository
 
     def open_repositories(self) -> None:
-        self.payments = SqlPaymentRepository(self.session, self.track)
+        self.payments = SqlPaymentRepository(self.connection, self.track)

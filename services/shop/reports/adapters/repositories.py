@@ -1,8 +1,9 @@
 """The projection in PostgreSQL: a change applied as increments (upserts), never recomputed.
 
 A change is one statement (data-modifying CTEs: the order's status, the counts by status, the
-day's sales and the products' sales), built once with bound parameters. The API reads the
-projection through `adapters.queries`."""
+day's sales and the products' sales), prebuilt plain SQL on the unit of work's asyncpg
+connection (`shop.common.plain_sql`, docs/adr/0056). The API reads the projection through
+`adapters.queries`."""
 
 from __future__ import annotations
 
@@ -10,21 +11,23 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import ARRAY, Date, Numeric, String, Text, Uuid, bindparam, select, text
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shop.common.plain_sql import PlainSql
 from shop.reports.adapters.tables import SCHEMA, order_status
 from shop.reports.domain.projection import Change
 
-_STATUS_OF = (
+_STATUS_OF = PlainSql(
     select(order_status.c.status)
     .where(order_status.c.order_id == bindparam("order_id", type_=Uuid))
     .with_for_update()
 )
 
-_APPLY = text(
-    f"""
+_APPLY = PlainSql(
+    text(
+        f"""
     WITH set_status AS (
         INSERT INTO {SCHEMA}.order_status (order_id, status)
         VALUES (CAST(:order_id AS uuid), CAST(:status AS varchar))
@@ -54,32 +57,34 @@ _APPLY = text(
         quantity = {SCHEMA}.product_sales.quantity + excluded.quantity,
         revenue = {SCHEMA}.product_sales.revenue + excluded.revenue
     """
-).bindparams(
-    bindparam("order_id", type_=Uuid),
-    bindparam("status", type_=String),
-    bindparam("previous_status", type_=String),
-    bindparam("day", type_=Date),
-    bindparam("currency", type_=String),
-    bindparam("revenue", type_=Numeric),
-    bindparam("product_ids", type_=ARRAY(Uuid)),
-    bindparam("currencies", type_=ARRAY(String)),
-    bindparam("names", type_=ARRAY(Text)),
-    bindparam("quantities", type_=ARRAY(SqlInteger)),
-    bindparam("revenues", type_=ARRAY(Numeric)),
+    ).bindparams(
+        bindparam("order_id", type_=Uuid),
+        bindparam("status", type_=String),
+        bindparam("previous_status", type_=String),
+        bindparam("day", type_=Date),
+        bindparam("currency", type_=String),
+        bindparam("revenue", type_=Numeric),
+        bindparam("product_ids", type_=ARRAY(Uuid)),
+        bindparam("currencies", type_=ARRAY(String)),
+        bindparam("names", type_=ARRAY(Text)),
+        bindparam("quantities", type_=ARRAY(SqlInteger)),
+        bindparam("revenues", type_=ARRAY(Numeric)),
+    )
 )
 """One change, whole: the status rows (the previous status's count down, the new one's up),
 then, on confirmation, the day's and the products' sales (no rows before confirmation)."""
 
 
 class SqlProjectionRepository:
-    def __init__(self, session: AsyncConnection) -> None:
-        self._session = session
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
 
     async def status_of(self, order_id: UUID) -> str | None:
-        return await self._session.scalar(_STATUS_OF, {"order_id": order_id})
+        status: str | None = await _STATUS_OF.fetchval(self._connection, {"order_id": order_id})
+        return status
 
     async def apply(self, change: Change) -> None:
-        await self._session.execute(_APPLY, _parameters(change))
+        await _APPLY.execute(self._connection, _parameters(change))
 
 
 def _parameters(change: Change) -> dict[str, Any]:

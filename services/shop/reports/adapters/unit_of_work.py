@@ -12,4 +12,4 @@ class SqlReportsUnitOfWork(ContextUnitOfWork):
     projection: SqlProjectionRepository
 
     def open_repositories(self) -> None:
-        self.projection = SqlProjectionRepository(self.session)
+        self.projection = SqlProjectionRepository(self.connection)
