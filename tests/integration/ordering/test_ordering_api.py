@@ -7,21 +7,23 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from typing import NamedTuple
-from uuid import uuid4
+from typing import Any, NamedTuple
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client, settings_on
+from shop.ordering.adapters import queries
 from shop.ordering.adapters.history_feed import HistoryFeed
 from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain import messages as m
+from shop.ordering.entrypoints import stream as order_stream
 from shop.ordering.entrypoints.api import create_ordering_app
+from shop.ordering.entrypoints.stream import Found
 from shop.ordering.settings import OrderingSettings
 from support.polling import wait_until_async
 from unit.ordering.ordering_builders import ORDER_ID, checkout, terms
@@ -170,28 +172,25 @@ async def test_a_stream_asked_to_wait_is_answered_once_the_order_is_placed(
 
 
 async def test_a_live_stream_reads_once_then_sends_what_the_history_feed_announces(
-    ordering_engine: AsyncEngine, identity: IdentityProvider
+    ordering_engine: AsyncEngine, identity: IdentityProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # No fallback poll within the test: each entry after the first read comes by the feed.
     async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
         await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
-        reads: list[str] = []
+        reads: list[int] = []
+        read = queries.progress_and_history_since
 
-        def count_stream_reads(*args: object) -> None:
-            if "saga_status" in str(args[2]):  # the stream's progress and entries
-                reads.append(str(args[2]))
+        async def count_stream_reads(connection: Any, order_id: UUID, after: int) -> Found:
+            reads.append(after)  # the stream's progress and entries, read from the database
+            return await read(connection, order_id, after)
 
-        event.listen(
-            api.ordering.sessions.kw["bind"].sync_engine,
-            "before_cursor_execute",
-            count_stream_reads,
-        )
+        monkeypatch.setattr(order_stream, "progress_and_history_since", count_stream_reads)
         await api.ordering.bus.handle(checkout())
-        stream = asyncio.create_task(api.http.get(f"/orders/{ORDER_ID}/events"))
+        events = asyncio.create_task(api.http.get(f"/orders/{ORDER_ID}/events"))
         await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
         await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
         await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
-        response = await asyncio.wait_for(stream, timeout=15)
+        response = await asyncio.wait_for(events, timeout=15)
 
     assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
         ("placed", 1),
@@ -201,7 +200,7 @@ async def test_a_live_stream_reads_once_then_sends_what_the_history_feed_announc
     assert len(reads) == 1
 
 
-async def _read_once(reads: list[str]) -> bool:
+async def _read_once(reads: list[int]) -> bool:
     return len(reads) == 1
 
 
