@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from shop.devstack.child import Child, State
 from shop.devstack.plan import Kind, ProcessSpec
 from shop.devstack.probes import probe
@@ -22,7 +20,6 @@ log = logging.getLogger(__name__)
 PROBE_INTERVAL_SECONDS = 1.0  # until ready, the probes are asked this often
 LIVE_RECHECK_SECONDS = 5.0  # once ready, liveness is asked this often (an exit is seen at once)
 READY_RECHECK_SECONDS = 10.0  # once ready, readiness (database and Kafka checks) this often
-PROBE_KEEPALIVE_SECONDS = 2.0
 STOP_ORDER = (Kind.WEB, Kind.API, Kind.WORKER, Kind.RELAY)
 
 
@@ -62,9 +59,6 @@ class Supervisor:
         self.stop_timeout_seconds = stop_timeout_seconds
         self._keepers: dict[str, asyncio.Task[None]] = {}
         self._wanted: dict[str, asyncio.Event] = {}
-        # Below uvicorn's 5 s keep-alive: a probe never goes out on a connection being closed.
-        limits = httpx.Limits(keepalive_expiry=PROBE_KEEPALIVE_SECONDS)
-        self._http = httpx.AsyncClient(limits=limits)
 
     def status(self) -> list[ProcessStatus]:
         return [
@@ -130,7 +124,6 @@ class Supervisor:
         for kind in STOP_ORDER:
             names = [name for name, spec in self.specs.items() if spec.kind is kind]
             await asyncio.gather(*(self.stop(name) for name in names))
-        await self._http.aclose()
 
     def _require(self, name: str) -> None:
         if name not in self.specs:
@@ -181,7 +174,7 @@ class Supervisor:
             )
             if readiness:
                 ready_asked = time.monotonic()
-            result = await probe(self._http, spec.url, readiness=readiness)
+            result = await probe(spec.url, readiness=readiness)
             if ended.done() or child.exit_code() is not None:
                 break
             answered_before = answered_before or result.alive is not None

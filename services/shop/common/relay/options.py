@@ -19,7 +19,7 @@ class RelayOptions:
     pipeline_depth: int = 4
     poll_interval_seconds: float = 5.0
     """A NOTIFY wakes the relay; this poll only covers a notification lost anyway."""
-    delete_with_next_read_seconds: float = 0.05
+    delete_with_next_read_seconds: float = 0.25
     """How long a round's acknowledged rows wait to be deleted by the next round's read (one
     statement instead of two, when a NOTIFY comes in time); after that, on their own."""
     standby_retry_seconds: float = 1.0
@@ -38,7 +38,7 @@ class RelaySettings(ServiceSettings):
     batch_size: int = Field(500, ge=1, le=10_000)
     pipeline_depth: int = Field(4, ge=1, le=64)
     poll_interval_seconds: float = Field(5.0, gt=0, le=60)
-    delete_with_next_read_seconds: float = Field(0.05, ge=0, le=5)
+    delete_with_next_read_seconds: float = Field(0.25, ge=0, le=5)
     standby_retry_seconds: float = Field(1.0, gt=0, le=60)
     leader_check_seconds: float = Field(2.0, gt=0, le=60)
     backlog_interval_seconds: float = Field(5.0, gt=0, le=300)
