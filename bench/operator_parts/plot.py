@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -11,7 +12,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 
-def draw(results: list[dict[str, float]], figure: Path, *, machine: str) -> None:
+def draw(results: list[dict[str, Any]], figure: Path, *, machine: str) -> None:
     """Two panels: converge time (all, p99, median) and peak RSS, by number of platforms."""
     counts = [r["platforms"] for r in results]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5))

@@ -14,6 +14,7 @@ import psutil
 from bench.common.machine import LoadWatch
 from bench.operator_parts.cluster import control_plane, create_namespace
 from bench.operator_parts.converge import wait_converged
+from bench.operator_parts.cost import cpu_seconds, cpu_since, operator_counters
 from bench.operator_parts.platforms import create_platforms
 
 from localinfra.process import ManagedProcess
@@ -25,12 +26,13 @@ FIGURE = ROOT / "bench" / "out" / "operator.png"
 NAMESPACE = "bench"
 
 
-def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
+def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
     """Converge `count` platforms on a fresh control plane, sampling the machine's load."""
     workdir = make_workdir(f"bench-operator-{count}", Path("/tmp"))
     with control_plane(workdir / "kube") as (plane, kube):
         create_namespace(kube, NAMESPACE)
         expected = create_platforms(kube, NAMESPACE, count)
+        metrics_port = free_port()
         argv = [
             sys.executable,
             "-m",
@@ -40,7 +42,7 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
             "--namespace",
             NAMESPACE,
             "--metrics-port",
-            str(free_port()),
+            str(metrics_port),
             "--liveness-port",
             "0",
         ]
@@ -49,11 +51,14 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
         )
         started = time.monotonic()
         operator.start()
+        cpu_before = cpu_seconds([*plane.processes, operator])
+        loads: list[float] = []
         rss_peak = 0.0
 
         def sample_rss() -> None:
             nonlocal rss_peak
             load.sample()
+            loads.append(load.samples[-1])
             if operator.pid is not None and operator.running():
                 rss = psutil.Process(operator.pid).memory_info().rss / 2**20
                 rss_peak = max(rss_peak, rss)
@@ -62,6 +67,8 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
             times = wait_converged(
                 kube, NAMESPACE, expected, started=started, timeout=timeout, on_poll=sample_rss
             )
+            cpu = cpu_since(cpu_before, cpu_seconds([*plane.processes, operator]))
+            counters = operator_counters(f"http://127.0.0.1:{metrics_port}/metrics")
         finally:
             operator.stop()
     shutil.rmtree(workdir, ignore_errors=True)  # kept, for its logs, when measuring failed
@@ -72,6 +79,9 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, float]:
         "converge_p50_s": round(_percentile(ordered, 0.50), 2),
         "converge_p99_s": round(_percentile(ordered, 0.99), 2),
         "operator_rss_mb": round(rss_peak, 1),
+        "cpu_s": cpu,
+        **counters,
+        "load": [round(min(loads), 1), round(max(loads), 1)],
     }
 
 
@@ -96,7 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     if any(n < 1 for n in args.platforms):
         parser.error("--platforms takes positive counts")
-    results = []
+    results: list[dict[str, object]] = []
     load = LoadWatch()
     for count in args.platforms:
         results.append(measure(count, args.timeout, load))

@@ -143,6 +143,10 @@ class HttpMetricsMiddleware:
 
 
 def metrics_response(request: Request, registry: CollectorRegistry) -> Response:
-    """The registry in the format the scraper asked for (OpenMetrics carries exemplars)."""
+    """The registry in the format the scraper asked for (OpenMetrics carries exemplars); only
+    the samples named by `name[]` query parameters if there are any (as prometheus_client's
+    own exposition does), which collects only their collectors."""
     encoder, content_type = choose_encoder(request.headers.get("accept", ""))
-    return Response(encoder(registry), media_type=content_type)
+    names = request.query_params.getlist("name[]")
+    chosen = registry.restricted_registry(names) if names else registry
+    return Response(encoder(chosen), media_type=content_type)

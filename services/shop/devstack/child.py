@@ -87,6 +87,25 @@ class Child:
             self.last_exit = code
         return code
 
+    async def ended(self) -> None:
+        """Return once the process has ended, woken by the kernel (a pidfd), not by polling."""
+        popen = self._popen
+        if popen is None or popen.poll() is not None:
+            return
+        try:
+            descriptor = os.pidfd_open(popen.pid)
+        except ProcessLookupError:  # ended and reaped in between
+            return
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        loop.add_reader(descriptor, _resolve, readable)
+        try:
+            await readable
+        finally:
+            loop.remove_reader(descriptor)
+            os.close(descriptor)
+        self.exit_code()
+
     async def wait(self, within: float) -> bool:
         """Whether the process ended within `within` seconds."""
         deadline = time.monotonic() + within
@@ -109,6 +128,11 @@ class Child:
                 await self.wait(10)
         _signal_group(popen.pid, signal.SIGKILL)  # helpers left in the group
         self.exit_code()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

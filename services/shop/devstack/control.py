@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
@@ -40,7 +40,13 @@ class ProcessRequest(BaseModel):
         return value
 
 
-def create_control_app(supervisor: Supervisor, status: Callable[[], dict[str, Any]]) -> FastAPI:
+def create_control_app(
+    supervisor: Supervisor,
+    status: Callable[[], dict[str, Any]],
+    refresh: Callable[[], Awaitable[None]] | None = None,
+) -> FastAPI:
+    """The API over `supervisor`; `/status` serves `status()`, after awaiting `refresh()`
+    (fresh order counts) if given."""
     app = FastAPI(title="shop up control", docs_url="/docs")
 
     def require(name: str) -> None:
@@ -53,6 +59,8 @@ def create_control_app(supervisor: Supervisor, status: Callable[[], dict[str, An
 
     @app.get("/status")
     async def get_status() -> dict[str, Any]:
+        if refresh is not None:
+            await refresh()
         return status()
 
     @app.post("/processes/{name}/stop")

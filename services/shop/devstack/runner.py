@@ -17,10 +17,10 @@ import httpx
 from shop.common.auth.token_client import TokenRequestError
 from shop.devstack.control import control_server, create_control_app
 from shop.devstack.errors import DevstackError
+from shop.devstack.order_watch import OrderWatch
 from shop.devstack.plan import Kind, missing_entrypoints, plan_processes, process_env
 from shop.devstack.ports import free_port
 from shop.devstack.prepare import prepare
-from shop.devstack.probes import OrderRate, scrape_order_counts
 from shop.devstack.roles import context_urls, migration_env
 from shop.devstack.scrape_targets import write_file_sd
 from shop.devstack.seed import seed_catalog
@@ -90,7 +90,8 @@ class ShopStack:
         self.phase = "starting"
         self.steps: list[str] = []
         self.seeded: int | None = None
-        self.rate = OrderRate()
+        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
+        self.orders = OrderWatch(worker)
 
     def _database_env(self, context: str) -> dict[str, str]:
         """The context's own database URL (the web app's server has none)."""
@@ -105,7 +106,8 @@ class ShopStack:
         }
 
     def status(self) -> dict[str, Any]:
-        counts = self.rate.latest
+        self.orders.asked()
+        counts = self.orders.rate.latest
         return {
             "phase": self.phase,
             "ready": self.phase == "running" and self.supervisor.ready(),
@@ -122,7 +124,7 @@ class ShopStack:
                 "placed": counts.placed,
                 "confirmed": counts.confirmed,
                 "cancelled": counts.cancelled,
-                "per_second": round(self.rate.per_second(), 2),
+                "per_second": round(self.orders.rate.per_second(), 2),
             },
         }
 
@@ -147,18 +149,6 @@ class ShopStack:
     def _catalog_api(self) -> str | None:
         return next((s.name for s in self.specs if s.runs("catalog", Kind.API)), None)
 
-    async def watch_orders(self) -> None:
-        """Sample ordering's saga counters once a second, for the orders-per-second figure."""
-        worker = next((s.url for s in self.specs if s.runs("ordering", Kind.WORKER)), None)
-        if worker is None:
-            return
-        async with httpx.AsyncClient() as client:
-            while True:
-                counts = await scrape_order_counts(client, worker)
-                if counts is not None:
-                    self.rate.add(counts)
-                await asyncio.sleep(1.0)
-
 
 async def run_shop(
     settings: UpSettings,
@@ -168,13 +158,14 @@ async def run_shop(
     """Run the shop until `stop` is set; everything started is stopped before returning."""
     workdir = settings.workdir or Path(tempfile.mkdtemp(prefix="shop-up-"))
     stack = ShopStack(settings, workdir)
-    server, sock = control_server(create_control_app(stack.supervisor, stack.status))
+    app = create_control_app(stack.supervisor, stack.status, refresh=stack.orders.refresh)
+    server, sock = control_server(app)
     state_path = settings.state_file or default_state_file()
     control = f"http://127.0.0.1:{sock.getsockname()[1]}"
     state = StackState(os.getpid(), control, stack.apis, str(workdir), settings.identity)
     write_state(state_path, state)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
-    watching = asyncio.create_task(stack.watch_orders())
+    watching = asyncio.create_task(stack.orders.run())
     if on_started is not None:
         on_started(stack)
     work = asyncio.create_task(stack.bring_up())

@@ -11,17 +11,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from shop.devstack.child import Child, State
 from shop.devstack.plan import Kind, ProcessSpec
 from shop.devstack.probes import probe
 from shop.devstack.restart import RestartPolicy
 
 log = logging.getLogger(__name__)
-PROBE_INTERVAL_SECONDS = 1.0  # how often an exit is noticed, and the probes asked until ready
-LIVE_RECHECK_SECONDS = 3.0  # once ready, liveness is asked this often
-READY_RECHECK_SECONDS = 6.0  # once ready, readiness (database and Kafka checks) this often
+PROBE_INTERVAL_SECONDS = 1.0  # until ready, the probes are asked this often
+LIVE_RECHECK_SECONDS = 5.0  # once ready, liveness is asked this often (an exit is seen at once)
+READY_RECHECK_SECONDS = 10.0  # once ready, readiness (database and Kafka checks) this often
 STOP_ORDER = (Kind.WEB, Kind.API, Kind.WORKER, Kind.RELAY)
 
 
@@ -61,7 +59,6 @@ class Supervisor:
         self.stop_timeout_seconds = stop_timeout_seconds
         self._keepers: dict[str, asyncio.Task[None]] = {}
         self._wanted: dict[str, asyncio.Event] = {}
-        self._http = httpx.AsyncClient()
 
     def status(self) -> list[ProcessStatus]:
         return [
@@ -127,7 +124,6 @@ class Supervisor:
         for kind in STOP_ORDER:
             names = [name for name, spec in self.specs.items() if spec.kind is kind]
             await asyncio.gather(*(self.stop(name) for name in names))
-        await self._http.aclose()
 
     def _require(self, name: str) -> None:
         if name not in self.specs:
@@ -155,23 +151,31 @@ class Supervisor:
                 await asyncio.shield(child.terminate(self.stop_timeout_seconds))
 
     async def _watch(self, child: Child, spec: ProcessSpec) -> None:
-        """Probe until the process exits or fails its liveness probe too often."""
+        """Probe until the process exits (noticed at once) or fails its liveness probe too
+        often; in between it sleeps until the next probe is due."""
+        ended = asyncio.ensure_future(child.ended())
+        try:
+            await self._probe_until_ended(child, spec, ended)
+        finally:
+            ended.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ended
+
+    async def _probe_until_ended(
+        self, child: Child, spec: ProcessSpec, ended: asyncio.Future[None]
+    ) -> None:
         answered_before = False
         failed_in_a_row = 0
-        ready_asked = live_asked = -READY_RECHECK_SECONDS
-        while child.exit_code() is None:
-            if child.state is State.READY and time.monotonic() - live_asked < LIVE_RECHECK_SECONDS:
-                await asyncio.sleep(PROBE_INTERVAL_SECONDS)
-                continue
-            live_asked = time.monotonic()
+        ready_asked = -READY_RECHECK_SECONDS
+        while not ended.done():
             readiness = (
                 child.state is not State.READY
                 or time.monotonic() - ready_asked >= READY_RECHECK_SECONDS
             )
             if readiness:
                 ready_asked = time.monotonic()
-            result = await probe(self._http, spec.url, readiness=readiness)
-            if child.exit_code() is not None:
+            result = await probe(spec.url, readiness=readiness)
+            if ended.done() or child.exit_code() is not None:
                 break
             answered_before = answered_before or result.alive is not None
             if result.alive is False or (result.alive is None and answered_before):
@@ -186,4 +190,5 @@ class Supervisor:
                 child.state = State.READY
             elif result.ready is False and child.state is State.READY:
                 child.state = State.NOT_READY
-            await asyncio.sleep(PROBE_INTERVAL_SECONDS)
+            pause = LIVE_RECHECK_SECONDS if child.state is State.READY else PROBE_INTERVAL_SECONDS
+            await asyncio.wait({ended}, timeout=pause)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from shop.devstack.child import State
+from shop.devstack.child import Child, State
 from shop.devstack.plan import Kind, ProcessSpec
 from shop.devstack.ports import free_port
 from shop.devstack.restart import RestartPolicy
@@ -108,3 +108,11 @@ async def test_stop_start_and_shutdown_end_processes_gracefully(tmp_path: Path) 
         "one-worker.log",
         "two-worker.log",
     ]
+
+
+async def test_a_child_that_ends_is_noticed_without_polling(tmp_path: Path) -> None:
+    child = Child("brief", (sys.executable, "-c", "exit(4)"), {}, tmp_path / "brief.log")
+    child.spawn()
+    await asyncio.wait_for(child.ended(), timeout=30)
+    assert (child.running(), child.last_exit) == (False, 4)
+    await asyncio.wait_for(child.ended(), timeout=1)  # ended already: returns at once

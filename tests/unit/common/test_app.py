@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel, Field
 
 from shop.common.app import ProcessDep, create_app
@@ -138,6 +138,18 @@ async def test_the_default_registry_carries_process_metrics() -> None:
         text = (await client.get("/metrics")).text
     assert "process_resident_memory_bytes" in text
     assert "python_gc_collections_total" in text
+
+
+async def test_metrics_named_by_the_scraper_are_the_only_ones_served() -> None:
+    registry = CollectorRegistry()
+    Counter("shop_orders_placed", "Orders placed", registry=registry).inc()
+    Counter("shop_products_read", "Products read", registry=registry).inc()
+    app = create_app(title="Catalog", settings=SETTINGS, registry=registry)
+    async with running(app) as client:
+        text = (await client.get("/metrics", params={"name[]": "shop_orders_placed_total"})).text
+    assert "shop_orders_placed_total 1.0" in text
+    assert "shop_products_read" not in text
+    assert "shop_http_requests" not in text
 
 
 async def test_livez_answers_without_any_dependency() -> None:

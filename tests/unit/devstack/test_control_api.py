@@ -17,6 +17,18 @@ def client(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://control")
 
 
+async def test_status_is_refreshed_before_it_is_served(tmp_path: Path) -> None:
+    report = {"orders": 0}
+
+    async def refresh() -> None:
+        report["orders"] += 1
+
+    app = create_control_app(supervisor(tmp_path), lambda: dict(report), refresh=refresh)
+    async with client(app) as http:
+        assert (await http.get("/status")).json() == {"orders": 1}
+        assert (await http.get("/status")).json() == {"orders": 2}
+
+
 async def test_status_is_the_stacks_own_report(tmp_path: Path) -> None:
     app = create_control_app(supervisor(tmp_path), lambda: {"phase": "running", "ready": True})
     async with client(app) as http:

@@ -18,6 +18,6 @@ class SqlBasketUnitOfWork(ContextUnitOfWork):
     checkouts: SqlCheckoutRepository
 
     def open_repositories(self) -> None:
-        self.carts = SqlCartRepository(self.session, self.track)
-        self.products = SqlProductSnapshotRepository(self.session)
-        self.checkouts = SqlCheckoutRepository(self.session)
+        self.carts = SqlCartRepository(self.connection, self.track)
+        self.products = SqlProductSnapshotRepository(self.connection)
+        self.checkouts = SqlCheckoutRepository(self.connection)

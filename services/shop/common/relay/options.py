@@ -19,6 +19,9 @@ class RelayOptions:
     pipeline_depth: int = 4
     poll_interval_seconds: float = 5.0
     """A NOTIFY wakes the relay; this poll only covers a notification lost anyway."""
+    delete_with_next_read_seconds: float = 0.25
+    """How long a round's acknowledged rows wait to be deleted by the next round's read (one
+    statement instead of two, when a NOTIFY comes in time); after that, on their own."""
     standby_retry_seconds: float = 1.0
     leader_check_seconds: float = 2.0
     backlog_interval_seconds: float = 5.0
@@ -35,6 +38,7 @@ class RelaySettings(ServiceSettings):
     batch_size: int = Field(500, ge=1, le=10_000)
     pipeline_depth: int = Field(4, ge=1, le=64)
     poll_interval_seconds: float = Field(5.0, gt=0, le=60)
+    delete_with_next_read_seconds: float = Field(0.25, ge=0, le=5)
     standby_retry_seconds: float = Field(1.0, gt=0, le=60)
     leader_check_seconds: float = Field(2.0, gt=0, le=60)
     backlog_interval_seconds: float = Field(5.0, gt=0, le=300)
@@ -53,6 +57,7 @@ class RelaySettings(ServiceSettings):
             batch_size=self.batch_size,
             pipeline_depth=self.pipeline_depth,
             poll_interval_seconds=self.poll_interval_seconds,
+            delete_with_next_read_seconds=self.delete_with_next_read_seconds,
             standby_retry_seconds=self.standby_retry_seconds,
             leader_check_seconds=self.leader_check_seconds,
             backlog_interval_seconds=self.backlog_interval_seconds,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -44,20 +45,33 @@ class OutboxStore:
         after = "WHERE (created_at, id) > ($2, $3)"
         self._select_after = f"SELECT {columns} FROM {table} {after} {order}"
         self._delete = f"DELETE FROM {table} WHERE id = ANY($1::uuid[])"
+        # One statement, one transaction: the CTE's delete and the read share a snapshot, in
+        # which the deleted rows are still visible, hence `<> ALL`.
+        self._delete_then_select = (
+            f"WITH relayed AS ({self._delete.replace('$1', '$2')})"
+            f" SELECT {columns} FROM {table} WHERE id <> ALL($2::uuid[]) {order}"
+        )
         self._backlog = f"SELECT count(*) AS rows, min(created_at) AS oldest FROM {table}"
 
-    async def next_batch(self, size: int, after: OutboxRow | None = None) -> list[OutboxRow]:
-        """The oldest `size` rows (after the row `after`, when given: rows still in flight)."""
-        if after is None:
+    async def next_batch(
+        self, size: int, after: OutboxRow | None = None, relayed: Sequence[uuid.UUID] = ()
+    ) -> list[OutboxRow]:
+        """The oldest `size` rows (after the row `after`, when given: rows still in flight),
+        deleting the acknowledged `relayed` rows first in the same statement (without `after`)."""
+        if relayed:
+            if after is not None:
+                raise ValueError("relayed rows are deleted by a read from the oldest row only")
+            records = await self._pool.fetch(self._delete_then_select, size, list(relayed))
+        elif after is None:
             records = await self._pool.fetch(self._select, size)
         else:
             records = await self._pool.fetch(self._select_after, size, after.created_at, after.id)
         return [OutboxRow(*record) for record in records]
 
-    async def delete(self, ids: list[uuid.UUID]) -> None:
+    async def delete(self, ids: Sequence[uuid.UUID]) -> None:
         """Remove rows the broker acknowledged (never before: that would lose events)."""
         if ids:
-            await self._pool.execute(self._delete, ids)
+            await self._pool.execute(self._delete, list(ids))
 
     async def backlog(self) -> Backlog:
         record = await self._pool.fetchrow(self._backlog)

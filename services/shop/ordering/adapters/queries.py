@@ -1,4 +1,5 @@
-"""Read-side queries of the ordering API, each one round trip on a prebuilt statement."""
+"""Read-side queries of the ordering API: each one round trip of prebuilt plain SQL on an
+asyncpg connection of the API's read pool (`shop.common.read_pool`: JSON comes back decoded)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg  # type: ignore[import-untyped]
 
-from shop.ordering.adapters.tables import ORDER_HISTORY_JSON, order_history, orders
+from shop.ordering.adapters.tables import SCHEMA
 
+_ORDERS, _HISTORY = f"{SCHEMA}.orders", f"{SCHEMA}.order_history"
 _SUMMARY = (
-    orders.c.id,
-    orders.c.customer_id,
-    orders.c.email,
-    orders.c.lines,
-    orders.c.total,
-    orders.c.currency,
-    orders.c.status,
-    orders.c.cancel_reason,
-    orders.c.awaiting,
-    orders.c.placed_at,
-    orders.c.updated_at,
+    "o.id, o.customer_id, o.email, o.lines, o.total, o.currency, o.status, o.cancel_reason,"
+    " o.awaiting, o.placed_at, o.updated_at"
 )
-_ORDER = bindparam("order_id", type_=orders.c.id.type)
-_AFTER = bindparam("after", type_=order_history.c.sequence.type)
-_ENTRIES = order_history.alias("entries")
-_ENTRY_COLUMNS = tuple(column.name for column in _ENTRIES.c)
+_ENTRY_COLUMNS = ("order_id", "sequence", "kind", "status", "detail", "cause_event_id", "at")
 
 
 @dataclass(frozen=True)
@@ -38,56 +27,38 @@ class SagaProgress:
     customer_id: str = ""
 
 
-_PROGRESS = select(orders.c.status, orders.c.awaiting, orders.c.customer_id).where(
-    orders.c.id == _ORDER
-)
-
-
-async def saga_progress(session: AsyncSession, order_id: UUID) -> SagaProgress | None:
-    """The order's status and the compensations it awaits; None for an unknown order."""
-    row = (await session.execute(_PROGRESS, {"order_id": order_id})).first()
-    return None if row is None else SagaProgress(row.status, list(row.awaiting), row.customer_id)
-
-
-_PROGRESS_AND_ENTRIES = (
-    select(
-        orders.c.status.label("saga_status"),
-        orders.c.awaiting.label("saga_awaiting"),
-        orders.c.customer_id.label("saga_customer_id"),
-        *_ENTRIES.c,
-    )
-    .select_from(
-        orders.outerjoin(
-            _ENTRIES, (_ENTRIES.c.order_id == orders.c.id) & (_ENTRIES.c.sequence > _AFTER)
-        )
-    )
-    .where(orders.c.id == _ORDER)
-    .order_by(_ENTRIES.c.sequence)
-)
+_PROGRESS_AND_ENTRIES = f"""
+SELECT o.status, o.awaiting, o.customer_id, {", ".join(f"e.{c}" for c in _ENTRY_COLUMNS)}
+FROM {_ORDERS} o LEFT JOIN {_HISTORY} e ON e.order_id = o.id AND e.sequence > $2
+WHERE o.id = $1
+ORDER BY e.sequence"""
 
 
 async def progress_and_history_since(
-    session: AsyncSession, order_id: UUID, after: int
+    connection: asyncpg.Connection, order_id: UUID, after: int
 ) -> tuple[SagaProgress | None, list[dict[str, Any]]]:
     """The order's progress and its history entries above `after`, in one round trip (an
     order stream's read); (None, []) for an unknown order."""
-    params = {"order_id": order_id, "after": after}
-    rows = (await session.execute(_PROGRESS_AND_ENTRIES, params)).mappings().all()
+    rows = await connection.fetch(_PROGRESS_AND_ENTRIES, order_id, after)
     if not rows:
         return None, []
     first = rows[0]
-    progress = SagaProgress(
-        first["saga_status"], list(first["saga_awaiting"]), first["saga_customer_id"]
-    )
+    progress = SagaProgress(first[0], list(first[1]), first[2])
     history = [
-        {name: row[name] for name in _ENTRY_COLUMNS} for row in rows if row["sequence"] is not None
+        dict(zip(_ENTRY_COLUMNS, row[3:], strict=True)) for row in rows if row[4] is not None
     ]
     return progress, history
 
 
-_ORDER_WITH_HISTORY = select(*_SUMMARY, orders.c.risk, ORDER_HISTORY_JSON).where(
-    orders.c.id == _ORDER
-)
+_ORDER_WITH_HISTORY = f"""
+SELECT {_SUMMARY}, o.risk, (
+    SELECT coalesce(json_agg(json_build_array(
+        h.sequence, h.kind, h.status, h.detail, h.cause_event_id, h.at) ORDER BY h.sequence),
+        '[]'::json)
+    FROM {_HISTORY} h WHERE h.order_id = o.id) AS history
+FROM {_ORDERS} o WHERE o.id = $1"""
+"""An order with its history entries, oldest first, as a JSON array of [sequence, kind,
+status, detail, cause_event_id, at]: one round trip."""
 
 
 def _history_entry(order_id: UUID, entry: list[Any]) -> dict[str, Any]:
@@ -103,29 +74,33 @@ def _history_entry(order_id: UUID, entry: list[Any]) -> dict[str, Any]:
     }
 
 
-async def get_order(session: AsyncSession, order_id: UUID) -> dict[str, Any] | None:
+async def get_order(connection: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
     """The order with its whole history (oldest first) and fraud score, or None."""
-    found = (await session.execute(_ORDER_WITH_HISTORY, {"order_id": order_id})).mappings()
-    row = found.first()
+    row = await connection.fetchrow(_ORDER_WITH_HISTORY, order_id)
     if row is None:
         return None
     history = [_history_entry(order_id, entry) for entry in row["history"]]
-    return {**row, "history": history}
+    return {**dict(row.items()), "history": history}
+
+
+_CUSTOMER_PAGE = f"""
+SELECT {_SUMMARY}, count(*) OVER () AS matching
+FROM {_ORDERS} o
+WHERE o.customer_id = $1 AND ($2::text IS NULL OR o.status = $2)
+ORDER BY o.placed_at DESC, o.id
+LIMIT $3 OFFSET $4"""
+_CUSTOMER_COUNT = f"""
+SELECT count(*) FROM {_ORDERS} o WHERE o.customer_id = $1 AND ($2::text IS NULL OR o.status = $2)"""
 
 
 async def customer_orders(
-    session: AsyncSession, customer_id: str, status: str | None, limit: int, offset: int
+    connection: asyncpg.Connection, customer_id: str, status: str | None, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
     """A customer's orders, newest first, one page, and how many there are in all."""
-    conditions = [orders.c.customer_id == customer_id]
-    if status is not None:
-        conditions.append(orders.c.status == status)
-    total = await session.scalar(select(func.count()).select_from(orders).where(*conditions))
-    page = (
-        select(*_SUMMARY)
-        .where(*conditions)
-        .order_by(orders.c.placed_at.desc(), orders.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [dict(row) for row in (await session.execute(page)).mappings().all()], int(total or 0)
+    rows = await connection.fetch(_CUSTOMER_PAGE, customer_id, status, limit, offset)
+    if rows:
+        total = int(rows[0]["matching"])
+    else:  # past the last page (or none): count apart
+        total = int(await connection.fetchval(_CUSTOMER_COUNT, customer_id, status))
+    page = [{k: v for k, v in row.items() if k != "matching"} for row in rows]
+    return page, total

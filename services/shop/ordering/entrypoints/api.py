@@ -11,6 +11,7 @@ from shop.common.auth.settings import AuthSettings
 from shop.common.dead_letters_api import dead_letters_router
 from shop.common.process import ProcessContext
 from shop.common.public_paths import public_prefix
+from shop.common.read_pool import ReadPool
 from shop.common.relay.options import asyncpg_dsn
 from shop.common.server import run_api
 from shop.ordering.adapters.history_feed import HistoryFeed
@@ -27,6 +28,7 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         process.state["ordering"] = bootstrap(
             process.engine, OrderingDependencies(settings.saga_timeouts), settings.outbox_mode
         )
+        process.state[routes.READS] = await ReadPool.open(process)
         process.state["order_stream_timing"] = StreamTiming(
             settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
         )

@@ -2,69 +2,70 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import StreamingResponse
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from fastapi.responses import Response, StreamingResponse
 
 from shop.common.auth.dependencies import CustomerDep, ensure_owner, owned_customer
 from shop.common.auth.principal import Principal
 from shop.common.openapi import problem_responses
-from shop.common.read_session import read_session
+from shop.common.read_pool import ReadPool
 from shop.ordering.adapters import queries
 from shop.ordering.adapters.history_feed import HistoryFeed
-from shop.ordering.bootstrap import Ordering
 from shop.ordering.domain.errors import OrderNotFoundError
 from shop.ordering.domain.order_terms import OrderStatus
 from shop.ordering.entrypoints.schemas import OrderOut, OrderPage, OrderSummary
 from shop.ordering.entrypoints.stream import (
+    OrderStream,
+    OrderStreamResponse,
     StreamTiming,
-    order_events,
-    placed_order,
     preferred_wait,
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
-    ordering: Ordering = request.app.state.process.state["ordering"]
-    return ordering.sessions
+READS = "order_reads"
+"""Where the API's wiring keeps its `ReadPool` in the process's state."""
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with read_session(get_sessions(request)) as session:
-        yield session
+def get_reads(request: Request) -> ReadPool:
+    reads: ReadPool = request.app.state.process.state[READS]
+    return reads
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+async def _reads_dependency(request: Request) -> ReadPool:
+    return get_reads(request)  # a coroutine: FastAPI runs a plain function in its thread pool
+
+
+ReadsDep = Annotated[ReadPool, Depends(_reads_dependency)]
 CustomerId = Annotated[
     str | None,
     Query(min_length=1, max_length=128, description="default and for customers: the caller"),
 ]
 
 
-async def owned_order(session: AsyncSession, order_id: UUID, caller: Principal) -> dict[str, Any]:
+async def owned_order(reads: ReadPool, order_id: UUID, caller: Principal) -> dict[str, Any]:
     """The order, if the caller may read it (its customer, or staff); 404 otherwise."""
-    row = await queries.get_order(session, order_id)
+    async with reads.connection() as connection:
+        row = await queries.get_order(connection, order_id)
     if row is None or not ensure_owner(caller, row["customer_id"]):
         raise OrderNotFoundError(order_id)
     return row
 
 
 @router.get("/{order_id}", responses=problem_responses(404))
-async def get_order(order_id: UUID, session: SessionDep, caller: CustomerDep) -> OrderOut:
+async def get_order(order_id: UUID, reads: ReadsDep, caller: CustomerDep) -> OrderOut:
     """The order with its history; staff also see its fraud score (`risk`)."""
-    row = await owned_order(session, order_id, caller)
+    row = await owned_order(reads, order_id, caller)
     return OrderOut.from_row(row if caller.is_staff else {**row, "risk": None})
 
 
 @router.get("")
 async def list_orders(
-    session: SessionDep,
+    reads: ReadsDep,
     caller: CustomerDep,
     customer_id: CustomerId = None,
     status: OrderStatus | None = None,
@@ -73,9 +74,10 @@ async def list_orders(
 ) -> OrderPage:
     """A customer's orders, newest first (the caller's own; staff may name a customer)."""
     customer = owned_customer(caller, customer_id, read=True)
-    rows, total = await queries.customer_orders(
-        session, customer, status.value if status else None, limit, offset
-    )
+    async with reads.connection() as connection:
+        rows, total = await queries.customer_orders(
+            connection, customer, status.value if status else None, limit, offset
+        )
     items = [OrderSummary.model_validate(row) for row in rows]
     return OrderPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -97,23 +99,19 @@ async def stream_order(
         str | None,
         Header(description="`wait=N`: wait up to N s (at most 30) for the order to be placed"),
     ] = None,
-) -> StreamingResponse:
+) -> Response:
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
     ends once the order is confirmed or cancelled and its compensations are acknowledged.
     Right after a checkout the order may not be placed yet: 404, unless `Prefer: wait=N`."""
     state = request.app.state.process.state
     timing: StreamTiming = state["order_stream_timing"]
     feed: HistoryFeed = state["order_history_feed"]
-    progress = await placed_order(  # no connection held for the stream's lifetime
-        get_sessions(request), feed, order_id, preferred_wait(prefer), timing.poll_seconds
-    )
-    if progress is None or not ensure_owner(caller, progress.customer_id):
-        raise OrderNotFoundError(order_id)  # another customer's: as if absent
-    events = order_events(
-        get_sessions(request), feed, order_id, last_event_id, timing, request.is_disconnected
-    )
-    return StreamingResponse(
-        events,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    stream = OrderStream(get_reads(request), feed, order_id, last_event_id, timing)
+    try:
+        progress = await stream.placed(preferred_wait(prefer))  # no connection held meanwhile
+        if progress is None or not ensure_owner(caller, progress.customer_id):
+            raise OrderNotFoundError(order_id)  # another customer's: as if absent
+    except BaseException:
+        stream.close()
+        raise
+    return OrderStreamResponse(stream)

@@ -12,6 +12,8 @@ A storefront opens the stream right after its checkout, usually before ordering 
 the order: with `Prefer: wait=N` (RFC 7240) the request waits up to N seconds (at most
 `MAX_PLACED_WAIT_SECONDS`) for the order to be placed, woken by the same feed, instead of
 answering 404 at once and being asked again; the feed's news of the placement answers it.
+The stream keeps one watch from the request to its end, so the read (or the news) that finds
+the order placed is also the one it opens with.
 """
 
 from __future__ import annotations
@@ -21,20 +23,18 @@ import contextlib
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from shop.common.jsonable import to_jsonable
+from shop.common.read_pool import ReadPool
 from shop.ordering.adapters.history_feed import HistoryFeed, HistoryNews, Watch
-from shop.ordering.adapters.queries import (
-    SagaProgress,
-    progress_and_history_since,
-    saga_progress,
-)
+from shop.ordering.adapters.queries import SagaProgress, progress_and_history_since
 
 FINAL = ("CONFIRMED", "CANCELLED")
 MAX_PLACED_WAIT_SECONDS = 30.0
@@ -76,68 +76,114 @@ def continued(news: list[HistoryNews] | None, after: int) -> Found | None:
     return news[-1].progress, entries
 
 
-async def order_events(
-    sessions: async_sessionmaker[AsyncSession],
-    feed: HistoryFeed,
-    order_id: UUID,
-    after: int,
-    timing: StreamTiming,
-    disconnected: Callable[[], Awaitable[bool]],
-) -> AsyncIterator[bytes]:
-    quiet_since = time.monotonic()
-    with feed.watch(order_id) as watch:
-        found: Found | None = None
-        while True:
-            if found is None:
-                watch.take()  # before the read: a change committed meanwhile wakes the next one
-                async with sessions() as session:
-                    found = await progress_and_history_since(session, order_id, after)
-            (progress, entries), found = found, None
-            if entries:  # one write for what one read found
-                yield b"".join(sse(entry) for entry in entries)
-                after = int(entries[-1]["sequence"])
-                quiet_since = time.monotonic()
-            if progress is None or (progress.status in FINAL and not progress.awaiting):
-                return
-            if await disconnected():
-                return
-            quiet = time.monotonic() - quiet_since
-            if quiet >= timing.keepalive_seconds:
-                yield b": keep-alive\n\n"
-                quiet_since, quiet = time.monotonic(), 0.0
-            wait = min(timing.poll_seconds, timing.keepalive_seconds - quiet)
-            await changed_within(watch, wait)
-            if watch.changed.is_set():  # else the fallback poll: read
-                found = continued(watch.take(), after)
+class OrderStream:
+    """One order's stream from its request to its end, on one watch of the feed: the read
+    that finds the order placed also gives the entries the stream opens with."""
+
+    def __init__(
+        self,
+        reads: ReadPool,
+        feed: HistoryFeed,
+        order_id: UUID,
+        after: int,
+        timing: StreamTiming,
+    ) -> None:
+        self._reads, self._order_id, self._after, self._timing = reads, order_id, after, timing
+        self._watching = contextlib.ExitStack()
+        self._watch = self._watching.enter_context(feed.watch(order_id))
+        self._found: Found | None = None
+        self._stopped = False
+
+    def close(self) -> None:
+        """Stop watching the order (again: nothing)."""
+        self._watching.close()
+
+    def stop(self) -> None:
+        """The client left: the stream wakes and ends."""
+        self._stopped = True
+        self._watch.changed.set()
+
+    async def placed(self, wait_seconds: float) -> SagaProgress | None:
+        """The order's progress once it is placed, waiting up to `wait_seconds` for it (woken
+        by the feed, reading again every `poll_seconds` at the latest); None if it is not by
+        then. No connection is held while waiting."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        found = await self._read(self._after)
+        while found[0] is None and (remaining := deadline - loop.time()) > 0:
+            await changed_within(self._watch, min(remaining, self._timing.poll_seconds))
+            news = self._watch.take() if self._watch.changed.is_set() else None
+            found = continued(news, self._after) or await self._read(self._after)
+        self._found = found
+        return found[0]
+
+    async def events(self) -> AsyncIterator[bytes]:
+        """The entries as events, until the saga has nothing more to say or `stop()`."""
+        after, found, watch = self._after, self._found, self._watch
+        quiet_since = time.monotonic()
+        try:
+            while True:
+                if found is None:
+                    found = await self._read(after)
+                (progress, entries), found = found, None
+                if entries:  # one write for what one read found
+                    yield b"".join(sse(entry) for entry in entries)
+                    after = int(entries[-1]["sequence"])
+                    quiet_since = time.monotonic()
+                if progress is None or (progress.status in FINAL and not progress.awaiting):
+                    return
+                quiet = time.monotonic() - quiet_since
+                if quiet >= self._timing.keepalive_seconds:
+                    yield b": keep-alive\n\n"
+                    quiet_since, quiet = time.monotonic(), 0.0
+                wait = min(self._timing.poll_seconds, self._timing.keepalive_seconds - quiet)
+                await changed_within(watch, wait)
+                if self._stopped:
+                    return
+                if watch.changed.is_set():  # else the fallback poll: read
+                    found = continued(watch.take(), after)
+        finally:
+            self.close()
+
+    async def _read(self, after: int) -> Found:
+        self._watch.take()  # before the read: a change committed meanwhile wakes the next wait
+        async with self._reads.connection() as connection:
+            return await progress_and_history_since(connection, self._order_id, after)
+
+
+class OrderStreamResponse(Response):
+    """The stream's events as `text/event-stream`, written by the request's own task: a
+    second one only waits for the client to leave, and stops the stream when it does
+    (Starlette's `StreamingResponse` runs both in an anyio task group, and asks again whether
+    the client left at every wake-up). It stops watching the order however it ends."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, stream: OrderStream) -> None:  # no body: no Content-Length
+        self.status_code, self.background = 200, None
+        self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        self._stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        listener = asyncio.create_task(_until_disconnected(receive, self._stream.stop))
+        try:
+            start = {"type": "http.response.start", "status": self.status_code}
+            await send({**start, "headers": self.raw_headers})
+            async for chunk in self._stream.events():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            listener.cancel()
+            self._stream.close()
+
+
+async def _until_disconnected(receive: Receive, then: Callable[[], None]) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    then()
 
 
 def preferred_wait(prefer: str | None) -> float:
     """Seconds a `Prefer` header's `wait=N` asks for, capped; 0 without one."""
     found = _PREFER_WAIT.search(prefer or "")
     return min(float(found[1]), MAX_PLACED_WAIT_SECONDS) if found else 0.0
-
-
-async def placed_order(
-    sessions: async_sessionmaker[AsyncSession],
-    feed: HistoryFeed,
-    order_id: UUID,
-    wait_seconds: float,
-    poll_seconds: float,
-) -> SagaProgress | None:
-    """The order's progress once it is placed, waiting up to `wait_seconds` for it (woken by
-    the feed, asking again every `poll_seconds` at the latest); None if it is not by then. No
-    connection is held while waiting."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait_seconds
-    with feed.watch(order_id) as watch:
-        while True:
-            watch.take()  # before the read: a placement committed meanwhile wakes the wait
-            async with sessions() as session:
-                progress = await saga_progress(session, order_id)
-            remaining = deadline - loop.time()
-            if progress is not None or remaining <= 0:
-                return progress
-            await changed_within(watch, min(remaining, poll_seconds))
-            news = watch.take() if watch.changed.is_set() else None
-            if news:  # the history grew: the order is placed
-                return news[-1].progress
