@@ -1,6 +1,6 @@
-"""Basket repositories: prebuilt plain SQL on the unit of work's asyncpg connection (no
-SQLAlchemy on the way: each statement is one round trip, prepared once per connection);
-carts are tracked for the outbox.
+"""Basket repositories: SQLAlchemy Core statements built once as plain SQL and run on the unit
+of work's asyncpg connection (`shop.common.plain_sql`, ADR 0056); carts are tracked for the
+outbox.
 
 A cart's lines are in its row: the statement that locks a cart reads its lines and the
 products a change needs; a cart locked in a transaction remembers its lines as read, so
@@ -9,45 +9,59 @@ saving it writes them only if they changed.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import Uuid, any_, bindparam, cast, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from shop.basket.adapters.tables import SCHEMA
+from shop.basket.adapters.tables import carts, checkouts, products
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql, bound
 
-_CARTS, _PRODUCTS_TABLE = f"{SCHEMA}.carts", f"{SCHEMA}.products"
-_CHECKOUTS = f"{SCHEMA}.checkouts"
-_PRODUCT_COLUMNS = "product_id, name, price, currency, active, version"
-_LOCK_WITH_PRODUCTS = f"""
-WITH cart AS (
-    INSERT INTO {_CARTS} AS c (customer_id) VALUES ($1)
-    ON CONFLICT (customer_id) DO UPDATE SET updated_at = now()
-    RETURNING c.lines)
-SELECT cart.lines::text, {", ".join(f"p.{column}" for column in _PRODUCT_COLUMNS.split(", "))}
-FROM cart LEFT JOIN {_PRODUCTS_TABLE} p
-    ON p.product_id = ANY(ARRAY(SELECT jsonb_object_keys(cart.lines)::uuid) || $2::uuid[])"""
+_CUSTOMER = bindparam("customer_id", type_=carts.c.customer_id.type)
+_locked = (
+    insert(carts)
+    .values(customer_id=_CUSTOMER)
+    .on_conflict_do_update(index_elements=[carts.c.customer_id], set_={"updated_at": func.now()})
+    .returning(carts.c.lines)
+    .cte("cart")
+)
+_wanted = func.array_cat(
+    func.ARRAY(select(cast(func.jsonb_object_keys(_locked.c.lines), Uuid)).scalar_subquery()),
+    bindparam("also", type_=ARRAY(Uuid)),
+)
+_LOCK_WITH_PRODUCTS = PlainSql(
+    select(_locked.c.lines, *products.c).select_from(
+        _locked.outerjoin(products, products.c.product_id == any_(_wanted))
+    )
+)
 """The cart row, created or marked updated and locked until commit (either way), with its
 lines as the lock leaves them (the upsert returns the latest row) and the products of its
-lines and of `$2` (from the statement's snapshot: products are no part of the cart)."""
-_CART = f"SELECT lines::text FROM {_CARTS} WHERE customer_id = $1"
-_WRITE_LINES = f"UPDATE {_CARTS} SET lines = $2::text::jsonb WHERE customer_id = $1"
-_SAVE_CART = f"""
-INSERT INTO {_CARTS} (customer_id, lines) VALUES ($1, $2::text::jsonb)
-ON CONFLICT (customer_id) DO UPDATE SET lines = excluded.lines, updated_at = now()"""
+lines and of `also` (from the statement's snapshot: products are no part of the cart)."""
+_CART = PlainSql(select(carts.c.lines).where(carts.c.customer_id == _CUSTOMER))
+_WRITE_LINES = PlainSql(
+    update(carts).where(carts.c.customer_id == _CUSTOMER).values(bound(carts, "lines"))
+)
+_new_cart = insert(carts).values(bound(carts, "customer_id", "lines"))
+_SAVE_CART = PlainSql(
+    _new_cart.on_conflict_do_update(
+        index_elements=[carts.c.customer_id],
+        set_={"lines": _new_cart.excluded.lines, "updated_at": func.now()},
+    )
+)
 
 
-def _lines(stored: str) -> dict[UUID, int]:
-    return {UUID(product): quantity for product, quantity in json.loads(stored).items()}
+def _lines(stored: Mapping[str, int]) -> dict[UUID, int]:
+    return {UUID(product): quantity for product, quantity in stored.items()}
 
 
-def _stored(lines: dict[UUID, int]) -> str:
-    return json.dumps({str(product): quantity for product, quantity in lines.items()})
+def _stored(lines: Mapping[UUID, int]) -> dict[str, int]:
+    return {str(product): quantity for product, quantity in lines.items()}
 
 
 def _snapshot(row: Sequence[Any]) -> ProductSnapshot:
@@ -62,7 +76,7 @@ class SqlCartRepository:
         """Per cart locked in this transaction: its lines as they are stored."""
 
     async def get(self, customer_id: str) -> Cart | None:
-        stored = await self._connection.fetchval(_CART, customer_id)
+        stored = await _CART.fetchval(self._connection, {"customer_id": customer_id})
         return None if stored is None else self._tracked(Cart(customer_id, _lines(stored)))
 
     async def lock(self, customer_id: str) -> Cart | None:
@@ -73,7 +87,8 @@ class SqlCartRepository:
     ) -> tuple[Cart, dict[UUID, ProductSnapshot]]:
         """The cart, locked (created empty first so a new customer's requests serialise
         too), and the products of its lines and of `also`: one round trip."""
-        rows = await self._connection.fetch(_LOCK_WITH_PRODUCTS, customer_id, list(also))
+        parameters = {"customer_id": customer_id, "also": list(also)}
+        rows = await _LOCK_WITH_PRODUCTS.fetch(self._connection, parameters)
         lines = _lines(rows[0][0])
         self._stored[customer_id] = dict(lines)
         products = {row[1]: _snapshot(row[1:]) for row in rows if row[1] is not None}
@@ -83,10 +98,11 @@ class SqlCartRepository:
         self._track(cart)
         customer = cart.customer_id
         stored = self._stored.get(customer)
+        parameters = {"customer_id": customer, "lines": _stored(cart.lines)}
         if stored is None:  # not locked here
-            await self._connection.execute(_SAVE_CART, customer, _stored(cart.lines))
+            await _SAVE_CART.execute(self._connection, parameters)
         elif stored != cart.lines:
-            await self._connection.execute(_WRITE_LINES, customer, _stored(cart.lines))
+            await _WRITE_LINES.execute(self._connection, parameters)
         self._stored[customer] = dict(cart.lines)
 
     def _tracked(self, cart: Cart) -> Cart:
@@ -94,14 +110,21 @@ class SqlCartRepository:
         return cart
 
 
-_PRODUCTS = f"SELECT {_PRODUCT_COLUMNS} FROM {_PRODUCTS_TABLE} WHERE product_id = ANY($1::uuid[])"
-_SAVE_PRODUCT = f"""
-INSERT INTO {_PRODUCTS_TABLE} ({_PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (product_id) DO UPDATE SET
-    name = excluded.name, price = excluded.price, currency = excluded.currency,
-    active = excluded.active, version = excluded.version
-WHERE {_PRODUCTS_TABLE}.version < excluded.version"""
-"""Never lets an older version overwrite a newer one, even under a race."""
+_PRODUCT_COLUMNS = tuple(column.name for column in products.c)
+_PRODUCTS = PlainSql(
+    select(products).where(
+        products.c.product_id == any_(bindparam("product_ids", type_=ARRAY(Uuid)))
+    )
+)
+_new_product = insert(products).values(bound(products, *_PRODUCT_COLUMNS))
+_SAVE_PRODUCT = PlainSql(
+    _new_product.on_conflict_do_update(
+        index_elements=[products.c.product_id],
+        set_={name: _new_product.excluded[name] for name in _PRODUCT_COLUMNS[1:]},
+        # Never let an older version overwrite a newer one, even under a race.
+        where=products.c.version < _new_product.excluded.version,
+    )
+)
 
 
 class SqlProductSnapshotRepository:
@@ -115,27 +138,23 @@ class SqlProductSnapshotRepository:
         wanted = list(product_ids)
         if not wanted:
             return {}
-        found = await self._connection.fetch(_PRODUCTS, wanted)
+        found = await _PRODUCTS.fetch(self._connection, {"product_ids": wanted})
         return {row[0]: _snapshot(row) for row in found}
 
     async def save(self, snapshot: ProductSnapshot) -> None:
-        await self._connection.execute(
-            _SAVE_PRODUCT,
-            snapshot.product_id,
-            snapshot.name,
-            snapshot.price,
-            snapshot.currency,
-            snapshot.active,
-            snapshot.version,
+        await _SAVE_PRODUCT.execute(
+            self._connection, {name: getattr(snapshot, name) for name in _PRODUCT_COLUMNS}
         )
 
 
-_CHECKOUT = f"""
-SELECT customer_id, idempotency_key, order_id, checked_out_at FROM {_CHECKOUTS}
-WHERE customer_id = $1 AND idempotency_key = $2"""
-_ADD_CHECKOUT = f"""
-INSERT INTO {_CHECKOUTS} (customer_id, idempotency_key, order_id, checked_out_at)
-VALUES ($1, $2, $3, $4)"""
+_CHECKOUT_COLUMNS = ("customer_id", "idempotency_key", "order_id", "checked_out_at")
+_CHECKOUT = PlainSql(
+    select(*(checkouts.c[name] for name in _CHECKOUT_COLUMNS)).where(
+        checkouts.c.customer_id == _CUSTOMER,
+        checkouts.c.idempotency_key == bindparam("idempotency_key"),
+    )
+)
+_ADD_CHECKOUT = PlainSql(checkouts.insert().values(bound(checkouts, *_CHECKOUT_COLUMNS)))
 
 
 class SqlCheckoutRepository:
@@ -143,14 +162,10 @@ class SqlCheckoutRepository:
         self._connection = connection
 
     async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:
-        row = await self._connection.fetchrow(_CHECKOUT, customer_id, idempotency_key)
+        parameters = {"customer_id": customer_id, "idempotency_key": idempotency_key}
+        row = await _CHECKOUT.fetchrow(self._connection, parameters)
         return Checkout(*row) if row else None
 
     async def add(self, checkout: Checkout) -> None:
-        await self._connection.execute(
-            _ADD_CHECKOUT,
-            checkout.customer_id,
-            checkout.idempotency_key,
-            checkout.order_id,
-            checkout.checked_out_at,
-        )
+        parameters = {name: getattr(checkout, name) for name in _CHECKOUT_COLUMNS}
+        await _ADD_CHECKOUT.execute(self._connection, parameters)
