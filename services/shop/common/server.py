@@ -13,11 +13,12 @@ import math
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import uvicorn
 import uvloop
 from fastapi import FastAPI
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from shop.common.logging_setup import configure_logging
 from shop.common.process import ProcessContext
@@ -36,6 +37,43 @@ class _Server(uvicorn.Server):
     @contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+
+class _TickWrites:
+    """A connection's transport whose writes within one turn of the event loop go out as one:
+    uvicorn writes a response's head and its body (and a stream's last event and its end)
+    apart, each a send of its own and a segment the client wakes up for."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport, self._loop = transport, loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(bytes(data))
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():  # else the peer is gone: nobody to tell
+                self._transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class _HttpProtocol(HttpToolsProtocol):
+    """Uvicorn's httptools protocol, writing through `_TickWrites`."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        writes = _TickWrites(cast(asyncio.Transport, transport), self.loop)
+        super().connection_made(cast(asyncio.Transport, writes))
 
 
 def prepare_process(settings: ServiceSettings) -> None:
@@ -64,6 +102,7 @@ async def serve(app: FastAPI, settings: ListenSettings) -> None:
         host=settings.http_host,
         port=settings.http_port,
         lifespan="on",
+        http=_HttpProtocol,
         log_config=None,
         access_log=False,
         server_header=False,

@@ -12,8 +12,10 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import Message
 
 from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client, settings_on
@@ -33,6 +35,7 @@ class Api(NamedTuple):
     http: httpx.AsyncClient
     ordering: Ordering
     registry: CollectorRegistry
+    app: FastAPI
 
     async def streams_open(self) -> bool:
         return self.registry.get_sample_value("shop_http_requests_in_flight") == 1
@@ -51,7 +54,7 @@ async def ordering_api(
     async with api_client(app, identity.admin()) as client:
         state = app.state.process.state
         yield (
-            Api(client, state["ordering"], app.state.process.registry),
+            Api(client, state["ordering"], app.state.process.registry, app),
             state["order_history_feed"],
         )
 
@@ -73,7 +76,7 @@ def events_of(body: str) -> list[dict[str, object]]:
 async def test_an_order_is_served_with_its_history(
     client: Api,
 ) -> None:
-    http, ordering, _ = client
+    http, ordering, *_ = client
     await ordering.bus.handle(checkout())
 
     order = (await http.get(f"/orders/{ORDER_ID}")).json()
@@ -86,7 +89,7 @@ async def test_an_order_is_served_with_its_history(
 async def test_staff_see_the_orders_fraud_score_and_its_customer_does_not(
     client: Api, identity: IdentityProvider
 ) -> None:
-    http, ordering, _ = client
+    http, ordering, *_ = client
     buyer = identity.customer(1)
     own = replace(checkout(), terms=replace(terms(), customer_id=buyer.subject))
     await ordering.bus.handle(own)
@@ -101,7 +104,7 @@ async def test_staff_see_the_orders_fraud_score_and_its_customer_does_not(
 async def test_a_customers_orders_are_listed_newest_first_and_filtered_by_status(
     client: Api,
 ) -> None:
-    http, ordering, _ = client
+    http, ordering, *_ = client
     first, second = uuid4(), uuid4()
     await ordering.bus.handle(checkout(first))
     await ordering.bus.handle(checkout(second))
@@ -121,7 +124,7 @@ async def test_a_customers_orders_are_listed_newest_first_and_filtered_by_status
 async def test_the_stream_follows_the_order_live_and_ends_when_it_is_settled(
     client: Api,
 ) -> None:
-    http, ordering, _ = client
+    http, ordering, *_ = client
     await ordering.bus.handle(checkout())
 
     stream = asyncio.create_task(http.get(f"/orders/{ORDER_ID}/events"))
@@ -142,7 +145,7 @@ async def test_the_stream_follows_the_order_live_and_ends_when_it_is_settled(
 async def test_a_reconnecting_stream_resumes_after_the_last_event_id(
     client: Api,
 ) -> None:
-    http, ordering, _ = client
+    http, ordering, *_ = client
     await ordering.bus.handle(checkout())
     await ordering.bus.handle(m.StockReservationFailed(uuid4(), ORDER_ID, reason="out-of-stock"))
 
@@ -211,6 +214,56 @@ def feed_listening(feed: HistoryFeed) -> Callable[[], Awaitable[bool]]:
     return listening
 
 
+async def test_a_stream_whose_client_leaves_ends_and_stops_watching_the_order(
+    ordering_engine: AsyncEngine, identity: IdentityProvider
+) -> None:
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await api.ordering.bus.handle(checkout())
+        left, received, sent = asyncio.Event(), 0, list[Message]()
+
+        async def receive() -> Message:
+            nonlocal received
+            received += 1
+            if received > 1:  # the request has no body; then the client leaves
+                await left.wait()
+                return {"type": "http.disconnect"}
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+            if message.get("body"):
+                left.set()  # after the first event
+
+        path = f"/orders/{ORDER_ID}/events"
+        token = api.http.headers["authorization"].encode()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"shop.test"), (b"authorization", token)],
+            "client": ("127.0.0.1", 50000),
+            "server": ("shop.test", 80),
+        }
+        await asyncio.wait_for(api.app(scope, receive, send), timeout=10)
+
+        assert sent[0]["status"] == 200
+        assert b"event: status" in sent[1]["body"]
+        assert sent[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
+        assert await api.streams_open() is False  # the request ended
+        assert not await feed_watches(feed)
+
+
+async def feed_watches(feed: HistoryFeed) -> bool:
+    """Whether the feed still hands news to any stream (a stream that ended must not)."""
+    return any(feed._watchers.values())
+
+
 async def test_a_stream_asked_to_wait_answers_404_after_the_wait(client: Api) -> None:
     started = asyncio.get_running_loop().time()
     response = await client.http.get(f"/orders/{uuid4()}/events", headers={"Prefer": "wait=1"})
@@ -219,7 +272,7 @@ async def test_a_stream_asked_to_wait_answers_404_after_the_wait(client: Api) ->
 
 
 async def test_unknown_orders_are_404_problems(client: Api) -> None:
-    http, _, _ = client
+    http, *_ = client
     missing = uuid4()
 
     for path in (f"/orders/{missing}", f"/orders/{missing}/events"):
@@ -229,7 +282,7 @@ async def test_unknown_orders_are_404_problems(client: Api) -> None:
 
 
 async def test_a_listing_without_a_customer_is_the_callers_own(client: Api) -> None:
-    http, _, _ = client
+    http, *_ = client
 
     response = await http.get("/orders")
 

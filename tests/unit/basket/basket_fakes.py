@@ -29,11 +29,24 @@ class FakeCheckouts:
         self.rows[(checkout.customer_id, checkout.idempotency_key)] = checkout
 
 
+class FakeCarts(FakeRows[str, Cart]):
+    def __init__(self, products: FakeProducts) -> None:
+        super().__init__(key=lambda cart: cart.customer_id)
+        self._products = products
+
+    async def lock_with_products(
+        self, customer_id: str, also: Iterable[UUID]
+    ) -> tuple[Cart | None, dict[UUID, ProductSnapshot]]:
+        cart = await self.lock(customer_id)
+        wanted = [*(cart.lines if cart else ()), *also]
+        return cart, await self._products.get_many(wanted)
+
+
 class FakeBasketUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
-        self.carts = FakeRows[str, Cart](lambda cart: cart.customer_id)
         self.products = FakeProducts()
+        self.carts = FakeCarts(self.products)
         self.checkouts = FakeCheckouts()
 
     def aggregates(self) -> Iterable[Cart]:

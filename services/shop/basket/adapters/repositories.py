@@ -1,42 +1,71 @@
-"""Basket repositories: prebuilt plain SQL on the unit of work's asyncpg connection (no
-SQLAlchemy on the way: each statement is one round trip, prepared once per connection);
-carts are tracked for the outbox.
+"""Basket repositories: SQLAlchemy Core statements built once as plain SQL and run on the unit
+of work's asyncpg connection (`shop.common.plain_sql`, ADR 0056); carts are tracked for the
+outbox.
 
-A cart locked in a transaction remembers its lines as read, so saving it writes only the
-lines that changed.
+A cart's lines are in its row: the statement that locks a cart reads its lines and the
+products a change needs; a cart locked in a transaction remembers its lines as read, so
+saving it writes them only if they changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import Uuid, any_, bindparam, cast, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from shop.basket.adapters.tables import SCHEMA
+from shop.basket.adapters.tables import carts, checkouts, products
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.products import ProductSnapshot
 from shop.common.aggregate import Aggregate
+from shop.common.plain_sql import PlainSql, bound
 
-_CARTS, _LINES_TABLE = f"{SCHEMA}.carts", f"{SCHEMA}.cart_lines"
-_PRODUCTS_TABLE, _CHECKOUTS = f"{SCHEMA}.products", f"{SCHEMA}.checkouts"
-_TOUCH_CART = f"""
-INSERT INTO {_CARTS} (customer_id) VALUES ($1)
-ON CONFLICT (customer_id) DO UPDATE SET updated_at = now()"""
-"""The cart row, created or marked updated, and locked until commit (either way)."""
-_LINES = f"SELECT product_id, quantity FROM {_LINES_TABLE} WHERE customer_id = $1 ORDER BY 1"
-_CART_AND_LINES = f"""
-SELECT l.product_id, l.quantity
-FROM {_CARTS} c LEFT JOIN {_LINES_TABLE} l ON l.customer_id = c.customer_id
-WHERE c.customer_id = $1
-ORDER BY l.product_id"""
-_DELETE_LINES = f"DELETE FROM {_LINES_TABLE} WHERE customer_id = $1"
-_DELETE_SOME_LINES = f"{_DELETE_LINES} AND product_id = ANY($2::uuid[])"
-_UPSERT_LINES = f"""
-INSERT INTO {_LINES_TABLE} (customer_id, product_id, quantity)
-SELECT $1, * FROM unnest($2::uuid[], $3::int[])
-ON CONFLICT (customer_id, product_id) DO UPDATE SET quantity = excluded.quantity"""
-"""The changed lines, in one statement."""
+_CUSTOMER = bindparam("customer_id", type_=carts.c.customer_id.type)
+_locked = (
+    insert(carts)
+    .values(customer_id=_CUSTOMER)
+    .on_conflict_do_update(index_elements=[carts.c.customer_id], set_={"updated_at": func.now()})
+    .returning(carts.c.lines)
+    .cte("cart")
+)
+_wanted = func.array_cat(
+    func.ARRAY(select(cast(func.jsonb_object_keys(_locked.c.lines), Uuid)).scalar_subquery()),
+    bindparam("also", type_=ARRAY(Uuid)),
+)
+_LOCK_WITH_PRODUCTS = PlainSql(
+    select(_locked.c.lines, *products.c).select_from(
+        _locked.outerjoin(products, products.c.product_id == any_(_wanted))
+    )
+)
+"""The cart row, created or marked updated and locked until commit (either way), with its
+lines as the lock leaves them (the upsert returns the latest row) and the products of its
+lines and of `also` (from the statement's snapshot: products are no part of the cart)."""
+_CART = PlainSql(select(carts.c.lines).where(carts.c.customer_id == _CUSTOMER))
+_WRITE_LINES = PlainSql(
+    update(carts).where(carts.c.customer_id == _CUSTOMER).values(bound(carts, "lines"))
+)
+_new_cart = insert(carts).values(bound(carts, "customer_id", "lines"))
+_SAVE_CART = PlainSql(
+    _new_cart.on_conflict_do_update(
+        index_elements=[carts.c.customer_id],
+        set_={"lines": _new_cart.excluded.lines, "updated_at": func.now()},
+    )
+)
+
+
+def _lines(stored: Mapping[str, int]) -> dict[UUID, int]:
+    return {UUID(product): quantity for product, quantity in stored.items()}
+
+
+def _stored(lines: Mapping[UUID, int]) -> dict[str, int]:
+    return {str(product): quantity for product, quantity in lines.items()}
+
+
+def _snapshot(row: Sequence[Any]) -> ProductSnapshot:
+    return ProductSnapshot(*row)
 
 
 class SqlCartRepository:
@@ -47,35 +76,33 @@ class SqlCartRepository:
         """Per cart locked in this transaction: its lines as they are stored."""
 
     async def get(self, customer_id: str) -> Cart | None:
-        rows = await self._connection.fetch(_CART_AND_LINES, customer_id)
-        if not rows:
-            return None
-        lines = {row[0]: row[1] for row in rows if row[0] is not None}
-        return self._tracked(Cart(customer_id, lines))
+        stored = await _CART.fetchval(self._connection, {"customer_id": customer_id})
+        return None if stored is None else self._tracked(Cart(customer_id, _lines(stored)))
 
     async def lock(self, customer_id: str) -> Cart | None:
-        """The cart, locked; created empty first so a new customer's requests serialise too."""
-        await self._connection.execute(_TOUCH_CART, customer_id)
-        lines = {row[0]: row[1] for row in await self._connection.fetch(_LINES, customer_id)}
+        return (await self.lock_with_products(customer_id, ()))[0]
+
+    async def lock_with_products(
+        self, customer_id: str, also: Iterable[UUID]
+    ) -> tuple[Cart, dict[UUID, ProductSnapshot]]:
+        """The cart, locked (created empty first so a new customer's requests serialise
+        too), and the products of its lines and of `also`: one round trip."""
+        parameters = {"customer_id": customer_id, "also": list(also)}
+        rows = await _LOCK_WITH_PRODUCTS.fetch(self._connection, parameters)
+        lines = _lines(rows[0][0])
         self._stored[customer_id] = dict(lines)
-        return self._tracked(Cart(customer_id, lines))
+        products = {row[1]: _snapshot(row[1:]) for row in rows if row[1] is not None}
+        return self._tracked(Cart(customer_id, lines)), products
 
     async def save(self, cart: Cart) -> None:
         self._track(cart)
-        customer, execute = cart.customer_id, self._connection.execute
+        customer = cart.customer_id
         stored = self._stored.get(customer)
-        if stored is None:  # not locked here: write it whole
-            await execute(_TOUCH_CART, customer)
-            await execute(_DELETE_LINES, customer)
-            stored = {}
-        removed = [product for product in stored if product not in cart.lines]
-        if removed and not cart.lines:
-            await execute(_DELETE_LINES, customer)
-        elif removed:
-            await execute(_DELETE_SOME_LINES, customer, removed)
-        changed = [(p, q) for p, q in cart.lines.items() if stored.get(p) != q]
-        if changed:
-            await execute(_UPSERT_LINES, customer, [p for p, _ in changed], [q for _, q in changed])
+        parameters = {"customer_id": customer, "lines": _stored(cart.lines)}
+        if stored is None:  # not locked here
+            await _SAVE_CART.execute(self._connection, parameters)
+        elif stored != cart.lines:
+            await _WRITE_LINES.execute(self._connection, parameters)
         self._stored[customer] = dict(cart.lines)
 
     def _tracked(self, cart: Cart) -> Cart:
@@ -83,15 +110,21 @@ class SqlCartRepository:
         return cart
 
 
-_PRODUCT_COLUMNS = "product_id, name, price, currency, active, version"
-_PRODUCTS = f"SELECT {_PRODUCT_COLUMNS} FROM {_PRODUCTS_TABLE} WHERE product_id = ANY($1::uuid[])"
-_SAVE_PRODUCT = f"""
-INSERT INTO {_PRODUCTS_TABLE} ({_PRODUCT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (product_id) DO UPDATE SET
-    name = excluded.name, price = excluded.price, currency = excluded.currency,
-    active = excluded.active, version = excluded.version
-WHERE {_PRODUCTS_TABLE}.version < excluded.version"""
-"""Never lets an older version overwrite a newer one, even under a race."""
+_PRODUCT_COLUMNS = tuple(column.name for column in products.c)
+_PRODUCTS = PlainSql(
+    select(products).where(
+        products.c.product_id == any_(bindparam("product_ids", type_=ARRAY(Uuid)))
+    )
+)
+_new_product = insert(products).values(bound(products, *_PRODUCT_COLUMNS))
+_SAVE_PRODUCT = PlainSql(
+    _new_product.on_conflict_do_update(
+        index_elements=[products.c.product_id],
+        set_={name: _new_product.excluded[name] for name in _PRODUCT_COLUMNS[1:]},
+        # Never let an older version overwrite a newer one, even under a race.
+        where=products.c.version < _new_product.excluded.version,
+    )
+)
 
 
 class SqlProductSnapshotRepository:
@@ -105,27 +138,23 @@ class SqlProductSnapshotRepository:
         wanted = list(product_ids)
         if not wanted:
             return {}
-        found = await self._connection.fetch(_PRODUCTS, wanted)
-        return {row[0]: ProductSnapshot(*row) for row in found}
+        found = await _PRODUCTS.fetch(self._connection, {"product_ids": wanted})
+        return {row[0]: _snapshot(row) for row in found}
 
     async def save(self, snapshot: ProductSnapshot) -> None:
-        await self._connection.execute(
-            _SAVE_PRODUCT,
-            snapshot.product_id,
-            snapshot.name,
-            snapshot.price,
-            snapshot.currency,
-            snapshot.active,
-            snapshot.version,
+        await _SAVE_PRODUCT.execute(
+            self._connection, {name: getattr(snapshot, name) for name in _PRODUCT_COLUMNS}
         )
 
 
-_CHECKOUT = f"""
-SELECT customer_id, idempotency_key, order_id, checked_out_at FROM {_CHECKOUTS}
-WHERE customer_id = $1 AND idempotency_key = $2"""
-_ADD_CHECKOUT = f"""
-INSERT INTO {_CHECKOUTS} (customer_id, idempotency_key, order_id, checked_out_at)
-VALUES ($1, $2, $3, $4)"""
+_CHECKOUT_COLUMNS = ("customer_id", "idempotency_key", "order_id", "checked_out_at")
+_CHECKOUT = PlainSql(
+    select(*(checkouts.c[name] for name in _CHECKOUT_COLUMNS)).where(
+        checkouts.c.customer_id == _CUSTOMER,
+        checkouts.c.idempotency_key == bindparam("idempotency_key"),
+    )
+)
+_ADD_CHECKOUT = PlainSql(checkouts.insert().values(bound(checkouts, *_CHECKOUT_COLUMNS)))
 
 
 class SqlCheckoutRepository:
@@ -133,14 +162,10 @@ class SqlCheckoutRepository:
         self._connection = connection
 
     async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:
-        row = await self._connection.fetchrow(_CHECKOUT, customer_id, idempotency_key)
+        parameters = {"customer_id": customer_id, "idempotency_key": idempotency_key}
+        row = await _CHECKOUT.fetchrow(self._connection, parameters)
         return Checkout(*row) if row else None
 
     async def add(self, checkout: Checkout) -> None:
-        await self._connection.execute(
-            _ADD_CHECKOUT,
-            checkout.customer_id,
-            checkout.idempotency_key,
-            checkout.order_id,
-            checkout.checked_out_at,
-        )
+        parameters = {name: getattr(checkout, name) for name in _CHECKOUT_COLUMNS}
+        await _ADD_CHECKOUT.execute(self._connection, parameters)

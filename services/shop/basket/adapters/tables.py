@@ -1,4 +1,4 @@
-"""The basket's tables: carts and their lines, checkouts by key, its copy of the catalog."""
+"""The basket's tables: carts with their lines, checkouts by key, its copy of the catalog."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    ForeignKey,
     Integer,
     MetaData,
     Numeric,
@@ -15,7 +14,9 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from shop.common.outbox import messaging_tables
 
@@ -28,14 +29,8 @@ carts = Table(
     metadata,
     Column("customer_id", Text, primary_key=True),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
-
-cart_lines = Table(
-    "cart_lines",
-    metadata,
-    Column("customer_id", Text, ForeignKey(carts.c.customer_id), primary_key=True),
-    Column("product_id", Uuid, primary_key=True),
-    Column("quantity", Integer, nullable=False),
+    # Product id -> quantity: read by the statement that locks the cart (migration 0003).
+    Column("lines", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
 )
 
 checkouts = Table(

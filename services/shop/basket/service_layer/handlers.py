@@ -11,6 +11,7 @@ from shop.basket.domain import catalog_events as e
 from shop.basket.domain import commands as c
 from shop.basket.domain.cart import Cart, Checkout
 from shop.basket.domain.cart_view import CartView
+from shop.basket.domain.products import ProductSnapshot
 from shop.basket.service_layer.unit_of_work import BasketUnitOfWork
 from shop.common import messagebus
 from shop.common.clock import Clock, utc_now
@@ -26,8 +27,7 @@ class BasketDependencies:
 
 async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependencies) -> CartView:
     """The cart, priced, with the line added (read in the same transaction: no reload)."""
-    cart = await _cart(uow, cmd.customer_id)
-    products = await uow.products.get_many({*cart.lines, cmd.product_id})
+    cart, products = await _locked(uow, cmd.customer_id, cmd.product_id)
     cart.add(products.get(cmd.product_id), cmd.product_id, cmd.quantity)
     await uow.carts.save(cart)
     return cart.view(products)
@@ -36,28 +36,27 @@ async def add_line(cmd: c.AddLine, uow: BasketUnitOfWork, deps: BasketDependenci
 async def change_quantity(
     cmd: c.ChangeQuantity, uow: BasketUnitOfWork, deps: BasketDependencies
 ) -> CartView:
-    cart = await _cart(uow, cmd.customer_id)
+    cart, products = await _locked(uow, cmd.customer_id)
     cart.change_quantity(cmd.product_id, cmd.quantity)
     await uow.carts.save(cart)
-    return cart.view(await uow.products.get_many(cart.lines))
+    return cart.view(products)
 
 
 async def remove_line(
     cmd: c.RemoveLine, uow: BasketUnitOfWork, deps: BasketDependencies
 ) -> CartView:
-    cart = await _cart(uow, cmd.customer_id)
+    cart, products = await _locked(uow, cmd.customer_id)
     cart.remove(cmd.product_id)
     await uow.carts.save(cart)
-    return cart.view(await uow.products.get_many(cart.lines))
+    return cart.view(products)
 
 
 async def checkout(cmd: c.Checkout, uow: BasketUnitOfWork, deps: BasketDependencies) -> Checkout:
     """The order the cart became; the same key returns the same order, changing nothing."""
-    cart = await _cart(uow, cmd.customer_id)  # locked first: one checkout at a time
+    cart, products = await _locked(uow, cmd.customer_id)  # locked first: one at a time
     previous = await uow.checkouts.get(cmd.customer_id, cmd.idempotency_key)
     if previous is not None:
         return previous
-    products = await uow.products.get_many(cart.lines)
     done = cart.checkout(
         order_id=deps.new_id(),
         idempotency_key=cmd.idempotency_key,
@@ -105,8 +104,12 @@ async def product_withdrawn(
     await uow.products.save(known.deactivated(event.version))
 
 
-async def _cart(uow: BasketUnitOfWork, customer_id: str) -> Cart:
-    return await uow.carts.lock(customer_id) or Cart(customer_id)
+async def _locked(
+    uow: BasketUnitOfWork, customer_id: str, *also: UUID
+) -> tuple[Cart, dict[UUID, ProductSnapshot]]:
+    """The cart, locked, with the products of its lines and of `also` (one read)."""
+    cart, products = await uow.carts.lock_with_products(customer_id, also)
+    return cart or Cart(customer_id), products
 
 
 Handler = messagebus.Handler[BasketUnitOfWork, BasketDependencies]

@@ -18,6 +18,13 @@ class CartRepository(Protocol):
         """The customer's cart, locked until commit (checkouts of one customer serialise)."""
         ...
 
+    async def lock_with_products(
+        self, customer_id: str, also: Iterable[UUID]
+    ) -> tuple[Cart | None, dict[UUID, ProductSnapshot]]:
+        """`lock`, with the products of the cart's lines and of `also` (what a cart change
+        needs to price the cart it leaves)."""
+        ...
+
     async def save(self, cart: Cart) -> None:
         """Insert or update the cart and its lines."""
         ...

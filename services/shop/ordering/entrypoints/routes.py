@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from shop.common.auth.dependencies import CustomerDep, ensure_owner, owned_customer
 from shop.common.auth.principal import Principal
@@ -99,7 +99,7 @@ async def stream_order(
         str | None,
         Header(description="`wait=N`: wait up to N s (at most 30) for the order to be placed"),
     ] = None,
-) -> StreamingResponse:
+) -> Response:
     """Status changes of the order as server-sent events, from `Last-Event-ID` on; the stream
     ends once the order is confirmed or cancelled and its compensations are acknowledged.
     Right after a checkout the order may not be placed yet: 404, unless `Prefer: wait=N`."""
@@ -114,4 +114,4 @@ async def stream_order(
     except BaseException:
         stream.close()
         raise
-    return OrderStreamResponse(stream, request.is_disconnected)
+    return OrderStreamResponse(stream)

@@ -23,12 +23,12 @@ import contextlib
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from shop.common.jsonable import to_jsonable
@@ -92,10 +92,16 @@ class OrderStream:
         self._watching = contextlib.ExitStack()
         self._watch = self._watching.enter_context(feed.watch(order_id))
         self._found: Found | None = None
+        self._stopped = False
 
     def close(self) -> None:
         """Stop watching the order (again: nothing)."""
         self._watching.close()
+
+    def stop(self) -> None:
+        """The client left: the stream wakes and ends."""
+        self._stopped = True
+        self._watch.changed.set()
 
     async def placed(self, wait_seconds: float) -> SagaProgress | None:
         """The order's progress once it is placed, waiting up to `wait_seconds` for it (woken
@@ -111,8 +117,8 @@ class OrderStream:
         self._found = found
         return found[0]
 
-    async def events(self, disconnected: Callable[[], Awaitable[bool]]) -> AsyncIterator[bytes]:
-        """The entries as events, until the saga has nothing more to say or the client left."""
+    async def events(self) -> AsyncIterator[bytes]:
+        """The entries as events, until the saga has nothing more to say or `stop()`."""
         after, found, watch = self._after, self._found, self._watch
         quiet_since = time.monotonic()
         try:
@@ -126,14 +132,14 @@ class OrderStream:
                     quiet_since = time.monotonic()
                 if progress is None or (progress.status in FINAL and not progress.awaiting):
                     return
-                if await disconnected():
-                    return
                 quiet = time.monotonic() - quiet_since
                 if quiet >= self._timing.keepalive_seconds:
                     yield b": keep-alive\n\n"
                     quiet_since, quiet = time.monotonic(), 0.0
                 wait = min(self._timing.poll_seconds, self._timing.keepalive_seconds - quiet)
                 await changed_within(watch, wait)
+                if self._stopped:
+                    return
                 if watch.changed.is_set():  # else the fallback poll: read
                     found = continued(watch.take(), after)
         finally:
@@ -145,22 +151,36 @@ class OrderStream:
             return await progress_and_history_since(connection, self._order_id, after)
 
 
-class OrderStreamResponse(StreamingResponse):
-    """The stream's events; it stops watching the order however the response ends."""
+class OrderStreamResponse(Response):
+    """The stream's events as `text/event-stream`, written by the request's own task: a
+    second one only waits for the client to leave, and stops the stream when it does
+    (Starlette's `StreamingResponse` runs both in an anyio task group, and asks again whether
+    the client left at every wake-up). It stops watching the order however it ends."""
 
-    def __init__(self, stream: OrderStream, disconnected: Callable[[], Awaitable[bool]]) -> None:
-        super().__init__(
-            stream.events(disconnected),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+    media_type = "text/event-stream"
+
+    def __init__(self, stream: OrderStream) -> None:  # no body: no Content-Length
+        self.status_code, self.background = 200, None
+        self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         self._stream = stream
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        listener = asyncio.create_task(_until_disconnected(receive, self._stream.stop))
         try:
-            await super().__call__(scope, receive, send)
+            start = {"type": "http.response.start", "status": self.status_code}
+            await send({**start, "headers": self.raw_headers})
+            async for chunk in self._stream.events():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
+            listener.cancel()
             self._stream.close()
+
+
+async def _until_disconnected(receive: Receive, then: Callable[[], None]) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    then()
 
 
 def preferred_wait(prefer: str | None) -> float:
