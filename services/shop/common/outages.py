@@ -52,6 +52,19 @@ def _is_lost_database_connection(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
 
 
+def connection_broken(exc: BaseException) -> bool:
+    """Whether the connection a statement raised `exc` on must not run another one.
+
+    Besides a lost connection, asyncpg's `InternalClientError` ("another operation is in
+    progress"): the connection still waits for the end of an answer that will never come,
+    as when the database terminated its backend between two statements.
+    """
+    chain = list(exception_chain(exc))
+    return any(isinstance(link, asyncpg.InternalClientError) for link in chain) or (
+        unavailable_dependency(exc) == "database"
+    )
+
+
 def _client_of(traceback: TracebackType | None) -> str:
     """Which client library a network error rose through (its innermost frame wins)."""
     found = "dependency"

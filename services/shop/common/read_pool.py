@@ -13,7 +13,8 @@ more Python than the request's own work. An API's hot reads run here instead:
 - a connection goes back with no reset round trip: reads change no session state (a
   transaction left open is still rolled back);
 - `json` and `jsonb` values come back decoded;
-- a connection the database closed (a restart) is replaced when it is acquired; while the
+- a connection the database closed (a restart) is replaced when it is acquired, and one a
+  statement found broken is closed at once; while the
   database is unreachable, acquiring raises what `shop.common.outages` calls a database
   outage (a 503 with `Retry-After`). Nothing connects before the first read.
 """
@@ -26,6 +27,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg  # type: ignore[import-untyped]
 
+from shop.common.outages import connection_broken
 from shop.common.process import ProcessContext
 from shop.common.relay.options import asyncpg_dsn
 
@@ -67,4 +69,9 @@ class ReadPool:
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
         """A connection for the block's statements."""
         async with self._pool.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS) as connection:
-            yield connection
+            try:
+                yield connection
+            except Exception as err:
+                if connection_broken(err):
+                    connection.terminate()  # replaced at the next acquire, never reused
+                raise

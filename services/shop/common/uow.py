@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from shop.common.aggregate import Aggregate, RecordedEvent
 from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode
+from shop.common.outages import connection_broken
 from shop.common.outbox import MessagingTables
 from shop.common.outbox_write import write_outbox
 from shop.common.trace_context import current_context_properties, tracing_active
@@ -96,6 +97,17 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("a unit of work cannot be entered twice at once")
+        try:
+            self._session, self._connection = await self._begin()
+        except Exception as err:
+            if not connection_broken(err):
+                raise
+            # A pooled connection whose last statement broke it (a backend the database
+            # terminated, not yet seen closed): nothing has happened yet, so take another.
+            self._session, self._connection = await self._begin()
+        return self
+
+    async def _begin(self) -> tuple[AsyncConnection, asyncpg.Connection]:
         session = await _transaction_engine(_engine_of(self._engine)).connect()
         try:
             connection = (await session.get_raw_connection()).driver_connection
@@ -105,8 +117,7 @@ class UnitOfWork:
         except BaseException:
             await _discard(session)
             raise
-        self._session, self._connection = session, connection
-        return self
+        return session, connection
 
     async def __aexit__(
         self,

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import exc as sa_exc
 
 from shop.common.app import create_app
-from shop.common.outages import unavailable_dependency
+from shop.common.outages import connection_broken, unavailable_dependency
 from shop.common.settings import ServiceSettings
 
 pytestmark = pytest.mark.unit
@@ -82,3 +82,23 @@ async def test_an_outage_is_a_503_problem_with_retry_after() -> None:
     body = response.json()
     assert body["dependency"] == "database"
     assert "starting up" not in response.text  # no internals
+
+
+def test_a_connection_left_mid_answer_or_lost_is_broken() -> None:
+    mid_answer = asyncpg.InternalClientError("cannot switch to state 15; another operation (2)")
+    for error in (
+        mid_answer,
+        wrapped_by_sqlalchemy(mid_answer),
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
+        asyncpg.exceptions.AdminShutdownError("terminating connection"),
+    ):
+        assert connection_broken(error), error
+
+
+def test_a_statement_the_database_refused_leaves_its_connection_usable() -> None:
+    for error in (
+        asyncpg.exceptions.UniqueViolationError("duplicate key"),
+        asyncpg.exceptions.SerializationError("could not serialize access"),
+        ValueError("not a database error"),
+    ):
+        assert not connection_broken(error), error
