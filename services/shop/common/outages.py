@@ -2,8 +2,9 @@
 
 An API answers those with 503 and `Retry-After` (`shop.common.unhandled_errors`) instead of
 a 500: the request may well succeed once the database or the broker is back, and the pool
-reconnects by itself (pre-ping). The whole exception chain is searched, since SQLAlchemy wraps
-asyncpg's errors, which may wrap the socket's.
+reconnects by itself (a closed connection is refused at checkout, `shop.common.db_pool`; one
+left mid-answer is dropped at its first statement, `connection_broken`). The whole exception
+chain is searched, since SQLAlchemy wraps asyncpg's errors, which may wrap the socket's.
 """
 
 from __future__ import annotations
