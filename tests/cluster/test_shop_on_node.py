@@ -764,16 +764,23 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
             "order-lookup",
         )
     }
-    # kube-router enforces them within its sync (a worker takes no traffic, sends none to APIs).
-    wait_until(
-        lambda: connects(shop_cluster, pods["catalog-worker"], ip("ordering-api"), HTTP_PORT),
-        holds=lambda opened: not opened,
-        what="kube-router enforcing the policies",
-        within=120,
-        interval=1,
-    )
     database = (shop_cluster.postgres.host, shop_cluster.postgres.port)
     apiserver = urlsplit(node_cluster.plane.server)
+    to_apiserver = (str(apiserver.hostname), int(apiserver.port or 0))
+    # kube-router enforces them within its syncs; a pod's ingress and egress chains need not be
+    # in place at the same sync, so both sides are awaited: a worker takes no traffic, and an
+    # API's traffic to the node's host leaves only for what the policies name.
+    for src, (host, port) in {
+        "catalog-worker": (ip("ordering-api"), HTTP_PORT),
+        "catalog-api": to_apiserver,
+    }.items():
+        wait_until(
+            partial(connects, shop_cluster, pods[src], host, port),
+            holds=lambda opened: not opened,
+            what=f"kube-router enforcing the policies on {src}",
+            within=120,
+            interval=1,
+        )
     reach = {
         "notification looks orders up": ("notification-worker", ip("ordering-api"), HTTP_PORT),
         "notification calls another API": ("notification-worker", ip("catalog-api"), HTTP_PORT),
@@ -783,7 +790,7 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
         # Kubernetes' docs call a pod's traffic with its own node always allowed; kube-router
         # still filters a pod's egress to the node's address (kubelet probes, which come from
         # the node, pass): the API server there is out of reach.
-        "an API reaches the API server": ("catalog-api", str(apiserver.hostname), apiserver.port),
+        "an API reaches the API server": ("catalog-api", *to_apiserver),
     }
     opened = {
         what: connects(shop_cluster, pods[src], host, int(port or 0))
