@@ -23,12 +23,6 @@ class ChildKind:
         """`group/version`, or `version` for the core group."""
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
-    def index_id(self) -> str:
-        """Id of the kopf index (and handler) that tracks children of this kind."""
-        group = self.group.replace(".", "_") or "core"
-        return f"children_{group}_{self.plural}"
-
 
 DEPLOYMENT = ChildKind("Deployment", "apps", "v1", "deployments")
 SERVICE = ChildKind("Service", "", "v1", "services")

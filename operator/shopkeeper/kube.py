@@ -20,6 +20,8 @@ from shopkeeper.kinds import ChildKind, kind_of
 from shopkeeper.readiness import spec_version
 
 NOT_FOUND = 404
+ALL_NAMESPACES = "*"
+"""lightkube's namespace for a list or watch across the cluster (None is the client's own)."""
 
 
 class MissingKindError(Exception):
@@ -150,6 +152,15 @@ async def read_secret_keys(
         return tuple(base64.b64decode(data[key]).decode() for key in keys)
     except (binascii.Error, UnicodeDecodeError) as err:
         raise SecretUnreadableError(f"Secret {namespace}/{name}: {err}") from err
+
+
+def status_code(err: httpx2.HTTPStatusError) -> int | None:
+    """The failed request's status code. An error the API server sends inside a watch stream
+    (e.g. 410 Expired) arrives as an ApiError with a Status but no HTTP response."""
+    if isinstance(err, ApiError) and err.status.code:
+        return int(err.status.code)
+    response = getattr(err, "response", None)
+    return response.status_code if response is not None else None
 
 
 def error_message(err: httpx2.HTTPStatusError) -> str:

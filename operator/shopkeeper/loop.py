@@ -42,6 +42,7 @@ async def run_platform_loop(
     runtime.metrics.managed_platforms.inc()
     resync_at = time.monotonic() + settings.resync_seconds
     try:
+        await runtime.children.wait_synced()  # the first reconcile sees every existing child
         while not stopped:
             wake_up.clear()
             if time.monotonic() >= resync_at:

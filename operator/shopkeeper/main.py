@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
 from typing import Any
 
 import kopf
@@ -12,11 +11,9 @@ import kopf
 from shopkeeper import constants as c
 from shopkeeper import startup
 from shopkeeper.connect_rest import connectors_go_with_the_platform, delete_platform_connectors
-from shopkeeper.kinds import CHILD_KINDS
 from shopkeeper.login import in_cluster_connection
 from shopkeeper.loop import run_platform_loop
 from shopkeeper.runtime import Runtime
-from shopkeeper.watches import CHILD_LABELS, child_indexer, child_indices, live_children
 
 CONNECTOR_DELETION_TIMEOUT = 300.0
 """Seconds a deleted platform waits for Kafka Connect to remove its connectors (then it goes)."""
@@ -46,10 +43,9 @@ async def platform_loop(
     stopped: kopf.DaemonStopped,
     memo: Any,
     logger: logging.Logger | logging.LoggerAdapter[Any],
-    **kwargs: Any,
+    **_: Any,
 ) -> None:
     runtime: Runtime = memo[startup.RUNTIME_KEY]
-    indices = child_indices(kwargs)
     namespace = namespace or ""
     await run_platform_loop(
         runtime,
@@ -58,7 +54,7 @@ async def platform_loop(
         name=name,
         stopped=stopped,
         logger=logger,
-        live=lambda: live_children(indices, namespace, name),
+        live=lambda: runtime.children.children(namespace, name),
     )
 
 
@@ -78,30 +74,9 @@ async def platform_deleted(
 
 
 @kopf.on.event(c.GROUP, c.VERSION, c.PLURAL)
-def platform_changed(
+async def platform_changed(
     namespace: str | None, name: str, meta: kopf.Meta, status: kopf.Status, memo: Any, **_: Any
 ) -> None:
     # Our own status writes come back as events too; only a new generation needs work.
     if meta.get("generation") != status.get("observedGeneration"):
         memo[startup.RUNTIME_KEY].triggers.fire(namespace or "", name)
-
-
-def child_changed(namespace: str | None, labels: Mapping[str, str], memo: Any, **_: Any) -> None:
-    memo[startup.RUNTIME_KEY].triggers.fire(namespace or "", labels[c.PLATFORM_LABEL])
-
-
-for _kind in CHILD_KINDS:
-    kopf.index(
-        group=_kind.group,
-        version=_kind.version,
-        plural=_kind.plural,
-        labels=CHILD_LABELS,
-        id=_kind.index_id,
-    )(child_indexer(_kind))
-    kopf.on.event(
-        group=_kind.group,
-        version=_kind.version,
-        plural=_kind.plural,
-        labels=CHILD_LABELS,
-        id=f"watch_{_kind.index_id}",
-    )(child_changed)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lightkube import AsyncClient
 
+from shopkeeper.informer import ChildInformer
 from shopkeeper.metrics import MetricsServer, OperatorMetrics
 from shopkeeper.settings import OperatorSettings
 
@@ -42,7 +43,9 @@ class Runtime:
     settings: OperatorSettings
     client: AsyncClient
     metrics: OperatorMetrics
-    triggers: Triggers = field(default_factory=Triggers)
+    triggers: Triggers
+    children: ChildInformer
+    """Every child's state by platform; wakes a platform's loop through `triggers`."""
     metrics_server: MetricsServer | None = None
     reconcile_slots: asyncio.Semaphore = field(init=False)
     """Bounds concurrent reconciles: a burst (operator start, many platforms) queues instead of
@@ -52,7 +55,8 @@ class Runtime:
         self.reconcile_slots = asyncio.Semaphore(self.settings.max_concurrent_reconciles)
 
     async def close(self) -> None:
-        """Release the client and stop serving metrics."""
+        """Stop the watches, release the client and stop serving metrics."""
+        await self.children.stop()
         if self.metrics_server is not None:
             self.metrics_server.stop()
         await self.client.close()

@@ -8,9 +8,10 @@ import kopf
 
 from shopkeeper import constants as c
 from shopkeeper import kube
+from shopkeeper.informer import ChildInformer
 from shopkeeper.metrics import MetricsServer, OperatorMetrics
 from shopkeeper.peering import ensure_peering_objects
-from shopkeeper.runtime import Runtime
+from shopkeeper.runtime import Runtime, Triggers
 from shopkeeper.settings import OperatorSettings
 
 RUNTIME_KEY = "shopkeeper_runtime"
@@ -51,13 +52,17 @@ async def start(settings: kopf.OperatorSettings, memo: kopf.Memo) -> Runtime:
     config = memo.get("config") or OperatorSettings()
     configure_kopf(settings, config)
     metrics = OperatorMetrics.create()
-    runtime = Runtime(config, kube.new_client(config.request_timeout_seconds), metrics)
+    client = kube.new_client(config.request_timeout_seconds)
+    triggers = Triggers()
+    children = ChildInformer(client, config.namespaces, triggers.fire)
+    runtime = Runtime(config, client, metrics, triggers, children)
     if config.metrics_port:
         runtime.metrics_server = MetricsServer.start(
             metrics, config.metrics_host, config.metrics_port
         )
     if not config.standalone:
         await ensure_peering_objects(runtime.client, config.namespaces)
+    children.start()
     memo[RUNTIME_KEY] = runtime
     return runtime
 

@@ -96,9 +96,50 @@ def status_is_current(platform: Any) -> bool:
     return bool(status.get("observedGeneration") == platform.metadata.generation)
 
 
+def run_job_pods(kube: Client, job_name: str, namespace: str) -> int:
+    """Play the kubelet as a node does: the Job's pods Running, their containers started and
+    ready (the Job controller then counts them `active` and `ready`); the number marked."""
+    now = _now()
+    pods: Any = kube.list(Pod, namespace=namespace, labels={"job-name": job_name})
+    marked = 0
+    for pod in pods:
+        statuses = [
+            {
+                "name": ct.name,
+                "image": ct.image,
+                "imageID": "",
+                "ready": True,
+                "started": True,
+                "restartCount": 0,
+                "state": {"running": {"startedAt": now}},
+            }
+            for ct in pod.spec.containers
+        ]
+        conditions = [
+            {"type": type_, "status": "True", "lastTransitionTime": now}
+            for type_ in ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready")
+        ]
+        kube.patch(
+            Pod.Status,
+            pod.metadata.name,
+            {
+                "status": {
+                    "phase": "Running",
+                    "startTime": now,
+                    "conditions": conditions,
+                    "containerStatuses": statuses,
+                }
+            },
+            namespace=namespace,
+            patch_type=PatchType.MERGE,
+        )
+        marked += 1
+    return marked
+
+
 def complete_job_pods(kube: Client, job_name: str, namespace: str) -> int:
     """Play the kubelet: mark the Job's pods Succeeded (nothing runs pods here)."""
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    now = _now()
     done = 0
     pods: Any = kube.list(Pod, namespace=namespace, labels={"job-name": job_name})
     for pod in pods:
@@ -120,15 +161,29 @@ def complete_job_pods(kube: Client, job_name: str, namespace: str) -> int:
             }
             for ct in pod.spec.containers
         ]
+        done_conditions = [
+            {"type": type_, "status": "False", "reason": "PodCompleted", "lastTransitionTime": now}
+            for type_ in ("ContainersReady", "Ready")
+        ]
         kube.patch(
             Pod.Status,
             pod.metadata.name,
-            {"status": {"phase": "Succeeded", "containerStatuses": statuses}},
+            {
+                "status": {
+                    "phase": "Succeeded",
+                    "conditions": done_conditions,
+                    "containerStatuses": statuses,
+                }
+            },
             namespace=namespace,
             patch_type=PatchType.MERGE,
         )
         done += 1
     return done
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _selector(platform: str) -> dict[str, str]:
