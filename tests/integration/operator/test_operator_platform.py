@@ -255,12 +255,20 @@ def test_operator_serves_liveness_and_metrics(
     )
     with urllib.request.urlopen(operator.liveness_url, timeout=5) as response:
         assert response.status == 200
-    metrics = operator.metrics()
-    assert "shopkeeper_managed_platforms 1.0" in metrics
-    assert (
+    # The reconcile records its duration once the status PATCH has answered: the status can
+    # be seen a moment before.
+    duration = (
         f'shopkeeper_reconcile_duration_seconds_count{{namespace="{namespace}",platform="shop"}}'
-        in metrics
     )
+
+    def with_duration() -> str | None:
+        page = operator.metrics()
+        return page if duration in page else None
+
+    metrics = eventually(
+        with_duration, timeout=TIMEOUT, what="the reconcile's duration in /metrics"
+    )
+    assert "shopkeeper_managed_platforms 1.0" in metrics
     assert "shopkeeper_child_writes_total" in metrics or "shopkeeper_drift_repairs" in metrics
 
 
