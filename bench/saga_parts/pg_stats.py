@@ -7,7 +7,10 @@ counters at its start and reads them after its drain:
   COMMIT and the relays' reads apart, and the triggers' statements;
 - committed transactions (`pg_stat_database.xact_commit`): every autocommit statement is one,
   and so is every wake-up of a listening backend by a NOTIFY (PostgreSQL 15 signals every
-  listener of the database, and each reads the queue in a transaction of its own);
+  listener of the database, and each reads the queue in a transaction of its own). A backend
+  reports its counts when it next goes idle after a statement, at most once a second: a step's
+  edges shift by about that, and a backend that only listens (the order stream's feed) never
+  reports its wake-ups;
 - CPU of each backend from /proc, grouped as the pools' connections per context, the listening
   ones (a relay's lock connection, the order stream's feed) and PostgreSQL's own processes.
 The loaded module and its hooks cost a little CPU of their own: compare CPU figures with runs
