@@ -23,9 +23,12 @@ class RunningShop:
 
 
 @contextlib.contextmanager
-def started_shop(outbox: str, env: dict[str, str], layout: str = "split") -> Iterator[RunningShop]:
+def started_shop(
+    outbox: str, env: dict[str, str], layout: str = "split", database_over: str = "socket"
+) -> Iterator[RunningShop]:
     """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox> --layout
-    <layout>` with a seeded catalog; everything is stopped again when the block ends."""
+    <layout>` with a seeded catalog, its processes reaching PostgreSQL over `database_over`
+    (`socket` or `tcp`); everything is stopped again when the block ends."""
     with local_stack(with_connect=outbox == "debezium", with_kube=False) as local:
         assert local.postgres is not None
         assert local.kafka is not None
@@ -42,10 +45,12 @@ def started_shop(outbox: str, env: dict[str, str], layout: str = "split") -> Ite
         with shop_up_process(
             "shop-up",
             local.workdir / "shop",
-            local.postgres.dsn("shop", driver="postgresql+asyncpg"),
+            local.postgres,
+            "shop",
             local.kafka.bootstrap_servers,
             options,
             front_door=local.front_door,
+            database_over=database_over,
         ) as state:
             identity = local.front_door.identity()
             yield RunningShop(state["apis"], state["control_url"], local.workdir / "shop", identity)
