@@ -51,6 +51,7 @@ from shop.common.consumer import (
     routes,
 )
 from shop.common.consumer.batch import BatchProcessor
+from shop.common.database_socket import over_unix_socket
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_TYPE_HEADER
 from shop.common.migrations import upgrade
@@ -221,8 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         url = postgres.dsn(f"{scenario.schema}_bench", driver="postgresql+asyncpg")
         upgrade(scenario.schema, url)
         if args.unix_socket:
-            socket = f"host={postgres.workdir}&port={postgres.port}"
-            url = f"{url.rsplit('@', 1)[0]}@/{scenario.schema}_bench?{socket}"
+            url = over_unix_socket(url, postgres.socket_dir)
         figures = {
             name: uvloop.run(measure(scenario, url, args.messages, size))
             for name, size in PATHS.items()

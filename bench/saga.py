@@ -10,7 +10,7 @@ highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/sag
 prints the figures as one JSON object, last.
 
 `python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]
-[--layout split|combined] [--pg-stats]` from the
+[--layout split|combined] [--database-over socket|tcp] [--pg-stats]` from the
 repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common.machine import LoadWatch
+
+from localinfra.postgres import DATABASE_OVER
 
 ROOT = Path(__file__).resolve().parents[1]
 RATES = (10.0, 25.0, 50.0, 100.0, 150.0, 200.0)
@@ -41,6 +43,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--layout", default="split", choices=["split", "combined"], help="shop up's"
+    )
+    parser.add_argument(
+        "--database-over",
+        default=DATABASE_OVER[0],
+        choices=DATABASE_OVER,
+        help="how the shop's processes reach PostgreSQL (its Unix socket, or TCP on loopback)",
     )
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the stack")
     parser.add_argument(
@@ -71,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):
         print(f"== {mode}: starting the stack", flush=True)
-        with started_shop(mode, env, args.layout, with_pg_stats=args.pg_stats) as running:
+        with started_shop(
+            mode, env, args.layout, args.database_over, with_pg_stats=args.pg_stats
+        ) as running:
             print(HEADER, flush=True)
             runs[mode] = asyncio.run(drive(running, plan, watch))
         print(

@@ -28,10 +28,16 @@ class RunningShop:
 
 @contextlib.contextmanager
 def started_shop(
-    outbox: str, env: dict[str, str], layout: str = "split", *, with_pg_stats: bool = False
+    outbox: str,
+    env: dict[str, str],
+    layout: str = "split",
+    database_over: str = "socket",
+    *,
+    with_pg_stats: bool = False,
 ) -> Iterator[RunningShop]:
     """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox> --layout
-    <layout>` with a seeded catalog; everything is stopped again when the block ends.
+    <layout>` with a seeded catalog, its processes reaching PostgreSQL over `database_over`
+    (`socket` or `tcp`); everything is stopped again when the block ends.
     `with_pg_stats`: PostgreSQL loads pg_stat_statements (`bench.saga_parts.pg_stats`)."""
     with local_stack(
         with_connect=outbox == "debezium",
@@ -57,10 +63,12 @@ def started_shop(
         with shop_up_process(
             "shop-up",
             local.workdir / "shop",
-            local.postgres.dsn("shop", driver="postgresql+asyncpg"),
+            local.postgres,
+            "shop",
             local.kafka.bootstrap_servers,
             options,
             front_door=local.front_door,
+            database_over=database_over,
         ) as state:
             identity = local.front_door.identity()
             yield RunningShop(

@@ -7,6 +7,7 @@ import sys
 
 from localinfra.errors import InfraError, reported
 from localinfra.front_door import DEFAULT_GATEWAY_PORT
+from localinfra.postgres import DATABASE_OVER
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,6 +28,12 @@ def parser() -> argparse.ArgumentParser:
         help="publish outboxes by the built-in relays or Debezium connectors",
     )
     up.add_argument("--infra-only", action="store_true", help="no shop processes")
+    up.add_argument(
+        "--database-over",
+        choices=DATABASE_OVER,
+        default=DATABASE_OVER[0],
+        help="how the shop's processes reach PostgreSQL: its Unix socket (default) or TCP",
+    )
     up.add_argument("--payment-failure-rate", type=float, help="of the mock payment gateway")
     up.add_argument("--no-seed", action="store_true", help="no demo catalog")
     up.add_argument("--connect", action="store_true", help="also Kafka Connect with Debezium")
@@ -62,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_redis=not args.no_redis,
                 with_observability=args.observability,
                 gateway_port=args.gateway_port,
+                database_over=args.database_over,
             )
         else:
             from localinfra.stack import run_shop_foreground
@@ -77,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 with_observability=args.observability,
                 shop_args=shop_args,
                 gateway_port=args.gateway_port,
+                database_over=args.database_over,
             )
     except InfraError as err:
         return reported(err)

@@ -16,10 +16,13 @@ from localinfra.launcher import SingleProcessLauncher
 from localinfra.paths import cache_dir
 from localinfra.process import ManagedProcess, run_checked
 from localinfra.versions import versions
+from shop.common.database_socket import socket_path_fits
 from shop.devstack.ports import free_port
 
 SUPERUSER = "shopkeeper"
 PASSWORD = "shopkeeper-local"  # loopback-only throwaway clusters
+DATABASE_OVER = ("socket", "tcp")
+"""How the local stack's shop processes reach the cluster (ADR 0058); the first is the default."""
 
 
 def _debian_bindir() -> Path:
@@ -98,6 +101,23 @@ class PostgresServer(SingleProcessLauncher):
     def dsn(self, database: str = "postgres", driver: str = "postgresql") -> str:
         """A connection URL; `driver` may be e.g. `postgresql+asyncpg`."""
         return f"{driver}://{self.superuser}:{self.password}@{self.host}:{self.port}/{database}"
+
+    @property
+    def socket_dir(self) -> Path:
+        """Where the server's Unix socket is (`unix_socket_directories`)."""
+        return self.workdir
+
+    def shop_socket_dir(self, over: str) -> Path | None:
+        """The socket directory the shop's processes connect to when `over` is `socket` (None:
+        TCP, also when the socket's path is too long for the kernel)."""
+        if over not in DATABASE_OVER:
+            raise ValueError(f"database over {over!r}: choose from {', '.join(DATABASE_OVER)}")
+        if over == "tcp":
+            return None
+        if not socket_path_fits(self.socket_dir, self.port):
+            print(f"postgres: {self.socket_dir} is too long for a socket; TCP instead", flush=True)
+            return None
+        return self.socket_dir
 
     def start(self) -> Self:
         """initdb (unless the data directory exists: a restart), start the server and wait

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from localinfra.front_door import FrontDoor
+from localinfra.postgres import DATABASE_OVER, PostgresServer
 from localinfra.process import ManagedProcess
 
 
@@ -36,17 +37,22 @@ def _processes(state: dict[str, Any]) -> list[dict[str, Any]]:
 def shop_up_process(
     name: str,
     workdir: Path,
-    database_url: str,
+    postgres: PostgresServer,
+    database: str,
     bootstrap_servers: str,
     options: Sequence[str],
     *,
     front_door: FrontDoor,
     publish: bool = False,
+    database_over: str = DATABASE_OVER[0],
 ) -> Iterator[dict[str, Any]]:
-    """Run `shop up <options>` until the block ends (its log: `<workdir>/../<name>.log`); yields
-    its state file once every process is ready. The caller's `SHOP_*`/`OTEL_*` are not passed on:
-    settings go by `options` (`--env NAME=VALUE`). The shop checks the tokens of `front_door`'s
-    Dex; with `publish`, its APIs (and web app) are the gateway's once ready (one shop at once)."""
+    """Run `shop up <options>` on `database` of `postgres` until the block ends (its log:
+    `<workdir>/../<name>.log`); yields its state file once every process is ready. The processes
+    connect over the server's Unix socket unless `database_over` is `tcp` (ADR 0058). The
+    caller's `SHOP_*`/`OTEL_*` are not passed on: settings go by `options` (`--env NAME=VALUE`).
+    The shop checks the tokens of `front_door`'s Dex; with `publish`, its APIs (and web app) are
+    the gateway's once ready (one shop at once)."""
+    socket_dir = postgres.shop_socket_dir(database_over)
     workdir.mkdir(parents=True, exist_ok=True)
     identity_file = workdir / "identity.json"
     identity_file.touch(mode=0o600)
@@ -59,7 +65,8 @@ def shop_up_process(
         "up",
         "--no-status",
         "--database-url",
-        database_url,
+        postgres.dsn(database, driver="postgresql+asyncpg"),
+        *(["--database-socket-dir", str(socket_dir)] if socket_dir else []),
         "--kafka-bootstrap-servers",
         bootstrap_servers,
         "--workdir",

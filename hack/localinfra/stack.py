@@ -20,7 +20,7 @@ from localinfra.front_door import FrontDoor, start_front_door
 from localinfra.kafka import KafkaBroker
 from localinfra.kube import ControlPlane
 from localinfra.observability import Observability, start_observability
-from localinfra.postgres import PostgresServer
+from localinfra.postgres import DATABASE_OVER, PostgresServer
 from localinfra.redis_server import RedisServer
 from localinfra.webapp import built_dist
 from localinfra.workdir import make_workdir
@@ -96,8 +96,10 @@ def run_shop_foreground(
     with_redis: bool = True,
     with_observability: bool = False,
     gateway_port: int | None = None,
+    database_over: str = DATABASE_OVER[0],
 ) -> int:
-    """The infrastructure, then every shop process on it with a live status, until Ctrl-C."""
+    """The infrastructure, then every shop process on it with a live status, until Ctrl-C; the
+    processes reach PostgreSQL over its Unix socket, or over TCP with `database_over="tcp"`."""
     from shop.common.settings_errors import SettingsError
     from shop.devstack.foreground import run_foreground as run_shop
     from shop.devstack.settings import UpSettings
@@ -119,6 +121,7 @@ def run_shop_foreground(
         try:
             settings = UpSettings(
                 database_url=local.postgres.dsn("shop", driver="postgresql+asyncpg"),
+                database_socket_dir=local.postgres.shop_socket_dir(database_over),
                 kafka_bootstrap_servers=local.kafka.bootstrap_servers,
                 outbox=outbox,
                 kafka_connect_url=local.connect.rest_url if local.connect else None,
@@ -174,8 +177,10 @@ def run_foreground(
     with_redis: bool = True,
     with_observability: bool = False,
     gateway_port: int | None = None,
+    database_over: str = DATABASE_OVER[0],
 ) -> None:
-    """Start the stack, print how to reach it, and wait for Ctrl-C or SIGTERM."""
+    """Start the stack, print how to reach it (a `shop up` with these variables connects over
+    the PostgreSQL's socket unless `database_over` is `tcp`), and wait for Ctrl-C or SIGTERM."""
     stop = threading.Event()
     _stop_on_signals(stop)
     with local_stack(
@@ -185,6 +190,9 @@ def run_foreground(
         with_observability=with_observability,
         gateway_port=gateway_port,
     ) as local:
+        socket_dir = local.postgres.shop_socket_dir(database_over) if local.postgres else None
+        if socket_dir is not None:
+            local.env["SHOP_DEVSTACK_DATABASE_SOCKET_DIR"] = str(socket_dir)
         print("local stack is up; in another shell:")
         for key, value in sorted(local.env.items()):
             print(f"  export {key}={value}")

@@ -58,7 +58,8 @@ def chaos_stack(
             shop_up_process(
                 f"shop-up-{workdir.name}",
                 workdir / "shop",
-                postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
+                postgres,
+                DATABASE,
                 kafka.bootstrap_servers,
                 options,
                 front_door=front_door,

@@ -46,7 +46,8 @@ def shop_up(
     with shop_up_process(
         "shop-up",
         infra_workdir / "shop",
-        postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
+        postgres,
+        DATABASE,
         kafka.bootstrap_servers,
         options,
         front_door=front_door,

@@ -36,7 +36,8 @@ def debezium_shop_up(
         shop_up_process(
             "shop-up-debezium",
             workdir / "shop",
-            postgres.dsn(DATABASE, driver="postgresql+asyncpg"),
+            postgres,
+            DATABASE,
             broker.bootstrap_servers,
             [
                 "--no-seed",

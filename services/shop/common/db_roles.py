@@ -26,6 +26,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from shop.common.database_socket import server_address
 from shop.common.migrations import sync_url
 from shop.common.outbox import require_schema_name
 
@@ -154,11 +155,13 @@ def prepare_context_schema(admin_url: str, role: ContextRole, mode: RoleMode) ->
 
 
 def run_as_admin(admin_url: str, statements: Sequence[sql.Composed]) -> None:
-    """Execute `statements` in one transaction on `admin_url` (any SQLAlchemy-style URL)."""
+    """Execute `statements` in one transaction on `admin_url` (any SQLAlchemy-style URL, over
+    TCP or a Unix socket)."""
     url = make_url(sync_url(admin_url))
+    host, port = server_address(url)
     with psycopg.connect(
-        host=url.host,
-        port=url.port,
+        host=host,
+        port=port,
         dbname=url.database,
         user=url.username,
         password=url.password,

@@ -31,6 +31,9 @@ KAFKA_OUTAGES: tuple[type[BaseException], ...] = (
     kafka_errors.RequestTimedOutError,
 )
 NETWORK_FAILURES: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, socket.gaierror)
+SOCKET_GONE: tuple[type[BaseException], ...] = (FileNotFoundError,)
+"""Connecting to a Unix socket whose file is missing: PostgreSQL removes its socket as it stops
+(the local stack connects over it, ADR 0058); a database outage when it rose through a client."""
 _CLIENT_MODULES = (("asyncpg", "database"), ("sqlalchemy", "database"), ("aiokafka", "kafka"))
 
 
@@ -89,4 +92,6 @@ def unavailable_dependency(exc: BaseException) -> str | None:
     for link in chain:
         if isinstance(link, NETWORK_FAILURES):
             return _client_of(link.__traceback__)
+        if isinstance(link, SOCKET_GONE) and _client_of(link.__traceback__) == "database":
+            return "database"
     return None

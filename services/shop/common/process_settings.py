@@ -6,7 +6,9 @@ so none of them reads the environment itself:
 
 - `outbox_mode`: `SHOP_<CONTEXT>_OUTBOX_MODE`, else `SHOP_OUTBOX_MODE` (relay | debezium), which
   `bootstrap` hands to the context's units of work;
-- `consumer`: the worker's consumer tuning (`SHOP_<CONTEXT>_CONSUMER_*`, `ConsumerSettings`);
+- `consumer`: the worker's consumer tuning (`SHOP_<CONTEXT>_CONSUMER_*`, `ConsumerSettings`;
+  what the environment leaves unset comes from the class's `consumer_defaults`, else the
+  runtime's defaults);
 - `inbox`: inbox retention and purging (`SHOP_<CONTEXT>_INBOX_*`, `InboxSettings`).
 
 Bad values refuse to build the settings, so the process does not start.
@@ -14,6 +16,8 @@ Bad values refuse to build the settings, so the process does not start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from pydantic import PrivateAttr, field_validator
@@ -28,6 +32,8 @@ class ContextProcessSettings(ServiceSettings):
     """Settings of one context's process; `context` names the context (its schema)."""
 
     context: ClassVar[str]
+    consumer_defaults: ClassVar[Mapping[str, object]] = MappingProxyType({})
+    """The context's own consumer defaults (`ConsumerSettings` fields), e.g. `PACED`."""
 
     outbox_mode: OutboxMode = OutboxMode.RELAY
     _consumer: ConsumerOptions = PrivateAttr()
@@ -35,7 +41,9 @@ class ContextProcessSettings(ServiceSettings):
 
     def model_post_init(self, __context: Any) -> None:
         super().model_post_init(__context)
-        self._consumer = ConsumerSettings.for_schema(self.context).options()
+        self._consumer = ConsumerSettings.for_context(
+            self.context, self.consumer_defaults
+        ).options()
         self._inbox = InboxSettings.for_schema(self.context)
 
     @property

@@ -16,6 +16,12 @@ def add_devstack_commands(commands: Any) -> None:
     """Add `up` and `demo` to the `shop` command's subparsers."""
     up = commands.add_parser("up", help="run the whole shop locally on given PostgreSQL and Kafka")
     up.add_argument("--database-url", help="default: $SHOP_DATABASE_URL")
+    up.add_argument(
+        "--database-socket-dir",
+        type=Path,
+        help="connect the processes over that PostgreSQL's Unix socket in this directory"
+        " (default: $SHOP_DEVSTACK_DATABASE_SOCKET_DIR, else TCP)",
+    )
     up.add_argument("--kafka-bootstrap-servers", help="default: $SHOP_KAFKA_BOOTSTRAP_SERVERS")
     up.add_argument(
         "--outbox",
@@ -98,6 +104,7 @@ def up_settings_from(args: argparse.Namespace) -> dict[str, Any]:
     """The options given on the command line, as UpSettings values (unset ones left out)."""
     given = {
         "database_url": args.database_url,
+        "database_socket_dir": args.database_socket_dir,
         "kafka_bootstrap_servers": args.kafka_bootstrap_servers,
         "outbox": args.outbox,
         "kafka_connect_url": args.kafka_connect_url,

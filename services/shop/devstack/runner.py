@@ -74,7 +74,7 @@ class ShopStack:
             else self.storefront_url
         )
         self.env = shared_env(settings)
-        self.database_urls = context_urls(settings.database_url, settings.contexts)
+        self.database_urls = context_urls(settings.processes_database_url(), settings.contexts)
         per_process = {
             s.name: {**self.env, **self._database_env(s.context), **process_env(s, self.apis)}
             for s in self.specs
@@ -101,7 +101,7 @@ class ShopStack:
     def migration_envs(self) -> dict[str, dict[str, str]]:
         """Each context's migration: its own URL, and the administrator's to prepare its role."""
         return {
-            context: migration_env(self.env, self.settings.database_url, url)
+            context: migration_env(self.env, self.settings.processes_database_url(), url)
             for context, url in self.database_urls.items()
         }
 
@@ -130,6 +130,10 @@ class ShopStack:
 
     async def bring_up(self) -> None:
         self.phase = "preparing"
+        if self.settings.database_socket_dir is not None:
+            self.steps.append(
+                f"database: over its Unix socket in {self.settings.database_socket_dir}"
+            )
         self.steps += await prepare(self.settings, self.migration_envs(), self.log_dir)
         self.phase = "starting processes"
         self.supervisor.start_all()

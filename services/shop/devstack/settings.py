@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shop.common.database_socket import over_unix_socket
 from shop.common.settings import postgres_url
 from shop.common.settings_errors import SettingsError
 from shop.devstack.identity import Identity
@@ -26,6 +27,11 @@ class UpSettings(BaseSettings):
     )
 
     database_url: str = Field(validation_alias="SHOP_DATABASE_URL", repr=False)
+    database_socket_dir: Path | None = Field(
+        None,
+        description="the Unix socket directory of that PostgreSQL, on this machine: the shop's"
+        " processes and migrations connect there instead of over TCP (Debezium keeps TCP)",
+    )
     kafka_bootstrap_servers: str = Field(
         validation_alias="SHOP_KAFKA_BOOTSTRAP_SERVERS", min_length=1
     )
@@ -56,6 +62,17 @@ class UpSettings(BaseSettings):
             raise SettingsError(_describe(err)) from None
         if self.outbox is OutboxMode.DEBEZIUM and not self.kafka_connect_url:
             raise SettingsError("outbox debezium needs SHOP_KAFKA_CONNECT_URL (a Connect REST URL)")
+        try:
+            self.processes_database_url()
+        except ValueError as err:
+            raise SettingsError(f"SHOP_DEVSTACK_DATABASE_SOCKET_DIR: {err}") from None
+
+    def processes_database_url(self) -> str:
+        """The administrator's URL as the shop's processes and migrations connect with it: over
+        the Unix socket in `database_socket_dir` if set, else `database_url` itself (TCP)."""
+        if self.database_socket_dir is None:
+            return self.database_url
+        return over_unix_socket(self.database_url, self.database_socket_dir)
 
     @field_validator("database_url")
     @classmethod

@@ -8,11 +8,13 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shop.common.auth.token_client import OAuthClient
+from shop.common.consumer.settings import PACED
 from shop.common.process_settings import ContextProcessSettings
 
 
 class NotificationSettings(ContextProcessSettings):
     context = "notification"
+    consumer_defaults = PACED  # off the saga's path: paced fetches (ADR 0007)
     model_config = SettingsConfigDict(env_prefix="SHOP_NOTIFICATION_", extra="ignore", frozen=True)
 
     service_name: str = "notification"

@@ -90,3 +90,35 @@ def test_a_worker_refuses_to_start_on_bad_tuning(monkeypatch: pytest.MonkeyPatch
 def test_a_context_that_consumes_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="'shipping' consumes nothing"):
         ContextConsumer("shipping", _settings_of("ordering"), CollectorRegistry())
+
+
+PACED_CONTEXTS = ("notification", "reports")  # off the saga's path (ADR 0007)
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_only_the_consumers_off_the_saga_path_are_paced(context: str) -> None:
+    options = _settings_of(context).consumer
+    if context in PACED_CONTEXTS:
+        assert (options.fetch_min_bytes, options.fetch_max_wait_ms) == (1024 * 1024, 500)
+    else:
+        assert options == ConsumerOptions()  # a record answers the fetch at once
+    assert options.commit_interval_seconds == 5.0
+
+
+def test_the_environment_wins_over_a_contexts_own_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHOP_REPORTS_CONSUMER_FETCH_MIN_BYTES", "1")
+    monkeypatch.setenv("SHOP_CONSUMER_FETCH_MAX_WAIT_MS", "5000")
+    reports = _settings_of("reports").consumer
+    notification = _settings_of("notification").consumer
+    assert (reports.fetch_min_bytes, reports.fetch_max_wait_ms) == (1, 5000)
+    assert (notification.fetch_min_bytes, notification.fetch_max_wait_ms) == (1024 * 1024, 5000)
+
+
+def test_fetch_min_bytes_reaches_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES", "4096")
+    assert ConsumerSettings.for_schema("catalog").options().fetch_min_bytes == 4096
+    monkeypatch.setenv("SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES", "0")
+    with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES"):
+        ConsumerSettings.for_schema("catalog")

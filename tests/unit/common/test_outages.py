@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg  # type: ignore[import-untyped]
 import httpx
 import pytest
@@ -10,6 +12,7 @@ from fastapi import APIRouter
 from sqlalchemy import exc as sa_exc
 
 from shop.common.app import create_app
+from shop.common.consumer.processor import UNAVAILABLE
 from shop.common.outages import connection_broken, unavailable_dependency
 from shop.common.settings import ServiceSettings
 
@@ -102,3 +105,20 @@ def test_a_statement_the_database_refused_leaves_its_connection_usable() -> None
         ValueError("not a database error"),
     ):
         assert not connection_broken(error), error
+
+
+async def test_a_stopped_database_behind_its_unix_socket_is_a_database_outage(
+    tmp_path: Path,
+) -> None:
+    """A server that stopped removed its socket file: connecting raises FileNotFoundError."""
+    with pytest.raises(FileNotFoundError) as caught:
+        await asyncpg.connect(f"postgresql://u:p@/shop?host={tmp_path}&port=5432")
+    assert unavailable_dependency(caught.value) == "database"
+    assert connection_broken(caught.value)
+    assert isinstance(caught.value, UNAVAILABLE)  # the consumer waits; nothing is dead-lettered
+
+
+def test_a_missing_file_outside_the_database_clients_is_no_outage(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as caught:
+        (tmp_path / "template.txt").read_text()
+    assert unavailable_dependency(caught.value) is None

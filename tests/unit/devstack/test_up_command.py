@@ -21,9 +21,12 @@ def test_only_the_options_given_become_settings() -> None:
             "A=x=y",
             "--workdir",
             "/tmp/w",
+            "--database-socket-dir",
+            "/tmp/s/postgres",
         ]
     )
     assert up_settings_from(args) == {
+        "database_socket_dir": Path("/tmp/s/postgres"),
         "outbox": "debezium",
         "contexts": ("catalog", "ordering"),
         "seed": False,

@@ -1,7 +1,13 @@
-import pytest
+from pathlib import Path
 
+import pytest
+from sqlalchemy.engine import make_url
+
+from shop.common.database_socket import over_unix_socket
 from shop.common.settings_errors import SettingsError
+from shop.devstack.connectors import connector_configs
 from shop.devstack.plan import OutboxMode
+from shop.devstack.runner import ShopStack
 from shop.devstack.settings import UpSettings
 
 BASE = {"database_url": "postgresql://u:p@127.0.0.1:5432/shop", "kafka_bootstrap_servers": "k:9"}
@@ -49,3 +55,35 @@ def test_a_non_postgres_url_is_refused_without_echoing_it() -> None:
     with pytest.raises(SettingsError, match="must be a PostgreSQL URL") as caught:
         UpSettings(database_url="mysql://u:hunter2@h/db", kafka_bootstrap_servers="k:9")
     assert "hunter2" not in str(caught.value)
+
+
+def test_with_a_socket_directory_the_processes_connect_over_it_and_debezium_keeps_tcp(
+    tmp_path: Path,
+) -> None:
+    settings = UpSettings(**BASE, database_socket_dir=tmp_path, web_dist=None)
+    assert settings.database_url == "postgresql+asyncpg://u:p@127.0.0.1:5432/shop"
+    assert settings.processes_database_url() == over_unix_socket(settings.database_url, tmp_path)
+    stack = ShopStack(settings, tmp_path / "shop")
+    for context, url in stack.database_urls.items():
+        own = make_url(url)
+        assert (own.host, own.query["host"], own.query["port"]) == (None, str(tmp_path), "5432")
+        assert own.username == f"shop_{context}"
+    admin = make_url(stack.migration_envs()["ordering"]["SHOP_DATABASE_ADMIN_URL"])
+    assert (admin.username, admin.host, admin.query["host"]) == ("u", None, str(tmp_path))
+    assert (
+        connector_configs(settings.database_url, ["ordering"])["ordering-outbox"][
+            "database.hostname"
+        ]
+        == "127.0.0.1"
+    )
+
+
+def test_without_a_socket_directory_every_process_gets_the_tcp_url(tmp_path: Path) -> None:
+    stack = ShopStack(UpSettings(**BASE), tmp_path)
+    assert all(make_url(url).host == "127.0.0.1" for url in stack.database_urls.values())
+    assert all("host" not in make_url(url).query for url in stack.database_urls.values())
+
+
+def test_a_socket_directory_that_cannot_be_connected_to_is_refused() -> None:
+    with pytest.raises(SettingsError, match=r"SHOP_DEVSTACK_DATABASE_SOCKET_DIR: .*absolute"):
+        UpSettings(**BASE, database_socket_dir=Path("relative"))

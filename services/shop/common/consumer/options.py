@@ -17,10 +17,15 @@ class ConsumerOptions:
     """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
     poll_timeout_ms: int = 500
     fetch_max_wait_ms: int = 5000
-    """How long the broker holds a fetch that finds nothing (it answers as soon as a record
-    arrives): only the idle polling's rate, never the latency."""
-    commit_interval_seconds: float = 1.0
-    """Offsets are committed after a poll once this long passed since the last commit."""
+    """How long the broker holds a fetch that has fewer than `fetch_min_bytes`: with the
+    default of one byte, only the idle polling's rate (a record answers it at once)."""
+    fetch_min_bytes: int = 1
+    """What a fetch waits for at the broker, up to `fetch_max_wait_ms`. Larger: one fetch
+    per `fetch_max_wait_ms` at most, whatever the rate, each record waiting up to that long."""
+    commit_interval_seconds: float = 5.0
+    """Offsets are committed after a poll once this long passed since the last commit (and
+    before a rebalance or shutdown): a crash redelivers at most this long's messages, which
+    the inbox absorbs."""
     lag_interval_seconds: float = 5.0
 
     def __post_init__(self) -> None:
@@ -32,6 +37,8 @@ class ConsumerOptions:
             raise ValueError("max_records must be at least 1")
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if self.fetch_min_bytes < 1:
+            raise ValueError("fetch_min_bytes must be at least 1")
 
     def backoff(self, failed_attempts: int) -> float:
         """Seconds to wait after the n-th failed attempt: initial * 2^(n-1), capped."""

@@ -34,7 +34,7 @@ from shop.common.consumer.routing import (
 )
 from shop.common.events import Envelope, EnvelopeError
 from shop.common.headers import EVENT_TYPE_HEADER
-from shop.common.outages import DATABASE_OUTAGES
+from shop.common.outages import DATABASE_OUTAGES, SOCKET_GONE
 from shop.common.trace_context import context_from_headers, tracing_active
 from shop.topology import dlq_topic_name
 
@@ -45,12 +45,14 @@ alone: ignored by its `event-type` header, unread."""
 
 # Infrastructure errors: retried until they pass (or shutdown), so an outage never floods the DLQ.
 # SQLAlchemy's for the repositories' statements; asyncpg's (the APIs' database outages, and a
-# closed connection) for the unit of work's own.
+# closed connection) for the unit of work's own. A missing socket file: PostgreSQL reached over
+# its Unix socket (the local stack) has stopped; a handler opens no files.
 UNAVAILABLE = (
     OperationalError,
     InterfaceError,
     ConnectionRefusedError,
     ConnectionResetError,
+    *SOCKET_GONE,
     *DATABASE_OUTAGES,
     asyncpg.InterfaceError,
 )

@@ -74,6 +74,7 @@ class EventConsumer(Generic[U]):
             auto_offset_reset="earliest",
             isolation_level="read_committed",
             fetch_max_wait_ms=self._options.fetch_max_wait_ms,
+            fetch_min_bytes=self._options.fetch_min_bytes,
         )
         dlq = idempotent_producer(self._bootstrap, f"{self._client_id}-dlq", linger_ms=0)
         await dlq.start()
