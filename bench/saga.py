@@ -10,7 +10,7 @@ highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/sag
 prints the figures as one JSON object, last.
 
 `python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]
-[--layout split|combined] [--database-over socket|tcp]` from the
+[--layout split|combined] [--database-over socket|tcp] [--pg-stats]` from the
 repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
@@ -51,6 +51,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="how the shop's processes reach PostgreSQL (its Unix socket, or TCP on loopback)",
     )
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the stack")
+    parser.add_argument(
+        "--pg-stats",
+        action="store_true",
+        help="PostgreSQL's statements, commits and backends' CPU per order, per step",
+    )
     parser.add_argument("--figure", type=Path, default=ROOT / "bench" / "out" / "saga.png")
     return parser.parse_args(argv)
 
@@ -74,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):
         print(f"== {mode}: starting the stack", flush=True)
-        with started_shop(mode, env, args.layout, args.database_over) as running:
+        with started_shop(
+            mode, env, args.layout, args.database_over, with_pg_stats=args.pg_stats
+        ) as running:
             print(HEADER, flush=True)
             runs[mode] = asyncio.run(drive(running, plan, watch))
         print(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.common.machine import LoadWatch
-from bench.saga_parts import cpu
+from bench.saga_parts import cpu, pg_stats
 from bench.saga_parts.client import Storefront, logged_in, session
 from bench.saga_parts.stack import RunningShop
 from bench.saga_parts.steps import StepResult, run_step
@@ -77,6 +77,8 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
                 steps.append({"offered_per_s": rate, "skipped": True})
                 continue
             watch.sample()
+            if running.pg_stats is not None:
+                await running.pg_stats.start()
             load_start, before = cpu.load_average(), cpu.sample()
             outcomes = await run_step(
                 shop,
@@ -100,6 +102,9 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             steps.append(result.summary())
             failures = 0 if result.sustainable else failures + 1
             print(step_line(steps[-1]), flush=True)
+            if running.pg_stats is not None:
+                steps[-1]["postgres"] = await running.pg_stats.finish(len(result.finished))
+                print(pg_stats.line(steps[-1]["postgres"]), flush=True)
     sustainable = [r.rate for r in results if r.sustainable]
     return {
         "idle_stack_cpu_ms_per_s": round(idle.stack * 1000 / IDLE_SECONDS, 1),

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.saga_parts import pg_stats
+
 from localinfra.shop_up import shop_up_process
 from localinfra.stack import local_stack
 from shop.devstack.identity import Identity
@@ -20,20 +22,36 @@ class RunningShop:
     control_url: str
     workdir: Path
     identity: Identity
+    pg_stats: pg_stats.PgStats | None = None
+    """PostgreSQL's counters, when the stack was started to measure them (`--pg-stats`)."""
 
 
 @contextlib.contextmanager
 def started_shop(
-    outbox: str, env: dict[str, str], layout: str = "split", database_over: str = "socket"
+    outbox: str,
+    env: dict[str, str],
+    layout: str = "split",
+    database_over: str = "socket",
+    *,
+    with_pg_stats: bool = False,
 ) -> Iterator[RunningShop]:
     """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox> --layout
     <layout>` with a seeded catalog, its processes reaching PostgreSQL over `database_over`
-    (`socket` or `tcp`); everything is stopped again when the block ends."""
-    with local_stack(with_connect=outbox == "debezium", with_kube=False) as local:
+    (`socket` or `tcp`); everything is stopped again when the block ends.
+    `with_pg_stats`: PostgreSQL loads pg_stat_statements (`bench.saga_parts.pg_stats`)."""
+    with local_stack(
+        with_connect=outbox == "debezium",
+        with_kube=False,
+        postgres_settings=pg_stats.SETTINGS if with_pg_stats else None,
+    ) as local:
         assert local.postgres is not None
         assert local.kafka is not None
         assert local.front_door is not None
         local.postgres.create_database("shop")
+        stats = None
+        if with_pg_stats:
+            local.postgres.psql("CREATE EXTENSION pg_stat_statements", database="shop")
+            stats = pg_stats.PgStats(local.postgres.dsn("shop"))
         options = [
             "--outbox",
             outbox,
@@ -53,4 +71,6 @@ def started_shop(
             database_over=database_over,
         ) as state:
             identity = local.front_door.identity()
-            yield RunningShop(state["apis"], state["control_url"], local.workdir / "shop", identity)
+            yield RunningShop(
+                state["apis"], state["control_url"], local.workdir / "shop", identity, stats
+            )

@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Self
 
@@ -82,12 +83,16 @@ class PostgresServer(SingleProcessLauncher):
         port: int | None = None,
         host: str = "127.0.0.1",
         client_network: str | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         """`host`: an address to listen on besides 127.0.0.1 (e.g. a local node's bridge IP),
-        from which `client_network` (e.g. the pod range) may connect with the password."""
+        from which `client_network` (e.g. the pod range) may connect with the password.
+        `settings`: server settings besides (or instead of) the defaults, as
+        `postgresql.conf` spells them (e.g. a benchmark's `shared_preload_libraries`)."""
         self.workdir = workdir
         self.host = host
         self.client_network = client_network
+        self.extra_settings = dict(settings or {})
         self.port = port or free_port()
         self.superuser = SUPERUSER
         self.password = PASSWORD
@@ -192,6 +197,7 @@ class PostgresServer(SingleProcessLauncher):
             "full_page_writes": "off",
             "shared_buffers": "128MB",
             "log_min_messages": "warning",
+            **self.extra_settings,
         }
         return "".join(f"{key} = {value}\n" for key, value in settings.items())
 

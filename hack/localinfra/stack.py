@@ -11,7 +11,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +49,10 @@ def local_stack(
     with_redis: bool = True,
     with_observability: bool = False,
     gateway_port: int | None = None,
+    postgres_settings: Mapping[str, str] | None = None,
 ) -> Iterator[LocalStack]:
-    """Start the components in dependency order; stop them in reverse on exit."""
+    """Start the components in dependency order; stop them in reverse on exit
+    (`postgres_settings`: PostgreSQL's settings besides the defaults)."""
     local = LocalStack(workdir=make_workdir("stack"))
     local.workdir.chmod(0o755)
     with contextlib.ExitStack() as started:
@@ -58,7 +60,8 @@ def local_stack(
         local.env.update(local.front_door.env())
         postgres_dir = local.workdir / "postgres"
         postgres_dir.mkdir()
-        local.postgres = started.enter_context(PostgresServer(postgres_dir))
+        postgres = PostgresServer(postgres_dir, settings=postgres_settings)
+        local.postgres = started.enter_context(postgres)
         local.env["SHOP_DATABASE_URL"] = local.postgres.dsn(driver="postgresql+asyncpg")
         local.kafka = started.enter_context(KafkaBroker(local.workdir / "kafka", num_partitions=3))
         local.env["SHOP_KAFKA_BOOTSTRAP_SERVERS"] = local.kafka.bootstrap_servers
