@@ -99,10 +99,8 @@ def status_is_current(platform: Any) -> bool:
 def run_job_pods(kube: Client, job_name: str, namespace: str) -> int:
     """Play the kubelet as a node does: the Job's pods Running, their containers started and
     ready (the Job controller then counts them `active` and `ready`); the number marked."""
-    now = _now()
-    pods: Any = kube.list(Pod, namespace=namespace, labels={"job-name": job_name})
-    marked = 0
-    for pod in pods:
+
+    def running(pod: Any, now: str) -> dict[str, Any]:
         statuses = [
             {
                 "name": ct.name,
@@ -119,30 +117,20 @@ def run_job_pods(kube: Client, job_name: str, namespace: str) -> int:
             {"type": type_, "status": "True", "lastTransitionTime": now}
             for type_ in ("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready")
         ]
-        kube.patch(
-            Pod.Status,
-            pod.metadata.name,
-            {
-                "status": {
-                    "phase": "Running",
-                    "startTime": now,
-                    "conditions": conditions,
-                    "containerStatuses": statuses,
-                }
-            },
-            namespace=namespace,
-            patch_type=PatchType.MERGE,
-        )
-        marked += 1
-    return marked
+        return {
+            "phase": "Running",
+            "startTime": now,
+            "conditions": conditions,
+            "containerStatuses": statuses,
+        }
+
+    return _set_job_pods_status(kube, job_name, namespace, running)
 
 
 def complete_job_pods(kube: Client, job_name: str, namespace: str) -> int:
     """Play the kubelet: mark the Job's pods Succeeded (nothing runs pods here)."""
-    now = _now()
-    done = 0
-    pods: Any = kube.list(Pod, namespace=namespace, labels={"job-name": job_name})
-    for pod in pods:
+
+    def succeeded(pod: Any, now: str) -> dict[str, Any]:
         statuses = [
             {
                 "name": ct.name,
@@ -161,25 +149,32 @@ def complete_job_pods(kube: Client, job_name: str, namespace: str) -> int:
             }
             for ct in pod.spec.containers
         ]
-        done_conditions = [
+        conditions = [
             {"type": type_, "status": "False", "reason": "PodCompleted", "lastTransitionTime": now}
             for type_ in ("ContainersReady", "Ready")
         ]
+        return {"phase": "Succeeded", "conditions": conditions, "containerStatuses": statuses}
+
+    return _set_job_pods_status(kube, job_name, namespace, succeeded)
+
+
+def _set_job_pods_status(
+    kube: Client, job_name: str, namespace: str, status: Callable[[Any, str], dict[str, Any]]
+) -> int:
+    """Patch every pod of the Job with `status(pod, now)`, as a kubelet writes it; how many."""
+    now = _now()
+    pods: Any = kube.list(Pod, namespace=namespace, labels={"job-name": job_name})
+    patched = 0
+    for pod in pods:
         kube.patch(
             Pod.Status,
             pod.metadata.name,
-            {
-                "status": {
-                    "phase": "Succeeded",
-                    "conditions": done_conditions,
-                    "containerStatuses": statuses,
-                }
-            },
+            {"status": status(pod, now)},
             namespace=namespace,
             patch_type=PatchType.MERGE,
         )
-        done += 1
-    return done
+        patched += 1
+    return patched
 
 
 def _now() -> str:
