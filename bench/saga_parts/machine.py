@@ -70,14 +70,14 @@ def runqueue_wait_seconds(pids: list[int]) -> float:
 
 
 def all_process_seconds() -> dict[int, tuple[str, float]]:
-    """Every process on the machine: pid -> (name, CPU seconds, its reaped children's too)."""
+    """Every process on the machine: pid -> (name, its own CPU seconds). Not its reaped
+    children's: a shell whose job ended would show that job's whole life in one step."""
     seen: dict[int, tuple[str, float]] = {}
     for process in psutil.process_iter(["name", "cpu_times"]):
         times = process.info["cpu_times"]
         if times is None:
             continue
-        spent = times.user + times.system + times.children_user + times.children_system
-        seen[process.pid] = (process.info["name"] or "?", spent)
+        seen[process.pid] = (process.info["name"] or "?", times.user + times.system)
     return seen
 
 
