@@ -5,12 +5,16 @@ For each outbox mode (built-in relays, Debezium) it starts PostgreSQL, Kafka (an
 stepped rates with a fixed number of orders per step. Per step: offered and achieved orders/s,
 saga p50/p99/max (checkout to the final status, by the server's clock), stack CPU per finished
 order (every process started for the stack, PostgreSQL and Kafka included) and the client's
-own CPU apart, outcome counts and the load average. The highest sustainable rate is the
-highest step with achieved >= 95% of offered and p99 <= 1 s. Draws bench/out/saga.png and
-prints the figures as one JSON object, last.
+own CPU apart, outcome counts and the load average; the cores the whole machine was busy
+(/proc/stat), the stack's, the client's and the busiest processes outside the stack, the stack
+threads' run-queue wait; and per consumer group the wait from an event's creation to its
+application with the rows per chunk, from the inbox (`bench.saga_parts.hops`; `--hops` adds
+consumer lag, relay backlog and handler busy share from every process's /metrics). The
+highest sustainable rate is the highest step with achieved >= 95% of offered and p99 <= 1 s.
+Draws bench/out/saga.png and prints the figures as one JSON object, last.
 
 `python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]
-[--layout split|combined] [--database-over socket|tcp] [--pg-stats]` from the
+[--layout split|combined] [--database-over socket|tcp] [--pg-stats] [--hops]` from the
 repository root, after `eval "$(make -s env)"`; `make bench` runs it with the defaults.
 """
 
@@ -56,6 +60,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="PostgreSQL's statements, commits and backends' CPU per order, per step",
     )
+    parser.add_argument(
+        "--hops",
+        action="store_true",
+        help="sample every process's /metrics each second: consumer lag, relay backlog, busy share",
+    )
     parser.add_argument("--figure", type=Path, default=ROOT / "bench" / "out" / "saga.png")
     return parser.parse_args(argv)
 
@@ -80,7 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     for mode in args.modes.split(","):
         print(f"== {mode}: starting the stack", flush=True)
         with started_shop(
-            mode, env, args.layout, args.database_over, with_pg_stats=args.pg_stats
+            mode,
+            env,
+            args.layout,
+            args.database_over,
+            with_pg_stats=args.pg_stats,
+            with_scrape_targets=args.hops,
         ) as running:
             print(HEADER, flush=True)
             runs[mode] = asyncio.run(drive(running, plan, watch))

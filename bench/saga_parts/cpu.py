@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import psutil
+from bench.saga_parts import machine
 
 
 def _label(process: psutil.Process) -> str:
@@ -30,11 +32,20 @@ def _label(process: psutil.Process) -> str:
 
 @dataclass(frozen=True)
 class CpuSample:
-    """Cumulative CPU seconds: the client (this process), the stack in all and per process."""
+    """Cumulative CPU seconds: the client (this process), the stack in all and per process;
+    with the machine's /proc/stat ticks, the stack threads' run-queue wait, the wall clock, and
+    every process of the machine (to name what the stack's sum leaves out)."""
 
     client: float
     stack: float
     per_process: dict[str, float]
+    machine: machine.MachineTicks | None = None
+    runqueue_wait: float = 0.0
+    wall: float = 0.0
+    stack_pids: frozenset[int] = frozenset()
+    everyone: dict[int, tuple[str, float]] = field(default_factory=dict)
+    outside: dict[str, float] = field(default_factory=dict)
+    """On a difference (`since`): CPU seconds of the busiest processes outside the stack."""
 
     def since(self, earlier: CpuSample) -> CpuSample:
         names = set(self.per_process) | set(earlier.per_process)
@@ -42,6 +53,15 @@ class CpuSample:
             self.client - earlier.client,
             self.stack - earlier.stack,
             {n: self.per_process.get(n, 0.0) - earlier.per_process.get(n, 0.0) for n in names},
+            self.machine.since(earlier.machine) if self.machine and earlier.machine else None,
+            self.runqueue_wait - earlier.runqueue_wait,
+            self.wall - earlier.wall,
+            self.stack_pids | earlier.stack_pids,
+            outside=machine.busiest_outside(
+                earlier.everyone,
+                self.everyone,
+                set(self.stack_pids | earlier.stack_pids) | {os.getpid()},
+            ),
         )
 
 
@@ -51,7 +71,8 @@ def sample() -> CpuSample:
     me = psutil.Process(os.getpid())
     own = me.cpu_times()
     per_process: dict[str, float] = {}
-    for child in me.children(recursive=True):
+    children = me.children(recursive=True)
+    for child in children:
         try:
             times = child.cpu_times()
         except psutil.NoSuchProcess:
@@ -59,7 +80,17 @@ def sample() -> CpuSample:
         spent = times.user + times.system + times.children_user + times.children_system
         label = _label(child)
         per_process[label] = per_process.get(label, 0.0) + spent
-    return CpuSample(own.user + own.system, sum(per_process.values()), dict(per_process))
+    stack_pids = [child.pid for child in children]
+    return CpuSample(
+        own.user + own.system,
+        sum(per_process.values()),
+        dict(per_process),
+        machine.machine_ticks(),
+        machine.runqueue_wait_seconds(stack_pids),
+        time.monotonic(),
+        frozenset(stack_pids),
+        machine.all_process_seconds(),
+    )
 
 
 def load_average() -> list[float]:

@@ -6,10 +6,11 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.common.machine import LoadWatch
-from bench.saga_parts import cpu, pg_stats
+from bench.saga_parts import cpu, hops, pg_stats
 from bench.saga_parts.client import Storefront, logged_in, session
 from bench.saga_parts.stack import RunningShop
 from bench.saga_parts.steps import StepResult, run_step
@@ -79,7 +80,12 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             watch.sample()
             if running.pg_stats is not None:
                 await running.pg_stats.start()
-            load_start, before = cpu.load_average(), cpu.sample()
+            watch_hops = (
+                hops.MetricsWatch(running.scrape_targets) if running.scrape_targets else None
+            )
+            if watch_hops is not None:
+                watch_hops.start(http)
+            load_start, before, since = cpu.load_average(), cpu.sample(), datetime.now(UTC)
             outcomes = await run_step(
                 shop,
                 products,
@@ -89,6 +95,7 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
                 rng=rng,
             )
             drained = await drain(shop, running.control_url)
+            until = datetime.now(UTC)
             result = StepResult(
                 rate,
                 outcomes,
@@ -102,6 +109,11 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             steps.append(result.summary())
             failures = 0 if result.sustainable else failures + 1
             print(step_line(steps[-1]), flush=True)
+            print(machine_line(steps[-1]), flush=True)
+            waits = await hops.inbox_waits(running.dsn, since, until)
+            found = await watch_hops.finish(result.cpu.wall) if watch_hops is not None else {}
+            steps[-1]["hops"] = {"inbox": waits, **found}
+            print("\n".join(hops.lines(waits, found)), flush=True)
             if running.pg_stats is not None:
                 steps[-1]["postgres"] = await running.pg_stats.finish(len(result.finished))
                 print(pg_stats.line(steps[-1]["postgres"]), flush=True)
@@ -121,6 +133,18 @@ HEADER = (
     f"{'offered/s':>10}{'achieved/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
     f"{'cpu ms/order':>13}{'client ms':>10}  {'load avg':<16} outcomes"
 )
+
+
+def machine_line(step: dict[str, Any]) -> str:
+    """Where the cores went during the step, below its row of the table."""
+    outside = ", ".join(f"{name} {cores:.2f}" for name, cores in step["outside_cores"].items())
+    return (
+        f"{'':>10}cores: machine busy {step['machine_busy_cores']:.2f} (softirq "
+        f"{step['machine_softirq_cores']:.2f}, iowait {step['machine_iowait_cores']:.2f}),"
+        f" stack {step['stack_cores']:.2f}, client {step['client_cores']:.2f};"
+        f" stack run-queue wait {step['stack_runqueue_wait_per_s']:.2f} s/s;"
+        f" outside: {outside or '-'}"
+    )
 
 
 def step_line(step: dict[str, Any]) -> str:

@@ -24,6 +24,10 @@ class RunningShop:
     identity: Identity
     pg_stats: pg_stats.PgStats | None = None
     """PostgreSQL's counters, when the stack was started to measure them (`--pg-stats`)."""
+    dsn: str = ""
+    """The shop database, as PostgreSQL's superuser (the inbox's waits, `bench.saga_parts.hops`)."""
+    scrape_targets: Path | None = None
+    """The processes' /metrics addresses (Prometheus file_sd JSON), when asked for (`--hops`)."""
 
 
 @contextlib.contextmanager
@@ -34,11 +38,13 @@ def started_shop(
     database_over: str = "socket",
     *,
     with_pg_stats: bool = False,
+    with_scrape_targets: bool = False,
 ) -> Iterator[RunningShop]:
     """PostgreSQL, Kafka (and Connect for Debezium), then `shop up --outbox <outbox> --layout
     <layout>` with a seeded catalog, its processes reaching PostgreSQL over `database_over`
     (`socket` or `tcp`); everything is stopped again when the block ends.
-    `with_pg_stats`: PostgreSQL loads pg_stat_statements (`bench.saga_parts.pg_stats`)."""
+    `with_pg_stats`: PostgreSQL loads pg_stat_statements (`bench.saga_parts.pg_stats`);
+    `with_scrape_targets`: `shop up` writes its processes' /metrics addresses."""
     with local_stack(
         with_connect=outbox == "debezium",
         with_kube=False,
@@ -52,7 +58,9 @@ def started_shop(
         if with_pg_stats:
             local.postgres.psql("CREATE EXTENSION pg_stat_statements", database="shop")
             stats = pg_stats.PgStats(local.postgres.dsn("shop"))
+        targets = local.workdir / "scrape-targets.json" if with_scrape_targets else None
         options = [
+            *(["--scrape-targets-file", str(targets)] if targets else []),
             "--outbox",
             outbox,
             "--layout",
@@ -72,5 +80,11 @@ def started_shop(
         ) as state:
             identity = local.front_door.identity()
             yield RunningShop(
-                state["apis"], state["control_url"], local.workdir / "shop", identity, stats
+                state["apis"],
+                state["control_url"],
+                local.workdir / "shop",
+                identity,
+                stats,
+                local.postgres.dsn("shop"),
+                targets,
             )

@@ -99,6 +99,7 @@ class StepResult:
             "stack_cpu_ms_per_order": round(self.cpu.stack * 1000 / done, 1),
             "client_cpu_ms_per_order": round(self.cpu.client * 1000 / done, 2),
             "cpu_ms_per_order_by_process": {n: round(s * 1000 / done, 1) for n, s in top[:12]},
+            **machine_figures(self.cpu),
             "outcomes": dict(counts),
             "errors": sorted({o.error for o in self.outcomes if o.error})[:3],
             "sustainable": self.sustainable,
@@ -106,6 +107,23 @@ class StepResult:
             "loadavg_start": self.loadavg_start,
             "loadavg_end": self.loadavg_end,
         }
+
+
+def machine_figures(spent: cpu.CpuSample) -> dict[str, Any]:
+    """Cores in use over a difference of samples: the machine's (/proc/stat), the stack's sum,
+    the client's, what else ran, and the stack threads' run-queue wait per second of wall."""
+    wall = max(spent.wall, 1e-9)
+    ticks = spent.machine
+    return {
+        "machine_busy_cores": round(ticks.busy_cores(wall), 2) if ticks else None,
+        "machine_softirq_cores": round(ticks.cores("softirq", wall), 2) if ticks else None,
+        "machine_iowait_cores": round(ticks.cores("iowait", wall), 2) if ticks else None,
+        "stack_cores": round(spent.stack / wall, 2),
+        "client_cores": round(spent.client / wall, 2),
+        "outside_cores": {name: round(s / wall, 2) for name, s in spent.outside.items()},
+        "stack_runqueue_wait_per_s": round(spent.runqueue_wait / wall, 2),
+        "step_wall_s": round(wall, 1),
+    }
 
 
 def _ms(value: float) -> float | None:

@@ -122,3 +122,14 @@ def test_fetch_min_bytes_reaches_the_options(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES", "0")
     with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES"):
         ConsumerSettings.for_schema("catalog")
+
+
+def test_concurrency_reaches_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ConsumerSettings.for_schema("ordering").options().concurrency == 4
+    monkeypatch.setenv("SHOP_CONSUMER_CONCURRENCY", "1")
+    monkeypatch.setenv("SHOP_ORDERING_CONSUMER_CONCURRENCY", "8")
+    assert ConsumerSettings.for_schema("ordering").options().concurrency == 8
+    assert ConsumerSettings.for_schema("catalog").options().concurrency == 1
+    monkeypatch.setenv("SHOP_CATALOG_CONSUMER_CONCURRENCY", "0")
+    with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_CONCURRENCY"):
+        ConsumerSettings.for_schema("catalog")

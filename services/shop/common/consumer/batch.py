@@ -1,8 +1,9 @@
 """Several messages in one transaction: their inbox rows, handlers and outbox rows commit together.
 
-A poll's messages are applied in order in one unit of work, each under its own span, and
-committed once: one statement records the inbox rows of them all (telling which were handled
-before), each handler runs, one statement writes every outbox row at the commit. A message
+A chunk of one partition's polled messages is applied in order in one unit of work, each
+under its own span, and committed once (the runtime applies partitions concurrently): one
+statement records the inbox rows of them all (telling which were handled before), each handler
+runs, one statement writes every outbox row at the commit. A message
 that fails stops the batch: the transaction rolls back whole, the messages before it are
 applied again in a new one, and the failing message alone takes the single-message path
 (bounded retries, then the dead-letter topic). A poison message stops the batch the same way

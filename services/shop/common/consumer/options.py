@@ -1,4 +1,4 @@
-"""Tuning of a consumer: retries, backoff, records per poll and per transaction."""
+"""Tuning of a consumer: retries, backoff, records per poll and per transaction, concurrency."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ class ConsumerOptions:
     max_records: int = 100
     batch_size: int = 50
     """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
+    concurrency: int = 4
+    """Partitions of a poll applied at once, each chunk on a connection of its own (1: one
+    chunk at a time); keep it below the process's database pool (`POOL_BURST` and
+    `database_pool_size`), which the worker's other tasks share."""
     poll_timeout_ms: int = 500
     fetch_max_wait_ms: int = 5000
     """How long the broker holds a fetch that has fewer than `fetch_min_bytes`: with the
@@ -37,6 +41,8 @@ class ConsumerOptions:
             raise ValueError("max_records must be at least 1")
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         if self.fetch_min_bytes < 1:
             raise ValueError("fetch_min_bytes must be at least 1")
 

@@ -1,5 +1,10 @@
 """The consumer loop: subscribe, apply each poll in batched transactions, commit offsets after.
 
+A poll's records are applied per partition: each partition's in order, chunk after chunk
+(`BatchProcessor`), and up to `ConsumerOptions.concurrency` partitions at once, each chunk in a
+unit of work (and so a connection) of its own (ADR 0059). Order is Kafka's, per partition; a
+message retrying or being dead-lettered holds up its own partition only, until the next poll.
+
 Offsets are committed manually, only for messages whose transaction has committed (or that
 were dead-lettered): at most every `commit_interval_seconds` after a poll (a broker round trip
 saved per message; a crash redelivers at most that much, which the inbox absorbs), before
@@ -60,7 +65,8 @@ class EventConsumer(Generic[U]):
         self._metrics = metrics
         self._options = options or ConsumerOptions()
         self._client_id = client_id or group
-        self._lock = asyncio.Lock()  # one transaction at a time; a rebalance waits for it
+        self._in_flight = 0  # chunks being applied now; a rebalance waits for none to be
+        self._settled = asyncio.Condition()
         self._done: dict[TopicPartition, int] = {}  # next offset to commit, per partition
         self._generation = 0  # bumped on every revocation: stale polled records are dropped
         self.running = False
@@ -141,14 +147,47 @@ class EventConsumer(Generic[U]):
         batches: dict[TopicPartition, list[ConsumerRecord]],
         stop: asyncio.Event,
     ) -> None:
+        """Apply a poll: each partition's records in order, up to `concurrency` partitions at
+        once. Every partition runs to its end (or to a stop or a rebalance) before this returns,
+        so a `ShutdownError` in one leaves the others' transactions whole, never cancelled."""
         generation = self._generation
-        records = [record for polled in batches.values() for record in polled]
+        polled = [records for records in batches.values() if records]
+        slots = asyncio.Semaphore(self._options.concurrency)
+        if len(polled) == 1:
+            await self._apply_partition(processor, polled[0], generation, stop, slots)
+            return
+        results = await asyncio.gather(
+            *(
+                self._apply_partition(processor, records, generation, stop, slots)
+                for records in polled
+            ),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _apply_partition(
+        self,
+        processor: BatchProcessor[U],
+        records: list[ConsumerRecord],
+        generation: int,
+        stop: asyncio.Event,
+        slots: asyncio.Semaphore,
+    ) -> None:
+        """One partition's records of a poll, chunk after chunk, each while holding a slot."""
         size = self._options.batch_size
         for start in range(0, len(records), size):
-            async with self._lock:  # a rebalance waits for the transaction in hand
+            async with slots:
                 if stop.is_set() or generation != self._generation:
-                    return
-                await processor.process(records[start : start + size], self._mark_done)
+                    return  # stopping, or the partitions were revoked: these records are stale
+                self._in_flight += 1  # no await since the check: a rebalance waits for this
+                try:
+                    await processor.process(records[start : start + size], self._mark_done)
+                finally:
+                    self._in_flight -= 1
+                    async with self._settled:
+                        self._settled.notify_all()
 
     def _mark_done(self, record: ConsumerRecord, _: Outcome) -> None:
         self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
@@ -173,8 +212,9 @@ class EventConsumer(Generic[U]):
             self._done.clear()
 
     async def on_revoked(self, consumer: AIOKafkaConsumer, revoked: set[TopicPartition]) -> None:
-        async with self._lock:  # the message in hand finishes first
-            self._generation += 1
+        self._generation += 1  # no chunk starts from now on
+        async with self._settled:  # the chunks in hand finish first
+            await self._settled.wait_for(lambda: self._in_flight == 0)
             try:
                 await self._commit(consumer, revoked)
             except KafkaError as err:

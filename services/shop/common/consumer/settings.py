@@ -5,6 +5,7 @@ SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS   wait after the first failure, doubling (
 SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 10)
 SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
+SHOP_CONSUMER_CONCURRENCY               partitions applied at once, a connection each (default 4)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
 SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 5000)
@@ -42,6 +43,7 @@ class ConsumerSettings(ContextSettings):
     consumer_backoff_max_seconds: float = Field(_DEFAULTS.backoff_max_seconds, ge=0, le=3600)
     consumer_max_records: int = Field(_DEFAULTS.max_records, ge=1, le=10_000)
     consumer_batch_size: int = Field(_DEFAULTS.batch_size, ge=1, le=10_000)
+    consumer_concurrency: int = Field(_DEFAULTS.concurrency, ge=1, le=64)
     consumer_commit_interval_seconds: float = Field(_DEFAULTS.commit_interval_seconds, ge=0, le=60)
     consumer_poll_timeout_ms: int = Field(_DEFAULTS.poll_timeout_ms, ge=10, le=60_000)
     consumer_fetch_max_wait_ms: int = Field(_DEFAULTS.fetch_max_wait_ms, ge=0, le=30_000)
@@ -65,6 +67,7 @@ class ConsumerSettings(ContextSettings):
             backoff_max_seconds=self.consumer_backoff_max_seconds,
             max_records=self.consumer_max_records,
             batch_size=self.consumer_batch_size,
+            concurrency=self.consumer_concurrency,
             commit_interval_seconds=self.consumer_commit_interval_seconds,
             poll_timeout_ms=self.consumer_poll_timeout_ms,
             fetch_max_wait_ms=self.consumer_fetch_max_wait_ms,
