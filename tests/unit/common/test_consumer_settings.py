@@ -133,3 +133,11 @@ def test_concurrency_reaches_the_options(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SHOP_CATALOG_CONSUMER_CONCURRENCY", "0")
     with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_CONCURRENCY"):
         ConsumerSettings.for_schema("catalog")
+
+
+def test_reports_applies_one_chunk_at_a_time_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _settings_of("reports").consumer.concurrency == 1  # its rows are shared (ADR 0059)
+    monkeypatch.setenv("SHOP_REPORTS_CONSUMER_CONCURRENCY", "3")
+    assert _settings_of("reports").consumer.concurrency == 3

@@ -7,8 +7,11 @@ runs, one statement writes every outbox row at the commit. A message
 that fails stops the batch: the transaction rolls back whole, the messages before it are
 applied again in a new one, and the failing message alone takes the single-message path
 (bounded retries, then the dead-letter topic). A poison message stops the batch the same way
-(the messages before it commit). Nothing of a rolled-back transaction is kept, so every
-message's effect still lands exactly once, and a crash mid-batch loses the batch whole.
+(the messages before it commit). A conflict with a concurrent chunk (a deadlock, a
+serialization failure: `processor.CONFLICTS`) is no message's failure: the chunk is applied
+again whole, at once, up to `CONFLICT_RETRIES` times, before it is split as above. Nothing of a
+rolled-back transaction is kept, so every message's effect still lands exactly once, and a
+crash mid-batch loses the batch whole.
 """
 
 from __future__ import annotations
@@ -21,12 +24,20 @@ from typing import Generic
 
 from aiokafka import ConsumerRecord
 
-from shop.common.consumer.processor import MessageProcessor, Outcome, Read
+from shop.common.consumer.processor import (
+    MessageProcessor,
+    Outcome,
+    Read,
+    conflicted,
+    pause_after_conflict,
+)
 from shop.common.consumer.routing import PoisonMessageError, U
 from shop.common.uow import InboxEntry
 
 logger = logging.getLogger(__name__)
 Done = Callable[[ConsumerRecord, Outcome], None]
+CONFLICT_RETRIES = 3
+"""Times a chunk that conflicted with a concurrent one is applied again whole, at once."""
 
 
 class BatchProcessor(Generic[U]):
@@ -51,8 +62,9 @@ class BatchProcessor(Generic[U]):
                 done(record, await self._single.process(record))
                 start += 1
 
-    async def _apply(self, chunk: Sequence[ConsumerRecord]) -> list[Outcome]:
-        """Commit the longest leading run of `chunk` that applies; the outcomes of that run."""
+    async def _apply(self, chunk: Sequence[ConsumerRecord], conflicts: int = 0) -> list[Outcome]:
+        """Commit the longest leading run of `chunk` that applies; the outcomes of that run
+        (`conflicts`: how many times this chunk conflicted with a concurrent one so far)."""
         reads = self._readable_run(chunk)
         if not reads:
             return []
@@ -81,6 +93,13 @@ class BatchProcessor(Generic[U]):
         except Exception as err:  # the message, or the database: the single path tells which
             # The message in hand failed (or the commit did: then the last one goes alone).
             failed_at = min(len(outcomes), len(reads) - 1)
+            if conflicted(err):  # a concurrent chunk's doing, not the message's
+                record = chunk[failed_at]
+                self._single.count_failure(record, err)
+                if conflicts < CONFLICT_RETRIES:
+                    logger.info("batch of %d conflicted (%r); applying it again", len(chunk), err)
+                    await pause_after_conflict()
+                    return await self._apply(chunk, conflicts + 1)
             logger.info(
                 "batch of %d stopped at %s/%d@%d (%r); applying the %d before it again",
                 len(chunk),

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import enum
 import logging
+import random
 import time
 from collections.abc import Callable, Iterator
 from typing import Generic
@@ -34,7 +35,7 @@ from shop.common.consumer.routing import (
 )
 from shop.common.events import Envelope, EnvelopeError
 from shop.common.headers import EVENT_TYPE_HEADER
-from shop.common.outages import DATABASE_OUTAGES, SOCKET_GONE
+from shop.common.outages import DATABASE_OUTAGES, SOCKET_GONE, exception_chain
 from shop.common.trace_context import context_from_headers, tracing_active
 from shop.topology import dlq_topic_name
 
@@ -56,6 +57,25 @@ UNAVAILABLE = (
     *DATABASE_OUTAGES,
     asyncpg.InterfaceError,
 )
+
+CONFLICTS = frozenset({"40P01", "40001"})
+"""SQLSTATEs of a transaction PostgreSQL rolled back for a concurrent one's sake: a deadlock
+(`deadlock_detected`) or `serialization_failure`. Neither is the message's fault: applied
+again, it passes (the other transaction went on), so it is retried at once, never
+dead-lettered, and without the backoff of a failing handler."""
+CONFLICT_PAUSE_SECONDS = 0.02
+"""Longest (random) pause before applying again after a conflict, so that two transactions
+that conflicted do not start again in step."""
+
+
+def conflicted(err: BaseException) -> bool:
+    """Whether `err` (or what it wraps) is a conflict with a concurrent transaction."""
+    return any(getattr(link, "sqlstate", None) in CONFLICTS for link in exception_chain(err))
+
+
+async def pause_after_conflict() -> None:
+    """A short random pause before a transaction that conflicted is applied again."""
+    await asyncio.sleep(random.uniform(0, CONFLICT_PAUSE_SECONDS))
 
 
 class Outcome(enum.Enum):
@@ -120,6 +140,10 @@ class MessageProcessor(Generic[U]):
     def observe(self, record: ConsumerRecord, outcome: Outcome, seconds: float) -> None:
         self._metrics.messages.labels(self.group, record.topic, outcome.value).inc()
         self._metrics.handling.labels(self.group, record.topic).observe(seconds)
+
+    def count_failure(self, record: ConsumerRecord, error: BaseException) -> None:
+        """One more attempt at `record` that raised `error`."""
+        self._metrics.failures.labels(self.group, record.topic, type(error).__name__).inc()
 
     def read(self, record: ConsumerRecord) -> Read[U]:
         """The envelope and its route (None: not handled here); `PoisonMessageError` if the
@@ -217,8 +241,13 @@ class MessageProcessor(Generic[U]):
                 )
                 await self._backoff(delay)
             except Exception as err:  # transient until proven otherwise: retry, bounded
-                self._metrics.failures.labels(self.group, record.topic, type(err).__name__).inc()
+                self.count_failure(record, err)
                 span.add_event("attempt failed", {"attempt": attempt, "error": repr(err)})
+                if conflicted(err):  # a concurrent transaction's doing: again, at once
+                    attempt -= 1
+                    logger.info("%s conflicted (%r), applying it again", envelope.type, err)
+                    await pause_after_conflict()
+                    continue
                 if attempt >= self._options.max_attempts:
                     return await self._dead_letter(record, err, attempt, span)
                 delay = self._options.backoff(attempt)
