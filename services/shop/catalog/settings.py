@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -10,6 +12,11 @@ from shop.common.process_settings import ContextProcessSettings
 
 class CatalogSettings(ContextProcessSettings):
     context = "catalog"
+    consumer_defaults = MappingProxyType({"consumer_concurrency": 1})
+    """One chunk at a time. A chunk holds the stock rows its messages lock, in message order,
+    until it commits; the saga's orders of every partition reserve the same products, so
+    concurrent chunks only queue on those rows, or lock them in opposite orders and deadlock
+    (each deadlock costing both chunks PostgreSQL's `deadlock_timeout`, 1 s; ADR 0059)."""
     model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
 
     service_name: str = "catalog"

@@ -93,6 +93,7 @@ def test_a_context_that_consumes_nothing_is_refused() -> None:
 
 
 PACED_CONTEXTS = ("notification", "reports")  # off the saga's path (ADR 0007)
+ONE_CHUNK_CONTEXTS = ("catalog", "reports")  # chunks share their rows (ADR 0059)
 
 
 @pytest.mark.parametrize("context", CONTEXTS)
@@ -101,7 +102,8 @@ def test_only_the_consumers_off_the_saga_path_are_paced(context: str) -> None:
     if context in PACED_CONTEXTS:
         assert (options.fetch_min_bytes, options.fetch_max_wait_ms) == (1024 * 1024, 500)
     else:
-        assert options == ConsumerOptions()  # a record answers the fetch at once
+        one_chunk = context in ONE_CHUNK_CONTEXTS
+        assert options == ConsumerOptions(concurrency=1 if one_chunk else 4)  # answered at once
     assert options.commit_interval_seconds == 5.0
 
 
@@ -135,9 +137,10 @@ def test_concurrency_reaches_the_options(monkeypatch: pytest.MonkeyPatch) -> Non
         ConsumerSettings.for_schema("catalog")
 
 
-def test_reports_applies_one_chunk_at_a_time_unless_told_otherwise(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("context", ONE_CHUNK_CONTEXTS)
+def test_contexts_whose_rows_chunks_share_apply_one_chunk_at_a_time(
+    context: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _settings_of("reports").consumer.concurrency == 1  # its rows are shared (ADR 0059)
-    monkeypatch.setenv("SHOP_REPORTS_CONSUMER_CONCURRENCY", "3")
-    assert _settings_of("reports").consumer.concurrency == 3
+    assert _settings_of(context).consumer.concurrency == 1  # else they deadlock (ADR 0059)
+    monkeypatch.setenv(f"SHOP_{context.upper()}_CONSUMER_CONCURRENCY", "3")
+    assert _settings_of(context).consumer.concurrency == 3
