@@ -40,7 +40,8 @@ def test_lanes_keep_each_keys_records_in_the_partitions_order() -> None:
     records = [record(offset, key) for offset, key in enumerate(keys, start=100)]
     split = lanes(records, 3)
     assert sorted(r.offset for lane in split for r in lane) == [r.offset for r in records]
-    assert all(lane for lane in split) and len(split) <= 3
+    assert all(lane for lane in split)
+    assert len(split) <= 3
     for lane in split:
         assert [r.offset for r in lane] == sorted(r.offset for r in lane)
         assert all(lane_of(r.key, 3) == lane_of(lane[0].key, 3) for r in lane)

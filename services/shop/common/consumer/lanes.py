@@ -13,6 +13,7 @@ offsets not done yet, never past it, whatever is done beyond.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Sequence
 
@@ -42,7 +43,7 @@ class Watermark:
     from the first on: `mark` returns the offset to commit once that grew, else None."""
 
     def __init__(self, offsets: Sequence[int]) -> None:
-        if any(later <= earlier for earlier, later in zip(offsets, offsets[1:], strict=False)):
+        if any(later <= earlier for earlier, later in itertools.pairwise(offsets)):
             raise ValueError("a partition's offsets must be increasing")
         self._offsets = list(offsets)
         self._done: set[int] = set()

@@ -8,9 +8,10 @@ its own (ADR 0059). Order is Kafka's per partition with one lane, per key with m
 retrying or being dead-lettered holds up its own lane only, until the next poll.
 
 Offsets are committed manually, only up to the first message of a partition whose transaction
-has not committed (nor was it dead-lettered), whatever later lanes have done: at most every `commit_interval_seconds` after a poll (a broker round trip
-saved per message; a crash redelivers at most that much, which the inbox absorbs), before
-partitions are revoked, and at shutdown.
+has not committed (nor was it dead-lettered), whatever later lanes have done (`Watermark`): at
+most every `commit_interval_seconds` after a poll (a broker round trip saved per message; a
+crash redelivers at most that much, which the inbox absorbs), before partitions are revoked,
+and at shutdown.
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
 While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """

@@ -5,7 +5,7 @@ SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS   wait after the first failure, doubling (
 SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 10)
 SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
-SHOP_CONSUMER_CONCURRENCY               chunks (lanes) applied at once, a connection each (default 4)
+SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection each (default 4)
 SHOP_CONSUMER_LANES_PER_PARTITION       lanes by key within a partition, concurrent (default 1)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
