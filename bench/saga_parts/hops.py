@@ -8,7 +8,8 @@
   under a second): the wall time of a chunk when chunks follow back to back.
 - From the processes' /metrics (sampled each second): the highest consumer lag per group
   (summed over its partitions), the highest outbox backlog and oldest-row age per schema, the
-  relays' mean insert-to-ack latency and the seconds each group spent in its handlers.
+  relays' mean insert-to-ack latency, the seconds each group spent in its handlers and the
+  failed handling attempts by group and error.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def metric_totals(text: str) -> dict[tuple[str, str], float]:
                 "shop_consumer_handling_seconds_count",
             ):
                 out[(name.rsplit("_", 1)[1], labels["group"])] += value
+            elif name == "shop_consumer_failed_attempts_total":
+                out[("failed", f"{labels['group']} {labels['error']}")] += value
             elif name == "shop_outbox_backlog_rows":
                 out[("backlog", labels["schema"])] += value
             elif name == "shop_outbox_oldest_unpublished_age_seconds":
@@ -160,7 +163,9 @@ class MetricsWatch:
         delta = {k: v - self._first.get(k, 0.0) for k, v in self._last.items()}
         groups = sorted({k[1] for k in delta if k[0] in ("sum", "lag")})
         schemas = sorted({k[1] for k in delta if k[0] in ("backlog", "relay_sum")})
+        failed = {k[1]: v for k, v in sorted(delta.items()) if k[0] == "failed" and v}
         return {
+            "failed_attempts": failed,
             "consumers": {
                 g: {
                     "lag_peak": self._peak.get(("lag", g), 0.0),
@@ -202,6 +207,9 @@ def lines(waits: dict[str, dict[str, Any]], metrics: dict[str, Any]) -> list[str
             f"{'-' if spacing is None else f'{spacing:.0f}':>8}{m.get('lag_peak', 0):>7.0f}"
             f"{m.get('handler_busy_share', 0):>6.2f}"
         )
+    if metrics.get("failed_attempts"):
+        failed = ", ".join(f"{k} {v:.0f}" for k, v in metrics["failed_attempts"].items())
+        out.append(f"{'':>10}failed handling attempts: {failed}")
     for schema, r in metrics.get("relays", {}).items():
         out.append(
             f"{'':>10}relay {schema:<16} published {r['published']:.0f}, insert->ack mean "

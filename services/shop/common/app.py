@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CollectorRegistry
 from starlette.routing import Router
 
@@ -54,6 +55,8 @@ from shop.common.unhandled_errors import UnhandledErrorMiddleware
 __all__ = ["ProcessDep", "create_app", "get_process", "run_api"]
 
 PROBE_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+_TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's native telemetry with the SDK disabled: nothing to record, nothing to look up."""
 
 
 def get_process(request: Request) -> ProcessContext:
@@ -153,7 +156,13 @@ def create_app(
         lifespan=lifespan,
         openapi_url="/openapi.json" if docs else None,
         # Native OpenTelemetry: active once a tracer provider is set; probes are not traced.
-        telemetry={"exclude": _is_probe, "operation_spans": False, "auto_configure": False},
+        # With the SDK disabled, off: no request then asks for the global providers.
+        telemetry={
+            "exclude": _is_probe,
+            "operation_spans": False,
+            "auto_configure": False,
+            **(_TELEMETRY_OFF if settings.otel_sdk_disabled else {}),
+        },
     )
     app.state.process = process
     install_problem_handlers(app, error_statuses)

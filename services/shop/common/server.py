@@ -18,6 +18,7 @@ from typing import Any, Protocol, cast
 import uvicorn
 import uvloop
 from fastapi import FastAPI
+from opentelemetry import trace
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from shop.common.logging_setup import configure_logging
@@ -81,7 +82,10 @@ def prepare_process(settings: ServiceSettings) -> None:
     configure_logging(
         settings.log_level, json=settings.log_json, static_fields={"service": settings.service_name}
     )
-    configure_telemetry(settings.tracing())
+    if configure_telemetry(settings.tracing()) is None:
+        # Disabled: a no-op provider set once, so that each span's check (`tracing_active`)
+        # is an attribute read, not a lookup of OTEL_PYTHON_TRACER_PROVIDER in the environment.
+        trace.set_tracer_provider(trace.NoOpTracerProvider())
 
 
 class ListenSettings(Protocol):

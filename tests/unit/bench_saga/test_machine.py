@@ -66,6 +66,8 @@ shop_consumer_lag_messages{group="payment",partition="1",topic="orders"} 4.0
 shop_consumer_handling_seconds_bucket{group="payment",le="+Inf",topic="orders"} 2.0
 shop_consumer_handling_seconds_count{group="payment",topic="orders"} 2.0
 shop_consumer_handling_seconds_sum{group="payment",topic="orders"} 0.5
+# TYPE shop_consumer_failed_attempts counter
+shop_consumer_failed_attempts_total{error="Deadlock",group="shop.catalog",topic="o"} 2.0
 # TYPE shop_outbox_backlog_rows gauge
 shop_outbox_backlog_rows{schema="shop_ordering"} 9.0
 """
@@ -73,5 +75,6 @@ shop_outbox_backlog_rows{schema="shop_ordering"} 9.0
         ("lag", "payment"): 7.0,
         ("count", "payment"): 2.0,
         ("sum", "payment"): 0.5,
+        ("failed", "shop.catalog Deadlock"): 2.0,
         ("backlog", "shop_ordering"): 9.0,
     }
