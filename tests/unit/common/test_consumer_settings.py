@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 
@@ -94,6 +95,7 @@ def test_a_context_that_consumes_nothing_is_refused() -> None:
 
 PACED_CONTEXTS = ("notification", "reports")  # off the saga's path (ADR 0007)
 ONE_CHUNK_CONTEXTS = ("catalog", "reports")  # chunks share their rows (ADR 0059)
+LANED_CONTEXTS = ("payment",)  # charges wait on the gateway: lanes by key (ADR 0060)
 
 
 @pytest.mark.parametrize("context", CONTEXTS)
@@ -101,6 +103,11 @@ def test_only_the_consumers_off_the_saga_path_are_paced(context: str) -> None:
     options = _settings_of(context).consumer
     if context in PACED_CONTEXTS:
         assert (options.fetch_min_bytes, options.fetch_max_wait_ms) == (1024 * 1024, 500)
+    elif context in LANED_CONTEXTS:
+        assert (options.lanes_per_partition, options.concurrency) == (4, 8)
+        assert dataclasses.replace(options, lanes_per_partition=1, concurrency=4) == (
+            ConsumerOptions()
+        )
     else:
         one_chunk = context in ONE_CHUNK_CONTEXTS
         assert options == ConsumerOptions(concurrency=1 if one_chunk else 4)  # answered at once
@@ -124,6 +131,19 @@ def test_fetch_min_bytes_reaches_the_options(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES", "0")
     with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_FETCH_MIN_BYTES"):
         ConsumerSettings.for_schema("catalog")
+
+
+def test_lanes_per_partition_reach_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ConsumerSettings.for_schema("ordering").options().lanes_per_partition == 1
+    monkeypatch.setenv("SHOP_CONSUMER_LANES_PER_PARTITION", "2")
+    monkeypatch.setenv("SHOP_ORDERING_CONSUMER_LANES_PER_PARTITION", "6")
+    assert ConsumerSettings.for_schema("ordering").options().lanes_per_partition == 6
+    assert ConsumerSettings.for_schema("catalog").options().lanes_per_partition == 2
+    assert _settings_of("payment").consumer.lanes_per_partition == 2  # over payment's own 4
+    for refused in ("0", "65"):
+        monkeypatch.setenv("SHOP_CATALOG_CONSUMER_LANES_PER_PARTITION", refused)
+        with pytest.raises(SettingsError, match="SHOP_CATALOG_CONSUMER_LANES_PER_PARTITION"):
+            ConsumerSettings.for_schema("catalog")
 
 
 def test_concurrency_reaches_the_options(monkeypatch: pytest.MonkeyPatch) -> None:

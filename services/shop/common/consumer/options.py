@@ -1,4 +1,4 @@
-"""Tuning of a consumer: retries, backoff, records per poll and per transaction, concurrency."""
+"""Tuning of a consumer: retries, backoff, records per poll and transaction, concurrency, lanes."""
 
 from __future__ import annotations
 
@@ -16,9 +16,13 @@ class ConsumerOptions:
     batch_size: int = 50
     """Messages applied in one transaction (1: each alone), see `shop.common.consumer.batch`."""
     concurrency: int = 4
-    """Partitions of a poll applied at once, each chunk on a connection of its own (1: one
-    chunk at a time); keep it below the process's database pool (`POOL_BURST` and
-    `database_pool_size`), which the worker's other tasks share."""
+    """Chunks of a poll applied at once (of different partitions, or lanes), each on a
+    connection of its own (1: one chunk at a time); keep it below the process's database
+    pool (`POOL_BURST` and `database_pool_size`), which the worker's other tasks share."""
+    lanes_per_partition: int = 1
+    """Lanes a partition's polled records are split into by key, applied concurrently (each in
+    order, so one key's records stay in order), see `shop.common.consumer.lanes`; 1: each
+    partition in order, as Kafka orders it."""
     poll_timeout_ms: int = 500
     fetch_max_wait_ms: int = 5000
     """How long the broker holds a fetch that has fewer than `fetch_min_bytes`: with the
@@ -43,6 +47,8 @@ class ConsumerOptions:
             raise ValueError("batch_size must be at least 1")
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if self.lanes_per_partition < 1:
+            raise ValueError("lanes_per_partition must be at least 1")
         if self.fetch_min_bytes < 1:
             raise ValueError("fetch_min_bytes must be at least 1")
 

@@ -1,14 +1,17 @@
 """The consumer loop: subscribe, apply each poll in batched transactions, commit offsets after.
 
-A poll's records are applied per partition: each partition's in order, chunk after chunk
-(`BatchProcessor`), and up to `ConsumerOptions.concurrency` partitions at once, each chunk in a
-unit of work (and so a connection) of its own (ADR 0059). Order is Kafka's, per partition; a
-message retrying or being dead-lettered holds up its own partition only, until the next poll.
+A poll's records are applied per partition, and within a partition per lane: its records
+split by key into `ConsumerOptions.lanes_per_partition` lanes (`shop.common.consumer.lanes`,
+ADR 0060), each lane in order, chunk after chunk (`BatchProcessor`), and up to
+`ConsumerOptions.concurrency` chunks at once, each in a unit of work (and so a connection) of
+its own (ADR 0059). Order is Kafka's per partition with one lane, per key with more; a message
+retrying or being dead-lettered holds up its own lane only, until the next poll.
 
-Offsets are committed manually, only for messages whose transaction has committed (or that
-were dead-lettered): at most every `commit_interval_seconds` after a poll (a broker round trip
-saved per message; a crash redelivers at most that much, which the inbox absorbs), before
-partitions are revoked, and at shutdown.
+Offsets are committed manually, only up to the first message of a partition whose transaction
+has not committed (nor was it dead-lettered), whatever later lanes have done (`Watermark`): at
+most every `commit_interval_seconds` after a poll (a broker round trip saved per message; a
+crash redelivers at most that much, which the inbox absorbs), before partitions are revoked,
+and at shutdown.
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
 While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """
@@ -25,8 +28,9 @@ from typing import Generic
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 
-from shop.common.consumer.batch import BatchProcessor
+from shop.common.consumer.batch import BatchProcessor, Done
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
+from shop.common.consumer.lanes import Watermark, lanes
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
 from shop.common.consumer.processor import MessageProcessor, Outcome, ShutdownError
@@ -147,19 +151,30 @@ class EventConsumer(Generic[U]):
         batches: dict[TopicPartition, list[ConsumerRecord]],
         stop: asyncio.Event,
     ) -> None:
-        """Apply a poll: each partition's records in order, up to `concurrency` partitions at
-        once. Every partition runs to its end (or to a stop or a rebalance) before this returns,
-        so a `ShutdownError` in one leaves the others' transactions whole, never cancelled."""
+        """Apply a poll: each partition's records split into lanes by key, each lane in order,
+        up to `concurrency` chunks at once. Every lane runs to its end (or to a stop or a
+        rebalance) before this returns, so a `ShutdownError` in one leaves the others'
+        transactions whole, never cancelled. A partition's offset advances only over records
+        done from its first on (`Watermark`), whichever lane finishes first."""
         generation = self._generation
-        polled = [records for records in batches.values() if records]
         slots = asyncio.Semaphore(self._options.concurrency)
-        if len(polled) == 1:
-            await self._apply_partition(processor, polled[0], generation, stop, slots)
+        per_partition = [
+            (self._done_in(tp, records), lanes(records, self._options.lanes_per_partition))
+            for tp, records in batches.items()
+            if records
+        ]
+        work: list[tuple[Done, list[ConsumerRecord]]] = []
+        for depth in range(max((len(split) for _, split in per_partition), default=0)):
+            # Lane 0 of every partition first, then lane 1...: each partition gets a slot early.
+            work += [(done, split[depth]) for done, split in per_partition if depth < len(split)]
+        if len(work) == 1:
+            done, lane = work[0]
+            await self._apply_lane(processor, lane, done, generation, stop, slots)
             return
         results = await asyncio.gather(
             *(
-                self._apply_partition(processor, records, generation, stop, slots)
-                for records in polled
+                self._apply_lane(processor, lane, done, generation, stop, slots)
+                for done, lane in work
             ),
             return_exceptions=True,
         )
@@ -167,15 +182,27 @@ class EventConsumer(Generic[U]):
             if isinstance(result, BaseException):
                 raise result
 
-    async def _apply_partition(
+    def _done_in(self, tp: TopicPartition, records: list[ConsumerRecord]) -> Done:
+        """What marks one of `records` done: `_done[tp]` follows the partition's watermark."""
+        watermark = Watermark([record.offset for record in records])
+
+        def done(record: ConsumerRecord, _: Outcome) -> None:
+            committable = watermark.mark(record.offset)
+            if committable is not None:
+                self._done[tp] = committable
+
+        return done
+
+    async def _apply_lane(
         self,
         processor: BatchProcessor[U],
         records: list[ConsumerRecord],
+        done: Done,
         generation: int,
         stop: asyncio.Event,
         slots: asyncio.Semaphore,
     ) -> None:
-        """One partition's records of a poll, chunk after chunk, each while holding a slot."""
+        """One lane's records of a poll, chunk after chunk, each while holding a slot."""
         size = self._options.batch_size
         for start in range(0, len(records), size):
             async with slots:
@@ -183,14 +210,11 @@ class EventConsumer(Generic[U]):
                     return  # stopping, or the partitions were revoked: these records are stale
                 self._in_flight += 1  # no await since the check: a rebalance waits for this
                 try:
-                    await processor.process(records[start : start + size], self._mark_done)
+                    await processor.process(records[start : start + size], done)
                 finally:
                     self._in_flight -= 1
                     async with self._settled:
                         self._settled.notify_all()
-
-    def _mark_done(self, record: ConsumerRecord, _: Outcome) -> None:
-        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
 
     async def _commit(
         self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None

@@ -5,7 +5,8 @@ SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS   wait after the first failure, doubling (
 SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 10)
 SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
-SHOP_CONSUMER_CONCURRENCY               partitions applied at once, a connection each (default 4)
+SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection each (default 4)
+SHOP_CONSUMER_LANES_PER_PARTITION       lanes by key within a partition, concurrent (default 1)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
 SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 5000)
@@ -44,6 +45,7 @@ class ConsumerSettings(ContextSettings):
     consumer_max_records: int = Field(_DEFAULTS.max_records, ge=1, le=10_000)
     consumer_batch_size: int = Field(_DEFAULTS.batch_size, ge=1, le=10_000)
     consumer_concurrency: int = Field(_DEFAULTS.concurrency, ge=1, le=64)
+    consumer_lanes_per_partition: int = Field(_DEFAULTS.lanes_per_partition, ge=1, le=64)
     consumer_commit_interval_seconds: float = Field(_DEFAULTS.commit_interval_seconds, ge=0, le=60)
     consumer_poll_timeout_ms: int = Field(_DEFAULTS.poll_timeout_ms, ge=10, le=60_000)
     consumer_fetch_max_wait_ms: int = Field(_DEFAULTS.fetch_max_wait_ms, ge=0, le=30_000)
@@ -68,6 +70,7 @@ class ConsumerSettings(ContextSettings):
             max_records=self.consumer_max_records,
             batch_size=self.consumer_batch_size,
             concurrency=self.consumer_concurrency,
+            lanes_per_partition=self.consumer_lanes_per_partition,
             commit_interval_seconds=self.consumer_commit_interval_seconds,
             poll_timeout_ms=self.consumer_poll_timeout_ms,
             fetch_max_wait_ms=self.consumer_fetch_max_wait_ms,
