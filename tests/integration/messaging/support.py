@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
@@ -179,8 +180,11 @@ def envelope(event_type: str, account: str, seq: int, version: int = 1) -> Envel
     )
 
 
-async def send(bootstrap: str, topic: str, messages: list[bytes | Envelope]) -> None:
-    """Envelopes as a relay publishes them (with id and type headers); bytes as they are."""
+async def send(
+    bootstrap: str, topic: str, messages: Sequence[bytes | Envelope], partition: int | None = None
+) -> None:
+    """Envelopes as a relay publishes them (keyed, with id and type headers); bytes as they are.
+    `partition`: every message to that partition (else the key's)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
@@ -191,12 +195,62 @@ async def send(bootstrap: str, topic: str, messages: list[bytes | Envelope]) -> 
                     (EVENT_TYPE_HEADER, message.type.encode()),
                 ]
                 await producer.send_and_wait(
-                    topic, message.to_json(), key=message.key, headers=headers
+                    topic, message.to_json(), key=message.key, partition=partition, headers=headers
                 )
             else:
-                await producer.send_and_wait(topic, message, key=b"raw")
+                await producer.send_and_wait(topic, message, key=b"raw", partition=partition)
     finally:
         await producer.stop()
+
+
+async def topic_with(bootstrap: str, partitions: dict[int, list[Envelope]]) -> str:
+    """A new topic of `len(partitions)` partitions, each holding its envelopes in order."""
+    topic = f"t.{unique('topic')}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(topic, num_partitions=len(partitions), replication_factor=1)]
+        )
+    finally:
+        await admin.close()
+    for partition, envelopes in partitions.items():
+        await send(bootstrap, topic, envelopes, partition=partition)
+    return topic
+
+
+class OverlapRecorder:
+    """A handler applying each credit in a transaction held open `hold_seconds` longer; it
+    notes the most transactions it saw in flight at once."""
+
+    def __init__(self, hold_seconds: float = 0.02) -> None:
+        self.hold_seconds = hold_seconds
+        self.active = 0
+        self.most_at_once = 0
+
+    async def __call__(self, event: Envelope, uow: UnitOfWork) -> None:
+        self.active += 1
+        self.most_at_once = max(self.most_at_once, self.active)
+        try:
+            await apply_credit(event, uow)
+            await asyncio.sleep(self.hold_seconds)  # inside the transaction
+        finally:
+            self.active -= 1
+
+
+class RefuseOne:
+    """A handler that always fails on the event `doomed` and applies every other one; it counts
+    the attempts at `doomed`."""
+
+    def __init__(self, doomed: uuid.UUID) -> None:
+        self.doomed = doomed
+        self.attempts = 0
+
+    async def __call__(self, event: Envelope, uow: UnitOfWork) -> None:
+        if event.id == self.doomed:
+            self.attempts += 1
+            raise RuntimeError("always fails")
+        await apply_credit(event, uow)
 
 
 def unique(prefix: str) -> str:

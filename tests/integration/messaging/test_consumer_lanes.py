@@ -3,18 +3,24 @@ and offsets committed never past a record not applied yet."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from integration.messaging.conftest import Schema
-from integration.messaging.support import apply_credit, consumer_for, envelope, running, unique
+from integration.messaging.support import (
+    OverlapRecorder,
+    RefuseOne,
+    apply_credit,
+    consumer_for,
+    envelope,
+    running,
+    topic_with,
+    unique,
+)
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.consumer.lanes import lane_of
 from shop.common.events import Envelope
-from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
 from support.polling import wait_until_async
@@ -31,31 +37,6 @@ def accounts_in_distinct_lanes(count: int) -> list[str]:
         chosen.setdefault(lane_of(account.encode(), LANES), account)
         n += 1
     return list(chosen.values())
-
-
-async def _one_partition_topic(bootstrap: str, envelopes: list[Envelope]) -> str:
-    """A new topic of one partition holding `envelopes` in order, keyed as a relay keys them."""
-    topic = f"t.{unique('lanes')}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
-    finally:
-        await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        for message in envelopes:
-            headers = [
-                (EVENT_ID_HEADER, str(message.id).encode()),
-                (EVENT_TYPE_HEADER, message.type.encode()),
-            ]
-            await producer.send_and_wait(
-                topic, message.to_json(), key=message.key, partition=0, headers=headers
-            )
-    finally:
-        await producer.stop()
-    return topic
 
 
 async def _committed(bootstrap: str, group: str, topic: str) -> int | None:
@@ -90,20 +71,8 @@ async def test_one_keys_records_stay_in_order_while_other_keys_overlap(
     schema = await new_schema()
     accounts = accounts_in_distinct_lanes(LANES)
     messages = _interleaved(accounts, 8)
-    topic = await _one_partition_topic(bootstrap, messages)
-    active = 0
-    most_at_once = 0
-
-    async def slow_apply(event: Envelope, uow: UnitOfWork) -> None:
-        nonlocal active, most_at_once
-        active += 1
-        most_at_once = max(most_at_once, active)
-        try:
-            await apply_credit(event, uow)
-            await asyncio.sleep(0.02)  # inside the transaction
-        finally:
-            active -= 1
-
+    topic = await topic_with(bootstrap, {0: messages})
+    slow_apply = OverlapRecorder()
     consumer = consumer_for(
         unique("g"),
         topic,
@@ -125,7 +94,7 @@ async def test_one_keys_records_stay_in_order_while_other_keys_overlap(
         sent = [event.id for event in messages if event.aggregate_id == account]
         assert await _applied_in_order(schema, account) == sent  # once, in order
     assert await schema.scalar("SELECT count(*) FROM {s}.inbox") == len(messages)
-    assert most_at_once >= 2  # one partition, yet different keys' transactions overlapped
+    assert slow_apply.most_at_once >= 2  # one partition, yet different keys overlapped
 
 
 async def test_a_failing_message_holds_up_its_own_lane_only(
@@ -137,17 +106,9 @@ async def test_a_failing_message_holds_up_its_own_lane_only(
     after = [envelope("account.credited", doomed_account, seq) for seq in range(1, 4)]
     others = [envelope("account.credited", other, seq) for seq in range(1, 11)]
     messages = [doomed, *others[:5], *after, *others[5:]]  # one partition, keys interleaved
-    topic = await _one_partition_topic(bootstrap, messages)
+    topic = await topic_with(bootstrap, {0: messages})
     group = unique("g")
-    attempts = 0
-
-    async def refuse_doomed(event: Envelope, uow: UnitOfWork) -> None:
-        nonlocal attempts
-        if event.id == doomed.id:
-            attempts += 1
-            raise RuntimeError("always fails")
-        await apply_credit(event, uow)
-
+    refuse_doomed = RefuseOne(doomed.id)
     consumer = consumer_for(
         group,
         topic,
@@ -167,7 +128,7 @@ async def test_a_failing_message_holds_up_its_own_lane_only(
             return bool(count == len(others))
 
         await wait_until_async(others_applied, within=30, what="the other lane applied")
-        assert attempts < 4  # the doomed message is still retrying meanwhile
+        assert refuse_doomed.attempts < 4  # the doomed message is still retrying meanwhile
         assert await _applied_in_order(schema, doomed_account) == []
 
         async def all_applied() -> bool:
@@ -193,7 +154,7 @@ async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
     stuck = envelope("account.credited", stuck_account, 1)
     later = [envelope("account.credited", other, seq) for seq in range(2, 12)]
     messages = [first, stuck, *later]  # offsets 0, 1 (retrying), 2... (done meanwhile)
-    topic = await _one_partition_topic(bootstrap, messages)
+    topic = await topic_with(bootstrap, {0: messages})
     group = unique("g")
     healed = False
 
