@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shop.common.consumer.settings import ONE_CHUNK_AT_A_TIME
 from shop.common.process_settings import ContextProcessSettings
 
 
 class CatalogSettings(ContextProcessSettings):
     context = "catalog"
-    consumer_defaults = MappingProxyType({"consumer_concurrency": 1})
-    """One chunk at a time. A chunk holds the stock rows its messages lock, in message order,
-    until it commits; the saga's orders of every partition reserve the same products, so
-    concurrent chunks only queue on those rows, or lock them in opposite orders and deadlock
-    (each deadlock costing both chunks PostgreSQL's `deadlock_timeout`, 1 s; ADR 0059)."""
+    consumer_defaults = ONE_CHUNK_AT_A_TIME
+    """A chunk holds the stock rows its messages lock, in message order, until it commits, and
+    the saga's orders of every partition reserve the same products."""
     model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
 
     service_name: str = "catalog"

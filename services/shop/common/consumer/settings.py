@@ -34,6 +34,12 @@ PACED: Mapping[str, object] = MappingProxyType(
 record each of its topics receives; each record waits 250 ms on average."""
 
 
+ONE_CHUNK_AT_A_TIME: Mapping[str, object] = MappingProxyType({"consumer_concurrency": 1})
+"""Defaults of a consumer whose messages of every partition lock the same rows (ADR 0059):
+concurrent chunks would only queue on those rows, or take them in opposite orders and
+deadlock, each deadlock costing both chunks PostgreSQL's `deadlock_timeout` (1 s)."""
+
+
 class ConsumerSettings(ContextSettings):
     """Retries, backoff and polling of one context's consumer; see `for_schema`."""
 
