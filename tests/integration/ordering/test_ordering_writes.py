@@ -63,7 +63,8 @@ async def test_a_saga_step_sends_the_order_and_its_outbox_rows_in_one_statement(
 
     assert len(sent) == 3, sent  # the order read (locked), its write, COMMIT
     write = sent[1]
-    assert "ordering.orders" in write and "ordering.order_history" in write
+    assert "ordering.orders" in write
+    assert "ordering.order_history" in write
     assert "INSERT INTO ordering.outbox" in write
     assert await rows(ordering_engine, "SELECT type FROM ordering.outbox ORDER BY id") == [
         ("order.placed",),
@@ -98,9 +99,9 @@ async def test_one_unit_of_work_applying_an_orders_messages_reads_each_write_bef
         ("saga.commit-stock",),
         ("order.confirmed",),
     ]
-    assert await rows(
-        ordering_engine, "SELECT confirmed_orders FROM ordering.customer_totals"
-    ) == [(1,)]
+    assert await rows(ordering_engine, "SELECT confirmed_orders FROM ordering.customer_totals") == [
+        (1,)
+    ]
 
 
 async def test_a_unit_of_work_left_without_its_commit_writes_nothing(
@@ -135,9 +136,7 @@ async def test_debezium_mode_deletes_the_rows_the_order_write_carried_once_the_s
             await uow.commit()
     finally:
         async with ordering_engine.connect() as connection:
-            await connection.execute(
-                text("SELECT pg_drop_replication_slot(:slot)"), {"slot": slot}
-            )
+            await connection.execute(text("SELECT pg_drop_replication_slot(:slot)"), {"slot": slot})
             await connection.commit()
 
     assert await rows(ordering_engine, "SELECT type FROM ordering.outbox ORDER BY id") == [
