@@ -11,7 +11,7 @@ from shop.common.process_settings import ContextProcessSettings
 class CatalogSettings(ContextProcessSettings):
     context = "catalog"
     # The runtime's consumer defaults (4 chunks at once): a chunk locks every stock row its
-    # messages will touch before the first (`entrypoints.consumers.CHUNK_LOCKS`, ADR 0061).
+    # messages will touch before the first (`entrypoints.consumers.CHUNK_LOCKS`, ADR 0062).
     model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
 
     service_name: str = "catalog"

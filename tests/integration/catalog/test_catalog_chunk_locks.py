@@ -1,6 +1,6 @@
 """The catalog's concurrent chunks on real Kafka and PostgreSQL: two partitions whose chunks
 reserve, commit and confirm orders of the same products in opposite orders. With the chunk
-locks (`CHUNK_LOCKS`, ADR 0061) they queue, never deadlock; without, the same chunks deadlock
+locks (`CHUNK_LOCKS`, ADR 0062) they queue, never deadlock; without, the same chunks deadlock
 (the control), and the conflict retry still applies everything once."""
 
 from __future__ import annotations

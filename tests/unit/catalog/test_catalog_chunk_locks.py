@@ -1,4 +1,4 @@
-"""What a chunk of the catalog worker's messages locks before its first one (ADR 0061)."""
+"""What a chunk of the catalog worker's messages locks before its first one (ADR 0062)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a chunk of the worker's messages locks before its first one (ADR 0061).
+"""What a chunk of the worker's messages locks before its first one (ADR 0062).
 
 Every saga order reserves stock of the same few products, and a chunk holds what its messages
 lock until it commits: two chunks of different partitions whose messages took the same stock

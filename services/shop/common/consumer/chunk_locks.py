@@ -3,7 +3,7 @@
 A chunk (`batch.BatchProcessor`) holds every lock its messages take until it commits. Each
 statement can lock its own rows in key order, but two chunks whose messages take the same rows
 in opposite orders still deadlock across messages (ADR 0059). A context whose messages of
-different partitions share rows gives its consumer a `ChunkPreparer` (ADR 0061): called in the
+different partitions share rows gives its consumer a `ChunkPreparer` (ADR 0062): called in the
 chunk's unit of work, after the inbox rows and before the first handler, with the messages the
 chunk will apply, it takes every lock their handlers will take, in one order shared by every
 chunk (one sorted statement per kind of lock), so a chunk waits for another's locks only while

@@ -6,7 +6,7 @@ SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 1
 SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
 SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection each (default 4;
-                                        catalog's lock their rows first, ADR 0061)
+                                        catalog's lock their rows first, ADR 0062)
 SHOP_CONSUMER_LANES_PER_PARTITION       lanes by key within a partition, concurrent (default 1)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
@@ -41,7 +41,7 @@ counts by status, ADR 0059): concurrent chunks would only queue on those rows, o
 opposite orders and deadlock, each deadlock costing both chunks PostgreSQL's `deadlock_timeout`
 (1 s). A consumer whose chunks share only some rows, and can name them from their messages,
 locks them before a chunk's first message instead and keeps its concurrency (a
-`ChunkPreparer`, `shop.common.consumer.chunk_locks`: catalog's, ADR 0061)."""
+`ChunkPreparer`, `shop.common.consumer.chunk_locks`: catalog's, ADR 0062)."""
 
 
 class ConsumerSettings(ContextSettings):
