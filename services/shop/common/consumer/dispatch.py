@@ -6,7 +6,7 @@ polls again at once. `add` appends them to the in-order queues of their lanes (`
 a task: it takes up to `batch_size` of them into one chunk (`BatchProcessor`: one transaction),
 holding one of `concurrency` slots while it is applied (ADR 0059), chunk after chunk until its
 queue is empty. Slots are handed out first come, first served, so no lane starves. A record
-waits for its own lane's earlier records and for a slot, never for other lanes (ADR 0061).
+waits for its own lane's earlier records and for a slot, never for other lanes (ADR 0063).
 
 - Backpressure: a partition with `max_records` records queued and not done is paused (the
   consumer fetches nothing more of it), and resumed once half of them are done: the consumer

@@ -32,7 +32,7 @@ class ConsumerOptions:
     """How long the broker holds a fetch that has fewer than `fetch_min_bytes`. A record
     answers a fetch at once only if its partition is in it: a paused partition is left out,
     and once resumed it waits for the fetch in flight, up to this long when the fetch's other
-    partitions receive nothing (ADR 0061). With one byte, an idle consumer fetches twice a
+    partitions receive nothing (ADR 0063). With one byte, an idle consumer fetches twice a
     second."""
     fetch_min_bytes: int = 1
     """What a fetch waits for at the broker, up to `fetch_max_wait_ms`. Larger: one fetch

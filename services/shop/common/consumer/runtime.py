@@ -7,7 +7,7 @@ partition and, within a partition, per lane (its records split by key into
 after chunk (`BatchProcessor`), up to `ConsumerOptions.concurrency` chunks at once, each in a
 unit of work (and so a connection) of its own (ADR 0059). A record that arrives while others
 are applied waits for its own lane's earlier records and a free slot only, never for a poll's
-slowest lane (ADR 0061). Order is Kafka's per partition with one lane, per key with more; a
+slowest lane (ADR 0063). Order is Kafka's per partition with one lane, per key with more; a
 message retrying or being dead-lettered holds up its own lane only. A partition with
 `max_records` records queued is paused until half of them are done, which bounds memory.
 
@@ -34,6 +34,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from shop.common.consumer.batch import BatchProcessor
+from shop.common.consumer.chunk_locks import ChunkPreparer
 from shop.common.consumer.dispatch import Dispatcher
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
 from shop.common.consumer.metrics import ConsumerMetrics
@@ -61,14 +62,17 @@ class EventConsumer(Generic[U]):
         options: ConsumerOptions | None = None,
         client_id: str | None = None,
         inbox: InboxSettings,
+        prepare: ChunkPreparer[U] | None = None,
     ) -> None:
-        """`inbox`: how long the group's handled event ids are kept (the process's settings)."""
+        """`inbox`: how long the group's handled event ids are kept (the process's settings);
+        `prepare`: what locks a chunk's rows before its first message (`chunk_locks`)."""
         if not topics:
             raise ValueError("a consumer needs at least one topic")
         self.inbox = inbox
         self.group = group
         self.topics = list(topics)
         self._handlers = handlers
+        self._prepare = prepare
         self._uow_factory = uow_factory
         self._bootstrap = bootstrap_servers
         self._metrics = metrics
@@ -100,7 +104,7 @@ class EventConsumer(Generic[U]):
             stop=stop,
         )
         dispatcher = Dispatcher(
-            BatchProcessor(single, self._uow_factory, self._options.batch_size),
+            BatchProcessor(single, self._uow_factory, self._options.batch_size, self._prepare),
             self._options,
             group=self.group,
             flow=consumer,
