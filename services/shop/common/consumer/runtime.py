@@ -29,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.errors import CommitFailedError, KafkaError
 
 from shop.common.consumer.batch import BatchProcessor, Done
+from shop.common.consumer.chunk_locks import ChunkPreparer
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
 from shop.common.consumer.lanes import Watermark, lanes
 from shop.common.consumer.metrics import ConsumerMetrics
@@ -56,14 +57,17 @@ class EventConsumer(Generic[U]):
         options: ConsumerOptions | None = None,
         client_id: str | None = None,
         inbox: InboxSettings,
+        prepare: ChunkPreparer[U] | None = None,
     ) -> None:
-        """`inbox`: how long the group's handled event ids are kept (the process's settings)."""
+        """`inbox`: how long the group's handled event ids are kept (the process's settings);
+        `prepare`: what locks a chunk's rows before its first message (`chunk_locks`)."""
         if not topics:
             raise ValueError("a consumer needs at least one topic")
         self.inbox = inbox
         self.group = group
         self.topics = list(topics)
         self._handlers = handlers
+        self._prepare = prepare
         self._uow_factory = uow_factory
         self._bootstrap = bootstrap_servers
         self._metrics = metrics
@@ -97,7 +101,9 @@ class EventConsumer(Generic[U]):
             options=self._options,
             stop=stop,
         )
-        processor = BatchProcessor(single, self._uow_factory, self._options.batch_size)
+        processor = BatchProcessor(
+            single, self._uow_factory, self._options.batch_size, self._prepare
+        )
         consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
         purger: asyncio.Task[None] | None = None
         try:
