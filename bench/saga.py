@@ -9,8 +9,9 @@ own CPU apart, outcome counts and the load average; the cores the whole machine 
 (/proc/stat), the stack's, the client's and the busiest processes outside the stack, the stack
 threads' run-queue wait; and per consumer group the wait from an event's creation to its
 application with the rows per chunk, from the inbox (`bench.saga_parts.hops`; `--hops` adds
-consumer lag, relay backlog and handler busy share from every process's /metrics). The
-highest sustainable rate is the highest step with achieved >= 95% of offered and p99 <= 1 s.
+consumer lag, relay backlog and handler busy share from every process's /metrics). Achieved
+counts orders finished per second from the first final status to the last. The highest
+sustainable rate is the highest step with achieved >= 95% of offered and p99 <= 1 s.
 Draws bench/out/saga.png and prints the figures as one JSON object, last.
 
 `python -m bench.saga [--modes relay,debezium] [--rates 10,25,50] [--orders 300]

@@ -69,10 +69,25 @@ class StepResult:
 
     @property
     def achieved(self) -> float:
-        done = self.finished
+        """Orders finished per second while they finished, from the first final status to the
+        last. Open-loop, a stack that keeps up finishes orders at the rate they were started,
+        shifted by its latency; one that falls behind spreads them out. Latency is judged apart
+        (p99); counting from the first start instead (`achieved_since_first_start`) charges the
+        step its last order's saga once: 200 orders at 50/s and 0.4 s sagas give 91 %."""
+        finishes = sorted(o.finished for o in self.outcomes if o.finished is not None)
+        if len(finishes) < 2:
+            return 0.0
+        span = finishes[-1] - finishes[0]
+        return (len(finishes) - 1) / span if span > 0 else 0.0
+
+    @property
+    def achieved_since_first_start(self) -> float:
+        """Orders finished per second from the first checkout to the last final status (the
+        benchmark's `achieved` until issue 10's seventh pass)."""
+        done = [o.finished for o in self.outcomes if o.finished is not None]
         if len(done) < 2:
             return 0.0
-        span = max(o.finished for o in done if o.finished) - min(o.started for o in self.outcomes)
+        span = max(done) - min(o.started for o in self.outcomes)
         return len(done) / span if span > 0 else 0.0
 
     def saga_ms(self, share: float) -> float:
@@ -93,6 +108,7 @@ class StepResult:
         return {
             "offered_per_s": self.rate,
             "achieved_per_s": round(self.achieved, 1),
+            "achieved_since_first_start_per_s": round(self.achieved_since_first_start, 1),
             "saga_p50_ms": _ms(self.saga_ms(0.5)),
             "saga_p99_ms": _ms(self.saga_ms(0.99)),
             "saga_max_ms": _ms(self.saga_ms(1.0)),
