@@ -131,8 +131,8 @@ async def _render_and_send(
     except TemplateError as err:
         return DeliveryOutcome(to, "", "", 0, err.detail)
     if to is None:
-        error = "no recipient: the event names no e-mail address or customer"
-        return DeliveryOutcome(to, rendered.subject, rendered.body, 0, error)
+        nobody = "no recipient: the event names no e-mail address or customer"
+        return DeliveryOutcome(to, rendered.subject, rendered.body, 0, nobody)
     attempts, error = await send_with_retries(
         OutgoingMessage(to, rendered.subject, rendered.body),
         channel=deps.channel,
