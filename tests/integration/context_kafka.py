@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
 from integration.messaging.support import running
-from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, EventHandlers
+from shop.common.consumer import (
+    ChunkPreparer,
+    ConsumerMetrics,
+    ConsumerOptions,
+    EventConsumer,
+    EventHandlers,
+)
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.messaging_settings import InboxSettings
@@ -55,8 +61,14 @@ async def consuming(
     topic: str,
     handlers: EventHandlers[U],
     uow_factory: Callable[[], U],
+    *,
+    prepare: ChunkPreparer[U] | None = None,
+    registry: CollectorRegistry | None = None,
+    **options: Any,
 ) -> AsyncIterator[str]:
-    """Run a consumer of `topic` with a fresh group; yields the group's name."""
+    """Run a consumer of `topic` with a fresh group; yields the group's name. `prepare`: the
+    context's chunk locks; `registry`: where its metrics go; `options`: `ConsumerOptions`
+    fields beyond the tests' quick retries (two attempts, 50 ms apart)."""
     group = f"test-{uuid4().hex[:10]}"
     consumer = EventConsumer(
         group=group,
@@ -64,9 +76,10 @@ async def consuming(
         handlers=handlers,
         uow_factory=uow_factory,
         bootstrap_servers=bootstrap,
-        metrics=ConsumerMetrics(CollectorRegistry()),
-        options=ConsumerOptions(max_attempts=2, backoff_initial_seconds=0.05),
+        metrics=ConsumerMetrics(registry or CollectorRegistry()),
+        options=ConsumerOptions(**{"max_attempts": 2, "backoff_initial_seconds": 0.05, **options}),
         inbox=InboxSettings.for_schema(uow_factory().tables.schema),
+        prepare=prepare,
     )
     async with running(consumer.run):
         yield group

@@ -5,15 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shop.common.consumer.settings import ONE_CHUNK_AT_A_TIME
 from shop.common.process_settings import ContextProcessSettings
 
 
 class CatalogSettings(ContextProcessSettings):
     context = "catalog"
-    consumer_defaults = ONE_CHUNK_AT_A_TIME
-    """A chunk holds the stock rows its messages lock, in message order, until it commits, and
-    the saga's orders of every partition reserve the same products."""
+    # The runtime's consumer defaults (4 chunks at once): a chunk locks every stock row its
+    # messages will touch before the first (`entrypoints.consumers.CHUNK_LOCKS`, ADR 0062).
     model_config = SettingsConfigDict(env_prefix="SHOP_CATALOG_", extra="ignore", frozen=True)
 
     service_name: str = "catalog"

@@ -30,6 +30,7 @@ from prometheus_client import CollectorRegistry
 
 from shop.common.background import TaskFactory
 from shop.common.consumer import ConsumerMetrics, EventConsumer, EventHandlers
+from shop.common.consumer.chunk_locks import ChunkPreparer
 from shop.common.consumer.routing import U
 from shop.common.graceful import run_until_cancelled
 from shop.common.metrics_http import new_registry
@@ -41,11 +42,13 @@ from shop.topology import CONSUMES, consumer_group
 
 @dataclass(frozen=True)
 class Consuming(Generic[U]):
-    """What a wired worker consumes with, and the other tasks it runs (ordering's timer)."""
+    """What a wired worker consumes with, and the other tasks it runs (ordering's timer);
+    `prepare`: what locks a chunk's rows before its first message (catalog's, `chunk_locks`)."""
 
     routes: EventHandlers[U]
     unit_of_work: Callable[[], U]
     tasks: Mapping[str, TaskFactory] = field(default_factory=lambda: MappingProxyType({}))
+    prepare: ChunkPreparer[U] | None = None
 
 
 Wire = Callable[[ProcessContext], Awaitable[Consuming[Any]]]
@@ -71,7 +74,7 @@ class ContextWorker:
             wired = await self.wire(process)
             process.add_background_task(
                 f"{self.context}-consumer",
-                functools.partial(consumer.run, wired.routes, wired.unit_of_work),
+                functools.partial(consumer.run, wired.routes, wired.unit_of_work, wired.prepare),
             )
             for name, task in wired.tasks.items():
                 process.add_background_task(name, task)
@@ -111,8 +114,14 @@ class ContextConsumer:
         self._bootstrap_servers = settings.kafka_bootstrap_servers
         self._metrics = ConsumerMetrics(registry)
 
-    async def run(self, handlers: EventHandlers[U], uow_factory: Callable[[], U]) -> None:
-        """Consume with `handlers` until cancelled (the worker's shutdown), then leave the group."""
+    async def run(
+        self,
+        handlers: EventHandlers[U],
+        uow_factory: Callable[[], U],
+        prepare: ChunkPreparer[U] | None = None,
+    ) -> None:
+        """Consume with `handlers` (and `prepare`, see `Consuming`) until cancelled (the
+        worker's shutdown), then leave the group."""
         consumer = EventConsumer(
             group=self.group,
             topics=self.topics,
@@ -122,5 +131,6 @@ class ContextConsumer:
             metrics=self._metrics,
             options=self.options,
             inbox=self.inbox,
+            prepare=prepare,
         )
         await run_until_cancelled(consumer.run)

@@ -33,7 +33,7 @@ from shop.common.events import DomainEvent, Envelope
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outages import connection_broken
 from shop.common.outbox import MessagingTables
-from shop.common.outbox_write import write_outbox
+from shop.common.outbox_write import OutboxRows, write_outbox
 from shop.common.trace_context import current_context_properties, tracing_active
 from shop.common.uuid7 import uuid7_sequence
 from shop.topology import topic_for_event
@@ -176,18 +176,16 @@ class UnitOfWork:
         sealed, self._sealed = self._sealed, []
         envelopes = self._envelopes(sealed)
         traces = [trace for *_, trace in sealed]
-        connection = self.connection
-        await write_outbox(
-            connection,
-            self.tables,
-            envelopes,
-            traces,
-            topic_for=self._topic_for,
-            mode=self.outbox_mode,
-        )
-        await connection.execute("COMMIT")
+        await self.write_last(OutboxRows.of(envelopes, traces, topic_for=self._topic_for))
+        await self.connection.execute("COMMIT")
         await self._release()  # the unit of work is done: its statements now fail loudly
         return envelopes
+
+    async def write_last(self, outbox: OutboxRows) -> None:
+        """The transaction's last writes before `COMMIT`: its outbox rows. A context whose
+        repositories hold a write back until the commit sends it here, with the rows in the
+        same statement (`shop.common.outbox_write.outbox_insert`)."""
+        await write_outbox(self.connection, self.tables, outbox, mode=self.outbox_mode)
 
     async def rollback(self) -> None:
         """Undo everything and give the connection back (the unit of work is done)."""

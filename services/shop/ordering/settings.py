@@ -24,6 +24,7 @@ class OrderingSettings(ContextProcessSettings):
     saga_timer_batch_size: int = Field(100, ge=1, le=10_000)
     order_stream_poll_seconds: float = Field(5.0, gt=0, le=60)  # fallback: LISTEN/NOTIFY wakes
     order_stream_keepalive_seconds: float = Field(15.0, gt=0, le=300)
+    order_stream_news_first_seconds: float = Field(0.5, ge=0, le=30)  # a waiting stream: then reads
     fraud_threshold: int = Field(80, ge=1, le=1_000)  # above 120 (every rule): never cancels
     fraud_velocity_window_seconds: float = Field(600.0, gt=0, le=86_400 * 30)
     fraud_velocity_limit: int = Field(10, ge=1, le=1_000_000)

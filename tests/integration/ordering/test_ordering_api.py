@@ -288,3 +288,93 @@ async def test_a_listing_without_a_customer_is_the_callers_own(client: Api) -> N
 
     assert response.status_code == 200
     assert response.json()["total"] == 0  # the admin placed no order
+
+
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The `after` of every read the streams make from now on."""
+    reads: list[int] = []
+    read = queries.progress_and_history_since
+
+    async def count_stream_reads(connection: Any, order_id: UUID, after: int) -> Found:
+        reads.append(after)
+        return await read(connection, order_id, after)
+
+    monkeypatch.setattr(order_stream, "progress_and_history_since", count_stream_reads)
+    return reads
+
+
+async def test_a_stream_asked_to_wait_before_the_placement_opens_from_the_news_without_a_read(
+    ordering_engine: AsyncEngine, identity: IdentityProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
+        reads = counted_reads(monkeypatch)
+        stream = asyncio.create_task(
+            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
+        )
+        await wait_until_async(api.streams_open, within=10, what="the request to wait")
+        for message in (
+            checkout(),
+            m.StockReserved(uuid4(), ORDER_ID),
+            m.PaymentSucceeded(uuid4(), ORDER_ID),
+        ):
+            await api.ordering.bus.handle(message)
+        response = await asyncio.wait_for(stream, timeout=15)
+
+    assert response.status_code == 200
+    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
+        ("placed", 1),
+        ("stock-reserved", 2),
+        ("confirmed", 3),
+    ]
+    assert reads == []
+
+
+async def test_a_stream_asked_to_wait_after_the_placement_reads_once_the_news_do_not_come(
+    ordering_engine: AsyncEngine, identity: IdentityProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
+        await api.ordering.bus.handle(checkout())
+        reads = counted_reads(monkeypatch)
+        stream = asyncio.create_task(
+            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
+        )
+        await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
+        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        response = await asyncio.wait_for(stream, timeout=15)
+
+    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
+        ("placed", 1),
+        ("stock-reserved", 2),
+        ("confirmed", 3),
+    ]
+    assert reads == [0]
+
+
+async def test_a_stream_asked_to_wait_whose_next_news_skip_the_placement_reads_it(
+    ordering_engine: AsyncEngine, identity: IdentityProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """News newer than the placement come first: the stream reads what it missed at once."""
+    async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
+        await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
+        await api.ordering.bus.handle(checkout())
+        reads = counted_reads(monkeypatch)
+        api.app.state.process.state["order_stream_timing"] = replace(
+            api.app.state.process.state["order_stream_timing"], news_first_seconds=20
+        )
+        stream = asyncio.create_task(
+            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=25"})
+        )
+        await wait_until_async(api.streams_open, within=10, what="the request to wait")
+        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        response = await asyncio.wait_for(stream, timeout=15)
+
+    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
+        ("placed", 1),
+        ("stock-reserved", 2),
+        ("confirmed", 3),
+    ]
+    assert reads == [0]

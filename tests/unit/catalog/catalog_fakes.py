@@ -25,6 +25,7 @@ class FakeStock:
     def __init__(self, products: FakeProducts) -> None:
         self.rows: dict[UUID, StockItem] = {}
         self._products = products
+        self.held: list[tuple[list[UUID], list[UUID]]] = []  # (products, reserved_by) per hold
 
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
         return {pid: self.rows[pid] for pid in sorted(set(product_ids)) if pid in self.rows}
@@ -35,6 +36,11 @@ class FakeStock:
         stock = await self.lock(product_ids)
         products = self._products.rows
         return stock, {pid for pid in stock if pid in products and products[pid].active}
+
+    async def hold(
+        self, product_ids: Iterable[UUID], *, reserved_by: Collection[UUID] = ()
+    ) -> None:
+        self.held.append((sorted(set(product_ids)), sorted(reserved_by)))
 
     async def add(self, item: StockItem) -> None:
         self.rows[item.product_id] = item
@@ -103,6 +109,10 @@ class FakeReservations(FakeRows[UUID, OrderReservation]):
     def __init__(self, stock: FakeStock) -> None:
         super().__init__(key=lambda reservation: reservation.order_id)
         self._stock = stock
+        self.locked_orders: list[list[UUID]] = []  # per lock_orders
+
+    async def lock_orders(self, order_ids: Collection[UUID]) -> None:
+        self.locked_orders.append(sorted(order_ids))
 
     async def save(self, item: OrderReservation, stock: Collection[StockItem] = ()) -> None:
         await self._stock.save(list(stock))

@@ -6,13 +6,13 @@ in one statement and written in one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, update
+from sqlalchemy import ARRAY, Integer, Uuid, any_, bindparam, func, select, union, update
 
-from shop.catalog.adapters.tables import categories, products, stock_items
+from shop.catalog.adapters.tables import categories, products, reservations, stock_items
 from shop.catalog.domain.money import Price
 from shop.catalog.domain.product import Category, Product
 from shop.catalog.domain.stock import StockItem
@@ -83,6 +83,7 @@ class SqlStockRepository:
     def __init__(self, connection: asyncpg.Connection, track: Track) -> None:
         self._connection = connection
         self._track = track
+        self._held: set[UUID] = set()  # stock rows this transaction has locked
 
     async def lock(self, product_ids: Iterable[UUID]) -> dict[UUID, StockItem]:
         stock, _ = await self.lock_for_sale(product_ids)
@@ -92,6 +93,7 @@ class SqlStockRepository:
         self, product_ids: Iterable[UUID]
     ) -> tuple[dict[UUID, StockItem], set[UUID]]:
         rows = await _LOCK_STOCK.fetch(self._connection, {"product_ids": sorted(set(product_ids))})
+        self._held.update(row[0] for row in rows)
         items, on_sale = {}, set()
         for product_id, on_hand, reserved, threshold, active in rows:
             item = StockItem(product_id, on_hand, reserved, threshold)
@@ -100,6 +102,17 @@ class SqlStockRepository:
             if active:
                 on_sale.add(product_id)
         return items, on_sale
+
+    async def hold(
+        self, product_ids: Iterable[UUID], *, reserved_by: Collection[UUID] = ()
+    ) -> None:
+        wanted = set(product_ids) - self._held
+        if not wanted and not reserved_by:
+            return  # held already: no round trip
+        rows = await _HOLD_STOCK.fetch(
+            self._connection, {"product_ids": sorted(wanted), "order_ids": list(reserved_by)}
+        )
+        self._held.update(row[0] for row in rows)
 
     async def add(self, item: StockItem) -> None:
         self._track(item)
@@ -138,6 +151,24 @@ _LOCK_STOCK = PlainSql(
     .with_for_update(of=stock_items)
 )
 """Stock rows, locked in product id order (no deadlocks), with whether each is on sale."""
+
+_HOLD_STOCK = PlainSql(
+    select(stock_items.c.product_id)
+    .where(
+        stock_items.c.product_id.in_(
+            union(
+                select(func.unnest(bindparam("product_ids", type_=ARRAY(Uuid)))),
+                select(reservations.c.product_id).where(
+                    reservations.c.order_id == any_(bindparam("order_ids", type_=ARRAY(Uuid)))
+                ),
+            )
+        )
+    )
+    .order_by(stock_items.c.product_id)
+    .with_for_update()
+)
+"""Stock rows of products and of the orders' reserved lines, locked in product id order, in one
+statement (a chunk's, `SqlStockRepository.hold`), loading nothing."""
 
 
 _SAVED = (

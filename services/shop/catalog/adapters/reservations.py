@@ -27,6 +27,14 @@ _LOCK_ORDER = PlainSql(
     )
 )
 """Serialises work on one order even before it has reservation rows to lock."""
+_LOCK_ORDERS = PlainSql(
+    text(
+        "SELECT pg_advisory_xact_lock(lock_key) FROM (SELECT DISTINCT hashtextextended(key, 0)"
+        " AS lock_key FROM unnest(CAST(:keys AS text[])) AS key ORDER BY lock_key) AS sorted"
+    ).bindparams(bindparam("keys", type_=ARRAY(String)))
+)
+"""`_LOCK_ORDER`'s locks of several orders in one statement, in the order of their lock keys:
+the same for every caller, so two callers never wait on each other's orders crosswise."""
 _ORDER_ID = bindparam("order_id", type_=Uuid)
 _LINES = PlainSql(
     select(reservations.c.product_id, reservations.c.quantity, reservations.c.status).where(
@@ -63,7 +71,7 @@ class SqlReservationRepository:
     async def lock(self, order_id: UUID) -> OrderReservation | None:
         # The lock first, in a statement of its own: the read after it sees what the
         # transaction that held it committed.
-        await _LOCK_ORDER.execute(self._connection, {"key": f"catalog.reservation:{order_id}"})
+        await _LOCK_ORDER.execute(self._connection, {"key": _order_key(order_id)})
         rows = await _LINES.fetch(self._connection, {"order_id": order_id})
         if not rows:
             return None
@@ -74,6 +82,11 @@ class SqlReservationRepository:
         reservation = OrderReservation(order_id, lines)
         self._track(reservation)
         return reservation
+
+    async def lock_orders(self, order_ids: Collection[UUID]) -> None:
+        if order_ids:
+            keys = [_order_key(order_id) for order_id in order_ids]
+            await _LOCK_ORDERS.execute(self._connection, {"keys": keys})
 
     async def save(self, reservation: OrderReservation, stock: Collection[StockItem] = ()) -> None:
         self._track(reservation)
@@ -94,3 +107,8 @@ class SqlReservationRepository:
         await _SAVE_LINES_AND_STOCK.execute(
             self._connection, {**parameters, **stock_parameters(stock)}
         )
+
+
+def _order_key(order_id: UUID) -> str:
+    """The name of the order's lock (`_LOCK_ORDER`, `_LOCK_ORDERS`)."""
+    return f"catalog.reservation:{order_id}"

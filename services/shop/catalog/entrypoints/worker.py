@@ -12,7 +12,7 @@ import sys
 from shop.catalog.adapters.unit_of_work import SqlCatalogUnitOfWork
 from shop.catalog.bootstrap import CatalogBus, bootstrap, open_read_cache
 from shop.catalog.domain.commands import EmbedProducts
-from shop.catalog.entrypoints.consumers import INBOUND
+from shop.catalog.entrypoints.consumers import CHUNK_LOCKS, INBOUND
 from shop.catalog.settings import CatalogSettings
 from shop.common.consumer import routes
 from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
@@ -52,6 +52,7 @@ def context_worker(settings: CatalogSettings) -> ContextWorker:
             routes(catalog.bus, INBOUND),
             catalog.unit_of_work,
             tasks={"embedding-backfill": backfill},
+            prepare=CHUNK_LOCKS,
         )
 
     return ContextWorker("catalog", settings, wire)

@@ -14,9 +14,14 @@ from shop.catalog.service_layer.unit_of_work import CatalogDependencies, Catalog
 async def project_bought_together(
     event: OrderConfirmed, uow: CatalogUnitOfWork, deps: CatalogDependencies
 ) -> None:
-    """Count the order's product pairs, once per order (in the consumer's transaction)."""
+    """Count the order's product pairs, once per order (in the consumer's transaction),
+    holding the stock rows of its products: two orders' counts of the same pairs are written
+    one after the other, never crosswise (`chunk_locks`)."""
     if await uow.bought_together.count_order(event.order_id):
-        await uow.bought_together.add_pairs(pairs_bought_together(event.lines))
+        pairs = pairs_bought_together(event.lines)
+        if pairs:
+            await uow.stock.hold({product for product, _ in pairs})
+            await uow.bought_together.add_pairs(pairs)
 
 
 async def embed_product(

@@ -44,6 +44,14 @@ class StockRepository(Protocol):
         """`lock`'s stock items, and which of their products are on sale (one read)."""
         ...
 
+    async def hold(
+        self, product_ids: Iterable[UUID], *, reserved_by: Collection[UUID] = ()
+    ) -> None:
+        """Lock the stock rows of `product_ids` and of the lines the orders `reserved_by`
+        reserved, in product id order in one statement, loading nothing (rows this
+        transaction holds already cost nothing)."""
+        ...
+
     async def add(self, item: StockItem) -> None: ...
 
     async def save(self, items: Sequence[StockItem]) -> None:
@@ -54,6 +62,10 @@ class StockRepository(Protocol):
 class ReservationRepository(Protocol):
     async def lock(self, order_id: UUID) -> OrderReservation | None:
         """The order's reservation, locked; None if the order never reached the catalog."""
+        ...
+
+    async def lock_orders(self, order_ids: Collection[UUID]) -> None:
+        """Take `lock`'s lock of every order at once, in one order every caller shares."""
         ...
 
     async def save(self, reservation: OrderReservation, stock: Collection[StockItem] = ()) -> None:

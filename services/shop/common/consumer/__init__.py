@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from shop.common.consumer.chunk_locks import ChunkPreparer, chunk_preparer
     from shop.common.consumer.inbound import (
         Inbound,
         data_as,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from shop.common.consumer.runtime import EventConsumer
 
 _MODULE_OF = {
+    "ChunkPreparer": "chunk_locks",
+    "chunk_preparer": "chunk_locks",
     "Inbound": "inbound",
     "data_as": "inbound",
     "decode": "inbound",
@@ -51,6 +54,7 @@ _MODULE_OF = {
 }
 
 __all__ = [
+    "ChunkPreparer",
     "ConsumerMetrics",
     "ConsumerOptions",
     "EventConsumer",
@@ -62,6 +66,7 @@ __all__ = [
     "PermanentError",
     "PoisonMessageError",
     "Route",
+    "chunk_preparer",
     "data_as",
     "decode",
     "domain_errors_are_permanent",

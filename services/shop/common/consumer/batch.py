@@ -1,17 +1,19 @@
 """Several messages in one transaction: their inbox rows, handlers and outbox rows commit together.
 
-A chunk of one partition's polled messages is applied in order in one unit of work, each
-under its own span, and committed once (the runtime applies partitions concurrently): one
-statement records the inbox rows of them all (telling which were handled before), each handler
-runs, one statement writes every outbox row at the commit. A message
-that fails stops the batch: the transaction rolls back whole, the messages before it are
-applied again in a new one, and the failing message alone takes the single-message path
-(bounded retries, then the dead-letter topic). A poison message stops the batch the same way
-(the messages before it commit). A conflict with a concurrent chunk (a deadlock, a
-serialization failure: `processor.CONFLICTS`) is no message's failure: the chunk is applied
-again whole, at once, up to `CONFLICT_RETRIES` times, before it is split as above. Nothing of a
-rolled-back transaction is kept, so every message's effect still lands exactly once, and a
-crash mid-batch loses the batch whole.
+A chunk of one lane's queued messages is applied in order in one unit of work, each under
+its own span, and committed once (the dispatcher applies lanes concurrently): one statement
+records the inbox rows of them all (telling which were handled before), each handler runs, one
+statement writes every outbox row at the commit. A message that fails stops the batch: the
+transaction rolls back whole, the messages before it are applied again in a new one, and the
+failing message alone takes the single-message path (bounded retries, then the dead-letter
+topic). A poison message stops the batch the same way (the messages before it commit). A
+conflict with a concurrent chunk (a deadlock, a serialization failure: `processor.CONFLICTS`)
+is no message's failure: the chunk is applied again whole, at once, up to `CONFLICT_RETRIES`
+times, before it is split as above. Nothing of a rolled-back transaction is kept, so every
+message's effect still lands exactly once, and a crash mid-batch loses the batch whole. A
+context whose chunks share rows gives a `ChunkPreparer` (`chunk_locks`): it locks what the
+chunk's fresh messages will lock, in one order every chunk shares, after the inbox rows and
+before the first handler, so concurrent chunks queue instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Generic
 
 from aiokafka import ConsumerRecord
 
+from shop.common.consumer.chunk_locks import ChunkPreparer
 from shop.common.consumer.processor import (
     MessageProcessor,
     Outcome,
@@ -32,6 +35,7 @@ from shop.common.consumer.processor import (
     pause_after_conflict,
 )
 from shop.common.consumer.routing import PoisonMessageError, U
+from shop.common.events import Envelope
 from shop.common.uow import InboxEntry
 
 logger = logging.getLogger(__name__)
@@ -41,12 +45,20 @@ CONFLICT_RETRIES = 3
 
 
 class BatchProcessor(Generic[U]):
-    """Applies up to `size` messages per transaction, isolating the one that fails."""
+    """Applies up to `size` messages per transaction, isolating the one that fails; `prepare`
+    locks a chunk's rows before its first message (none: each handler locks as it goes)."""
 
-    def __init__(self, single: MessageProcessor[U], uow_factory: Callable[[], U], size: int):
+    def __init__(
+        self,
+        single: MessageProcessor[U],
+        uow_factory: Callable[[], U],
+        size: int,
+        prepare: ChunkPreparer[U] | None = None,
+    ):
         self._single = single
         self._uow_factory = uow_factory
         self._size = size
+        self._prepare = prepare
 
     async def process(self, records: Sequence[ConsumerRecord], done: Done) -> None:
         """Handle every record to the end, in order; `done(record, outcome)` once it is."""
@@ -79,6 +91,8 @@ class BatchProcessor(Generic[U]):
                 fresh = await uow.record_inbox_many(
                     self._single.group, _inbox_entries(chunk, reads)
                 )
+                if self._prepare is not None and fresh:
+                    await self._prepare(_fresh_envelopes(reads, fresh), uow)
                 for record, read in zip(chunk, reads, strict=False):
                     started = time.perf_counter()
                     with self._single.span(record) as span:
@@ -123,6 +137,15 @@ class BatchProcessor(Generic[U]):
             except PoisonMessageError:
                 break
         return reads
+
+
+def _fresh_envelopes(reads: Sequence[Read[U]], fresh: set[uuid.UUID]) -> list[Envelope]:
+    """The envelopes the chunk will apply, in order: routed, and new to the inbox (once)."""
+    envelopes: dict[uuid.UUID, Envelope] = {}
+    for read in reads:
+        if read is not None and read[1] is not None and read[0].id in fresh:
+            envelopes.setdefault(read[0].id, read[0])
+    return list(envelopes.values())
 
 
 def _inbox_entries(chunk: Sequence[ConsumerRecord], reads: Sequence[Read[U]]) -> list[InboxEntry]:

@@ -5,11 +5,12 @@ SHOP_CONSUMER_BACKOFF_INITIAL_SECONDS   wait after the first failure, doubling (
 SHOP_CONSUMER_BACKOFF_MAX_SECONDS       longest wait between attempts (default 10)
 SHOP_CONSUMER_MAX_RECORDS               records per poll (default 100)
 SHOP_CONSUMER_BATCH_SIZE                records applied per transaction (default 50; 1: each alone)
-SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection each (default 4)
+SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection each (default 4;
+                                        catalog's lock their rows first, ADR 0062)
 SHOP_CONSUMER_LANES_PER_PARTITION       lanes by key within a partition, concurrent (default 1)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
-SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 5000)
+SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 500)
 SHOP_CONSUMER_FETCH_MIN_BYTES           what a fetch waits for at the broker (default 1: any record)
 """
 
@@ -35,9 +36,12 @@ record each of its topics receives; each record waits 250 ms on average."""
 
 
 ONE_CHUNK_AT_A_TIME: Mapping[str, object] = MappingProxyType({"consumer_concurrency": 1})
-"""Defaults of a consumer whose messages of every partition lock the same rows (ADR 0059):
-concurrent chunks would only queue on those rows, or take them in opposite orders and
-deadlock, each deadlock costing both chunks PostgreSQL's `deadlock_timeout` (1 s)."""
+"""Defaults of a consumer whose messages of every partition write the same rows (reports'
+counts by status, ADR 0059): concurrent chunks would only queue on those rows, or take them in
+opposite orders and deadlock, each deadlock costing both chunks PostgreSQL's `deadlock_timeout`
+(1 s). A consumer whose chunks share only some rows, and can name them from their messages,
+locks them before a chunk's first message instead and keeps its concurrency (a
+`ChunkPreparer`, `shop.common.consumer.chunk_locks`: catalog's, ADR 0062)."""
 
 
 class ConsumerSettings(ContextSettings):

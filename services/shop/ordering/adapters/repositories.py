@@ -4,11 +4,17 @@ on the unit of work's asyncpg connection (`shop.common.plain_sql`, docs/adr/0056
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
 and written in one: the order's row, the history entries added since it was read and, as it
 is confirmed, its customer's totals (data-modifying CTEs beside the history insert).
+
+The write is held back until the repository's next statement or the unit of work's commit,
+which sends it with the transaction's outbox rows as one more CTE (`write_with`): a saga step
+is then BEGIN, inbox, order read, order write with outbox, COMMIT. Every statement of the
+repository sends the held write first, so each read sees what the unit of work wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +25,7 @@ from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from shop.common.aggregate import Aggregate
+from shop.common.outbox_write import OutboxRows, outbox_insert
 from shop.common.plain_sql import PlainSql
 from shop.ordering.adapters.customer_history import (
     COUNT_CONFIRMED,
@@ -26,7 +33,7 @@ from shop.ordering.adapters.customer_history import (
     risk_json,
     risk_of,
 )
-from shop.ordering.adapters.tables import ORDER_HISTORY_JSON, order_history, orders
+from shop.ordering.adapters.tables import MESSAGING, ORDER_HISTORY_JSON, order_history, orders
 from shop.ordering.domain.fraud import CustomerHistory
 from shop.ordering.domain.order import HistoryEntry, Order
 from shop.ordering.domain.order_terms import (
@@ -48,6 +55,8 @@ class SqlOrderRepository:
         """Per order read or written here: the last history sequence already stored."""
         self._confirmed: set[UUID] = set()
         """Orders read or written here as confirmed (counted in their customer's totals)."""
+        self._held: _Write | None = None
+        """The last write, not sent yet (`write_with` sends it, or the next statement)."""
 
     async def get(self, order_id: UUID) -> Order | None:
         return await self._load(order_id, lock=False)
@@ -56,33 +65,54 @@ class SqlOrderRepository:
         return await self._load(order_id, lock=True)
 
     async def add(self, order: Order) -> None:
+        await self._send_held()
         self._track(order)
         row = {"placed_at": order.placed_at, **_saga_columns(order)}
-        await _INSERT_ORDER.execute(self._connection, {**row, **self._new_history(order)})
+        self._held = _Write(_PLACE, {**row, **self._new_history(order)})
 
     async def save(self, order: Order) -> None:
+        await self._send_held()
         self._track(order)
         newly_confirmed = order.status is OrderStatus.CONFIRMED and order.id not in self._confirmed
         if newly_confirmed:
             self._confirmed.add(order.id)
-        await _UPDATE_ORDER.execute(
-            self._connection,
-            {
-                **_saga_columns(order),
-                **self._new_history(order),
-                "newly_confirmed": newly_confirmed,
-            },
-        )
+        parameters = {
+            **_saga_columns(order),
+            **self._new_history(order),
+            "newly_confirmed": newly_confirmed,
+        }
+        self._held = _Write(_SAVE, parameters)
+
+    async def write_with(self, outbox: OutboxRows) -> bool:
+        """Send the held write, with `outbox`'s rows in the same statement; False if no write
+        was held (the rows are then not written: the caller inserts them)."""
+        held, self._held = self._held, None
+        if held is None:
+            return False
+        if outbox:
+            await held.statements.with_outbox.execute(
+                self._connection, {**held.parameters, **outbox.parameters()}
+            )
+        else:
+            await held.statements.alone.execute(self._connection, held.parameters)
+        return True
 
     async def history_before(
         self, order_id: UUID, customer_id: str, currency: str, since: datetime
     ) -> CustomerHistory | None:
+        await self._send_held()
         return await history_before(self._connection, order_id, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
+        await self._send_held()
         return [row[0] for row in await _DUE.fetch(self._connection, {"now": now, "limit": limit})]
 
+    async def _send_held(self) -> None:
+        """Send the held write alone: a statement follows it in the same transaction."""
+        await self.write_with(_NO_OUTBOX)
+
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
+        await self._send_held()
         query = _LOCK_ORDER if lock else _READ_ORDER
         found = await query.fetchrow(self._connection, {"order_key": order_id})
         if found is None:
@@ -217,25 +247,49 @@ _SAGA_VALUES = {
     for column in orders.c
     if column.name not in ("id", "placed_at")
 }
-_INSERT_ORDER = PlainSql(
-    _APPEND_HISTORY.add_cte(
-        orders.insert()
-        .values(
-            {
-                "id": _ORDER_KEY,
-                "placed_at": bindparam("placed_at", type_=orders.c.placed_at.type),
-                **_SAGA_VALUES,
-            }
-        )
-        .cte("placed")
+_PLACED = (
+    orders.insert()
+    .values(
+        {
+            "id": _ORDER_KEY,
+            "placed_at": bindparam("placed_at", type_=orders.c.placed_at.type),
+            **_SAGA_VALUES,
+        }
     )
+    .cte("placed")
+)
+_SAVED = update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved")
+_COUNTED = COUNT_CONFIRMED.cte("counted")
+_OUTBOXED = outbox_insert(MESSAGING.outbox).cte("outboxed")
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """One write, alone and with the transaction's outbox rows (a CTE more)."""
+
+    alone: PlainSql
+    with_outbox: PlainSql
+
+
+_PLACE = _Statements(
+    PlainSql(_APPEND_HISTORY.add_cte(_PLACED)),
+    PlainSql(_APPEND_HISTORY.add_cte(_PLACED, _OUTBOXED)),
 )
 """A new order and its first history entries, in one statement."""
-_UPDATE_ORDER = PlainSql(
-    _APPEND_HISTORY.add_cte(
-        update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved"),
-        COUNT_CONFIRMED.cte("counted"),
-    )
+_SAVE = _Statements(
+    PlainSql(_APPEND_HISTORY.add_cte(_SAVED, _COUNTED)),
+    PlainSql(_APPEND_HISTORY.add_cte(_SAVED, _COUNTED, _OUTBOXED)),
 )
 """The saga's columns, the history entries added since the order was read and, when
 `newly_confirmed`, the order in its customer's totals."""
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A write held back, with its parameters."""
+
+    statements: _Statements
+    parameters: dict[str, Any]
+
+
+_NO_OUTBOX = OutboxRows([], [], [], [], [], [], [])

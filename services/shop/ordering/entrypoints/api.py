@@ -30,7 +30,9 @@ def create_ordering_app(settings: OrderingSettings) -> FastAPI:
         )
         process.state[routes.READS] = await ReadPool.open(process)
         process.state["order_stream_timing"] = StreamTiming(
-            settings.order_stream_poll_seconds, settings.order_stream_keepalive_seconds
+            settings.order_stream_poll_seconds,
+            settings.order_stream_keepalive_seconds,
+            settings.order_stream_news_first_seconds,
         )
         feed = HistoryFeed(asyncpg_dsn(settings.database_url), SCHEMA)
         process.state["order_history_feed"] = feed

@@ -12,6 +12,9 @@ A storefront opens the stream right after its checkout, usually before ordering 
 the order: with `Prefer: wait=N` (RFC 7240) the request waits up to N seconds (at most
 `MAX_PLACED_WAIT_SECONDS`) for the order to be placed, woken by the same feed, instead of
 answering 404 at once and being asked again; the feed's news of the placement answers it.
+Such a request from the first entry listens before it reads (`news_first_seconds`): the news
+of the placement, when it comes by then, opens the stream without a read; a stream opened
+after the placement reads once that time is up (or at once, when newer entries come first).
 The stream keeps one watch from the request to its end, so the read (or the news) that finds
 the order placed is also the one it opens with.
 """
@@ -45,6 +48,8 @@ _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECA
 class StreamTiming:
     poll_seconds: float
     keepalive_seconds: float
+    news_first_seconds: float = 0.0
+    """How long a stream asked to wait for the placement listens before its first read."""
 
 
 def sse(entry: dict[str, object]) -> bytes:
@@ -89,6 +94,7 @@ class OrderStream:
         timing: StreamTiming,
     ) -> None:
         self._reads, self._order_id, self._after, self._timing = reads, order_id, after, timing
+        self._feed = feed
         self._watching = contextlib.ExitStack()
         self._watch = self._watching.enter_context(feed.watch(order_id))
         self._found: Found | None = None
@@ -109,13 +115,26 @@ class OrderStream:
         then. No connection is held while waiting."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
-        found = await self._read(self._after)
+        found = await self._news_first(min(wait_seconds, self._timing.news_first_seconds))
+        if found is None:
+            found = await self._read(self._after)
         while found[0] is None and (remaining := deadline - loop.time()) > 0:
             await changed_within(self._watch, min(remaining, self._timing.poll_seconds))
             news = self._watch.take() if self._watch.changed.is_set() else None
             found = continued(news, self._after) or await self._read(self._after)
         self._found = found
         return found[0]
+
+    async def _news_first(self, seconds: float) -> Found | None:
+        """What the feed announces from the first entry on within `seconds`, without a read;
+        None when the database must be read (the order may be placed already: nothing came,
+        newer entries came first, or the feed is not listening)."""
+        if seconds <= 0 or self._after != 0 or not self._feed.listening:
+            return None
+        await changed_within(self._watch, seconds)
+        if self._stopped or not self._watch.changed.is_set():
+            return None
+        return continued(self._watch.take(), self._after)
 
     async def events(self) -> AsyncIterator[bytes]:
         """The entries as events, until the saga has nothing more to say or `stop()`."""
