@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
 import httpx
 import pytest
+from asyncpg.connection import LoggedQuery  # type: ignore[import-untyped]
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +18,8 @@ from infra.fixtures_identity import IdentityProvider
 from integration.context_api import api_client, settings_on
 from shop.basket.bootstrap import Basket
 from shop.basket.domain import catalog_events as e
+from shop.basket.domain import commands as c
+from shop.basket.domain.cart import Checkout
 from shop.basket.domain.products import ProductSnapshot
 from shop.basket.entrypoints.api import create_basket_app
 from shop.basket.settings import BasketSettings
@@ -158,3 +162,46 @@ async def test_concurrent_additions_to_one_cart_all_count_each_answering_its_own
     cart = (await http.get("/carts/me")).json()
     assert {line["name"]: line["quantity"] for line in cart["lines"]} == {"Mug": 4, "Tea": 6}
     assert cart["totals"] == {"EUR": "62.00"}
+
+
+async def test_a_checkout_is_recorded_by_the_statement_that_saves_the_cart_it_emptied(
+    api: tuple[httpx.AsyncClient, Basket], basket_engine: AsyncEngine
+) -> None:
+    http, basket = api
+    await http.post("/carts/me/lines", json={"product_id": str(MUG.product_id), "quantity": 1})
+    customer = (await http.get("/carts/me")).json()["customer_id"]
+    statements: list[str] = []
+
+    def log(query: LoggedQuery) -> None:
+        statements.append(query.query)
+
+    async with basket.unit_of_work() as uow:
+        connection = uow.connection
+        connection.add_query_logger(log)
+        try:
+            done = await basket.bus.handle_in(c.Checkout(customer, "checkout-2"), uow)
+            await uow.commit()
+        finally:
+            connection.remove_query_logger(log)
+
+    async with basket.unit_of_work() as uow:
+        assert await uow.checkouts.get(customer, "checkout-2") == done
+        assert (await uow.carts.get(customer)).lines == {}  # type: ignore[union-attr]
+    assert await checked_out(basket_engine) == 1
+    # The cart locked with its products, the key looked up, then one write; the outbox, COMMIT.
+    handler, commit = statements[:3], statements[3:]
+    assert handler[2].startswith("WITH checkout AS")
+    assert len(commit) == 2
+
+
+async def test_a_checkout_is_saved_with_its_own_customers_cart_only(
+    api: tuple[httpx.AsyncClient, Basket],
+) -> None:
+    _, basket = api
+    checkout = Checkout("someone-else", "checkout-3", uuid4(), datetime.now(UTC))
+
+    async with basket.unit_of_work() as uow:
+        cart = await uow.carts.lock("alice-cart")
+        assert cart is not None
+        with pytest.raises(ValueError, match="its own customer"):
+            await uow.carts.save(cart, checked_out=checkout)

@@ -3,7 +3,11 @@
 Environment: SHOP_DATABASE_URL, SHOP_KAFKA_BOOTSTRAP_SERVERS, SHOP_HTTP_PORT (the worker's),
 TEST_SCHEMA, TEST_TOPIC, TEST_GROUP, TEST_HANDLER_DELAY_SECONDS; optionally TEST_MARK_FILE and
 TEST_MARK_AFTER_CALLS: the handler call of that number writes its event id to the file, outside
-the transaction, and then holds the transaction open (a kill then lands mid-batch for sure).
+the transaction, and then holds the transaction open, as does every later call (another lane's
+chunk in hand too): a kill then lands mid-batch for sure, and nothing commits meanwhile.
+
+It fetches 50 records per poll and applies them in chunks of 25, each partition a lane of its
+own applied concurrently: at 30 ms a record, the 75th call falls in a lane's second chunk.
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ def main() -> int:
         nonlocal calls
         await apply_credit(envelope, uow)
         calls += 1
-        if mark_file and calls == mark_after:
-            await asyncio.to_thread(Path(mark_file).write_text, str(envelope.id))
+        if mark_file and calls >= mark_after:
+            if calls == mark_after:
+                await asyncio.to_thread(Path(mark_file).write_text, str(envelope.id))
             await asyncio.sleep(30)
         await asyncio.sleep(delay)  # inside the transaction: a kill here loses it whole
 
@@ -57,7 +62,7 @@ def main() -> int:
             uow_factory=lambda: UnitOfWork(sessions, tables, source="tests"),
             bootstrap_servers=settings.kafka_bootstrap_servers,
             metrics=metrics,
-            options=ConsumerOptions(max_records=50),
+            options=ConsumerOptions(max_records=50, batch_size=25),
             inbox=InboxSettings.for_schema(tables.schema),
         )
         await run_until_cancelled(consumer.run)

@@ -9,9 +9,9 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
@@ -19,11 +19,15 @@ from sqlalchemy import text
 from shop.common.aggregate import Aggregate
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, PermanentError
 from shop.common.consumer.dlq import assign_all_partitions
+from shop.common.consumer.lanes import lane_of
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.messaging_settings import InboxSettings
 from shop.common.relay import OutboxRelay, RelayMetrics, RelayOptions
 from shop.common.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from integration.messaging.conftest import Schema
 
 
 @dataclass(frozen=True)
@@ -152,15 +156,17 @@ def consumer_for(
     uow_factory: Callable[[], UnitOfWork],
     bootstrap: str,
     handler: Callable[[Envelope, UnitOfWork], Awaitable[None]] = apply_credit,
+    registry: CollectorRegistry | None = None,
     **options: Any,
 ) -> EventConsumer[UnitOfWork]:
+    """`registry`: where its metrics go (else a registry of its own)."""
     return EventConsumer(
         group=group,
         topics=[topic],
         handlers={"account.credited": handler},
         uow_factory=uow_factory,
         bootstrap_servers=bootstrap,
-        metrics=ConsumerMetrics(CollectorRegistry()),
+        metrics=ConsumerMetrics(registry or CollectorRegistry()),
         options=ConsumerOptions(**{"backoff_initial_seconds": 0.05, **options}),
         inbox=InboxSettings.for_schema(uow_factory().tables.schema),
     )
@@ -251,6 +257,38 @@ class RefuseOne:
             self.attempts += 1
             raise RuntimeError("always fails")
         await apply_credit(event, uow)
+
+
+def accounts_in_distinct_lanes(count: int, lanes: int) -> list[str]:
+    """`count` account ids (keys) whose records take `count` different lanes of `lanes`."""
+    chosen: dict[int, str] = {}
+    n = 0
+    while len(chosen) < count:
+        account = f"acc-{n}"
+        chosen.setdefault(lane_of(account.encode(), lanes), account)
+        n += 1
+    return list(chosen.values())
+
+
+async def applied_in_order(schema: Schema, account: str) -> list[object]:
+    """The event ids applied for `account`, in the order they were applied."""
+    rows = await schema.rows(
+        f"SELECT event_id FROM {{s}}.applied WHERE account_id = '{account}' ORDER BY n"
+    )
+    return [row[0] for row in rows]
+
+
+async def committed_offset(
+    bootstrap: str, group: str, topic: str, partition: int = 0
+) -> int | None:
+    """The offset `group` committed for a partition of `topic` (None: none)."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await reader.start()
+    try:
+        committed: int | None = await reader.committed(TopicPartition(topic, partition))
+        return committed
+    finally:
+        await reader.stop()
 
 
 def unique(prefix: str) -> str:

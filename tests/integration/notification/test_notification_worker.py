@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from infra.fixtures_identity import IdentityProvider
 from integration.context_api import settings_on
 from integration.context_kafka import consuming, envelope_of, publish, unique_topic
+from integration.messaging.support import read_topic
 from integration.notification.conftest import Peer
 from localinfra.dex_realm import NOTIFICATION_CLIENT, SERVICE_GROUP
 from localinfra.kafka import KafkaBroker
@@ -28,6 +29,7 @@ from shop.notification.settings import NotificationSettings
 from shop.ordering.domain.events import OrderConfirmed
 from shop.ordering.domain.order_terms import OrderLine
 from shop.payment.domain.events import PaymentFailed
+from shop.topology import dlq_topic_name
 from support.polling import wait_until_async
 
 NOW = datetime.now(UTC)
@@ -58,17 +60,23 @@ async def rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in await connection.execute(text(sql))]
 
 
-def confirmed(order_id: UUID) -> Envelope:
+def confirmed(
+    order_id: UUID,
+    customer_id: str = "alice",
+    email: str | None = "alice@example.com",
+    key: str | None = None,
+) -> Envelope:
+    """`key`: the record's (the order's id by default; one key puts events on one partition)."""
     event = OrderConfirmed(
         order_id,
-        customer_id="alice",
-        email="alice@example.com",
+        customer_id=customer_id,
+        email=email,
         lines=(OrderLine(uuid4(), "Mug", 2, Decimal("9.50")),),
         total=Decimal("19.00"),
         currency="EUR",
         confirmed_at=NOW,
     )
-    return envelope_of(event, source="ordering", aggregate_type="order", key=str(order_id))
+    return envelope_of(event, source="ordering", aggregate_type="order", key=key or str(order_id))
 
 
 def payment_failed(order_id: UUID) -> Envelope:
@@ -128,3 +136,87 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
     claims = jwt.decode(token, options={"verify_signature": False})
     assert scheme == "Bearer"
     assert (claims["azp"], claims["groups"]) == (NOTIFICATION_CLIENT, [SERVICE_GROUP])
+
+
+async def test_an_order_event_stating_no_email_address_is_not_looked_up(
+    notification_engine: AsyncEngine, kafka: KafkaBroker, peer: Peer, identity: IdentityProvider
+) -> None:
+    order_id = uuid4()
+    peer.orders[str(order_id)] = {"email": None, "status": "CONFIRMED"}
+    topic = unique_topic("notification")
+    await publish(kafka.bootstrap_servers, topic, confirmed(order_id, email=None))
+
+    async with (
+        notifications_for(notification_engine, peer, identity) as notifications,
+        consuming(
+            kafka.bootstrap_servers,
+            topic,
+            routes(notifications.bus, INBOUND),
+            notifications.unit_of_work,
+        ),
+    ):
+
+        async def sent() -> bool:
+            return len(peer.received) == 1
+
+        await wait_until_async(sent, within=30, what="the webhook delivery")
+
+    (message,) = peer.received
+    assert message["recipient"] == "alice"  # the customer: the order has no e-mail address
+    assert message["subject"] == f"Your order {order_id} is confirmed"
+    assert peer.lookup_authorizations == []  # the order could only have said the same
+
+
+async def test_a_message_failing_mid_batch_costs_the_messages_before_it_no_second_send(
+    notification_engine: AsyncEngine, kafka: KafkaBroker, peer: Peer, identity: IdentityProvider
+) -> None:
+    """The middle message's delivery is sent, then its log row is refused (a NUL character):
+    the batch rolls back, the message before it is applied again, the failing one alone until
+    it is dead-lettered. Each customer still receives one message."""
+    first, failing, last = uuid4(), uuid4(), uuid4()
+    topic = unique_topic("notification")
+    await publish(
+        kafka.bootstrap_servers,
+        topic,
+        confirmed(first, "ann", "ann@example.com", key="one-partition"),
+        confirmed(failing, "b\x00b", "bob@example.com", key="one-partition"),
+        confirmed(last, "cy", "cy@example.com", key="one-partition"),
+    )
+
+    async with (
+        notifications_for(notification_engine, peer, identity) as notifications,
+        consuming(
+            kafka.bootstrap_servers,
+            topic,
+            routes(notifications.bus, INBOUND),
+            notifications.unit_of_work,
+        ) as group,
+    ):
+        (letter,) = await read_topic(
+            kafka.bootstrap_servers, dlq_topic_name(topic, group), 1, within=30
+        )
+
+        async def logged() -> bool:
+            return (
+                len(await rows(notification_engine, "SELECT 1 FROM notification.deliveries")) == 2
+            )
+
+        await wait_until_async(logged, within=30, what="two deliveries logged")
+
+    assert sorted(message["recipient"] for message in peer.received) == [
+        "ann@example.com",
+        "bob@example.com",
+        "cy@example.com",
+    ]
+    assert Envelope.from_json(letter.value).data["order_id"] == str(failing)
+    assert dict(letter.headers)["dlq-attempts"] == b"2"
+    log = await rows(
+        notification_engine,
+        "SELECT recipient, status, attempts FROM notification.deliveries ORDER BY recipient",
+    )
+    assert log == [("ann@example.com", "sent", 1), ("cy@example.com", "sent", 1)]
+    sent = await rows(
+        notification_engine,
+        "SELECT count(*) FROM notification.outbox WHERE type = 'notification.sent'",
+    )
+    assert sent == [(2,)]

@@ -25,14 +25,18 @@ class FakeCheckouts:
     async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:
         return self.rows.get((customer_id, idempotency_key))
 
-    async def add(self, checkout: Checkout) -> None:
-        self.rows[(checkout.customer_id, checkout.idempotency_key)] = checkout
-
 
 class FakeCarts(FakeRows[str, Cart]):
-    def __init__(self, products: FakeProducts) -> None:
+    def __init__(self, products: FakeProducts, checkouts: FakeCheckouts) -> None:
         super().__init__(key=lambda cart: cart.customer_id)
         self._products = products
+        self._checkouts = checkouts
+
+    async def save(self, cart: Cart, *, checked_out: Checkout | None = None) -> None:
+        await super().save(cart)
+        if checked_out is not None:
+            key = (checked_out.customer_id, checked_out.idempotency_key)
+            self._checkouts.rows[key] = checked_out
 
     async def lock_with_products(
         self, customer_id: str, also: Iterable[UUID]
@@ -46,8 +50,8 @@ class FakeBasketUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.products = FakeProducts()
-        self.carts = FakeCarts(self.products)
         self.checkouts = FakeCheckouts()
+        self.carts = FakeCarts(self.products, self.checkouts)
 
     def aggregates(self) -> Iterable[Cart]:
         return self.carts.rows.values()

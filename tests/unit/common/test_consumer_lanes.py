@@ -83,3 +83,27 @@ def test_in_order_marks_advance_one_offset_at_a_time() -> None:
 def test_offsets_out_of_order_are_refused() -> None:
     with pytest.raises(ValueError, match="increasing"):
         Watermark([4, 3])
+
+
+def test_the_watermark_grows_with_each_poll_and_counts_what_is_not_done() -> None:
+    watermark = Watermark([0, 1, 2])
+    assert watermark.mark(1) is None
+    watermark.extend([3, 4])  # the next poll, while offset 0 is still being applied
+    assert watermark.undone == 4
+    assert watermark.mark(4) is None
+    assert watermark.mark(0) == 2
+    assert watermark.undone == 2  # 2 and 3
+    assert watermark.mark(2) == 3
+    assert watermark.mark(3) == 5
+    assert watermark.undone == 0
+    watermark.extend([7])  # after a gap, and after all before it were done
+    assert watermark.committable == 5
+    assert watermark.mark(7) == 8
+
+
+def test_a_poll_may_not_go_back_on_the_offsets_added() -> None:
+    watermark = Watermark([5, 6])
+    assert watermark.mark(5) == 6
+    assert watermark.mark(6) == 7
+    with pytest.raises(ValueError, match="increasing"):
+        watermark.extend([6])

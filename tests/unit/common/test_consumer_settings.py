@@ -164,3 +164,15 @@ def test_contexts_whose_rows_chunks_share_apply_one_chunk_at_a_time(
     assert _settings_of(context).consumer.concurrency == 1  # else they deadlock (ADR 0059)
     monkeypatch.setenv(f"SHOP_{context.upper()}_CONSUMER_CONCURRENCY", "3")
     assert _settings_of(context).consumer.concurrency == 3
+
+
+ALONE_WORKERS = ("payment",)  # each charge alone: a batch's rollback would charge again (ADR 0005)
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_only_payments_worker_applies_each_message_alone(context: str) -> None:
+    module = importlib.import_module(f"shop.{context}.entrypoints.worker")
+    worker = module.context_worker(_settings_of(context))
+    consumer = ContextConsumer(context, worker.settings, CollectorRegistry(), alone=worker.alone)
+    expected = 1 if context in ALONE_WORKERS else ConsumerOptions().batch_size  # ADR 0064
+    assert consumer.options.batch_size == expected

@@ -214,3 +214,48 @@ async def test_a_malformed_template_is_refused() -> None:
 
     with pytest.raises(TemplateError):
         await setup.bus.handle(c.PutTemplate("bad", "order.confirmed", "s", "{{ oops"))
+
+
+async def test_an_event_omitting_a_field_its_type_defines_is_not_looked_up_for_it() -> None:
+    lookup = ScriptedLookup({"email": "bob@example.com"})
+    setup = Setup(FlakyChannel(), lookup)
+    await setup.bus.handle(CONFIRMED)
+    defined = frozenset({"order_id", "customer_id", "email", "lines", "total", "currency"})
+
+    await setup.bus.handle(c.Notify(uuid4(), "order.confirmed", uuid4(), EVENT_DATA, defined))
+
+    (sent,) = setup.channel.sent
+    assert sent.recipient == "alice"  # no e-mail address: the customer
+    assert lookup.asked == []
+
+
+async def test_a_delivery_sent_before_its_transaction_rolled_back_is_logged_not_sent_again() -> (
+    None
+):
+    setup = Setup(FlakyChannel(failures=1))
+    await setup.bus.handle(CONFIRMED)
+    event = await setup.notify()
+    (first,) = setup.uow.deliveries.rows
+    setup.uow.deliveries.rows.clear()  # the transaction rolled back: no delivery logged
+    setup.uow.published.clear()
+
+    await setup.bus.handle(event)
+
+    assert setup.channel.calls == 2  # the failed attempt and the send, none again
+    (again,) = setup.uow.deliveries.rows
+    assert (again.status, again.attempts, again.recipient) == (DeliveryStatus.SENT, 2, "alice")
+    assert (again.subject, again.body) == (first.subject, first.body)
+    assert [type(e) for e in setup.uow.published] == [NotificationSent]
+
+
+async def test_a_failed_delivery_is_tried_again_when_its_event_is_applied_again() -> None:
+    setup = Setup(FlakyChannel(failures=3))
+    await setup.bus.handle(CONFIRMED)
+    event = await setup.notify()
+    setup.uow.deliveries.rows.clear()  # rolled back
+
+    await setup.bus.handle(event)
+
+    assert setup.channel.calls == 4
+    (again,) = setup.uow.deliveries.rows
+    assert again.status is DeliveryStatus.SENT

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from shop.notification.domain.errors import TemplateError
 from shop.notification.domain.template import Rendered, Template
-from shop.notification.domain.values import recipient, template_values
+from shop.notification.domain.values import recipient, stated, template_values
 from shop.notification.entrypoints.schemas import TemplateIn
 
 CONFIRMED = Template(
@@ -90,3 +90,13 @@ def test_an_event_type_longer_than_its_column_is_refused_as_input() -> None:
     assert TemplateIn(event_type=f"order.{'x' * 58}", **body).event_type
     with pytest.raises(ValidationError, match="at most 64 characters"):
         TemplateIn(event_type=f"order.{'x' * 59}", **body)
+
+
+def test_an_event_states_its_values_and_the_fields_its_type_defines_that_it_omits() -> None:
+    data = {"order_id": "o-1", "customer_id": "alice", "total": "5"}
+
+    assert stated(data) == {"order_id", "customer_id", "total"}
+    assert stated(data, {"email", "lines"}) == {
+        *("order_id", "customer_id", "total", "email", "lines", "items"),
+    }
+    assert "items" in stated({"lines": []})  # lines state what they summarise, even nothing

@@ -4,7 +4,8 @@ outbox.
 
 A cart's lines are in its row: the statement that locks a cart reads its lines and the
 products a change needs; a cart locked in a transaction remembers its lines as read, so
-saving it writes them only if they changed.
+saving it writes them only if they changed. A checkout is recorded by the statement that saves
+the cart it emptied.
 """
 
 from __future__ import annotations
@@ -48,12 +49,26 @@ _WRITE_LINES = PlainSql(
     update(carts).where(carts.c.customer_id == _CUSTOMER).values(bound(carts, "lines"))
 )
 _new_cart = insert(carts).values(bound(carts, "customer_id", "lines"))
-_SAVE_CART = PlainSql(
-    _new_cart.on_conflict_do_update(
-        index_elements=[carts.c.customer_id],
-        set_={"lines": _new_cart.excluded.lines, "updated_at": func.now()},
+_upsert_cart = _new_cart.on_conflict_do_update(
+    index_elements=[carts.c.customer_id],
+    set_={"lines": _new_cart.excluded.lines, "updated_at": func.now()},
+)
+_SAVE_CART = PlainSql(_upsert_cart)
+_CHECKOUT_COLUMNS = ("customer_id", "idempotency_key", "order_id", "checked_out_at")
+_CHECKED_OUT = PlainSql(
+    _upsert_cart.add_cte(
+        checkouts.insert()
+        .values(
+            {
+                "customer_id": _CUSTOMER,
+                **bound(checkouts, *_CHECKOUT_COLUMNS[1:]),
+            }
+        )
+        .cte("checkout")
     )
 )
+"""The cart saved with the checkout it became, one statement (`WITH checkout AS (INSERT ...)
+INSERT INTO carts ... ON CONFLICT DO UPDATE`)."""
 
 
 def _lines(stored: Mapping[str, int]) -> dict[UUID, int]:
@@ -94,12 +109,17 @@ class SqlCartRepository:
         products = {row[1]: _snapshot(row[1:]) for row in rows if row[1] is not None}
         return self._tracked(Cart(customer_id, lines)), products
 
-    async def save(self, cart: Cart) -> None:
+    async def save(self, cart: Cart, *, checked_out: Checkout | None = None) -> None:
         self._track(cart)
         customer = cart.customer_id
         stored = self._stored.get(customer)
-        parameters = {"customer_id": customer, "lines": _stored(cart.lines)}
-        if stored is None:  # not locked here
+        parameters: dict[str, object] = {"customer_id": customer, "lines": _stored(cart.lines)}
+        if checked_out is not None:
+            if checked_out.customer_id != customer:
+                raise ValueError("a checkout is saved with its own customer's cart")
+            parameters.update((name, getattr(checked_out, name)) for name in _CHECKOUT_COLUMNS[1:])
+            await _CHECKED_OUT.execute(self._connection, parameters)
+        elif stored is None:  # not locked here
             await _SAVE_CART.execute(self._connection, parameters)
         elif stored != cart.lines:
             await _WRITE_LINES.execute(self._connection, parameters)
@@ -147,14 +167,12 @@ class SqlProductSnapshotRepository:
         )
 
 
-_CHECKOUT_COLUMNS = ("customer_id", "idempotency_key", "order_id", "checked_out_at")
 _CHECKOUT = PlainSql(
     select(*(checkouts.c[name] for name in _CHECKOUT_COLUMNS)).where(
         checkouts.c.customer_id == _CUSTOMER,
         checkouts.c.idempotency_key == bindparam("idempotency_key"),
     )
 )
-_ADD_CHECKOUT = PlainSql(checkouts.insert().values(bound(checkouts, *_CHECKOUT_COLUMNS)))
 
 
 class SqlCheckoutRepository:
@@ -165,7 +183,3 @@ class SqlCheckoutRepository:
         parameters = {"customer_id": customer_id, "idempotency_key": idempotency_key}
         row = await _CHECKOUT.fetchrow(self._connection, parameters)
         return Checkout(*row) if row else None
-
-    async def add(self, checkout: Checkout) -> None:
-        parameters = {name: getattr(checkout, name) for name in _CHECKOUT_COLUMNS}
-        await _ADD_CHECKOUT.execute(self._connection, parameters)

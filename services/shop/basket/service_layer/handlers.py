@@ -64,8 +64,7 @@ async def checkout(cmd: c.Checkout, uow: BasketUnitOfWork, deps: BasketDependenc
         email=cmd.email,
         now=deps.clock(),
     )
-    await uow.checkouts.add(done)
-    await uow.carts.save(cart)
+    await uow.carts.save(cart, checked_out=done)
     return done
 
 

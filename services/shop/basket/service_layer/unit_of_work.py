@@ -25,8 +25,9 @@ class CartRepository(Protocol):
         needs to price the cart it leaves)."""
         ...
 
-    async def save(self, cart: Cart) -> None:
-        """Insert or update the cart and its lines."""
+    async def save(self, cart: Cart, *, checked_out: Checkout | None = None) -> None:
+        """Insert or update the cart and its lines; with `checked_out`, record the checkout
+        the cart became (with it: one is never kept without the other)."""
         ...
 
 
@@ -39,9 +40,9 @@ class ProductSnapshotRepository(Protocol):
 
 
 class CheckoutRepository(Protocol):
-    async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None: ...
-
-    async def add(self, checkout: Checkout) -> None: ...
+    async def get(self, customer_id: str, idempotency_key: str) -> Checkout | None:
+        """The checkout made with this key (recorded by `CartRepository.save`), if any."""
+        ...
 
 
 class BasketUnitOfWork(UnitOfWorkPort, Protocol):

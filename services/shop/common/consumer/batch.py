@@ -1,20 +1,19 @@
 """Several messages in one transaction: their inbox rows, handlers and outbox rows commit together.
 
-A chunk of one partition's polled messages is applied in order in one unit of work, each
-under its own span, and committed once (the runtime applies partitions concurrently): one
-statement records the inbox rows of them all (telling which were handled before), each handler
-runs, one statement writes every outbox row at the commit. A message
-that fails stops the batch: the transaction rolls back whole, the messages before it are
-applied again in a new one, and the failing message alone takes the single-message path
-(bounded retries, then the dead-letter topic). A poison message stops the batch the same way
-(the messages before it commit). A conflict with a concurrent chunk (a deadlock, a
-serialization failure: `processor.CONFLICTS`) is no message's failure: the chunk is applied
-again whole, at once, up to `CONFLICT_RETRIES` times, before it is split as above. Nothing of a
-rolled-back transaction is kept, so every message's effect still lands exactly once, and a
-crash mid-batch loses the batch whole. A context whose chunks share rows gives a
-`ChunkPreparer` (`chunk_locks`): it locks what the chunk's fresh messages will lock, in one
-order every chunk shares, after the inbox rows and before the first handler, so concurrent
-chunks queue instead of deadlocking.
+A chunk of one lane's queued messages is applied in order in one unit of work, each under
+its own span, and committed once (the dispatcher applies lanes concurrently): one statement
+records the inbox rows of them all (telling which were handled before), each handler runs, one
+statement writes every outbox row at the commit. A message that fails stops the batch: the
+transaction rolls back whole, the messages before it are applied again in a new one, and the
+failing message alone takes the single-message path (bounded retries, then the dead-letter
+topic). A poison message stops the batch the same way (the messages before it commit). A
+conflict with a concurrent chunk (a deadlock, a serialization failure: `processor.CONFLICTS`)
+is no message's failure: the chunk is applied again whole, at once, up to `CONFLICT_RETRIES`
+times, before it is split as above. Nothing of a rolled-back transaction is kept, so every
+message's effect still lands exactly once, and a crash mid-batch loses the batch whole. A
+context whose chunks share rows gives a `ChunkPreparer` (`chunk_locks`): it locks what the
+chunk's fresh messages will lock, in one order every chunk shares, after the inbox rows and
+before the first handler, so concurrent chunks queue instead of deadlocking.
 """
 
 from __future__ import annotations

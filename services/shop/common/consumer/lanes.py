@@ -3,19 +3,19 @@
 Kafka orders a partition; the saga needs order per aggregate only, which is per record key
 (`shop.topology`). `lanes(records, count)` splits one partition's polled records into up to
 `count` lanes by a stable hash of the key (a record without one goes to lane 0), each lane in
-the partition's order: the runtime applies lanes concurrently, so one key's records stay in
-order while other keys' overtake them (ADR 0060).
+the partition's order: the dispatcher queues each lane apart and applies lanes concurrently, so
+one key's records stay in order while other keys' overtake them (ADR 0060).
 
 Lanes finish out of order, so a later offset of a partition may be done before an earlier one.
-`Watermark` says how far the partition may be committed: up to the first of the poll's
-offsets not done yet, never past it, whatever is done beyond.
+`Watermark` says how far the partition may be committed: up to the first offset handed to the
+lanes and not done yet, never past it, whatever is done beyond; each poll extends it.
 """
 
 from __future__ import annotations
 
-import itertools
 import zlib
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
 
 from aiokafka import ConsumerRecord
 
@@ -39,26 +39,41 @@ def lanes(records: Sequence[ConsumerRecord], count: int) -> list[list[ConsumerRe
 
 
 class Watermark:
-    """The offsets of one partition's polled records, in order, and how many of them are done
-    from the first on: `mark` returns the offset to commit once that grew, else None."""
+    """The offsets of one partition's records, in order as they are added, and how many of them
+    are done from the first on: `mark` returns the offset to commit once that grew, else None."""
 
-    def __init__(self, offsets: Sequence[int]) -> None:
-        if any(later <= earlier for earlier, later in itertools.pairwise(offsets)):
-            raise ValueError("a partition's offsets must be increasing")
-        self._offsets = list(offsets)
-        self._done: set[int] = set()
-        self._cursor = 0  # offsets[:cursor] are all done; offsets[cursor] is not
+    def __init__(self, offsets: Iterable[int] = ()) -> None:
+        self._pending: deque[int] = deque()  # added, and not passed by the committable offset
+        self._done: set[int] = set()  # of those, the ones done
+        self._last: int | None = None
+        self._committable: int | None = None
+        self.extend(offsets)
+
+    def extend(self, offsets: Iterable[int]) -> None:
+        """More offsets of the partition, each above every one added before."""
+        for offset in offsets:
+            if self._last is not None and offset <= self._last:
+                raise ValueError("a partition's offsets must be increasing")
+            self._pending.append(offset)
+            self._last = offset
 
     @property
     def committable(self) -> int | None:
         """The next offset to read (the last contiguously done one + 1); None if none is done."""
-        return self._offsets[self._cursor - 1] + 1 if self._cursor else None
+        return self._committable
+
+    @property
+    def undone(self) -> int:
+        """How many of the offsets added are not done yet."""
+        return len(self._pending) - len(self._done)
 
     def mark(self, offset: int) -> int | None:
         """`offset` is done; the new `committable` if it advanced, else None."""
-        self._done.add(offset)
-        before = self._cursor
-        while self._cursor < len(self._offsets) and self._offsets[self._cursor] in self._done:
-            self._done.discard(self._offsets[self._cursor])
-            self._cursor += 1
-        return self.committable if self._cursor > before else None
+        pending, done = self._pending, self._done
+        done.add(offset)
+        if not pending or pending[0] != offset:
+            return None
+        while pending and pending[0] in done:
+            done.discard(pending[0])
+            self._committable = pending.popleft() + 1
+        return self._committable

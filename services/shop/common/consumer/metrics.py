@@ -8,13 +8,27 @@ HANDLING_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 
 
 class ConsumerMetrics:
-    """Lag, handling time and message outcomes per group and topic; inbox retention per group."""
+    """Lag, queues, handling time and message outcomes per group and topic; inbox retention
+    per group."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.lag = Gauge(
             "shop_consumer_lag_messages",
-            "Messages between the group's position and the end",
+            "Messages not applied yet: those queued in the consumer, and those between its"
+            " fetch position and the end",
             ("group", "topic", "partition"),
+            registry=registry,
+        )
+        self.queued = Gauge(
+            "shop_consumer_queued_messages",
+            "Messages fetched and not applied yet, held in the consumer's lane queues",
+            ("group", "topic", "partition"),
+            registry=registry,
+        )
+        self.pauses = Counter(
+            "shop_consumer_partition_pauses",
+            "Times a partition's fetching was paused: its queued messages reached the bound",
+            ("group", "topic"),
             registry=registry,
         )
         self.handling = Histogram(

@@ -1,17 +1,22 @@
-"""The consumer loop: subscribe, apply each poll in batched transactions, commit offsets after.
+"""The consumer loop: subscribe, fetch on while the fetched records are applied, commit offsets.
 
-A poll's records are applied per partition, and within a partition per lane: its records
-split by key into `ConsumerOptions.lanes_per_partition` lanes (`shop.common.consumer.lanes`,
-ADR 0060), each lane in order, chunk after chunk (`BatchProcessor`), and up to
-`ConsumerOptions.concurrency` chunks at once, each in a unit of work (and so a connection) of
-its own (ADR 0059). Order is Kafka's per partition with one lane, per key with more; a message
-retrying or being dead-lettered holds up its own lane only, until the next poll.
+The loop polls, hands each partition's records to the `Dispatcher` (`dispatch`) and polls
+again at once: it never waits for records to be applied. The dispatcher queues them per
+partition and, within a partition, per lane (its records split by key into
+`ConsumerOptions.lanes_per_partition` lanes, ADR 0060), and applies each lane in order, chunk
+after chunk (`BatchProcessor`), up to `ConsumerOptions.concurrency` chunks at once, each in a
+unit of work (and so a connection) of its own (ADR 0059). A record that arrives while others
+are applied waits for its own lane's earlier records and a free slot only, never for a poll's
+slowest lane (ADR 0063). Order is Kafka's per partition with one lane, per key with more; a
+message retrying or being dead-lettered holds up its own lane only. A partition with
+`max_records` records queued is paused until half of them are done, which bounds memory.
 
 Offsets are committed manually, only up to the first message of a partition whose transaction
 has not committed (nor was it dead-lettered), whatever later lanes have done (`Watermark`): at
-most every `commit_interval_seconds` after a poll (a broker round trip saved per message; a
-crash redelivers at most that much, which the inbox absorbs), before partitions are revoked,
-and at shutdown.
+most every `commit_interval_seconds` (a broker round trip saved per message; a crash
+redelivers at most that much, which the inbox absorbs), before partitions are revoked (their
+chunks in flight ended, their queued records dropped), and at shutdown (every lane's chunk in
+hand ended).
 A crash anywhere therefore redelivers, and the inbox turns redelivery into a no-op.
 While it runs, the consumer also purges its group's expired inbox rows (`inbox_purge`).
 """
@@ -25,16 +30,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Generic
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 
-from shop.common.consumer.batch import BatchProcessor, Done
+from shop.common.consumer.batch import BatchProcessor
 from shop.common.consumer.chunk_locks import ChunkPreparer
+from shop.common.consumer.dispatch import Dispatcher
 from shop.common.consumer.inbox_purge import purge_inbox_periodically
-from shop.common.consumer.lanes import Watermark, lanes
 from shop.common.consumer.metrics import ConsumerMetrics
 from shop.common.consumer.options import ConsumerOptions
-from shop.common.consumer.processor import MessageProcessor, Outcome, ShutdownError
+from shop.common.consumer.processor import MessageProcessor
 from shop.common.consumer.routing import EventHandlers, U
 from shop.common.messaging_settings import InboxSettings
 from shop.common.relay.publisher import idempotent_producer
@@ -73,10 +78,7 @@ class EventConsumer(Generic[U]):
         self._metrics = metrics
         self._options = options or ConsumerOptions()
         self._client_id = client_id or group
-        self._in_flight = 0  # chunks being applied now; a rebalance waits for none to be
-        self._settled = asyncio.Condition()
         self._done: dict[TopicPartition, int] = {}  # next offset to commit, per partition
-        self._generation = 0  # bumped on every revocation: stale polled records are dropped
         self.running = False
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -101,10 +103,16 @@ class EventConsumer(Generic[U]):
             options=self._options,
             stop=stop,
         )
-        processor = BatchProcessor(
-            single, self._uow_factory, self._options.batch_size, self._prepare
+        dispatcher = Dispatcher(
+            BatchProcessor(single, self._uow_factory, self._options.batch_size, self._prepare),
+            self._options,
+            group=self.group,
+            flow=consumer,
+            stop=stop,
+            committable=self._done,
+            metrics=self._metrics,
         )
-        consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer))
+        consumer.subscribe(self.topics, listener=_CommitOnRevoke(self, consumer, dispatcher))
         purger: asyncio.Task[None] | None = None
         try:
             await consumer.start()
@@ -115,22 +123,25 @@ class EventConsumer(Generic[U]):
                 batches = await consumer.getmany(
                     timeout_ms=self._options.poll_timeout_ms, max_records=self._options.max_records
                 )
-                await self._handle(consumer, processor, batches, stop)
+                if dispatcher.failure is not None:
+                    raise dispatcher.failure
+                for tp, records in batches.items():
+                    if records:
+                        dispatcher.add(tp, records)
                 now = time.monotonic()
                 if now - committed >= self._options.commit_interval_seconds:
                     await self._commit_unless_rebalanced(consumer)
                     committed = now
                 if now - observed >= self._options.lag_interval_seconds:
-                    await self._observe_lag(consumer)
+                    await self._observe_lag(consumer, dispatcher)
                     observed = now
-        except ShutdownError:
-            logger.info("consumer %s stopping during a retry; message left uncommitted", self.group)
         finally:
             self.running = False
             if purger is not None:
                 purger.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await purger
+            await dispatcher.close(graceful=stop.is_set())
             with contextlib.suppress(KafkaError):
                 await self._commit(consumer)
             await consumer.stop()  # leaves the group: partitions move on at once
@@ -150,86 +161,15 @@ class EventConsumer(Generic[U]):
             name=f"{self.group}-inbox-purge",
         )
 
-    async def _handle(
-        self,
-        consumer: AIOKafkaConsumer,
-        processor: BatchProcessor[U],
-        batches: dict[TopicPartition, list[ConsumerRecord]],
-        stop: asyncio.Event,
-    ) -> None:
-        """Apply a poll: each partition's records split into lanes by key, each lane in order,
-        up to `concurrency` chunks at once. Every lane runs to its end (or to a stop or a
-        rebalance) before this returns, so a `ShutdownError` in one leaves the others'
-        transactions whole, never cancelled. A partition's offset advances only over records
-        done from its first on (`Watermark`), whichever lane finishes first."""
-        generation = self._generation
-        slots = asyncio.Semaphore(self._options.concurrency)
-        per_partition = [
-            (self._done_in(tp, records), lanes(records, self._options.lanes_per_partition))
-            for tp, records in batches.items()
-            if records
-        ]
-        work: list[tuple[Done, list[ConsumerRecord]]] = []
-        for depth in range(max((len(split) for _, split in per_partition), default=0)):
-            # Lane 0 of every partition first, then lane 1...: each partition gets a slot early.
-            work += [(done, split[depth]) for done, split in per_partition if depth < len(split)]
-        if len(work) == 1:
-            done, lane = work[0]
-            await self._apply_lane(processor, lane, done, generation, stop, slots)
-            return
-        results = await asyncio.gather(
-            *(
-                self._apply_lane(processor, lane, done, generation, stop, slots)
-                for done, lane in work
-            ),
-            return_exceptions=True,
-        )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-
-    def _done_in(self, tp: TopicPartition, records: list[ConsumerRecord]) -> Done:
-        """What marks one of `records` done: `_done[tp]` follows the partition's watermark."""
-        watermark = Watermark([record.offset for record in records])
-
-        def done(record: ConsumerRecord, _: Outcome) -> None:
-            committable = watermark.mark(record.offset)
-            if committable is not None:
-                self._done[tp] = committable
-
-        return done
-
-    async def _apply_lane(
-        self,
-        processor: BatchProcessor[U],
-        records: list[ConsumerRecord],
-        done: Done,
-        generation: int,
-        stop: asyncio.Event,
-        slots: asyncio.Semaphore,
-    ) -> None:
-        """One lane's records of a poll, chunk after chunk, each while holding a slot."""
-        size = self._options.batch_size
-        for start in range(0, len(records), size):
-            async with slots:
-                if stop.is_set() or generation != self._generation:
-                    return  # stopping, or the partitions were revoked: these records are stale
-                self._in_flight += 1  # no await since the check: a rebalance waits for this
-                try:
-                    await processor.process(records[start : start + size], done)
-                finally:
-                    self._in_flight -= 1
-                    async with self._settled:
-                        self._settled.notify_all()
-
     async def _commit(
         self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None
     ) -> None:
         offsets = {tp: offset for tp, offset in self._done.items() if only is None or tp in only}
         if offsets:
             await consumer.commit(offsets)
-            for tp in offsets:
-                self._done.pop(tp, None)
+            for tp, offset in offsets.items():
+                if self._done.get(tp) == offset:  # lanes may have gone on meanwhile
+                    del self._done[tp]
 
     async def _commit_unless_rebalanced(self, consumer: AIOKafkaConsumer) -> None:
         """Commit; if the group rebalanced meanwhile (a broker paused beyond the session
@@ -241,36 +181,40 @@ class EventConsumer(Generic[U]):
             logger.warning("consumer %s lost its partitions before committing: %s", self.group, err)
             self._done.clear()
 
-    async def on_revoked(self, consumer: AIOKafkaConsumer, revoked: set[TopicPartition]) -> None:
-        self._generation += 1  # no chunk starts from now on
-        async with self._settled:  # the chunks in hand finish first
-            await self._settled.wait_for(lambda: self._in_flight == 0)
-            try:
-                await self._commit(consumer, revoked)
-            except KafkaError as err:
-                # Not fatal: the new owner redelivers and the inbox absorbs the duplicates.
-                logger.warning("commit before revocation failed: %s", err)
-            for tp in revoked:
-                self._done.pop(tp, None)
+    async def on_revoked(
+        self, consumer: AIOKafkaConsumer, dispatcher: Dispatcher[U], revoked: set[TopicPartition]
+    ) -> None:
+        await dispatcher.revoke(revoked)  # none of theirs starts a chunk; those in hand ended
+        try:
+            await self._commit(consumer, revoked)
+        except KafkaError as err:
+            # Not fatal: the new owner redelivers and the inbox absorbs the duplicates.
+            logger.warning("commit before revocation failed: %s", err)
+        for tp in revoked:
+            self._done.pop(tp, None)
 
-    async def _observe_lag(self, consumer: AIOKafkaConsumer) -> None:
+    async def _observe_lag(self, consumer: AIOKafkaConsumer, dispatcher: Dispatcher[U]) -> None:
+        """Per partition: the records not applied yet, queued here or not fetched."""
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
             if highwater is None:
                 continue
             position = await consumer.position(tp)
             self._metrics.lag.labels(self.group, tp.topic, str(tp.partition)).set(
-                max(0, highwater - position)
+                max(0, highwater - position) + dispatcher.undone(tp)
             )
 
 
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, owner: EventConsumer[U], consumer: AIOKafkaConsumer) -> None:
+    def __init__(
+        self, owner: EventConsumer[U], consumer: AIOKafkaConsumer, dispatcher: Dispatcher[U]
+    ) -> None:
         self._owner = owner
         self._consumer = consumer
+        self._dispatcher = dispatcher
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
-        await self._owner.on_revoked(self._consumer, revoked)
+        await self._owner.on_revoked(self._consumer, self._dispatcher, revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         logger.info("consumer %s assigned %s", self._owner.group, sorted(map(str, assigned)))

@@ -10,7 +10,7 @@ SHOP_CONSUMER_CONCURRENCY               chunks applied at once, a connection eac
 SHOP_CONSUMER_LANES_PER_PARTITION       lanes by key within a partition, concurrent (default 1)
 SHOP_CONSUMER_COMMIT_INTERVAL_SECONDS   least time between offset commits (default 5; 0: every poll)
 SHOP_CONSUMER_POLL_TIMEOUT_MS           longest wait of a poll for records (default 500)
-SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 5000)
+SHOP_CONSUMER_FETCH_MAX_WAIT_MS         longest the broker holds a fetch (default 500)
 SHOP_CONSUMER_FETCH_MIN_BYTES           what a fetch waits for at the broker (default 1: any record)
 """
 

@@ -30,6 +30,8 @@ class Notify:
     event_type: str
     order_id: UUID | None
     data: Mapping[str, object] = field(default_factory=dict)
+    defined: frozenset[str] = frozenset()
+    """The fields the event's type defines: those `data` omits are null, not unknown."""
 
 
 Command = PutTemplate | DeleteTemplate | Notify

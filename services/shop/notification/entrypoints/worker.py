@@ -16,7 +16,9 @@ from shop.notification.settings import NotificationSettings
 
 
 def context_worker(settings: NotificationSettings) -> ContextWorker:
-    """Notification's worker, wired on the process's engine."""
+    """Notification's worker, wired on the process's engine. It applies a poll's messages in
+    shared transactions, as every context but payment does: a delivery sent before its
+    transaction rolled back is remembered and not sent again (`SentMessages`, ADR 0064)."""
 
     async def wire(process: ProcessContext) -> Consuming[SqlNotificationUnitOfWork]:
         client = await process.exit_stack.enter_async_context(
@@ -27,7 +29,7 @@ def context_worker(settings: NotificationSettings) -> ContextWorker:
         )
         return Consuming(routes(notifications.bus, INBOUND), notifications.unit_of_work)
 
-    return ContextWorker("notification", settings, wire, alone=True)
+    return ContextWorker("notification", settings, wire)
 
 
 def main() -> int:

@@ -16,8 +16,13 @@ from shop.notification.domain.delivery import Delivery, OutgoingMessage
 from shop.notification.domain.errors import TemplateError, TemplateNotFoundError
 from shop.notification.domain.retry import RetryPolicy
 from shop.notification.domain.template import Template
-from shop.notification.domain.values import recipient, template_values
-from shop.notification.service_layer.delivery import BreakerBox, send_with_retries
+from shop.notification.domain.values import recipient, stated, template_values
+from shop.notification.service_layer.delivery import (
+    BreakerBox,
+    DeliveryOutcome,
+    SentMessages,
+    send_with_retries,
+)
 from shop.notification.service_layer.unit_of_work import (
     Channel,
     LookupFailedError,
@@ -39,6 +44,7 @@ class NotificationDependencies:
     clock: Clock = field(default=utc_now)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     new_id: Callable[[], UUID] = uuid7
+    sent: SentMessages = field(default_factory=SentMessages)
 
 
 async def put_template(
@@ -63,15 +69,21 @@ async def notify(
     log each outcome.
 
     The order is looked up only when the event lacks a value the templates or the recipient
-    need: the event's values win over the lookup's, so one that carries them all (an order
-    event names its customer, e-mail address, lines and total) renders the same without it."""
+    need: the event's values win over the lookup's, so one that states them all (an order
+    event names its customer, e-mail address (absent: none), lines and total) renders the
+    same without it. A message this process sent already for the event (its transaction rolled
+    back since: `SentMessages`) is logged as sent again, not sent twice."""
     templates = await uow.templates.for_event(cmd.event_type, undelivered_for=cmd.event_id)
     if not templates:
         return
-    needed = RECIPIENT_FIELDS.union(*(template.placeholders for template in templates))
-    carried = template_values(cmd.data, None)
-    looked_up = None if needed <= carried.keys() else await _look_up(cmd.order_id, deps)
-    values = template_values(cmd.data, looked_up)
+    unsent = [t for t in templates if deps.sent.get(cmd.event_id, t.name) is None]
+    values: Mapping[str, str] = {}
+    if unsent:
+        needed = RECIPIENT_FIELDS.union(*(template.placeholders for template in unsent))
+        looked_up = (
+            None if needed <= stated(cmd.data, cmd.defined) else await _look_up(cmd.order_id, deps)
+        )
+        values = template_values(cmd.data, looked_up)
     for template in templates:
         await uow.deliveries.add(await _deliver(template, values, cmd.event_id, deps))
 
@@ -91,37 +103,45 @@ async def _look_up(
 async def _deliver(
     template: Template, values: Mapping[str, str], cause: UUID, deps: NotificationDependencies
 ) -> Delivery:
-    to = recipient(values)
-    subject = body = ""
-    attempts, error = 0, None
-    try:
-        rendered = template.render(values)
-        subject, body = rendered.subject, rendered.body
-    except TemplateError as err:
-        error = err.detail
-    if error is None and to is None:
-        error = "no recipient: the event names no e-mail address or customer"
-    if error is None and to is not None:
-        attempts, error = await send_with_retries(
-            OutgoingMessage(to, subject, body),
-            channel=deps.channel,
-            policy=deps.retry,
-            box=deps.breaker,
-            clock=deps.clock,
-            sleep=deps.sleep,
-        )
+    outcome = deps.sent.get(cause, template.name)
+    if outcome is None:
+        outcome = await _render_and_send(template, values, deps)
+        if outcome.error is None:
+            deps.sent.add(cause, template.name, outcome)
     return Delivery.log(
         delivery_id=deps.new_id(),
         cause_event_id=cause,
         template=template.name,
         channel=deps.channel.name,
-        recipient=to,
-        subject=subject,
-        body=body,
-        attempts=attempts,
-        error=error,
+        recipient=outcome.recipient,
+        subject=outcome.subject,
+        body=outcome.body,
+        attempts=outcome.attempts,
+        error=outcome.error,
         now=deps.clock(),
     )
+
+
+async def _render_and_send(
+    template: Template, values: Mapping[str, str], deps: NotificationDependencies
+) -> DeliveryOutcome:
+    to = recipient(values)
+    try:
+        rendered = template.render(values)
+    except TemplateError as err:
+        return DeliveryOutcome(to, "", "", 0, err.detail)
+    if to is None:
+        nobody = "no recipient: the event names no e-mail address or customer"
+        return DeliveryOutcome(to, rendered.subject, rendered.body, 0, nobody)
+    attempts, error = await send_with_retries(
+        OutgoingMessage(to, rendered.subject, rendered.body),
+        channel=deps.channel,
+        policy=deps.retry,
+        box=deps.breaker,
+        clock=deps.clock,
+        sleep=deps.sleep,
+    )
+    return DeliveryOutcome(to, rendered.subject, rendered.body, attempts, error)
 
 
 Handler = messagebus.Handler[NotificationUnitOfWork, NotificationDependencies]
