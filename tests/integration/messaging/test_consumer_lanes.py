@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from integration.messaging.conftest import Schema
 from integration.messaging.support import (
     OverlapRecorder,
     RefuseOne,
+    accounts_in_distinct_lanes,
+    applied_in_order,
     apply_credit,
+    committed_offset,
     consumer_for,
     envelope,
     running,
@@ -19,35 +20,12 @@ from integration.messaging.support import (
     unique,
 )
 from shop.common.consumer.dlq import read_dead_letters
-from shop.common.consumer.lanes import lane_of
 from shop.common.events import Envelope
 from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
 from support.polling import wait_until_async
 
 LANES = 4
-
-
-def accounts_in_distinct_lanes(count: int) -> list[str]:
-    """`count` account ids (keys) whose records take `count` different lanes of `LANES`."""
-    chosen: dict[int, str] = {}
-    n = 0
-    while len(chosen) < count:
-        account = f"acc-{n}"
-        chosen.setdefault(lane_of(account.encode(), LANES), account)
-        n += 1
-    return list(chosen.values())
-
-
-async def _committed(bootstrap: str, group: str, topic: str) -> int | None:
-    """The offset `group` committed for the topic's partition 0 (None: none)."""
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
-    await reader.start()
-    try:
-        committed: int | None = await reader.committed(TopicPartition(topic, 0))
-        return committed
-    finally:
-        await reader.stop()
 
 
 def _interleaved(accounts: list[str], per_account: int) -> list[Envelope]:
@@ -58,18 +36,11 @@ def _interleaved(accounts: list[str], per_account: int) -> list[Envelope]:
     ]
 
 
-async def _applied_in_order(schema: Schema, account: str) -> list[object]:
-    rows = await schema.rows(
-        f"SELECT event_id FROM {{s}}.applied WHERE account_id = '{account}' ORDER BY n"
-    )
-    return [row[0] for row in rows]
-
-
 async def test_one_keys_records_stay_in_order_while_other_keys_overlap(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str
 ) -> None:
     schema = await new_schema()
-    accounts = accounts_in_distinct_lanes(LANES)
+    accounts = accounts_in_distinct_lanes(LANES, LANES)
     messages = _interleaved(accounts, 8)
     topic = await topic_with(bootstrap, {0: messages})
     slow_apply = OverlapRecorder()
@@ -92,7 +63,7 @@ async def test_one_keys_records_stay_in_order_while_other_keys_overlap(
 
     for account in accounts:
         sent = [event.id for event in messages if event.aggregate_id == account]
-        assert await _applied_in_order(schema, account) == sent  # once, in order
+        assert await applied_in_order(schema, account) == sent  # once, in order
     assert await schema.scalar("SELECT count(*) FROM {s}.inbox") == len(messages)
     assert slow_apply.most_at_once >= 2  # one partition, yet different keys overlapped
 
@@ -101,7 +72,7 @@ async def test_a_failing_message_holds_up_its_own_lane_only(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str
 ) -> None:
     schema = await new_schema()
-    doomed_account, other = accounts_in_distinct_lanes(2)
+    doomed_account, other = accounts_in_distinct_lanes(2, LANES)
     doomed = envelope("account.credited", doomed_account, 0)
     after = [envelope("account.credited", doomed_account, seq) for seq in range(1, 4)]
     others = [envelope("account.credited", other, seq) for seq in range(1, 11)]
@@ -129,7 +100,7 @@ async def test_a_failing_message_holds_up_its_own_lane_only(
 
         await wait_until_async(others_applied, within=30, what="the other lane applied")
         assert refuse_doomed.attempts < 4  # the doomed message is still retrying meanwhile
-        assert await _applied_in_order(schema, doomed_account) == []
+        assert await applied_in_order(schema, doomed_account) == []
 
         async def all_applied() -> bool:
             count = await schema.scalar("SELECT count(*) FROM {s}.applied")
@@ -139,17 +110,17 @@ async def test_a_failing_message_holds_up_its_own_lane_only(
 
     letters = await read_dead_letters(bootstrap, dlq_topic_name(topic, group))
     assert [letter.header("dlq-original-offset") for letter in letters] == ["0"]
-    assert await _applied_in_order(schema, doomed_account) == [event.id for event in after]
-    assert await _applied_in_order(schema, other) == [event.id for event in others]
+    assert await applied_in_order(schema, doomed_account) == [event.id for event in after]
+    assert await applied_in_order(schema, other) == [event.id for event in others]
     assert await schema.scalar("SELECT count(*) FROM {s}.inbox") == len(messages) - 1
-    assert await _committed(bootstrap, group, topic) == len(messages)
+    assert await committed_offset(bootstrap, group, topic) == len(messages)
 
 
 async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
     new_schema: Callable[[], Awaitable[Schema]], bootstrap: str
 ) -> None:
     schema = await new_schema()
-    stuck_account, other = accounts_in_distinct_lanes(2)
+    stuck_account, other = accounts_in_distinct_lanes(2, LANES)
     first = envelope("account.credited", other, 1)
     stuck = envelope("account.credited", stuck_account, 1)
     later = [envelope("account.credited", other, seq) for seq in range(2, 12)]
@@ -184,8 +155,8 @@ async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
 
         await wait_until_async(others_applied, within=30, what="the other lane applied")
     # Stopped while `stuck` retries: offset 0 was done, 1 was not, 2... were.
-    assert await _committed(bootstrap, group, topic) == 1
-    assert await _applied_in_order(schema, stuck_account) == []
+    assert await committed_offset(bootstrap, group, topic) == 1
+    assert await applied_in_order(schema, stuck_account) == []
 
     healed = True
     resumed = consumer_for(
@@ -209,10 +180,10 @@ async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
             what="the whole partition committed",
         )
 
-    assert await _applied_in_order(schema, stuck_account) == [stuck.id]
-    assert await _applied_in_order(schema, other) == [first.id, *(event.id for event in later)]
+    assert await applied_in_order(schema, stuck_account) == [stuck.id]
+    assert await applied_in_order(schema, other) == [first.id, *(event.id for event in later)]
     assert await schema.scalar("SELECT count(*) FROM {s}.inbox") == len(messages)  # once each
 
 
 async def _offset_is(bootstrap: str, group: str, topic: str, offset: int) -> bool:
-    return await _committed(bootstrap, group, topic) == offset
+    return await committed_offset(bootstrap, group, topic) == offset

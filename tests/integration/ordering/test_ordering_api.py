@@ -65,6 +65,20 @@ async def client(ordering_engine: AsyncEngine, identity: IdentityProvider) -> As
         yield api
 
 
+PLACED_RESERVED_CONFIRMED = [("placed", 1), ("stock-reserved", 2), ("confirmed", 3)]
+
+
+async def confirm(ordering: Ordering) -> None:
+    """The saga's replies after the checkout: stock reserved, then the payment succeeded."""
+    await ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
+    await ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+
+
+def kinds_in_sequence(body: str) -> list[tuple[object, object]]:
+    """Each streamed event's kind and sequence number."""
+    return [(e["kind"], e["sequence"]) for e in events_of(body)]
+
+
 def events_of(body: str) -> list[dict[str, object]]:
     return [
         json.loads(line.removeprefix("data: "))
@@ -129,8 +143,7 @@ async def test_the_stream_follows_the_order_live_and_ends_when_it_is_settled(
 
     stream = asyncio.create_task(http.get(f"/orders/{ORDER_ID}/events"))
     await wait_until_async(client.streams_open, within=10, what="the stream to open")
-    await ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
-    await ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+    await confirm(ordering)
     response = await asyncio.wait_for(stream, timeout=30)
 
     assert response.headers["content-type"].startswith("text/event-stream")
@@ -180,26 +193,14 @@ async def test_a_live_stream_reads_once_then_sends_what_the_history_feed_announc
     # No fallback poll within the test: each entry after the first read comes by the feed.
     async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
         await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
-        reads: list[int] = []
-        read = queries.progress_and_history_since
-
-        async def count_stream_reads(connection: Any, order_id: UUID, after: int) -> Found:
-            reads.append(after)  # the stream's progress and entries, read from the database
-            return await read(connection, order_id, after)
-
-        monkeypatch.setattr(order_stream, "progress_and_history_since", count_stream_reads)
+        reads = counted_reads(monkeypatch)
         await api.ordering.bus.handle(checkout())
         events = asyncio.create_task(api.http.get(f"/orders/{ORDER_ID}/events"))
         await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
-        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
-        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        await confirm(api.ordering)
         response = await asyncio.wait_for(events, timeout=15)
 
-    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
-        ("placed", 1),
-        ("stock-reserved", 2),
-        ("confirmed", 3),
-    ]
+    assert kinds_in_sequence(response.text) == PLACED_RESERVED_CONFIRMED
     assert len(reads) == 1
 
 
@@ -322,11 +323,7 @@ async def test_a_stream_asked_to_wait_before_the_placement_opens_from_the_news_w
         response = await asyncio.wait_for(stream, timeout=15)
 
     assert response.status_code == 200
-    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
-        ("placed", 1),
-        ("stock-reserved", 2),
-        ("confirmed", 3),
-    ]
+    assert kinds_in_sequence(response.text) == PLACED_RESERVED_CONFIRMED
     assert reads == []
 
 
@@ -341,15 +338,10 @@ async def test_a_stream_asked_to_wait_after_the_placement_reads_once_the_news_do
             api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
         )
         await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
-        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
-        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        await confirm(api.ordering)
         response = await asyncio.wait_for(stream, timeout=15)
 
-    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
-        ("placed", 1),
-        ("stock-reserved", 2),
-        ("confirmed", 3),
-    ]
+    assert kinds_in_sequence(response.text) == PLACED_RESERVED_CONFIRMED
     assert reads == [0]
 
 
@@ -368,13 +360,8 @@ async def test_a_stream_asked_to_wait_whose_next_news_skip_the_placement_reads_i
             api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=25"})
         )
         await wait_until_async(api.streams_open, within=10, what="the request to wait")
-        await api.ordering.bus.handle(m.StockReserved(uuid4(), ORDER_ID))
-        await api.ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
+        await confirm(api.ordering)
         response = await asyncio.wait_for(stream, timeout=15)
 
-    assert [(e["kind"], e["sequence"]) for e in events_of(response.text)] == [
-        ("placed", 1),
-        ("stock-reserved", 2),
-        ("confirmed", 3),
-    ]
+    assert kinds_in_sequence(response.text) == PLACED_RESERVED_CONFIRMED
     assert reads == [0]
