@@ -55,6 +55,32 @@ async def notifications_for(
         yield bootstrap(engine, dependencies(settings, client))
 
 
+@asynccontextmanager
+async def worker_on(
+    topic: str, engine: AsyncEngine, kafka: KafkaBroker, peer: Peer, identity: IdentityProvider
+) -> AsyncIterator[str]:
+    """Notification's worker consuming `topic` until the block ends; yields its group."""
+    async with (
+        notifications_for(engine, peer, identity) as notifications,
+        consuming(
+            kafka.bootstrap_servers,
+            topic,
+            routes(notifications.bus, INBOUND),
+            notifications.unit_of_work,
+        ) as group,
+    ):
+        yield group
+
+
+async def deliveries(peer: Peer, count: int, *, what: str) -> None:
+    """Wait until the webhook has received `count` messages."""
+
+    async def received() -> bool:
+        return len(peer.received) == count
+
+    await wait_until_async(received, within=30, what=what)
+
+
 async def rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
     async with engine.connect() as connection:
         return [tuple(row) for row in await connection.execute(text(sql))]
@@ -100,20 +126,8 @@ async def test_order_and_payment_events_reach_the_customer_through_the_webhook(
     topic = unique_topic("notification")
     await publish(kafka.bootstrap_servers, topic, confirmed(paid), payment_failed(declined))
 
-    async with (
-        notifications_for(notification_engine, peer, identity) as notifications,
-        consuming(
-            kafka.bootstrap_servers,
-            topic,
-            routes(notifications.bus, INBOUND),
-            notifications.unit_of_work,
-        ),
-    ):
-
-        async def both_sent() -> bool:
-            return len(peer.received) == 2
-
-        await wait_until_async(both_sent, within=30, what="two webhook deliveries")
+    async with worker_on(topic, notification_engine, kafka, peer, identity):
+        await deliveries(peer, 2, what="two webhook deliveries")
 
     by_recipient = {message["recipient"]: message for message in peer.received}
     assert by_recipient["alice@example.com"]["subject"] == f"Your order {paid} is confirmed"
@@ -146,20 +160,8 @@ async def test_an_order_event_stating_no_email_address_is_not_looked_up(
     topic = unique_topic("notification")
     await publish(kafka.bootstrap_servers, topic, confirmed(order_id, email=None))
 
-    async with (
-        notifications_for(notification_engine, peer, identity) as notifications,
-        consuming(
-            kafka.bootstrap_servers,
-            topic,
-            routes(notifications.bus, INBOUND),
-            notifications.unit_of_work,
-        ),
-    ):
-
-        async def sent() -> bool:
-            return len(peer.received) == 1
-
-        await wait_until_async(sent, within=30, what="the webhook delivery")
+    async with worker_on(topic, notification_engine, kafka, peer, identity):
+        await deliveries(peer, 1, what="the webhook delivery")
 
     (message,) = peer.received
     assert message["recipient"] == "alice"  # the customer: the order has no e-mail address
@@ -183,15 +185,7 @@ async def test_a_message_failing_mid_batch_costs_the_messages_before_it_no_secon
         confirmed(last, "cy", "cy@example.com", key="one-partition"),
     )
 
-    async with (
-        notifications_for(notification_engine, peer, identity) as notifications,
-        consuming(
-            kafka.bootstrap_servers,
-            topic,
-            routes(notifications.bus, INBOUND),
-            notifications.unit_of_work,
-        ) as group,
-    ):
+    async with worker_on(topic, notification_engine, kafka, peer, identity) as group:
         (letter,) = await read_topic(
             kafka.bootstrap_servers, dlq_topic_name(topic, group), 1, within=30
         )
