@@ -244,6 +244,20 @@ class OverlapRecorder:
             self.active -= 1
 
 
+class RefuseUntilHealed:
+    """A handler that fails on the event `stuck` until `healed` is set, and applies every other
+    one (a message retrying while the rest of its partition goes on)."""
+
+    def __init__(self, stuck: uuid.UUID) -> None:
+        self.stuck = stuck
+        self.healed = False
+
+    async def __call__(self, event: Envelope, uow: UnitOfWork) -> None:
+        if event.id == self.stuck and not self.healed:
+            raise RuntimeError("fails until healed")
+        await apply_credit(event, uow)
+
+
 class RefuseOne:
     """A handler that always fails on the event `doomed` and applies every other one; it counts
     the attempts at `doomed`."""

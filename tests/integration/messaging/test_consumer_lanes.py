@@ -9,9 +9,9 @@ from integration.messaging.conftest import Schema
 from integration.messaging.support import (
     OverlapRecorder,
     RefuseOne,
+    RefuseUntilHealed,
     accounts_in_distinct_lanes,
     applied_in_order,
-    apply_credit,
     committed_offset,
     consumer_for,
     envelope,
@@ -21,7 +21,6 @@ from integration.messaging.support import (
 )
 from shop.common.consumer.dlq import read_dead_letters
 from shop.common.events import Envelope
-from shop.common.uow import UnitOfWork
 from shop.topology import dlq_topic_name
 from support.polling import wait_until_async
 
@@ -127,12 +126,7 @@ async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
     messages = [first, stuck, *later]  # offsets 0, 1 (retrying), 2... (done meanwhile)
     topic = await topic_with(bootstrap, {0: messages})
     group = unique("g")
-    healed = False
-
-    async def refuse_stuck_until_healed(event: Envelope, uow: UnitOfWork) -> None:
-        if event.id == stuck.id and not healed:
-            raise RuntimeError("fails until healed")
-        await apply_credit(event, uow)
+    refuse_stuck_until_healed = RefuseUntilHealed(stuck.id)
 
     stopping = consumer_for(
         group,
@@ -158,7 +152,7 @@ async def test_offsets_committed_never_skip_a_record_still_retrying_in_its_lane(
     assert await committed_offset(bootstrap, group, topic) == 1
     assert await applied_in_order(schema, stuck_account) == []
 
-    healed = True
+    refuse_stuck_until_healed.healed = True
     resumed = consumer_for(
         group,
         topic,

@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from integration.messaging.conftest import Schema
 from integration.messaging.support import (
     RefuseOne,
+    RefuseUntilHealed,
     accounts_in_distinct_lanes,
     applied_in_order,
     apply_credit,
@@ -210,12 +211,7 @@ async def test_a_consumer_stopped_while_a_lane_retries_commits_up_to_that_record
     beside = [envelope("account.credited", "beside", seq) for seq in range(1, 6)]
     topic = await topic_with(bootstrap, {0: first, 1: beside})
     group = unique("g")
-    healed = False
-
-    async def refuse_stuck_until_healed(event: Envelope, uow: UnitOfWork) -> None:
-        if event.id == stuck.id and not healed:
-            raise RuntimeError("fails until healed")
-        await apply_credit(event, uow)
+    refuse_stuck_until_healed = RefuseUntilHealed(stuck.id)
 
     stopping = consumer_for(
         group,
@@ -250,7 +246,7 @@ async def test_a_consumer_stopped_while_a_lane_retries_commits_up_to_that_record
     assert await committed_offset(bootstrap, group, topic, 1) == 10
     assert await applied_in_order(schema, stuck_account) == []
 
-    healed = True
+    refuse_stuck_until_healed.healed = True
     resumed = consumer_for(
         group,
         topic,
