@@ -74,6 +74,13 @@ async def confirm(ordering: Ordering) -> None:
     await ordering.bus.handle(m.PaymentSucceeded(uuid4(), ORDER_ID))
 
 
+def waiting_stream(api: Api, *, seconds: int) -> asyncio.Task[httpx.Response]:
+    """The order's stream, asked to wait up to `seconds` for the order (`Prefer: wait`)."""
+    return asyncio.create_task(
+        api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": f"wait={seconds}"})
+    )
+
+
 def kinds_in_sequence(body: str) -> list[tuple[object, object]]:
     """Each streamed event's kind and sequence number."""
     return [(e["kind"], e["sequence"]) for e in events_of(body)]
@@ -173,9 +180,7 @@ async def test_a_stream_asked_to_wait_is_answered_once_the_order_is_placed(
     # The fallback poll is far beyond the test's bound: only the history feed can wake it.
     async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
         await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
-        stream = asyncio.create_task(
-            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
-        )
+        stream = waiting_stream(api, seconds=20)
         await wait_until_async(api.streams_open, within=10, what="the request to wait")
         await api.ordering.bus.handle(checkout())
         await api.ordering.bus.handle(
@@ -310,9 +315,7 @@ async def test_a_stream_asked_to_wait_before_the_placement_opens_from_the_news_w
     async with ordering_api(ordering_engine, identity, poll_seconds=60) as (api, feed):
         await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
         reads = counted_reads(monkeypatch)
-        stream = asyncio.create_task(
-            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
-        )
+        stream = waiting_stream(api, seconds=20)
         await wait_until_async(api.streams_open, within=10, what="the request to wait")
         for message in (
             checkout(),
@@ -334,9 +337,7 @@ async def test_a_stream_asked_to_wait_after_the_placement_reads_once_the_news_do
         await wait_until_async(feed_listening(feed), within=10, what="the history feed to listen")
         await api.ordering.bus.handle(checkout())
         reads = counted_reads(monkeypatch)
-        stream = asyncio.create_task(
-            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=20"})
-        )
+        stream = waiting_stream(api, seconds=20)
         await wait_until_async(lambda: _read_once(reads), within=10, what="the stream's read")
         await confirm(api.ordering)
         response = await asyncio.wait_for(stream, timeout=15)
@@ -356,9 +357,7 @@ async def test_a_stream_asked_to_wait_whose_next_news_skip_the_placement_reads_i
         api.app.state.process.state["order_stream_timing"] = replace(
             api.app.state.process.state["order_stream_timing"], news_first_seconds=20
         )
-        stream = asyncio.create_task(
-            api.http.get(f"/orders/{ORDER_ID}/events", headers={"Prefer": "wait=25"})
-        )
+        stream = waiting_stream(api, seconds=25)
         await wait_until_async(api.streams_open, within=10, what="the request to wait")
         await confirm(api.ordering)
         response = await asyncio.wait_for(stream, timeout=15)
