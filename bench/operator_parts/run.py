@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psutil
 from bench.common.machine import LoadWatch
+from bench.operator_parts.api_requests import request_counts, writes_between
 from bench.operator_parts.cluster import control_plane, create_namespace
 from bench.operator_parts.converge import wait_converged
 from bench.operator_parts.cost import cpu_seconds, cpu_since, operator_counters
@@ -49,6 +50,7 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
         operator = ManagedProcess(
             "shopkeeper", argv, workdir / "operator.log", env={"KUBECONFIG": str(plane.kubeconfig)}
         )
+        requests_before = request_counts(plane)
         started = time.monotonic()
         operator.start()
         cpu_before = cpu_seconds([*plane.processes, operator])
@@ -69,6 +71,7 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
             )
             cpu = cpu_since(cpu_before, cpu_seconds([*plane.processes, operator]))
             counters = operator_counters(f"http://127.0.0.1:{metrics_port}/metrics")
+            api_writes = writes_between(requests_before, request_counts(plane))
         finally:
             operator.stop()
     shutil.rmtree(workdir, ignore_errors=True)  # kept, for its logs, when measuring failed
@@ -81,6 +84,8 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
         "operator_rss_mb": round(rss_peak, 1),
         "cpu_s": cpu,
         **counters,
+        "api_writes": sum(api_writes.values()),
+        "api_writes_by_request": api_writes,
         "load": [round(min(loads), 1), round(max(loads), 1)],
     }
 
