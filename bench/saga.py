@@ -70,6 +70,15 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def gateway_seconds(env: dict[str, str]) -> float:
+    """What the stack's mock card gateway waits per charge: the `--env` value, else payment's
+    default."""
+    from shop.payment.settings import PaymentSettings
+
+    default = PaymentSettings.model_fields["gateway_latency_seconds"].default
+    return float(env.get("SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS", default))
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.saga_parts import cpu
     from bench.saga_parts.drive import HEADER, Plan, drive
@@ -77,14 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     from bench.saga_parts.stack import started_shop
 
     args = arguments(argv)
+    env = dict(pair.split("=", 1) for pair in args.env)
     plan = Plan(
         rates=tuple(float(r) for r in args.rates.split(",")),
         orders_per_step=args.orders,
         grace_seconds=args.grace,
         stop_after_failures=args.stop_after_failures,
         seed=args.seed,
+        gateway_seconds=gateway_seconds(env),
     )
-    env = dict(pair.split("=", 1) for pair in args.env)
     watch = LoadWatch()
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):

@@ -28,6 +28,8 @@ class Outcome:
     saga_ms: float | None = None
     finished: float | None = None  # perf_counter of the final status, by the server's clock
     error: str | None = None
+    order_id: str | None = None
+    sent_at: datetime | None = None  # the checkout's send, by the client's wall clock
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -51,7 +53,15 @@ async def one_order(shop: Storefront, product: str, deadline: float) -> Outcome:
     except (aiohttp.ClientError, ShopError) as err:
         return Outcome(FAILED, started=started, error=repr(err)[:200])
     saga_ms = (final.at - wall).total_seconds() * 1000
-    return Outcome(final.status, final.cancel_reason, started, saga_ms, started + saga_ms / 1000)
+    return Outcome(
+        final.status,
+        final.cancel_reason,
+        started,
+        saga_ms,
+        started + saga_ms / 1000,
+        order_id=order_id,
+        sent_at=wall,
+    )
 
 
 @dataclass(frozen=True)
