@@ -116,7 +116,11 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             found = await watch_hops.finish(result.cpu.wall) if watch_hops is not None else {}
             steps[-1]["hops"] = {"inbox": waits, **found}
             print("\n".join(hops.lines(waits, found)), flush=True)
-            sent = [legs.Sent(o.order_id, o.sent_at) for o in outcomes if o.order_id and o.sent_at]
+            sent = [
+                legs.Sent(o.order_id, o.sent_at, o.seen_ms)
+                for o in outcomes
+                if o.order_id and o.sent_at and o.seen_ms is not None
+            ]
             steps[-1]["legs"] = await legs.saga_legs(running.dsn, sent)
             steps[-1]["gateway_wait_ms"] = round(plan.gateway_seconds * 1000, 1)
             saga_p50 = steps[-1]["saga_p50_ms"]

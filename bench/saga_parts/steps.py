@@ -30,6 +30,8 @@ class Outcome:
     error: str | None = None
     order_id: str | None = None
     sent_at: datetime | None = None  # the checkout's send, by the client's wall clock
+    seen_ms: float | None = None
+    """From the final status (the server's clock) to its arrival in the order's stream."""
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -61,6 +63,7 @@ async def one_order(shop: Storefront, product: str, deadline: float) -> Outcome:
         started + saga_ms / 1000,
         order_id=order_id,
         sent_at=wall,
+        seen_ms=(final.seen_at - final.at).total_seconds() * 1000,
     )
 
 
