@@ -9,7 +9,10 @@ own CPU apart, outcome counts and the load average; the cores the whole machine 
 (/proc/stat), the stack's, the client's and the busiest processes outside the stack, the stack
 threads' run-queue wait; and per consumer group the wait from an event's creation to its
 application with the rows per chunk, from the inbox (`bench.saga_parts.hops`; `--hops` adds
-consumer lag, relay backlog and handler busy share from every process's /metrics). Achieved
+consumer lag, relay backlog and handler busy share from every process's /metrics); the saga's
+legs (`bench.saga_parts.legs`: the checkout, each hop, catalog's and payment's handlers, p50 and
+p99, from ordering's history and payment's rows), the saga's p50 apart from the mock card
+gateway's wait, and when the client's stream shows the final status. Achieved
 counts orders finished per second from the first final status to the last. The highest
 sustainable rate is the highest step with achieved >= 95% of offered and p99 <= 1 s.
 Draws bench/out/saga.png and prints the figures as one JSON object, last.
