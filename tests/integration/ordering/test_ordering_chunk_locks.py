@@ -178,6 +178,12 @@ async def test_concurrent_chunks_acknowledging_the_same_orders_in_opposite_order
         "SELECT status, cancel_reason, awaiting, count(*) FROM ordering.orders"
         " GROUP BY status, cancel_reason, awaiting",
     ) == [("CANCELLED", "payment-timed-out", [], ORDERS_PER_PARTITION)]
+    if not locked:
+        # An order read locked in one statement with its history, after waiting for another
+        # transaction's write of it, sees that write's row but not its history entry (the
+        # statement's snapshot), so its own entry can take the same sequence and be dropped:
+        # the chunk locks, in a statement before the read, close that race for chunks (ADR 0065).
+        return
     assert await _rows(
         ordering_engine,
         "SELECT kind, count(*) FROM ordering.order_history"
