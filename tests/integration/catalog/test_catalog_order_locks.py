@@ -61,7 +61,7 @@ async def test_a_chunk_that_locked_its_orders_takes_no_order_lock_in_its_handler
 ) -> None:
     product_id = await _product(catalog_bus)
     first, second = uuid4(), uuid4()
-    commands = [
+    commands: list[c.ReserveStock | c.CommitStock] = [
         c.ReserveStock(first, (StockLine(product_id, 1),)),
         c.ReserveStock(second, (StockLine(product_id, 2),)),
         c.CommitStock(first),
