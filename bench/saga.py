@@ -9,7 +9,10 @@ own CPU apart, outcome counts and the load average; the cores the whole machine 
 (/proc/stat), the stack's, the client's and the busiest processes outside the stack, the stack
 threads' run-queue wait; and per consumer group the wait from an event's creation to its
 application with the rows per chunk, from the inbox (`bench.saga_parts.hops`; `--hops` adds
-consumer lag, relay backlog and handler busy share from every process's /metrics). Achieved
+consumer lag, relay backlog and handler busy share from every process's /metrics); the saga's
+legs (`bench.saga_parts.legs`: the checkout, each hop, catalog's and payment's handlers, p50 and
+p99, from ordering's history and payment's rows), the saga's p50 apart from the mock card
+gateway's wait, and when the client's stream shows the final status. Achieved
 counts orders finished per second from the first final status to the last. The highest
 sustainable rate is the highest step with achieved >= 95% of offered and p99 <= 1 s.
 Draws bench/out/saga.png and prints the figures as one JSON object, last.
@@ -70,6 +73,15 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def gateway_seconds(env: dict[str, str]) -> float:
+    """What the stack's mock card gateway waits per charge: the `--env` value, else payment's
+    default."""
+    from shop.payment.settings import PaymentSettings
+
+    default = PaymentSettings.model_fields["gateway_latency_seconds"].default
+    return float(env.get("SHOP_PAYMENT_GATEWAY_LATENCY_SECONDS", default))
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.saga_parts import cpu
     from bench.saga_parts.drive import HEADER, Plan, drive
@@ -77,14 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     from bench.saga_parts.stack import started_shop
 
     args = arguments(argv)
+    env = dict(pair.split("=", 1) for pair in args.env)
     plan = Plan(
         rates=tuple(float(r) for r in args.rates.split(",")),
         orders_per_step=args.orders,
         grace_seconds=args.grace,
         stop_after_failures=args.stop_after_failures,
         seed=args.seed,
+        gateway_seconds=gateway_seconds(env),
     )
-    env = dict(pair.split("=", 1) for pair in args.env)
     watch = LoadWatch()
     runs: dict[str, dict[str, Any]] = {}
     for mode in args.modes.split(","):

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -37,11 +37,12 @@ class ShopError(Exception):
 
 @dataclass(frozen=True)
 class Final:
-    """An order's final status and the server's time of it."""
+    """An order's final status, the server's time of it and the client's of its arrival."""
 
     status: str
     cancel_reason: str | None
     at: datetime
+    seen_at: datetime
 
 
 def session() -> aiohttp.ClientSession:
@@ -146,9 +147,10 @@ class Storefront:
                         continue
                     entry = json.loads(line[5:])
                     if entry["status"] in FINAL:
+                        seen_at = datetime.now(UTC)
                         at = datetime.fromisoformat(entry["at"])
                         reason = await self._cancel_reason(buyer, order_id, entry["status"])
-                        return Final(entry["status"], reason, at)
+                        return Final(entry["status"], reason, at, seen_at)
             raise ShopError(f"the stream of order {order_id} ended before a final status")
 
     async def _cancel_reason(self, buyer: Headers, order_id: str, status: str) -> str | None:

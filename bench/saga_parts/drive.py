@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.common.machine import LoadWatch
-from bench.saga_parts import cpu, hops, pg_stats
+from bench.saga_parts import cpu, hops, legs, pg_stats
 from bench.saga_parts.client import Storefront, logged_in, session
 from bench.saga_parts.stack import RunningShop
 from bench.saga_parts.steps import StepResult, run_step
@@ -29,6 +29,8 @@ class Plan:
     grace_seconds: float
     stop_after_failures: int
     seed: int
+    gateway_seconds: float
+    """What the stack's mock card gateway waits per charge (shown beside the saga's legs)."""
 
 
 async def _order_counts(shop: Storefront, control_url: str) -> dict[str, float]:
@@ -114,6 +116,15 @@ async def drive(running: RunningShop, plan: Plan, watch: LoadWatch) -> dict[str,
             found = await watch_hops.finish(result.cpu.wall) if watch_hops is not None else {}
             steps[-1]["hops"] = {"inbox": waits, **found}
             print("\n".join(hops.lines(waits, found)), flush=True)
+            sent = [
+                legs.Sent(o.order_id, o.sent_at, o.seen_ms)
+                for o in outcomes
+                if o.order_id and o.sent_at and o.seen_ms is not None
+            ]
+            steps[-1]["legs"] = await legs.saga_legs(running.dsn, sent)
+            steps[-1]["gateway_wait_ms"] = round(plan.gateway_seconds * 1000, 1)
+            saga_p50 = steps[-1]["saga_p50_ms"]
+            print(legs.line(steps[-1]["legs"], saga_p50, plan.gateway_seconds), flush=True)
             if running.pg_stats is not None:
                 steps[-1]["postgres"] = await running.pg_stats.finish(len(result.finished))
                 print(pg_stats.line(steps[-1]["postgres"]), flush=True)

@@ -28,6 +28,10 @@ class Outcome:
     saga_ms: float | None = None
     finished: float | None = None  # perf_counter of the final status, by the server's clock
     error: str | None = None
+    order_id: str | None = None
+    sent_at: datetime | None = None  # the checkout's send, by the client's wall clock
+    seen_ms: float | None = None
+    """From the final status (the server's clock) to its arrival in the order's stream."""
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -51,7 +55,16 @@ async def one_order(shop: Storefront, product: str, deadline: float) -> Outcome:
     except (aiohttp.ClientError, ShopError) as err:
         return Outcome(FAILED, started=started, error=repr(err)[:200])
     saga_ms = (final.at - wall).total_seconds() * 1000
-    return Outcome(final.status, final.cancel_reason, started, saga_ms, started + saga_ms / 1000)
+    return Outcome(
+        final.status,
+        final.cancel_reason,
+        started,
+        saga_ms,
+        started + saga_ms / 1000,
+        order_id=order_id,
+        sent_at=wall,
+        seen_ms=(final.seen_at - final.at).total_seconds() * 1000,
+    )
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ from shop.topology import CONSUMES, consumer_group
 @dataclass(frozen=True)
 class Consuming(Generic[U]):
     """What a wired worker consumes with, and the other tasks it runs (ordering's timer);
-    `prepare`: what locks a chunk's rows before its first message (catalog's, `chunk_locks`)."""
+    `prepare`: what locks a chunk's rows before its first message (`chunk_locks`: catalog's,
+    ordering's)."""
 
     routes: EventHandlers[U]
     unit_of_work: Callable[[], U]

@@ -5,7 +5,6 @@ locks (`CHUNK_LOCKS`, ADR 0062) they queue, never deadlock; without, the same ch
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -16,13 +15,18 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration.context_kafka import consuming, envelope_of
-from integration.messaging.support import topic_with
+from integration.messaging.support import (
+    deadlocks,
+    deadlocks_since,
+    failed_attempts,
+    paused,
+    topic_with,
+)
 from localinfra.kafka import KafkaBroker
 from shop.catalog.bootstrap import bootstrap
 from shop.catalog.domain import commands as c
 from shop.catalog.entrypoints.consumers import CHUNK_LOCKS, INBOUND
 from shop.common.consumer import routes
-from shop.common.consumer.inbound import RouteHandler
 from shop.common.events import DomainEvent, Envelope
 from shop.ordering.domain.events import CommitStock, OrderConfirmed, ReserveStock, StockLine
 from shop.ordering.domain.order_terms import OrderLine
@@ -69,40 +73,9 @@ def _partition(products: list[UUID]) -> list[Envelope]:
     return [*reserves, *commits, *confirmed]
 
 
-def _paused(handlers: dict[str, RouteHandler[object]]) -> dict[str, RouteHandler[object]]:
-    def pause(handler: RouteHandler[object]) -> RouteHandler[object]:
-        async def handle(envelope: Envelope, uow: object) -> None:
-            await handler(envelope, uow)
-            await asyncio.sleep(PAUSE_SECONDS)
-
-        return handle
-
-    return {event_type: pause(handler) for event_type, handler in handlers.items()}
-
-
-def _failed_attempts(registry: CollectorRegistry) -> dict[str, float]:
-    """`shop_consumer_failed_attempts` by error type."""
-    found: dict[str, float] = {}
-    for metric in registry.collect():
-        for sample in metric.samples:
-            if sample.name == "shop_consumer_failed_attempts_total":
-                error = sample.labels["error"]
-                found[error] = found.get(error, 0.0) + sample.value
-    return found
-
-
 async def _rows(engine: AsyncEngine, sql: str) -> list[tuple[object, ...]]:
     async with engine.connect() as connection:
         return [tuple(row) for row in await connection.execute(text(sql))]
-
-
-async def _deadlocks(engine: AsyncEngine) -> int:
-    """PostgreSQL's count of deadlocks in the test's own database."""
-    [(count,)] = await _rows(
-        engine, "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
-    )
-    assert isinstance(count, int)
-    return count
 
 
 @pytest.mark.parametrize("locked", [True, False], ids=["chunk-locks", "control-no-locks"])
@@ -123,12 +96,12 @@ async def test_concurrent_chunks_reserving_the_same_products_in_opposite_orders(
     topic = await topic_with(kafka.bootstrap_servers, partitions)
     registry = CollectorRegistry()
     orders = 2 * ORDERS_PER_PARTITION
-    deadlocks_before = await _deadlocks(catalog_engine)
+    deadlocks_before = await deadlocks(catalog_engine)
 
     async with consuming(
         kafka.bootstrap_servers,
         topic,
-        _paused(routes(catalog.bus, INBOUND)),
+        paused(routes(catalog.bus, INBOUND), PAUSE_SECONDS),
         catalog.unit_of_work,
         prepare=CHUNK_LOCKS if locked else None,
         registry=registry,
@@ -159,17 +132,10 @@ async def test_concurrent_chunks_reserving_the_same_products_in_opposite_orders(
     ) == [("stock.reserved", orders)]
     pairs = await _rows(catalog_engine, "SELECT sum(orders) FROM catalog.bought_together")
     assert pairs == [(2 * orders,)]  # each order's pair, both ways, once
-    failed = _failed_attempts(registry)
+    failed = failed_attempts(registry)
     if locked:
         assert failed == {}  # no deadlock, no other conflict
-        await catalog_engine.dispose()  # its backends exit: their counts reach the statistics
-        await asyncio.sleep(1.0)
-        assert await _deadlocks(catalog_engine) == deadlocks_before
+        assert await deadlocks_since(catalog_engine, deadlocks_before, awaited=False) == 0
     else:
         assert failed.get("DeadlockDetectedError", 0) >= 1  # the control: the same chunks deadlock
-        await catalog_engine.dispose()
-
-        async def counted() -> bool:
-            return await _deadlocks(catalog_engine) > deadlocks_before
-
-        await wait_until_async(counted, within=20, what="PostgreSQL to count the deadlock")
+        assert await deadlocks_since(catalog_engine, deadlocks_before, awaited=True) > 0

@@ -6,28 +6,33 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop.common.aggregate import Aggregate
 from shop.common.consumer import ConsumerMetrics, ConsumerOptions, EventConsumer, PermanentError
 from shop.common.consumer.dlq import assign_all_partitions
+from shop.common.consumer.inbound import RouteHandler
 from shop.common.consumer.lanes import lane_of
 from shop.common.events import DomainEvent, Envelope
 from shop.common.headers import EVENT_ID_HEADER, EVENT_TYPE_HEADER
 from shop.common.messaging_settings import InboxSettings
 from shop.common.relay import OutboxRelay, RelayMetrics, RelayOptions
 from shop.common.uow import UnitOfWork
+from support.polling import wait_until_async
 
 if TYPE_CHECKING:
     from integration.messaging.conftest import Schema
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -307,3 +312,55 @@ async def committed_offset(
 
 def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def paused(handlers: Mapping[str, RouteHandler[P]], seconds: float) -> dict[str, RouteHandler[P]]:
+    """`handlers`, each holding its transaction open `seconds` longer once it has applied its
+    message: every chunk overlaps its neighbours (concurrent chunks, ADR 0059)."""
+
+    def pause(handler: RouteHandler[P]) -> RouteHandler[P]:
+        async def handle(envelope: Envelope, uow: P) -> None:
+            await handler(envelope, uow)
+            await asyncio.sleep(seconds)
+
+        return handle
+
+    return {event_type: pause(handler) for event_type, handler in handlers.items()}
+
+
+def failed_attempts(registry: CollectorRegistry) -> dict[str, float]:
+    """`shop_consumer_failed_attempts` by error type."""
+    found: dict[str, float] = {}
+    for metric in registry.collect():
+        for sample in metric.samples:
+            if sample.name == "shop_consumer_failed_attempts_total":
+                error = sample.labels["error"]
+                found[error] = found.get(error, 0.0) + sample.value
+    return found
+
+
+async def deadlocks(engine: AsyncEngine) -> int:
+    """PostgreSQL's count of deadlocks in the engine's database (a backend's count reaches the
+    statistics when it exits or goes idle: dispose of the engine first)."""
+    async with engine.connect() as connection:
+        count = await connection.scalar(
+            text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        )
+    assert isinstance(count, int)
+    return count
+
+
+async def deadlocks_since(engine: AsyncEngine, before: int, *, awaited: bool) -> int:
+    """The deadlocks PostgreSQL counted in the engine's database since `deadlocks` said
+    `before`. The engine is disposed first (its backends exit: their counts reach the
+    statistics); `awaited`: wait up to 20 s for one, else 1 s for the counts to settle."""
+    await engine.dispose()
+    if awaited:
+
+        async def counted() -> bool:
+            return await deadlocks(engine) > before
+
+        await wait_until_async(counted, within=20, what="PostgreSQL to count the deadlock")
+    else:
+        await asyncio.sleep(1.0)
+    return await deadlocks(engine) - before

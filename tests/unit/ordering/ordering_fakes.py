@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -18,6 +18,11 @@ class FakeOrders(FakeRows[UUID, Order]):
     def __init__(self) -> None:
         super().__init__(key=lambda order: order.id)
         self.saves = 0
+        self.held: list[tuple[list[UUID], list[UUID]]] = []
+        """Each `hold`: the orders, and those confirming, as asked."""
+
+    async def hold(self, order_ids: Collection[UUID], *, confirming: Collection[UUID]) -> None:
+        self.held.append((list(order_ids), list(confirming)))
 
     async def save(self, item: Order) -> None:
         self.saves += 1

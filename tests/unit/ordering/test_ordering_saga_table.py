@@ -12,7 +12,7 @@ import pytest
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.fraud import RiskAssessment
 from shop.ordering.domain.order_terms import CancelReason, Compensation, OrderStatus
-from shop.ordering.domain.saga import transition
+from shop.ordering.domain.saga import CONFIRMING, transition
 from shop.ordering.domain.saga_state import SagaState
 from unit.ordering.ordering_builders import (
     PASSED,
@@ -89,3 +89,15 @@ def test_each_message_in_each_state_follows_the_transition_table(
         assert result.state == before
         assert result.emit == ()
         assert result.notes == ()
+
+
+def test_the_messages_that_confirm_an_order_are_those_a_chunk_locks_totals_for() -> None:
+    """A chunk locks its customers' totals only for `CONFIRMING` messages (ADR 0065): no other
+    message may confirm an order, or concurrent chunks could deadlock on the totals again."""
+    confirming = {
+        kind
+        for table in (TRANSITIONS, SUSPECTED_TRANSITIONS)
+        for (_, kind), status in table.items()
+        if status is OrderStatus.CONFIRMED
+    }
+    assert confirming == CONFIRMING

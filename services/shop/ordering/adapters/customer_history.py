@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import Boolean, bindparam, func, literal, select
+from sqlalchemy import Boolean, ColumnElement, bindparam, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 
 from shop.common.plain_sql import PlainSql
@@ -64,6 +64,13 @@ COUNT_CONFIRMED = _CONFIRMED.on_conflict_do_update(
 )
 """Adds an order to its customer's totals when `newly_confirmed` (a CTE of the order's save;
 its parameters are the order's own columns)."""
+
+
+def totals_lock_key(customer_id: ColumnElement[str], currency: ColumnElement[str]) -> Any:
+    """The key of the advisory lock that stands for a customer's totals row in `currency`,
+    whether the row exists yet or not (a chunk's `SqlOrderRepository.hold`, ADR 0065)."""
+    name = literal("ordering.customer_totals:") + currency + literal(":") + customer_id
+    return func.hashtextextended(name, literal_column("0"))
 
 
 async def history_before(

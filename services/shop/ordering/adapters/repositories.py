@@ -3,7 +3,8 @@ on the unit of work's asyncpg connection (`shop.common.plain_sql`, docs/adr/0056
 
 An order is read in one round trip (its row, locked or not, with its history as a JSON array),
 and written in one: the order's row, the history entries added since it was read and, as it
-is confirmed, its customer's totals (data-modifying CTEs beside the history insert).
+is confirmed, its customer's totals (data-modifying CTEs beside the history insert). A chunk
+of the worker's messages first holds its orders and their customers' totals (`hold`, ADR 0065).
 
 The write is held back until the repository's next statement or the unit of work's commit,
 which sends it with the transaction's outbox rows as one more CTE (`write_with`): a saga step
@@ -13,7 +14,7 @@ repository sends the held write first, so each read sees what the unit of work w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import ARRAY, Integer, any_, bindparam, func, select, update
+from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from shop.common.aggregate import Aggregate
@@ -32,6 +33,7 @@ from shop.ordering.adapters.customer_history import (
     history_before,
     risk_json,
     risk_of,
+    totals_lock_key,
 )
 from shop.ordering.adapters.tables import MESSAGING, ORDER_HISTORY_JSON, order_history, orders
 from shop.ordering.domain.fraud import CustomerHistory
@@ -96,6 +98,11 @@ class SqlOrderRepository:
         else:
             await held.statements.alone.execute(self._connection, held.parameters)
         return True
+
+    async def hold(self, order_ids: Collection[UUID], *, confirming: Collection[UUID]) -> None:
+        await self._send_held()
+        parameters = {"order_ids": list(order_ids), "confirming": list(confirming)}
+        await _HOLD.execute(self._connection, parameters)
 
     async def history_before(
         self, order_id: UUID, customer_id: str, currency: str, since: datetime
@@ -208,6 +215,30 @@ _ORDER_KEY = bindparam("order_key", type_=orders.c.id.type)
 _ORDER_WITH_HISTORY = select(orders, ORDER_HISTORY_JSON).where(orders.c.id == _ORDER_KEY)
 _READ_ORDER = PlainSql(_ORDER_WITH_HISTORY)
 _LOCK_ORDER = PlainSql(_ORDER_WITH_HISTORY.with_for_update(of=orders))
+_ORDER_KEYS = ARRAY(orders.c.id.type)
+_HELD = (
+    select(orders.c.id, orders.c.customer_id, orders.c.currency)
+    .where(orders.c.id == any_(bindparam("order_ids", type_=_ORDER_KEYS)))
+    .order_by(orders.c.id)
+    .with_for_update()
+    .cte("held")
+    .prefix_with("MATERIALIZED")  # run whole, first: every order locked, whatever follows
+)
+_TOTALS_KEY = case(
+    (
+        _HELD.c.id == any_(bindparam("confirming", type_=_ORDER_KEYS)),
+        totals_lock_key(_HELD.c.customer_id, _HELD.c.currency),
+    )
+).label("lock_key")
+_TOTALS_KEYS = select(_TOTALS_KEY).distinct().order_by(_TOTALS_KEY).subquery("sorted")
+_HOLD = PlainSql(
+    select(func.pg_advisory_xact_lock(_TOTALS_KEYS.c.lock_key)).where(
+        _TOTALS_KEYS.c.lock_key.is_not(None)
+    )
+)
+"""A chunk's locks, in one statement: its orders' rows `FOR UPDATE` (as `_LOCK_ORDER`), in id
+order, then the advisory locks of the totals of the `confirming` orders' customers (a row that
+may not exist yet), in key order: the same order for every chunk."""
 _WAITING = bindparam("waiting", sorted(s.value for s in WAITING), type_=ARRAY(orders.c.status.type))
 _DUE = PlainSql(
     select(orders.c.id)

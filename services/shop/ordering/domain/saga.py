@@ -39,6 +39,9 @@ from shop.ordering.domain.order_terms import (
 from shop.ordering.domain.saga_state import Note, SagaState, SagaTimeouts, Transition
 
 WAITING = frozenset({OrderStatus.PENDING, OrderStatus.STOCK_RESERVED})
+CONFIRMING: frozenset[type[m.SagaMessage]] = frozenset({m.PaymentSucceeded})
+"""The messages whose transition can confirm an order (and so count it in its customer's
+totals): a chunk locks the totals of their orders' customers first (`chunk_locks`)."""
 
 # What was possibly done, and must be undone, when the saga cancels for each reason.
 UNDO: dict[CancelReason, tuple[Compensation, ...]] = {

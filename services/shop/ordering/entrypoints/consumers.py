@@ -2,14 +2,17 @@
 
 This is ordering's translation of other contexts' events; stock.low and the like are not
 routed (ignored). A payload that does not fit, or that the domain refuses, is dead-lettered.
+A chunk of them first locks what they all will (`CHUNK_LOCKS`), so the worker's concurrent
+chunks queue on shared orders and customer totals, never deadlock.
 """
 
 from __future__ import annotations
 
-from shop.common.consumer import Inbound, decode, with_event_id
+from shop.common.consumer import Inbound, chunk_preparer, decode, with_event_id
 from shop.common.events import Envelope
 from shop.ordering.domain import messages as m
 from shop.ordering.domain.order_terms import OrderTerms
+from shop.ordering.service_layer.chunk_locks import lock_chunk
 
 
 def checkout_received(envelope: Envelope) -> m.CheckoutReceived:
@@ -38,3 +41,6 @@ INBOUND: dict[str, Inbound[m.SagaMessage]] = {
     "payment.failed": with_event_id(m.PaymentFailed),
     "payment.refunded": with_event_id(m.PaymentRefunded),
 }
+
+CHUNK_LOCKS = chunk_preparer(INBOUND, lock_chunk)
+"""Before a chunk's first message: the locks of every message of it (`chunk_locks`)."""

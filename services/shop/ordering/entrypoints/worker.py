@@ -13,7 +13,7 @@ from shop.common.process import ProcessContext
 from shop.ordering.adapters.metrics import PrometheusSagaObserver
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
 from shop.ordering.bootstrap import OrderingBus, bootstrap
-from shop.ordering.entrypoints.consumers import INBOUND
+from shop.ordering.entrypoints.consumers import CHUNK_LOCKS, INBOUND
 from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from shop.ordering.settings import OrderingSettings
 
@@ -48,7 +48,10 @@ def context_worker(settings: OrderingSettings) -> ContextWorker:
             settings.saga_timer_batch_size,
         )
         return Consuming(
-            routes(ordering.bus, INBOUND), ordering.unit_of_work, tasks={"saga-timer": timer}
+            routes(ordering.bus, INBOUND),
+            ordering.unit_of_work,
+            tasks={"saga-timer": timer},
+            prepare=CHUNK_LOCKS,
         )
 
     return ContextWorker("ordering", settings, wire)

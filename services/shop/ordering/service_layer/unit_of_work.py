@@ -3,6 +3,7 @@ saga's observer."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -18,6 +19,11 @@ class OrderRepository(Protocol):
 
     async def lock(self, order_id: UUID) -> Order | None:
         """The order, locked until commit (its saga advances one message at a time)."""
+        ...
+
+    async def hold(self, order_ids: Collection[UUID], *, confirming: Collection[UUID]) -> None:
+        """Lock these orders, then the totals of the customers of `confirming` (orders whose
+        confirmation may follow), each kind in one order every caller shares; loads nothing."""
         ...
 
     async def add(self, order: Order) -> None: ...
