@@ -3,7 +3,8 @@
 Prebuilt plain SQL on the unit of work's asyncpg connection (`shop.common.plain_sql`,
 docs/adr/0056); a reservation's lines are written in one upsert whatever their number, with
 the counts of the stock they hold (a data-modifying CTE): one round trip for a reservation's
-change."""
+change. An order's lock is taken once per transaction: after `lock_orders` (a chunk's first
+statement, ADR 0062) its `lock` is the read alone."""
 
 from __future__ import annotations
 
@@ -67,11 +68,15 @@ class SqlReservationRepository:
     def __init__(self, connection: asyncpg.Connection, track: Callable[[Aggregate], None]) -> None:
         self._connection = connection
         self._track = track
+        self._locked: set[UUID] = set()
+        """Orders whose lock this transaction holds (a transaction's lock is held to its end)."""
 
     async def lock(self, order_id: UUID) -> OrderReservation | None:
         # The lock first, in a statement of its own: the read after it sees what the
         # transaction that held it committed.
-        await _LOCK_ORDER.execute(self._connection, {"key": _order_key(order_id)})
+        if order_id not in self._locked:
+            await _LOCK_ORDER.execute(self._connection, {"key": _order_key(order_id)})
+            self._locked.add(order_id)
         rows = await _LINES.fetch(self._connection, {"order_id": order_id})
         if not rows:
             return None
@@ -87,6 +92,7 @@ class SqlReservationRepository:
         if order_ids:
             keys = [_order_key(order_id) for order_id in order_ids]
             await _LOCK_ORDERS.execute(self._connection, {"keys": keys})
+            self._locked.update(order_ids)
 
     async def save(self, reservation: OrderReservation, stock: Collection[StockItem] = ()) -> None:
         self._track(reservation)
