@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
+from shop.common.held_write import HeldWrite
 from shop.common.messaging_settings import OutboxMode
 from shop.common.outbox import MessagingTables
+from shop.common.outbox_write import OutboxRows, outbox_written
 from shop.common.uow import Engine, UnitOfWork
 
 
@@ -42,3 +44,15 @@ class ContextUnitOfWork(UnitOfWork):
     def open_repositories(self) -> None:
         """Attach the context's repositories to `self.session` (SQLAlchemy Core) or
         `self.connection` (plain asyncpg), as each transaction begins."""
+
+    def held_write(self) -> HeldWrite | None:
+        """The repository write this context holds back to the commit (`shop.common.held_write`,
+        docs/adr/0061); None: its repositories write at once."""
+        return None
+
+    async def write_last(self, outbox: OutboxRows) -> None:
+        held = self.held_write()
+        if held is not None and await held.send_with(outbox):
+            await outbox_written(self.connection, self.tables, outbox, mode=self.outbox_mode)
+        else:
+            await super().write_last(outbox)

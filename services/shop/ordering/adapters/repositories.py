@@ -7,15 +7,14 @@ is confirmed, its customer's totals (data-modifying CTEs beside the history inse
 of the worker's messages first holds its orders and their customers' totals (`hold`, ADR 0065).
 
 The write is held back until the repository's next statement or the unit of work's commit,
-which sends it with the transaction's outbox rows as one more CTE (`write_with`): a saga step
-is then BEGIN, inbox, order read, order write with outbox, COMMIT. Every statement of the
-repository sends the held write first, so each read sees what the unit of work wrote.
+which sends it with the transaction's outbox rows as one more CTE (`shop.common.held_write`):
+a saga step is then BEGIN, inbox, order read, order write with outbox, COMMIT. Every statement
+of the repository sends the held write first, so each read sees what the unit of work wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +25,7 @@ from sqlalchemy import ARRAY, Integer, any_, bindparam, case, func, select, upda
 from sqlalchemy.dialects.postgresql import insert
 
 from shop.common.aggregate import Aggregate
-from shop.common.outbox_write import OutboxRows, outbox_insert
+from shop.common.held_write import HeldStatements, HeldWrite
 from shop.common.plain_sql import PlainSql
 from shop.ordering.adapters.customer_history import (
     COUNT_CONFIRMED,
@@ -57,8 +56,8 @@ class SqlOrderRepository:
         """Per order read or written here: the last history sequence already stored."""
         self._confirmed: set[UUID] = set()
         """Orders read or written here as confirmed (counted in their customer's totals)."""
-        self._held: _Write | None = None
-        """The last write, not sent yet (`write_with` sends it, or the next statement)."""
+        self.writes = HeldWrite(connection)
+        """The last write, not sent yet (the commit sends it, or the next statement)."""
 
     async def get(self, order_id: UUID) -> Order | None:
         return await self._load(order_id, lock=False)
@@ -67,13 +66,11 @@ class SqlOrderRepository:
         return await self._load(order_id, lock=True)
 
     async def add(self, order: Order) -> None:
-        await self._send_held()
         self._track(order)
         row = {"placed_at": order.placed_at, **_saga_columns(order)}
-        self._held = _Write(_PLACE, {**row, **self._new_history(order)})
+        await self.writes.hold(_PLACE, {**row, **self._new_history(order)})
 
     async def save(self, order: Order) -> None:
-        await self._send_held()
         self._track(order)
         newly_confirmed = order.status is OrderStatus.CONFIRMED and order.id not in self._confirmed
         if newly_confirmed:
@@ -83,43 +80,25 @@ class SqlOrderRepository:
             **self._new_history(order),
             "newly_confirmed": newly_confirmed,
         }
-        self._held = _Write(_SAVE, parameters)
-
-    async def write_with(self, outbox: OutboxRows) -> bool:
-        """Send the held write, with `outbox`'s rows in the same statement; False if no write
-        was held (the rows are then not written: the caller inserts them)."""
-        held, self._held = self._held, None
-        if held is None:
-            return False
-        if outbox:
-            await held.statements.with_outbox.execute(
-                self._connection, {**held.parameters, **outbox.parameters()}
-            )
-        else:
-            await held.statements.alone.execute(self._connection, held.parameters)
-        return True
+        await self.writes.hold(_SAVE, parameters)
 
     async def hold(self, order_ids: Collection[UUID], *, confirming: Collection[UUID]) -> None:
-        await self._send_held()
+        await self.writes.send()
         parameters = {"order_ids": list(order_ids), "confirming": list(confirming)}
         await _HOLD.execute(self._connection, parameters)
 
     async def history_before(
         self, order_id: UUID, customer_id: str, currency: str, since: datetime
     ) -> CustomerHistory | None:
-        await self._send_held()
+        await self.writes.send()
         return await history_before(self._connection, order_id, customer_id, currency, since)
 
     async def due(self, now: datetime, limit: int) -> list[UUID]:
-        await self._send_held()
+        await self.writes.send()
         return [row[0] for row in await _DUE.fetch(self._connection, {"now": now, "limit": limit})]
 
-    async def _send_held(self) -> None:
-        """Send the held write alone: a statement follows it in the same transaction."""
-        await self.write_with(_NO_OUTBOX)
-
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
-        await self._send_held()
+        await self.writes.send()
         query = _LOCK_ORDER if lock else _READ_ORDER
         found = await query.fetchrow(self._connection, {"order_key": order_id})
         if found is None:
@@ -291,36 +270,8 @@ _PLACED = (
 )
 _SAVED = update(orders).where(orders.c.id == _ORDER_KEY).values(_SAGA_VALUES).cte("saved")
 _COUNTED = COUNT_CONFIRMED.cte("counted")
-_OUTBOXED = outbox_insert(MESSAGING.outbox).cte("outboxed")
-
-
-@dataclass(frozen=True)
-class _Statements:
-    """One write, alone and with the transaction's outbox rows (a CTE more)."""
-
-    alone: PlainSql
-    with_outbox: PlainSql
-
-
-_PLACE = _Statements(
-    PlainSql(_APPEND_HISTORY.add_cte(_PLACED)),
-    PlainSql(_APPEND_HISTORY.add_cte(_PLACED, _OUTBOXED)),
-)
+_PLACE = HeldStatements.of(_APPEND_HISTORY.add_cte(_PLACED), MESSAGING.outbox)
 """A new order and its first history entries, in one statement."""
-_SAVE = _Statements(
-    PlainSql(_APPEND_HISTORY.add_cte(_SAVED, _COUNTED)),
-    PlainSql(_APPEND_HISTORY.add_cte(_SAVED, _COUNTED, _OUTBOXED)),
-)
+_SAVE = HeldStatements.of(_APPEND_HISTORY.add_cte(_SAVED, _COUNTED), MESSAGING.outbox)
 """The saga's columns, the history entries added since the order was read and, when
 `newly_confirmed`, the order in its customer's totals."""
-
-
-@dataclass(frozen=True)
-class _Write:
-    """A write held back, with its parameters."""
-
-    statements: _Statements
-    parameters: dict[str, Any]
-
-
-_NO_OUTBOX = OutboxRows([], [], [], [], [], [], [])

@@ -6,7 +6,7 @@ rows in one statement (one round trip fewer per saga step)."""
 from __future__ import annotations
 
 from shop.common.context_uow import ContextUnitOfWork
-from shop.common.outbox_write import OutboxRows, outbox_written, write_outbox
+from shop.common.held_write import HeldWrite
 from shop.ordering.adapters.repositories import SqlOrderRepository
 from shop.ordering.adapters.tables import MESSAGING
 
@@ -18,8 +18,5 @@ class SqlOrderingUnitOfWork(ContextUnitOfWork):
     def open_repositories(self) -> None:
         self.orders = SqlOrderRepository(self.connection, self.track)
 
-    async def write_last(self, outbox: OutboxRows) -> None:
-        if await self.orders.write_with(outbox):
-            await outbox_written(self.connection, self.tables, outbox, mode=self.outbox_mode)
-        else:
-            await write_outbox(self.connection, self.tables, outbox, mode=self.outbox_mode)
+    def held_write(self) -> HeldWrite:
+        return self.orders.writes

@@ -2,23 +2,21 @@
 (`shop.common.plain_sql`, docs/adr/0056); loaded payments are tracked for the outbox.
 
 A payment's write is held back until the repository's next statement or the unit of work's
-commit, which sends it with the transaction's outbox rows as one more CTE (`write_with`, as
-ordering's repository does: docs/adr/0061): a charge is then BEGIN, inbox, payment read,
-payment write with outbox, COMMIT."""
+commit, which sends it with the transaction's outbox rows as one more CTE
+(`shop.common.held_write`, as ordering's repository does: docs/adr/0061): a charge is then
+BEGIN, inbox, payment read, payment write with outbox, COMMIT."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.sql.dml import Insert, Update
 
 from shop.common.aggregate import Aggregate
-from shop.common.outbox_write import OutboxRows, outbox_insert
+from shop.common.held_write import HeldStatements, HeldWrite
 from shop.common.plain_sql import PlainSql, bound
 from shop.payment.adapters.tables import MESSAGING, payments
 from shop.payment.domain.payment import Payment, PaymentStatus
@@ -28,8 +26,8 @@ class SqlPaymentRepository:
     def __init__(self, connection: asyncpg.Connection, track: Callable[[Aggregate], None]) -> None:
         self._connection = connection
         self._track = track
-        self._held: _Write | None = None
-        """The last write, not sent yet (`write_with` sends it, or the next statement)."""
+        self.writes = HeldWrite(connection)
+        """The last write, not sent yet (the commit sends it, or the next statement)."""
 
     async def get(self, order_id: UUID) -> Payment | None:
         return await self._load(order_id, lock=False)
@@ -38,35 +36,15 @@ class SqlPaymentRepository:
         return await self._load(order_id, lock=True)
 
     async def add(self, payment: Payment) -> None:
-        await self._send_held()
         self._track(payment)
-        self._held = _Write(_INSERT, _columns(payment))
+        await self.writes.hold(_INSERT, _columns(payment))
 
     async def save(self, payment: Payment) -> None:
-        await self._send_held()
         self._track(payment)
-        self._held = _Write(_UPDATE, {**_columns(payment), "order_key": payment.order_id})
-
-    async def write_with(self, outbox: OutboxRows) -> bool:
-        """Send the held write, with `outbox`'s rows in the same statement; False if no write
-        was held (the rows are then not written: the caller inserts them)."""
-        held, self._held = self._held, None
-        if held is None:
-            return False
-        if outbox:
-            await held.statements.with_outbox.execute(
-                self._connection, {**held.parameters, **outbox.parameters()}
-            )
-        else:
-            await held.statements.alone.execute(self._connection, held.parameters)
-        return True
-
-    async def _send_held(self) -> None:
-        """Send the held write alone: a statement follows it in the same transaction."""
-        await self.write_with(_NO_OUTBOX)
+        await self.writes.hold(_UPDATE, {**_columns(payment), "order_key": payment.order_id})
 
     async def _load(self, order_id: UUID, *, lock: bool) -> Payment | None:
-        await self._send_held()
+        await self.writes.send()
         row = await (_LOCK if lock else _READ).fetchrow(self._connection, {"order_key": order_id})
         if row is None:
             return None
@@ -84,26 +62,6 @@ class SqlPaymentRepository:
         return payment
 
 
-@dataclass(frozen=True)
-class _Statements:
-    """One write, alone and with the transaction's outbox rows (a CTE more)."""
-
-    alone: PlainSql
-    with_outbox: PlainSql
-
-    @classmethod
-    def of(cls, write: Insert | Update) -> _Statements:
-        return cls(PlainSql(write), PlainSql(write.add_cte(_OUTBOXED)))
-
-
-@dataclass(frozen=True)
-class _Write:
-    """A write held back, with its parameters."""
-
-    statements: _Statements
-    parameters: dict[str, Any]
-
-
 _SAVED_COLUMNS = (
     "order_id",
     "customer_id",
@@ -118,10 +76,11 @@ _ORDER_KEY = bindparam("order_key", type_=payments.c.order_id.type)
 _SELECT = select(payments).where(payments.c.order_id == _ORDER_KEY)
 _READ = PlainSql(_SELECT)
 _LOCK = PlainSql(_SELECT.with_for_update())
-_OUTBOXED = outbox_insert(MESSAGING.outbox).cte("outboxed")
-_INSERT = _Statements.of(payments.insert().values(bound(payments, *_SAVED_COLUMNS)))
+_INSERT = HeldStatements.of(
+    payments.insert().values(bound(payments, *_SAVED_COLUMNS)), MESSAGING.outbox
+)
 """Executed with the payment's columns as parameters."""
-_UPDATE = _Statements.of(
+_UPDATE = HeldStatements.of(
     update(payments)
     .where(payments.c.order_id == _ORDER_KEY)
     .values(
@@ -129,10 +88,10 @@ _UPDATE = _Statements.of(
             **bound(payments, *_SAVED_COLUMNS),
             "updated_at": func.now(),
         }
-    )
+    ),
+    MESSAGING.outbox,
 )
 """Executed with `_columns` and the order id as `order_key` (the row)."""
-_NO_OUTBOX = OutboxRows([], [], [], [], [], [], [])
 
 
 def _columns(payment: Payment) -> dict[str, Any]:

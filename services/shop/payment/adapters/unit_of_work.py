@@ -6,7 +6,7 @@ rows in one statement (one round trip fewer per charge or refund)."""
 from __future__ import annotations
 
 from shop.common.context_uow import ContextUnitOfWork
-from shop.common.outbox_write import OutboxRows, outbox_written, write_outbox
+from shop.common.held_write import HeldWrite
 from shop.payment.adapters.repositories import SqlPaymentRepository
 from shop.payment.adapters.tables import MESSAGING
 
@@ -18,8 +18,5 @@ class SqlPaymentUnitOfWork(ContextUnitOfWork):
     def open_repositories(self) -> None:
         self.payments = SqlPaymentRepository(self.connection, self.track)
 
-    async def write_last(self, outbox: OutboxRows) -> None:
-        if await self.payments.write_with(outbox):
-            await outbox_written(self.connection, self.tables, outbox, mode=self.outbox_mode)
-        else:
-            await write_outbox(self.connection, self.tables, outbox, mode=self.outbox_mode)
+    def held_write(self) -> HeldWrite:
+        return self.payments.writes
