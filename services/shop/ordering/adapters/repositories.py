@@ -100,7 +100,12 @@ class SqlOrderRepository:
     async def _load(self, order_id: UUID, *, lock: bool) -> Order | None:
         await self.writes.send()
         query = _LOCK_ORDER if lock else _READ_ORDER
-        found = await query.fetchrow(self._connection, {"order_key": order_id})
+        key = {"order_key": order_id}
+        found = await query.fetchrow(self._connection, key)
+        if found is not None and lock and _history_behind(found):
+            # The lock was waited for: the row is as last committed, the history beside it as
+            # of the statement's start. Read again, now that the row is ours (ADR 0067).
+            found = await query.fetchrow(self._connection, key)
         if found is None:
             return None
         entries = [_entry(entry) for entry in found["history"]]
@@ -156,6 +161,7 @@ def _saga_columns(order: Order) -> dict[str, Any]:
         "awaiting": sorted(step.value for step in saga.awaiting),
         "risk": risk_json(saga.risk),
         "updated_at": order.history[-1].at if order.history else order.placed_at,
+        "last_history_sequence": order.history[-1].sequence if order.history else 0,
     }
 
 
@@ -176,6 +182,13 @@ def _saga(row: asyncpg.Record) -> SagaState:
         frozenset(Compensation(step) for step in row["awaiting"]),
         risk_of(row["risk"]),
     )
+
+
+def _history_behind(row: asyncpg.Record) -> bool:
+    """Whether the history read beside the order's row misses entries the row counts."""
+    history: list[list[Any]] = row["history"]
+    counted: int = row["last_history_sequence"]
+    return (int(history[-1][0]) if history else 0) < counted
 
 
 def _entry(entry: list[Any]) -> HistoryEntry:
@@ -235,23 +248,20 @@ def _history_column(name: str, column: str) -> Any:
     return func.unnest(bindparam(name, type_=ARRAY(order_history.c[column].type)))
 
 
-_APPEND_HISTORY = (
-    insert(order_history)
-    .from_select(
-        ["order_id", "sequence", "kind", "status", "detail", "cause_event_id", "at"],
-        select(
-            _ORDER_KEY,
-            _history_column("sequences", "sequence"),
-            _history_column("kinds", "kind"),
-            _history_column("statuses", "status"),
-            _history_column("details", "detail"),
-            _history_column("causes", "cause_event_id"),
-            _history_column("ats", "at"),
-        ),
-    )
-    .on_conflict_do_nothing()
+_APPEND_HISTORY = insert(order_history).from_select(
+    ["order_id", "sequence", "kind", "status", "detail", "cause_event_id", "at"],
+    select(
+        _ORDER_KEY,
+        _history_column("sequences", "sequence"),
+        _history_column("kinds", "kind"),
+        _history_column("statuses", "status"),
+        _history_column("details", "detail"),
+        _history_column("causes", "cause_event_id"),
+        _history_column("ats", "at"),
+    ),
 )
-"""The new history entries, from one array per column (none: no row)."""
+"""The new history entries, from one array per column (none: no row). A sequence already
+taken fails the write: an entry is never dropped."""
 _SAGA_VALUES = {
     column.name: bindparam(column.name, type_=column.type)
     for column in orders.c

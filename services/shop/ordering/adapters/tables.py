@@ -45,6 +45,9 @@ orders = Table(
     Column("risk", JSONB),  # the fraud score as placed: {score, threshold, reasons}
     Column("placed_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The sequence of the order's last history entry: tells a reader that waited for the
+    # row's lock that the history it read beside the row is behind (ADR 0067).
+    Column("last_history_sequence", Integer, nullable=False),
     Index("orders_customer_idx", "customer_id", "placed_at"),
     # What the saga timer scans: only orders still waiting on a step.
     Index(
