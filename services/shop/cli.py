@@ -150,19 +150,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from shop.common.migrations import upgrade
+    from shop.common.db_roles import RoleMode, migrate_context
 
     url = args.database_url or _env("DATABASE_URL", args.context)
-    if args.admin_url:
-        from sqlalchemy.engine import make_url
-
-        from shop.common.db_roles import ContextRole, RoleMode, prepare_context_schema
-
-        own = make_url(url)
-        role = ContextRole(args.context, own.username or "", own.password)
-        prepare_context_schema(args.admin_url, role, RoleMode(args.roles))
-    upgrade(
-        require_schema_name(args.context), url, args.revision, script_location=args.script_location
+    migrate_context(
+        args.context,
+        url,
+        args.admin_url,
+        RoleMode(args.roles),
+        args.revision,
+        script_location=args.script_location,
     )
     return 0
 

@@ -2,7 +2,8 @@
 
 `prepare_context_schema` runs as an administrator (a role that may create roles, or the owner of
 the database that is a member of the context roles) before a context's migrations, which then
-run as the context's own role:
+run as the context's own role (`migrate_context` does both: `shop migrate`, and the integration
+tests' stacks):
 
 - `manage` (an external database, `shop up`): the role is created if missing and given its
   password; the administrator becomes a member of it (it can then hand objects over and read the
@@ -27,7 +28,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from shop.common.database_socket import server_address
-from shop.common.migrations import sync_url
+from shop.common.migrations import sync_url, upgrade
 from shop.common.outbox import require_schema_name
 
 _RELATION_KINDS = {
@@ -152,6 +153,25 @@ def preparation_statements(role: ContextRole, mode: RoleMode) -> list[sql.Compos
 def prepare_context_schema(admin_url: str, role: ContextRole, mode: RoleMode) -> None:
     """Run `preparation_statements` as the administrator of `admin_url`, in one transaction."""
     run_as_admin(admin_url, preparation_statements(role, mode))
+
+
+def migrate_context(
+    context: str,
+    database_url: str,
+    admin_url: str | None = None,
+    mode: RoleMode = RoleMode.MANAGE,
+    revision: str = "head",
+    *,
+    script_location: str | None = None,
+) -> None:
+    """`shop migrate <context>`: with `admin_url`, first `prepare_context_schema` for the role
+    of `database_url` (its user and password); then the migrations, as that role."""
+    schema = require_schema_name(context)
+    if admin_url:
+        own = make_url(database_url)
+        role = ContextRole(schema, own.username or "", own.password)
+        prepare_context_schema(admin_url, role, mode)
+    upgrade(schema, database_url, revision, script_location=script_location)
 
 
 def run_as_admin(admin_url: str, statements: Sequence[sql.Composed]) -> None:

@@ -27,10 +27,9 @@ from schemathesis.specs.openapi.checks import (
 
 from infra.fixtures_identity import IdentityProvider
 from integration.fuzz.snapshot import SchemaSnapshot
-from integration.shop_apps import api_environment, api_processes
+from integration.shop_apps import api_environment, api_processes, shop_database
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from shop.common.migrations import upgrade
 from shop.topology import CONTEXTS
 
 pytestmark = pytest.mark.integration
@@ -61,15 +60,12 @@ def hypothesis_settings(examples: int) -> settings:
 def fuzzed_apis(
     postgres: PostgresServer, kafka: KafkaBroker, infra_workdir: Path, identity: IdentityProvider
 ) -> Iterator[dict[str, str]]:
-    """The six APIs on `DATABASE`, migrated."""
-    postgres.create_database(DATABASE)
-    url = postgres.dsn(DATABASE, driver="postgresql+asyncpg")
-    for context in CONTEXTS:
-        upgrade(context, url)
+    """The six APIs on `DATABASE`, each context migrated and served as its own role."""
+    database = shop_database(postgres, DATABASE)
     logs = infra_workdir / "fuzz"
     logs.mkdir()
-    env = api_environment(url, kafka.bootstrap_servers) | identity.dex.env()
-    with api_processes(env, logs) as apis:
+    envs = api_environment(database.urls, kafka.bootstrap_servers, identity.dex.env())
+    with api_processes(envs, logs) as apis:
         yield apis
 
 

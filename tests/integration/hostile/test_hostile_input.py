@@ -214,9 +214,9 @@ class Shop:
 async def shop(
     postgres: PostgresServer, kafka: KafkaBroker, identity: IdentityProvider
 ) -> AsyncIterator[Shop]:
-    url = await migrated_shop_database(postgres, "hostile")
-    async with shop_api_clients(url, kafka.bootstrap_servers, identity.admin()) as apis:
-        yield Shop(postgres, url.rsplit("/", 1)[1], apis)
+    database = await migrated_shop_database(postgres, "hostile")
+    async with shop_api_clients(database.urls, kafka.bootstrap_servers, identity.admin()) as apis:
+        yield Shop(postgres, database.name, apis)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -11,11 +11,9 @@ import httpx
 import pytest
 
 from infra.fixtures_identity import IdentityProvider
-from integration.shop_apps import api_environment, api_processes
+from integration.shop_apps import api_environment, api_processes, shop_database
 from localinfra.kafka import KafkaBroker
 from localinfra.postgres import PostgresServer
-from shop.common.migrations import upgrade
-from shop.topology import CONTEXTS
 
 DATABASE = "shop_outages"
 RETRY_AFTER_SECONDS = 3
@@ -52,19 +50,14 @@ def outage_stack(infra_workdir: Path, identity: IdentityProvider) -> Iterator[Ou
         KafkaBroker(root / "kafka") as kafka,
         httpx.Client(timeout=10, headers=identity.admin().headers) as http,
     ):
-        postgres.create_database(DATABASE)
-        url = postgres.dsn(DATABASE, driver="postgresql+asyncpg")
-        for context in CONTEXTS:
-            upgrade(context, url)
-        env = (
-            api_environment(
-                url,
-                kafka.bootstrap_servers,
-                outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
-                readiness_timeout_seconds="1",
-                kafka_request_timeout_seconds=str(BROKER_WAIT_SECONDS),
-            )
-            | identity.dex.env()
+        database = shop_database(postgres, DATABASE)
+        envs = api_environment(
+            database.urls,
+            kafka.bootstrap_servers,
+            identity.dex.env(),
+            outage_retry_after_seconds=str(RETRY_AFTER_SECONDS),
+            readiness_timeout_seconds="1",
+            kafka_request_timeout_seconds=str(BROKER_WAIT_SECONDS),
         )
-        with api_processes(env, root) as apis:
+        with api_processes(envs, root) as apis:
             yield OutageStack(postgres, kafka, apis, http, identity)

@@ -16,7 +16,7 @@ from shop.common.db_roles import (
     ContextRole,
     RoleMode,
     context_database_url,
-    prepare_context_schema,
+    migrate_context,
 )
 from shop.common.migrations import sync_url, upgrade
 from shop.topology import CONTEXTS
@@ -29,10 +29,9 @@ def roles_of(database: str) -> dict[str, ContextRole]:
 
 
 def migrate_as_roles(admin_url: str, roles: dict[str, ContextRole]) -> None:
-    """What `shop migrate <context>` does with an admin URL: prepare, then migrate as the role."""
+    """`shop migrate <context>` with an admin URL: prepare, then migrate as the role."""
     for context, role in roles.items():
-        prepare_context_schema(admin_url, role, RoleMode.MANAGE)
-        upgrade(context, context_database_url(admin_url, role))
+        migrate_context(context, context_database_url(admin_url, role), admin_url, RoleMode.MANAGE)
 
 
 def connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
