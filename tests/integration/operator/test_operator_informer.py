@@ -2,7 +2,8 @@
 
 A cluster-wide operator (the chart's default) must see the children of a platform in any
 namespace, and its migrations Job go Running, ready, then Complete as a node's kubelet makes it;
-a watch that the server ends must resume without losing a change.
+a watch that the server ends must resume without losing a change, and a quiet one must resume
+from the server's bookmark without listing its kind again.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from shopkeeper import kinds
 from shopkeeper.informer import ChildInformer
 
 TIMEOUT = 60.0
+BOOKMARK_WATCH_SECONDS = 10
+"""The server sends a watch's bookmark 2 s before its `timeoutSeconds`: here at 8 s."""
 
 
 @pytest.fixture
@@ -110,8 +113,8 @@ async def async_kube(shop_cluster: ControlPlane) -> AsyncIterator[AsyncClient]:
         await client.close()
 
 
-def _config_map(name: str, namespace: str, value: str) -> ConfigMap:
-    labels = {c.MANAGED_BY_LABEL: c.MANAGED_BY_VALUE, c.PLATFORM_LABEL: "shop"}
+def _config_map(name: str, namespace: str, value: str, *, managed: bool = True) -> ConfigMap:
+    labels = {c.MANAGED_BY_LABEL: c.MANAGED_BY_VALUE, c.PLATFORM_LABEL: "shop"} if managed else {}
     return ConfigMap(
         metadata=ObjectMeta(name=name, namespace=namespace, labels=labels), data={"v": value}
     )
@@ -143,5 +146,54 @@ async def test_changes_made_between_watches_are_seen_when_the_watch_resumes(
             await _seen(informer, namespace, "settings", f"rv{created.metadata.resourceVersion}")
             await asyncio.sleep(1.5)  # the watch ends (1 s) and resumes from its last version
         assert (namespace, "shop") in woken
+    finally:
+        await informer.stop()
+
+
+async def test_a_quiet_watch_resumes_from_a_bookmark_without_listing_again(
+    kube: Client, async_kube: AsyncClient, namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lists: list[str] = []
+    listing = async_kube.list
+
+    def counted(res: Any, **kwargs: Any) -> Any:
+        lists.append(res.__name__)
+        return listing(res, **kwargs)
+
+    monkeypatch.setattr(async_kube, "list", counted)
+    woken: list[tuple[str, str]] = []
+    informer = ChildInformer(
+        async_kube,
+        [namespace],
+        lambda ns, platform: woken.append((ns, platform)),
+        watch_seconds=BOOKMARK_WATCH_SECONDS,
+    )
+    informer.start()
+    try:
+        await asyncio.wait_for(informer.wait_synced(), TIMEOUT)
+        settings: Any = kube.apply(_config_map("settings", namespace, "a"), force=True)
+        await _seen(informer, namespace, "settings", f"rv{settings.metadata.resourceVersion}")
+        seen, woken_before = informer.children(namespace, "shop"), len(woken)
+        # A change the watch does not select (no labels) moves the ConfigMaps' version past
+        # the last one the watch delivered: only a bookmark can bring the watch there.
+        noise: Any = kube.apply(_config_map("noise", namespace, "x", managed=False), force=True)
+        noise_version = int(noise.metadata.resourceVersion)  # etcd's revisions: comparable here
+
+        async def bookmarked() -> str:
+            while True:
+                version = informer.resume_version(kinds.CONFIG_MAP, namespace)
+                if version is not None and int(version) >= noise_version:
+                    return version
+                await asyncio.sleep(0.2)
+
+        bookmark = await asyncio.wait_for(bookmarked(), 3 * BOOKMARK_WATCH_SECONDS)
+        assert informer.children(namespace, "shop") == seen
+        assert len(woken) == woken_before, "a bookmark woke a platform"
+
+        await asyncio.sleep(BOOKMARK_WATCH_SECONDS)  # the next request starts after `bookmark`
+        changed: Any = kube.apply(_config_map("settings", namespace, "b"), force=True)
+        await _seen(informer, namespace, "settings", f"rv{changed.metadata.resourceVersion}")
+        assert int(changed.metadata.resourceVersion) > int(bookmark)
+        assert lists.count("ConfigMap") == 1, f"ConfigMaps listed again: {lists}"
     finally:
         await informer.stop()
