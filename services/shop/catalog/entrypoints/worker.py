@@ -4,7 +4,6 @@ together", and embeds the products that have no vector of the current model (the
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import sys
@@ -17,6 +16,7 @@ from shop.catalog.settings import CatalogSettings
 from shop.common.consumer import routes
 from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
+from shop.common.rounds import run_rounds
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,14 @@ log = logging.getLogger(__name__)
 async def run_embedding_backfill(bus: CatalogBus, interval: float, batch_size: int) -> None:
     """Embed products without a current vector, forever: batch after batch while there are
     any, then once per `interval` (after a migration or a new model); failures are retried."""
-    while True:
-        try:
-            embedded: int = await bus.handle(EmbedProducts(batch_size))
-        except Exception:
-            log.exception("embedding backfill round failed; retrying in %.1fs", interval)
-            embedded = 0
+
+    async def embed() -> int:
+        embedded: int = await bus.handle(EmbedProducts(batch_size))
         if embedded:
             log.info("embedded %d products", embedded)
-        if embedded < batch_size:
-            await asyncio.sleep(interval)
+        return embedded
+
+    await run_rounds(embed, batch_size=batch_size, interval=interval, what="embedding backfill")
 
 
 def context_worker(settings: CatalogSettings) -> ContextWorker:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import logging
 import sys
 
 from shop.common.consumer import routes
 from shop.common.context_worker import Consuming, ContextWorker, run_context_worker
 from shop.common.process import ProcessContext
+from shop.common.rounds import run_rounds
 from shop.ordering.adapters.metrics import PrometheusSagaObserver
 from shop.ordering.adapters.unit_of_work import SqlOrderingUnitOfWork
 from shop.ordering.bootstrap import OrderingBus, bootstrap
@@ -17,19 +16,15 @@ from shop.ordering.entrypoints.consumers import CHUNK_LOCKS, INBOUND
 from shop.ordering.service_layer.handlers import OrderingDependencies, expire_due
 from shop.ordering.settings import OrderingSettings
 
-log = logging.getLogger(__name__)
-
 
 async def run_saga_timer(bus: OrderingBus, interval: float, batch_size: int) -> None:
     """Time out overdue saga steps, forever; a failed round is logged and retried."""
-    while True:
-        try:
-            expired = await expire_due(bus, batch_size)
-        except Exception:
-            log.exception("saga timer round failed; retrying in %.1fs", interval)
-            expired = 0
-        if expired < batch_size:
-            await asyncio.sleep(interval)
+    await run_rounds(
+        functools.partial(expire_due, bus, batch_size),
+        batch_size=batch_size,
+        interval=interval,
+        what="saga timer",
+    )
 
 
 def context_worker(settings: OrderingSettings) -> ContextWorker:
