@@ -10,6 +10,7 @@ which the node's teardown and sweep remove with the rest of its host changes.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -85,3 +86,22 @@ def firewall_arguments(
         "--iptables-sync-period=30s",
         "--v=1",
     ]
+
+
+def enforcement_report(log: Path, pod_ip: str, log_lines: int = 40) -> str:
+    """What kube-router has in place for one pod, for a test that finds a policy unenforced:
+    the host's top-level filter jumps, every rule naming the pod's address, and the log's tail."""
+    saved = subprocess.run(["iptables-save", "-t", "filter"], capture_output=True, text=True)
+    rules = [
+        line
+        for line in saved.stdout.splitlines()
+        if line.startswith(("-A INPUT", "-A FORWARD", "-A OUTPUT", "-A KUBE-ROUTER-"))
+        or pod_ip in line
+    ]
+    try:
+        tail = log.read_text(errors="replace").splitlines()[-log_lines:]
+    except FileNotFoundError:
+        tail = [f"(no log at {log})"]
+    return "\n".join(
+        [f"iptables (filter) for {pod_ip}:", *rules, f"{log.name}, last lines:", *tail]
+    )

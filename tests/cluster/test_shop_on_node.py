@@ -32,6 +32,7 @@ from localinfra.dex import Dex
 from localinfra.dex_realm import NOTIFICATION_CLIENT
 from localinfra.errors import InfraError
 from localinfra.kafka import KafkaBroker
+from localinfra.netpol import enforcement_report
 from localinfra.node_cluster import NodeCluster
 from localinfra.node_host import BRIDGE_IP
 from localinfra.node_images import PROJECT_REPOSITORY, BuiltImage
@@ -774,13 +775,17 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
         "catalog-worker": (ip("ordering-api"), HTTP_PORT),
         "catalog-api": to_apiserver,
     }.items():
-        wait_until(
-            partial(connects, shop_cluster, pods[src], host, port),
-            holds=lambda opened: not opened,
-            what=f"kube-router enforcing the policies on {src}",
-            within=120,
-            interval=1,
-        )
+        try:
+            wait_until(
+                partial(connects, shop_cluster, pods[src], host, port),
+                holds=lambda opened: not opened,
+                what=f"kube-router enforcing the policies on {src}",
+                within=120,
+                interval=1,
+            )
+        except AssertionError as err:  # the same failure, with what kube-router had in place
+            log = node_cluster.node.run_dir / "kube-router.log"
+            raise AssertionError(f"{err}\n{enforcement_report(log, ip(src))}") from None
     reach = {
         "notification looks orders up": ("notification-worker", ip("ordering-api"), HTTP_PORT),
         "notification calls another API": ("notification-worker", ip("catalog-api"), HTTP_PORT),
