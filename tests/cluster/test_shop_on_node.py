@@ -738,7 +738,10 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
     platform: dict[str, Any],
     policy_enforcer: None,
     node_cluster: NodeCluster,
+    node_tools: ClusterTools,
+    node_traefik: Traefik,
 ) -> None:
+    expose_through_the_gateway(shop_cluster, platform, node_tools, node_traefik)
     name = platform["metadata"]["name"]
     pods = {
         p["metadata"]["labels"]["app.kubernetes.io/component"]: p
@@ -809,7 +812,7 @@ def test_network_policies_let_each_pod_reach_only_what_the_shop_needs(
         "an API reaches the database": True,
         "an API reaches the API server": False,
     }
-    # The shop still works through its exposure (the host's Traefik, the HTTPRoute above).
+    # The shop still works through its exposure (the host's Traefik, the HTTPRoute).
     client = gateway_client(shop_cluster)
     product = client.create_product(stock=5)
     order_id = client.place_order("behind-network-policies", product)
