@@ -65,11 +65,13 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
                 rss = psutil.Process(operator.pid).memory_info().rss / 2**20
                 rss_peak = max(rss_peak, rss)
 
+        client_cpu_before = time.process_time()
         try:
             times = wait_converged(
                 kube, NAMESPACE, expected, started=started, timeout=timeout, on_poll=sample_rss
             )
             cpu = cpu_since(cpu_before, cpu_seconds([*plane.processes, operator]))
+            client_cpu = time.process_time() - client_cpu_before
             counters = operator_counters(f"http://127.0.0.1:{metrics_port}/metrics")
             api_writes = writes_between(requests_before, request_counts(plane))
         finally:
@@ -83,6 +85,7 @@ def measure(count: int, timeout: float, load: LoadWatch) -> dict[str, object]:
         "converge_p99_s": round(_percentile(ordered, 0.99), 2),
         "operator_rss_mb": round(rss_peak, 1),
         "cpu_s": cpu,
+        "benchmark_client_cpu_s": round(client_cpu, 1),
         **counters,
         "api_writes": sum(api_writes.values()),
         "api_writes_by_request": api_writes,
