@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,12 @@ from pathlib import Path
 import pytest
 
 from shop.common.telemetry import uninstrument_libraries
+
+# The benchmarks (`bench`) live at the repository's root, outside the test path: it is appended
+# last, so that no root directory's name (`operator`, say) shadows what is installed.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.append(_ROOT)
 
 _TIER_BY_FOLDER = {
     "unit": "unit",
