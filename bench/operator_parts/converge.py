@@ -51,7 +51,7 @@ class StatusWatch:
     cores that the operator and the control plane it measures compete for."""
 
     def __init__(self, kube: Client, namespace: str, started: float) -> None:
-        self.status_at: dict[str, float] = {}
+        self._status_at: dict[str, float] = {}
         self._kube, self._namespace, self._started = kube, namespace, started
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -67,7 +67,7 @@ class StatusWatch:
     def seen(self) -> dict[str, float]:
         """A copy of the times recorded so far, by platform."""
         with self._lock:
-            return dict(self.status_at)
+            return dict(self._status_at)
 
     def _on_error(self, err: Exception, count: int) -> OnErrorResult:
         if self._stopped.is_set():
@@ -84,7 +84,7 @@ class StatusWatch:
             name = platform.metadata.name
             if status_current(platform):
                 with self._lock:
-                    self.status_at.setdefault(name, time.monotonic() - self._started)
+                    self._status_at.setdefault(name, time.monotonic() - self._started)
 
 
 def wait_converged(
