@@ -12,9 +12,11 @@ from shopkeeper.builders.meta import selector_labels
 RUN_AS_USER = 65532
 """The non-root uid and gid of the image (the Dockerfile's `USER`)."""
 TMP_VOLUME = "tmp"
-DRAIN_SECONDS = 5
+DRAIN_SECONDS = 10
 """An API pod being stopped keeps serving this long before its SIGTERM: the proxies in front
-(kube-proxy, the exposure's controller) take it out of their endpoints first."""
+(kube-proxy, the exposure's controller) take it out of their endpoints first. 5 s was too
+short on a busy node: Traefik, which applies its providers' changes at most every 2 s, still
+routed a request to a stopped basket API mid-rollout (a 502)."""
 
 
 def pod_security_context() -> dict[str, object]:

@@ -80,7 +80,7 @@ def test_api_pods_drain_before_their_sigterm_and_workers_stop_at_once() -> None:
     deployments = by_kind(build_all(build_input(sample_spec())), "Deployment")
     [api] = _containers(deployments["shop-catalog-api"])
     [worker] = _containers(deployments["shop-catalog-worker"])
-    assert api["lifecycle"] == {"preStop": {"sleep": {"seconds": 5}}}
+    assert api["lifecycle"] == {"preStop": {"sleep": {"seconds": 10}}}
     assert "lifecycle" not in worker
 
 
