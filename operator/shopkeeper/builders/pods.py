@@ -14,9 +14,9 @@ RUN_AS_USER = 65532
 TMP_VOLUME = "tmp"
 DRAIN_SECONDS = 10
 """An API pod being stopped keeps serving this long before its SIGTERM: the proxies in front
-(kube-proxy, the exposure's controller) take it out of their endpoints first. 5 s was too
-short on a busy node: Traefik, which applies its providers' changes at most every 2 s, still
-routed a request to a stopped basket API mid-rollout (a 502)."""
+(kube-proxy, the exposure's controller) take it out of their endpoints first. With 5 s, one
+request through Traefik (which applies its providers' changes at most every 2 s) answered 502
+mid-rollout on a busy node, most likely routed to the stopped pod."""
 
 
 def pod_security_context() -> dict[str, object]:
