@@ -7,7 +7,10 @@ take it in between, and both leave that process failing to bind (`EADDRINUSE`):
   Kafka in the meantime;
 - the kernel may hand a just-released port out again, to the next plan in the same process.
 
-So ports come from below the ephemeral range, never twice from one process.
+So ports come from below the ephemeral range, never twice from one process. They also stay
+below Kubernetes' NodePort range (30000-32767): on a node, kube-proxy claims those ports and
+a NetworkPolicy enforcer lets any pod reach the node's own addresses on them, so a server of
+the stack there (an apiserver, a database) would be open to pods whatever the policies say.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 _EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 _LINUX_EPHEMERAL_START = 32768
+_NODE_PORTS_START = 30_000
 _LOWEST = 10_000
 _ATTEMPTS = 500
 
@@ -45,8 +49,9 @@ def bindable(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port on `host` that is free now, below the ephemeral range, and new to this process."""
-    top = ephemeral_start()
+    """A TCP port on `host` that is free now, below the ephemeral and NodePort ranges, and new
+    to this process."""
+    top = min(ephemeral_start(), _NODE_PORTS_START)
     if top - _LOWEST < 1_000:
         return _kernel_port(host)
     with _lock:
