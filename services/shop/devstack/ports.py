@@ -22,7 +22,8 @@ from pathlib import Path
 
 _EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 _LINUX_EPHEMERAL_START = 32768
-_NODE_PORTS_START = 30_000
+NODE_PORTS = range(30_000, 32_768)
+"""Kubernetes' default NodePort range, which planned ports stay below."""
 _LOWEST = 10_000
 _ATTEMPTS = 500
 
@@ -51,7 +52,7 @@ def bindable(port: int, host: str = "127.0.0.1") -> bool:
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port on `host` that is free now, below the ephemeral and NodePort ranges, and new
     to this process."""
-    top = min(ephemeral_start(), _NODE_PORTS_START)
+    top = min(ephemeral_start(), NODE_PORTS.start)
     if top - _LOWEST < 1_000:
         return _kernel_port(host)
     with _lock:

@@ -15,7 +15,7 @@ def test_ports_lie_below_the_ephemeral_and_node_port_ranges_and_never_repeat() -
     start = ports.ephemeral_start()
     handed = [ports.free_port() for _ in range(300)]
     assert len(set(handed)) == len(handed)
-    assert all(10_000 <= port < min(start, 30_000) for port in handed)
+    assert all(10_000 <= port < min(start, ports.NODE_PORTS.start) for port in handed)
 
 
 def test_a_port_a_server_holds_is_not_bindable() -> None:
